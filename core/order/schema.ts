@@ -1,0 +1,158 @@
+// The normalized order model: what every connector's mapping produces from a
+// channel payload (an OrderDraft), validated here before core touches the database.
+// Money fields are integer minor units in the draft's `currency` (the shop's
+// currency); the buyer's presentment currency is kept beside it when it differs.
+import { z } from 'zod';
+import { CurrencySchema } from '../money/money.ts';
+import { FulfilmentMethodSchema, PaymentStatusSchema } from './state-machine.ts';
+
+const minor = z.number().int().safe();
+const nonNegMinor = minor.nonnegative();
+const quantity = z.number().int().nonnegative().max(1_000_000);
+/** Channel timestamps: ISO-8601 with an offset, stored as UTC. */
+const instant = z.iso.datetime({ offset: true });
+
+export const AddressSchema = z.object({
+  name: z.string().max(255).nullish(),
+  company: z.string().max(255).nullish(),
+  line1: z.string().max(255).nullish(),
+  line2: z.string().max(255).nullish(),
+  city: z.string().max(255).nullish(),
+  /** Province or state code where the channel gives one (e.g. "ON", "CA"). */
+  region: z.string().max(255).nullish(),
+  postalCode: z.string().max(64).nullish(),
+  /** ISO 3166-1 alpha-2. */
+  countryCode: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
+    .nullish(),
+  phone: z.string().max(64).nullish(),
+});
+export type Address = z.infer<typeof AddressSchema>;
+
+export const CustomerSchema = z.object({
+  externalId: z.string().max(255).nullish(),
+  name: z.string().max(255).nullish(),
+  // Marketplaces hand out relay addresses; accept any shape, cap the length.
+  email: z.string().max(320).nullish(),
+  phone: z.string().max(64).nullish(),
+});
+export type Customer = z.infer<typeof CustomerSchema>;
+
+export const TaxLineSchema = z.object({
+  title: z.string().max(255),
+  /** Decimal fraction as the channel states it, e.g. "0.2" for 20 %; kept as text, never used for money. */
+  rate: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .nullish(),
+  amount: minor,
+});
+export type TaxLine = z.infer<typeof TaxLineSchema>;
+
+export const DiscountSchema = z.object({
+  code: z.string().max(255).nullish(),
+  title: z.string().max(255).nullish(),
+  amount: nonNegMinor,
+});
+export type Discount = z.infer<typeof DiscountSchema>;
+
+export const OrderLineDraftSchema = z.object({
+  channelLineId: z.string().min(1).max(255),
+  /** Null when the channel line has no SKU (a custom item): kept, never reserved, reported as unmapped. */
+  sku: z.string().min(1).max(255).nullable(),
+  title: z.string().max(1024),
+  variantTitle: z.string().max(1024).nullish(),
+  /** Quantity after the channel's removals and edits (Shopify `currentQuantity`). */
+  quantity,
+  /** Units the channel reports fulfilled (shipped or handed over). */
+  fulfilledQuantity: quantity.default(0),
+  unitPrice: nonNegMinor,
+  /** Line-level discount total (allocations of order discounts included). */
+  discountTotal: nonNegMinor.default(0),
+  taxLines: z.array(TaxLineSchema).default([]),
+  discounts: z.array(DiscountSchema).default([]),
+  externalProductId: z.string().max(255).nullish(),
+  externalVariantId: z.string().max(255).nullish(),
+  requiresShipping: z.boolean().default(true),
+});
+export type OrderLineDraft = z.infer<typeof OrderLineDraftSchema>;
+
+export const ShippingLineSchema = z.object({
+  title: z.string().max(255),
+  code: z.string().max(255).nullish(),
+  price: nonNegMinor,
+  taxTotal: nonNegMinor.default(0),
+  discountTotal: nonNegMinor.default(0),
+});
+export type ShippingLine = z.infer<typeof ShippingLineSchema>;
+
+export const TotalsSchema = z.object({
+  subtotal: minor,
+  discountTotal: nonNegMinor,
+  shippingTotal: nonNegMinor,
+  taxTotal: minor,
+  total: minor,
+});
+export type Totals = z.infer<typeof TotalsSchema>;
+
+/** A location as the channel names it; core resolves it through ChannelLocation.externalLocationId. */
+export const ChannelLocationRefSchema = z.object({ externalId: z.string().min(1).max(255) });
+
+/** Facts the channel states about the order; core decides the state transitions from them. */
+export const ChannelStateSchema = z.object({
+  cancelled: z.boolean().default(false),
+  cancelReason: z.string().max(255).nullish(),
+  payment: PaymentStatusSchema,
+  fulfilment: z.enum(['unfulfilled', 'partial', 'fulfilled']).default('unfulfilled'),
+  /** Whether a cancellation or refund put the goods back on the shelf (restock). */
+  restock: z.boolean().default(true),
+});
+export type ChannelState = z.infer<typeof ChannelStateSchema>;
+
+export const OrderDraftSchema = z
+  .object({
+    externalId: z.string().min(1).max(255),
+    displayNumber: z.string().max(255).nullish(),
+    currency: CurrencySchema,
+    presentment: z.object({ currency: CurrencySchema, total: minor }).nullish(),
+    state: ChannelStateSchema,
+    customer: CustomerSchema.nullish(),
+    billingAddress: AddressSchema.nullish(),
+    shippingAddress: AddressSchema.nullish(),
+    lines: z.array(OrderLineDraftSchema).max(1000),
+    shippingLines: z.array(ShippingLineSchema).default([]),
+    totals: TotalsSchema,
+    fulfilmentMethod: FulfilmentMethodSchema.default('ship'),
+    /** For pickup orders: where the customer collects. */
+    pickupLocation: ChannelLocationRefSchema.nullish(),
+    /** For in-store (POS) sales: the store where the sale happened. */
+    originLocation: ChannelLocationRefSchema.nullish(),
+    sourceName: z.string().max(255).nullish(),
+    tags: z.array(z.string().max(255)).max(250).default([]),
+    /** Small channel reference (ids, admin URL); the full payload stays in the inbox. */
+    channelRef: z.record(z.string(), z.unknown()).default({}),
+    channelCreatedAt: instant,
+    channelUpdatedAt: instant,
+  })
+  .superRefine((d, ctx) => {
+    if (d.fulfilmentMethod === 'pickup' && !d.pickupLocation) {
+      ctx.addIssue({ code: 'custom', path: ['pickupLocation'], message: 'a pickup order needs its pickup location' });
+    }
+    const seen = new Set<string>();
+    d.lines.forEach((l, i) => {
+      if (seen.has(l.channelLineId)) {
+        ctx.addIssue({ code: 'custom', path: ['lines', i, 'channelLineId'], message: 'duplicate channel line id' });
+      }
+      seen.add(l.channelLineId);
+      if (l.fulfilledQuantity > l.quantity) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lines', i, 'fulfilledQuantity'],
+          message: 'cannot exceed the line quantity',
+        });
+      }
+    });
+  });
+export type OrderDraft = z.output<typeof OrderDraftSchema>;
+export type OrderDraftInput = z.input<typeof OrderDraftSchema>;
