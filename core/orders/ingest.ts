@@ -1,0 +1,241 @@
+// Takes one channel order (an OrderDraft from a connector's mapping) into the hub:
+// upserts the order by (account, external id), ignores a payload older than what the
+// hub holds, brings reservations in line with the lines, and moves the order along
+// its life. All of it is one transaction, so a crash or a retry leaves either the
+// whole change or none of it, and re-ingesting the same payload changes nothing.
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient } from '../db/generated/prisma/client.ts';
+import type { Tx } from '../db/sql.ts';
+import { type OrderDraft, type OrderDraftInput, OrderDraftSchema } from '../order/schema.ts';
+import { type HoldReason, type OrderStatus, planTransition } from '../order/state-machine.ts';
+import { type LineNeed, type ReservationRow, reconcileReservations } from './reservations.ts';
+import { pathTo, targetFor } from './status-policy.ts';
+import { withTxRetry } from '../db/retry.ts';
+
+export interface IngestOptions {
+  actor?: string;
+  now?: Date;
+}
+
+export interface IngestResult {
+  orderId: string;
+  created: boolean;
+  /** The payload was older than the state the hub holds: nothing changed. */
+  stale: boolean;
+  status: OrderStatus;
+  holdReason: string | null;
+  shortUnits: number;
+  /** SKUs whose reserved quantities changed (the synchronizer pushes them). */
+  touchedSkus: string[];
+}
+
+export async function ingestOrder(
+  prisma: PrismaClient,
+  accountId: string,
+  input: OrderDraftInput,
+  opts: IngestOptions = {},
+): Promise<IngestResult> {
+  const draft = OrderDraftSchema.parse(input);
+  const actor = opts.actor ?? `channel:${accountId}`;
+  const setup = await loadAccountSetup(prisma, accountId, draft);
+  return withTxRetry(() =>
+    prisma.$transaction((tx) => ingestInTx(tx, accountId, draft, setup, actor, opts.now ?? new Date()), {
+      timeout: 30_000,
+      maxWait: 30_000,
+    }),
+  );
+}
+
+interface AccountSetup {
+  /** Locations serving the account, in priority order. */
+  locationIds: string[];
+  pickupLocationId: string | null;
+  originLocationId: string | null;
+  unknownLocation: boolean;
+  skus: Map<string, { id: string; allowBackorder: boolean }>;
+}
+
+async function loadAccountSetup(prisma: PrismaClient, accountId: string, d: OrderDraft): Promise<AccountSetup> {
+  const links = await prisma.channelLocation.findMany({
+    where: { accountId },
+    orderBy: [{ priority: 'asc' }, { locationId: 'asc' }],
+  });
+  if (!links.length && !(await prisma.channelAccount.findUnique({ where: { id: accountId }, select: { id: true } }))) {
+    throw new Error(`unknown channel account ${accountId}`);
+  }
+  const byExternal = new Map(
+    links.filter((l) => l.externalLocationId).map((l) => [l.externalLocationId, l.locationId]),
+  );
+  const resolve = (ref: { externalId: string } | null | undefined) =>
+    ref ? (byExternal.get(ref.externalId) ?? null) : null;
+  const pickupLocationId = resolve(d.pickupLocation);
+  const originLocationId = resolve(d.originLocation);
+  const unknownLocation = (!!d.pickupLocation && !pickupLocationId) || (!!d.originLocation && !originLocationId);
+  const codes = [...new Set(d.lines.map((l) => l.sku).filter((s): s is string => !!s))];
+  const skus = codes.length
+    ? await prisma.sku.findMany({
+        where: { code: { in: codes } },
+        select: { id: true, code: true, allowBackorder: true },
+      })
+    : [];
+  return {
+    locationIds: links.map((l) => l.locationId),
+    pickupLocationId,
+    originLocationId,
+    unknownLocation,
+    skus: new Map(skus.map((s) => [s.code, { id: s.id, allowBackorder: s.allowBackorder }])),
+  };
+}
+
+async function ingestInTx(
+  tx: Tx,
+  accountId: string,
+  d: OrderDraft,
+  setup: AccountSetup,
+  actor: string,
+  now: Date,
+): Promise<IngestResult> {
+  const newId = randomUUID();
+  const channelUpdatedAt = new Date(d.channelUpdatedAt);
+  // Insert-if-absent, then lock: concurrent deliveries of one order serialise here.
+  await tx.$executeRaw`
+    INSERT INTO orders (id, account_id, external_id, currency, subtotal, total, channel_created_at, channel_updated_at, updated_at)
+    VALUES (${newId}, ${accountId}, ${d.externalId}, ${d.currency}, 0, 0, ${new Date(d.channelCreatedAt)}, ${channelUpdatedAt}, now())
+    ON CONFLICT (account_id, external_id) DO NOTHING`;
+  const locked = await tx.$queryRaw<
+    { id: string; status: OrderStatus; channel_updated_at: Date; hold_reason: string | null }[]
+  >`
+    SELECT id, status, channel_updated_at, hold_reason FROM orders
+     WHERE account_id = ${accountId} AND external_id = ${d.externalId} FOR UPDATE`;
+  const row = locked[0];
+  if (!row) throw new Error('order row vanished inside its transaction');
+  const created = row.id === newId;
+  const orderId = row.id;
+  if (!created && channelUpdatedAt < row.channel_updated_at) {
+    return {
+      orderId,
+      created,
+      stale: true,
+      status: row.status,
+      holdReason: row.hold_reason,
+      shortUnits: 0,
+      touchedSkus: [],
+    };
+  }
+
+  const isPickup = d.fulfilmentMethod === 'pickup';
+  // Stock comes from the store for pickups and counter sales, else from the account's locations.
+  const fixedLocation = d.originLocation ? setup.originLocationId : isPickup ? setup.pickupLocationId : null;
+  const locationIds = fixedLocation ? [fixedLocation] : setup.locationIds;
+
+  await tx.order.update({
+    where: { id: orderId },
+    data: {
+      displayNumber: d.displayNumber ?? null,
+      currency: d.currency,
+      subtotal: BigInt(d.totals.subtotal),
+      discountTotal: BigInt(d.totals.discountTotal),
+      shippingTotal: BigInt(d.totals.shippingTotal),
+      taxTotal: BigInt(d.totals.taxTotal),
+      total: BigInt(d.totals.total),
+      paymentStatus: d.state.payment,
+      fulfilmentMethod: d.fulfilmentMethod,
+      pickupLocationId: isPickup ? setup.pickupLocationId : null,
+      customer: d.customer ?? undefined,
+      billingAddress: d.billingAddress ?? undefined,
+      shippingAddress: d.shippingAddress ?? undefined,
+      shippingLines: d.shippingLines,
+      tags: d.tags,
+      channelRef: { ...d.channelRef, sourceName: d.sourceName ?? null, presentment: d.presentment ?? null },
+      channelCreatedAt: new Date(d.channelCreatedAt),
+      channelUpdatedAt,
+    },
+  });
+
+  const existing = await tx.orderLine.findMany({ where: { orderId } });
+  const prevByChannelId = new Map(existing.map((l) => [l.channelLineId, l]));
+  const needs: LineNeed[] = [];
+  let unmappedLines = 0;
+  for (const line of d.lines) {
+    const prev = prevByChannelId.get(line.channelLineId);
+    const data = {
+      skuCode: line.sku,
+      title: line.variantTitle ? `${line.title} - ${line.variantTitle}` : line.title,
+      quantity: line.quantity,
+      unitPrice: BigInt(line.unitPrice),
+      discountTotal: BigInt(line.discountTotal),
+      taxTotal: BigInt(line.taxLines.reduce((a, t) => a + t.amount, 0)),
+      taxLines: line.taxLines,
+      discounts: line.discounts,
+      fulfilledQty: Math.max(prev?.fulfilledQty ?? 0, line.fulfilledQuantity),
+    };
+    const lineId = prev?.id ?? randomUUID();
+    if (prev) await tx.orderLine.update({ where: { id: lineId }, data });
+    else await tx.orderLine.create({ data: { id: lineId, orderId, channelLineId: line.channelLineId, ...data } });
+
+    if (!line.sku) continue; // custom item: not stock-tracked
+    const sku = setup.skus.get(line.sku);
+    if (!sku) {
+      unmappedLines++;
+      continue;
+    }
+    const fulfilled = data.fulfilledQty;
+    needs.push({
+      orderLineId: lineId,
+      skuId: sku.id,
+      wanted: d.state.cancelled ? 0 : Math.max(0, line.quantity - fulfilled),
+      newlyFulfilled: Math.max(0, fulfilled - (prev?.fulfilledQty ?? 0)),
+      allowBackorder: sku.allowBackorder,
+    });
+  }
+
+  const active = await tx.$queryRaw<ReservationRow[]>`
+    SELECT id, order_line_id AS "orderLineId", sku_id AS "skuId", location_id AS "locationId", quantity, backordered
+      FROM reservations WHERE order_id = ${orderId} AND status = 'active' ORDER BY created_at, id`;
+  const { shortUnits, touchedSkus } = await reconcileReservations(tx, needs, active, {
+    orderId,
+    actor,
+    reference: `order:${accountId}:${d.externalId}`,
+    locationIds: locationIds.filter((x): x is string => !!x),
+    newId: randomUUID,
+  });
+
+  const target = targetFor({
+    channel: d.state,
+    method: d.fulfilmentMethod,
+    shortUnits,
+    unmappedLines,
+    unknownLocation: setup.unknownLocation,
+  });
+  const from = row.status;
+  const steps = created
+    ? ['captured' as OrderStatus, ...pathTo('captured', target.status)]
+    : pathTo(from, target.status);
+  let at: OrderStatus | null = created ? null : from;
+  let heldFrom: OrderStatus | null = null;
+  for (const to of steps) {
+    if (at !== null) {
+      const holdReason = to === 'on_hold' ? (target.holdReason as HoldReason) : undefined;
+      planTransition(at, to, { actor, reason: target.reason, holdReason }, now);
+      if (to === 'on_hold') heldFrom = at;
+    }
+    await tx.orderEvent.create({
+      data: {
+        orderId,
+        fromStatus: at,
+        toStatus: to,
+        actor,
+        reason: to === target.status ? (target.reason ?? null) : null,
+      },
+    });
+    at = to;
+  }
+  // An order already on hold whose reason changed (e.g. unpaid -> stock short) records why.
+  const status = at ?? from;
+  const holdReason = status === 'on_hold' ? (target.holdReason ?? row.hold_reason) : null;
+  await tx.order.update({
+    where: { id: orderId },
+    data: { status, holdReason, ...(heldFrom ? { heldFrom } : {}) },
+  });
+  return { orderId, created, stale: false, status, holdReason, shortUnits, touchedSkus: [...touchedSkus] };
+}

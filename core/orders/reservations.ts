@@ -1,0 +1,215 @@
+// Brings an order's reservations in line with what its lines still need, through
+// the ledger. Lines of one order that share a SKU reserve their sum in one step
+// (per location), so two lines can never both pass a check that only one fits.
+// Locations are tried in the channel's priority order: first one location that can
+// take the whole quantity, then a split over several. What cannot be reserved stays
+// short (the order is held) unless the SKU allows backorders.
+import type { Sql } from '../db/sql.ts';
+import { adjust, commit, release, reserve, reserveUpTo } from '../inventory/ledger.ts';
+
+export interface LineNeed {
+  orderLineId: string;
+  skuId: string;
+  /** Units the line still needs reserved (ordered, not fulfilled, not cancelled). */
+  wanted: number;
+  /** Units the channel newly reports fulfilled since the hub last looked. */
+  newlyFulfilled: number;
+  allowBackorder: boolean;
+}
+
+export interface ReservationRow {
+  id: string;
+  orderLineId: string;
+  skuId: string;
+  locationId: string;
+  quantity: number;
+  backordered: number;
+}
+
+export interface ReconcileResult {
+  shortUnits: number;
+  touchedSkus: Set<string>;
+}
+
+interface Ctx {
+  orderId: string;
+  actor: string;
+  reference: string;
+  /** Locations in the order they should be drawn from. */
+  locationIds: string[];
+  newId: () => string;
+}
+
+export async function reconcileReservations(
+  tx: Sql,
+  needs: LineNeed[],
+  active: ReservationRow[],
+  ctx: Ctx,
+): Promise<ReconcileResult> {
+  const touched = new Set<string>();
+  const mv = { orderId: ctx.orderId, actor: ctx.actor, reference: ctx.reference };
+  let shortUnits = 0;
+  const byLine = groupBy(active, (r) => r.orderLineId);
+  const toReserve: LineNeed[] = [];
+
+  for (const need of needs) {
+    const rows = byLine.get(need.orderLineId) ?? [];
+    // 1. Units the channel shipped or handed over: out of reserved and on hand.
+    let toCommit = need.newlyFulfilled;
+    for (const r of rows) {
+      if (toCommit === 0) break;
+      const q = Math.min(r.quantity, toCommit);
+      if (q === 0) continue;
+      if (await commit(tx, r.skuId, r.locationId, q, { ...mv, reason: 'fulfilled' })) {
+        r.quantity -= q;
+        toCommit -= q;
+        touched.add(r.skuId);
+        await moveToCommitted(tx, r, q, ctx.newId);
+      }
+    }
+    // Shipped by the channel without a reservation here (e.g. while on hold): the goods still left.
+    if (toCommit > 0 && ctx.locationIds[0]) {
+      if (
+        await adjust(tx, need.skuId, ctx.locationIds[0], -toCommit, 'sale', {
+          ...mv,
+          reason: 'fulfilled without a reservation',
+        })
+      ) {
+        touched.add(need.skuId);
+      }
+    }
+    // 2. More reserved than still needed (quantity reduced, cancelled): release the surplus.
+    let held = sum(rows.map((r) => r.quantity));
+    for (const r of [...rows].reverse()) {
+      if (held <= need.wanted) break;
+      const q = Math.min(r.quantity, held - need.wanted);
+      if (q === 0) continue;
+      if (await release(tx, r.skuId, r.locationId, q, { ...mv, reason: 'no longer needed' })) {
+        r.quantity -= q;
+        held -= q;
+        touched.add(r.skuId);
+      }
+    }
+    for (const r of rows) {
+      const backordered = Math.max(0, Math.min(r.backordered, need.wanted - held));
+      await tx.$executeRaw`
+        UPDATE reservations SET quantity = ${r.quantity}::int, backordered = ${backordered}::int,
+               status = CASE WHEN ${r.quantity}::int = 0 AND ${backordered}::int = 0 THEN 'released'::"ReservationStatus" ELSE status END,
+               updated_at = now()
+         WHERE id = ${r.id}`;
+      r.backordered = backordered;
+    }
+    const missing = need.wanted - held;
+    if (missing > 0) toReserve.push({ ...need, wanted: missing });
+  }
+
+  // 3. Reserve what is missing, SKU by SKU (sorted: a fixed lock order across orders).
+  const bySku = groupBy(toReserve, (n) => n.skuId);
+  for (const skuId of [...bySku.keys()].sort()) {
+    const lines = bySku.get(skuId) ?? [];
+    const total = sum(lines.map((l) => l.wanted));
+    const takes = await reserveAcross(tx, skuId, total, ctx.locationIds, mv);
+    if (takes.length) touched.add(skuId);
+    // Hand the reserved units out to the lines in order, location by location.
+    const queue = takes.map((t) => ({ ...t }));
+    for (const line of lines) {
+      let left = line.wanted;
+      while (left > 0 && queue.length) {
+        const head = queue[0] as { locationId: string; quantity: number };
+        const q = Math.min(left, head.quantity);
+        await addActive(tx, ctx.orderId, line, head.locationId, q, ctx.newId);
+        head.quantity -= q;
+        left -= q;
+        if (head.quantity === 0) queue.shift();
+      }
+      if (left > 0) {
+        if (line.allowBackorder && ctx.locationIds[0]) {
+          await addBackorder(tx, ctx.orderId, line, ctx.locationIds[0], left, ctx.newId);
+        } else {
+          shortUnits += left;
+        }
+      }
+    }
+  }
+  return { shortUnits, touchedSkus: touched };
+}
+
+async function reserveAcross(
+  tx: Sql,
+  skuId: string,
+  total: number,
+  locationIds: string[],
+  mv: { orderId: string; actor: string; reference: string },
+): Promise<{ locationId: string; quantity: number }[]> {
+  // Prefer one location that has it all (one parcel), in priority order.
+  for (const locationId of locationIds) {
+    if (await reserve(tx, skuId, locationId, total, mv)) return [{ locationId, quantity: total }];
+  }
+  // Otherwise split, each step taking what is free at that moment.
+  const takes: { locationId: string; quantity: number }[] = [];
+  let left = total;
+  for (const locationId of locationIds) {
+    if (left === 0) break;
+    const q = await reserveUpTo(tx, skuId, locationId, left, mv);
+    if (q > 0) {
+      takes.push({ locationId, quantity: q });
+      left -= q;
+    }
+  }
+  return takes;
+}
+
+async function addActive(tx: Sql, orderId: string, line: LineNeed, locationId: string, q: number, newId: () => string) {
+  const updated = await tx.$executeRaw`
+    UPDATE reservations SET quantity = quantity + ${q}::int, updated_at = now()
+     WHERE order_line_id = ${line.orderLineId} AND location_id = ${locationId} AND status = 'active'`;
+  if (updated === 0) {
+    await tx.$executeRaw`
+      INSERT INTO reservations (id, order_id, order_line_id, sku_id, location_id, quantity, status)
+      VALUES (${newId()}, ${orderId}, ${line.orderLineId}, ${line.skuId}, ${locationId}, ${q}::int, 'active')`;
+  }
+}
+
+async function addBackorder(
+  tx: Sql,
+  orderId: string,
+  line: LineNeed,
+  locationId: string,
+  q: number,
+  newId: () => string,
+) {
+  const updated = await tx.$executeRaw`
+    UPDATE reservations SET backordered = backordered + ${q}::int, updated_at = now()
+     WHERE order_line_id = ${line.orderLineId} AND location_id = ${locationId} AND status = 'active'`;
+  if (updated === 0) {
+    await tx.$executeRaw`
+      INSERT INTO reservations (id, order_id, order_line_id, sku_id, location_id, quantity, backordered, status)
+      VALUES (${newId()}, ${orderId}, ${line.orderLineId}, ${line.skuId}, ${locationId}, 0, ${q}::int, 'active')`;
+  }
+}
+
+/** Keeps one 'committed' row per line x location: returns restock where the goods left from. */
+async function moveToCommitted(tx: Sql, r: ReservationRow, q: number, newId: () => string) {
+  const updated = await tx.$executeRaw`
+    UPDATE reservations SET quantity = quantity + ${q}::int, updated_at = now()
+     WHERE order_line_id = ${r.orderLineId} AND location_id = ${r.locationId} AND status = 'committed'`;
+  if (updated === 0) {
+    await tx.$executeRaw`
+      INSERT INTO reservations (id, order_id, order_line_id, sku_id, location_id, quantity, status)
+      SELECT ${newId()}, order_id, order_line_id, sku_id, location_id, ${q}::int, 'committed'
+        FROM reservations WHERE id = ${r.id}`;
+  }
+}
+
+function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = m.get(k);
+    if (list) list.push(it);
+    else m.set(k, [it]);
+  }
+  return m;
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

@@ -1,0 +1,146 @@
+// The inventory ledger against a real database (PGlite, and PostgreSQL when present):
+// every movement keeps 0 <= reserved <= on_hand, refused movements change nothing,
+// and the append-only movements always explain the level.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../core/db/database.ts';
+import {
+  adjust,
+  commit,
+  getLevel,
+  ledgerTotals,
+  release,
+  reserve,
+  reserveUpTo,
+  setOnHand,
+  transfer,
+} from '../../core/inventory/ledger.ts';
+import { testDatabases } from '../support/databases.ts';
+import { seedLocation, seedSku } from '../support/seed.ts';
+
+describe.each(testDatabases())('inventory ledger on $kind', ({ open }) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await open();
+    await seedLocation(db.prisma, 'wh');
+    await seedLocation(db.prisma, 'store', 'store');
+  });
+  afterAll(() => db?.close());
+
+  async function expectExplained(skuId: string, locationId: string) {
+    const level = await getLevel(db.prisma, skuId, locationId);
+    const totals = await ledgerTotals(db.prisma, skuId, locationId);
+    expect({ onHand: totals.onHand, reserved: totals.reserved }).toEqual({
+      onHand: level?.onHand,
+      reserved: level?.reserved,
+    });
+  }
+
+  it('receives, reserves, releases and commits, each movement recorded', async () => {
+    const { id } = await seedSku(db.prisma, 'A-1');
+    expect(await adjust(db.prisma, id, 'wh', 10, 'receipt')).toMatchObject({ onHand: 10, reserved: 0 });
+    expect(await reserve(db.prisma, id, 'wh', 4, { orderId: 'o1' })).toMatchObject({ onHand: 10, reserved: 4 });
+    expect(await release(db.prisma, id, 'wh', 1)).toMatchObject({ onHand: 10, reserved: 3 });
+    expect(await commit(db.prisma, id, 'wh', 3)).toMatchObject({ onHand: 7, reserved: 0 });
+    const kinds = await db.prisma.inventoryMovement.findMany({ where: { skuId: id }, orderBy: { id: 'asc' } });
+    expect(kinds.map((m) => m.kind)).toEqual(['adjust', 'reserve', 'release', 'commit']);
+    expect(kinds[1]?.orderId).toBe('o1');
+    await expectExplained(id, 'wh');
+  });
+
+  it('refuses to reserve more than is free and changes nothing', async () => {
+    const { id } = await seedSku(db.prisma, 'A-2');
+    await adjust(db.prisma, id, 'wh', 3, 'receipt');
+    const before = await db.prisma.inventoryMovement.count();
+    const outboxBefore = await db.prisma.outboxEvent.count();
+    expect(await reserve(db.prisma, id, 'wh', 4)).toBeNull();
+    expect(await getLevel(db.prisma, id, 'wh')).toMatchObject({ onHand: 3, reserved: 0 });
+    expect(await db.prisma.inventoryMovement.count()).toBe(before);
+    expect(await db.prisma.outboxEvent.count()).toBe(outboxBefore);
+  });
+
+  it('refuses to release or commit more than is reserved', async () => {
+    const { id } = await seedSku(db.prisma, 'A-3');
+    await adjust(db.prisma, id, 'wh', 5, 'receipt');
+    await reserve(db.prisma, id, 'wh', 2);
+    expect(await release(db.prisma, id, 'wh', 3)).toBeNull();
+    expect(await commit(db.prisma, id, 'wh', 3)).toBeNull();
+    expect(await getLevel(db.prisma, id, 'wh')).toMatchObject({ onHand: 5, reserved: 2 });
+  });
+
+  it('refuses an adjustment that would take on hand below what is reserved', async () => {
+    const { id } = await seedSku(db.prisma, 'A-4');
+    await adjust(db.prisma, id, 'wh', 5, 'receipt');
+    await reserve(db.prisma, id, 'wh', 4);
+    expect(await adjust(db.prisma, id, 'wh', -2, 'damage')).toBeNull();
+    expect(await adjust(db.prisma, id, 'wh', -1, 'damage')).toMatchObject({ onHand: 4, reserved: 4 });
+    const last = await db.prisma.inventoryMovement.findFirst({ where: { skuId: id }, orderBy: { id: 'desc' } });
+    expect(last?.reason).toBe('damage');
+  });
+
+  it('reserves up to what is free when asked for a partial reservation', async () => {
+    const { id } = await seedSku(db.prisma, 'A-5');
+    await adjust(db.prisma, id, 'wh', 3, 'receipt');
+    expect(await reserveUpTo(db.prisma, id, 'wh', 5)).toBe(3);
+    expect(await reserveUpTo(db.prisma, id, 'wh', 5)).toBe(0);
+    expect(await getLevel(db.prisma, id, 'wh')).toMatchObject({ onHand: 3, reserved: 3 });
+    await expectExplained(id, 'wh');
+  });
+
+  it('sets a counted quantity and records the difference', async () => {
+    const { id } = await seedSku(db.prisma, 'A-6');
+    await adjust(db.prisma, id, 'wh', 10, 'receipt');
+    await reserve(db.prisma, id, 'wh', 2);
+    expect(await setOnHand(db.prisma, id, 'wh', 7)).toMatchObject({ onHand: 7, reserved: 2 });
+    expect(await setOnHand(db.prisma, id, 'wh', 1)).toBeNull();
+    const last = await db.prisma.inventoryMovement.findFirst({ where: { skuId: id }, orderBy: { id: 'desc' } });
+    expect(last).toMatchObject({ kind: 'adjust', onHandDelta: -3, reason: 'count' });
+    await expectExplained(id, 'wh');
+  });
+
+  it('transfers free stock between locations, both legs or neither', async () => {
+    const { id } = await seedSku(db.prisma, 'A-7');
+    await adjust(db.prisma, id, 'wh', 6, 'receipt');
+    await reserve(db.prisma, id, 'wh', 4);
+    expect(await db.prisma.$transaction((tx) => transfer(tx, id, 'wh', 'store', 3))).toBe(false);
+    expect(await db.prisma.$transaction((tx) => transfer(tx, id, 'wh', 'store', 2))).toBe(true);
+    expect(await getLevel(db.prisma, id, 'wh')).toMatchObject({ onHand: 4, reserved: 4 });
+    expect(await getLevel(db.prisma, id, 'store')).toMatchObject({ onHand: 2, reserved: 0 });
+    await expectExplained(id, 'wh');
+    await expectExplained(id, 'store');
+  });
+
+  it('announces every accepted change in the outbox, in the same statement', async () => {
+    const { id } = await seedSku(db.prisma, 'A-8');
+    const before = await db.prisma.outboxEvent.count({ where: { kind: 'inventory.changed' } });
+    await adjust(db.prisma, id, 'wh', 2, 'receipt');
+    await reserve(db.prisma, id, 'wh', 1);
+    await reserve(db.prisma, id, 'wh', 5); // refused: no outbox row
+    const rows = await db.prisma.outboxEvent.findMany({ where: { kind: 'inventory.changed' }, orderBy: { id: 'asc' } });
+    expect(rows.length - before).toBe(2);
+    expect(rows.at(-1)?.payload).toEqual({ skuId: id, locationId: 'wh' });
+  });
+
+  it('is guarded by the database itself: a direct write breaking the invariant fails', async () => {
+    const { id } = await seedSku(db.prisma, 'A-9');
+    await adjust(db.prisma, id, 'wh', 1, 'receipt');
+    await expect(
+      db.prisma.inventoryLevel.update({
+        where: { skuId_locationId: { skuId: id, locationId: 'wh' } },
+        data: { reserved: 2 },
+      }),
+    ).rejects.toThrow(/inventory_levels_reserved_range|check constraint/i);
+    await expect(
+      db.prisma.inventoryLevel.update({
+        where: { skuId_locationId: { skuId: id, locationId: 'wh' } },
+        data: { reserved: -1 },
+      }),
+    ).rejects.toThrow(/inventory_levels_reserved_range|check constraint/i);
+  });
+
+  it('rejects quantities that are not positive integers before touching the database', async () => {
+    const { id } = await seedSku(db.prisma, 'A-10');
+    await expect(reserve(db.prisma, id, 'wh', 0)).rejects.toThrow(RangeError);
+    await expect(reserve(db.prisma, id, 'wh', 1.5)).rejects.toThrow(/positive integer/);
+    await expect(adjust(db.prisma, id, 'wh', 0, 'count')).rejects.toThrow(/non-zero integer/);
+  });
+});

@@ -1,0 +1,231 @@
+// An order's life as channels report it: created, changed, delivered twice or out of
+// order, cancelled, fulfilled; reservations follow and the order moves through legal states.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../core/db/database.ts';
+import { getLevel } from '../../core/inventory/ledger.ts';
+import { ingestOrder } from '../../core/orders/ingest.ts';
+import { testDatabases } from '../support/databases.ts';
+import { draft } from '../support/drafts.ts';
+import { seedAccount, seedLocation, seedSku, stock } from '../support/seed.ts';
+
+describe.each(testDatabases())('order ingestion on $kind', ({ open }) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await open();
+    await seedLocation(db.prisma, 'wh');
+    await seedLocation(db.prisma, 'wh2');
+    await seedLocation(db.prisma, 'store-a', 'store');
+    await seedAccount(db.prisma, 'shop', [
+      { locationId: 'wh', externalLocationId: 'gid://shopify/Location/1' },
+      { locationId: 'wh2', externalLocationId: 'gid://shopify/Location/2' },
+      { locationId: 'store-a', externalLocationId: 'gid://shopify/Location/3' },
+    ]);
+  });
+  afterAll(() => db?.close());
+
+  const level = (sku: string, loc: string) => getLevel(db.prisma, `sku-${sku}`, loc);
+  const history = async (orderId: string) =>
+    (await db.prisma.orderEvent.findMany({ where: { orderId }, orderBy: { id: 'asc' } })).map((e) => e.toStatus);
+
+  it('creates a paid order, reserves its lines and records each step', async () => {
+    await seedSku(db.prisma, 'N1');
+    await stock(db.prisma, 'sku-N1', 'wh', 5);
+    const r = await ingestOrder(db.prisma, 'shop', draft('1001', [{ sku: 'N1', quantity: 2 }]));
+    expect(r).toMatchObject({
+      created: true,
+      stale: false,
+      status: 'allocated',
+      shortUnits: 0,
+      touchedSkus: ['sku-N1'],
+    });
+    expect(await level('N1', 'wh')).toMatchObject({ onHand: 5, reserved: 2 });
+    expect(await history(r.orderId)).toEqual(['captured', 'confirmed', 'allocated']);
+    const order = await db.prisma.order.findUniqueOrThrow({ where: { id: r.orderId }, include: { lines: true } });
+    expect(order.total).toBe(2000n);
+    expect(order.lines[0]).toMatchObject({ skuCode: 'N1', quantity: 2, unitPrice: 1000n });
+  });
+
+  it('absorbs a duplicate delivery and ignores an older payload', async () => {
+    await seedSku(db.prisma, 'N2');
+    await stock(db.prisma, 'sku-N2', 'wh', 5);
+    const first = draft('1002', [{ sku: 'N2', quantity: 3 }], { channelUpdatedAt: '2026-11-20T10:05:00Z' });
+    const a = await ingestOrder(db.prisma, 'shop', first);
+    const b = await ingestOrder(db.prisma, 'shop', first);
+    expect(b).toMatchObject({ orderId: a.orderId, created: false, stale: false, status: 'allocated', touchedSkus: [] });
+    const older = draft('1002', [{ sku: 'N2', quantity: 1 }], { channelUpdatedAt: '2026-11-20T10:00:00Z' });
+    expect(await ingestOrder(db.prisma, 'shop', older)).toMatchObject({ stale: true });
+    expect(await level('N2', 'wh')).toMatchObject({ reserved: 3 });
+    expect(await db.prisma.reservation.count({ where: { orderId: a.orderId, status: 'active' } })).toBe(1);
+  });
+
+  it('releases units when the channel reduces a line, and everything when it cancels', async () => {
+    await seedSku(db.prisma, 'N3');
+    await stock(db.prisma, 'sku-N3', 'wh', 10);
+    const t = (m: number) => `2026-11-20T10:0${m}:00Z`;
+    const r = await ingestOrder(
+      db.prisma,
+      'shop',
+      draft('1003', [{ sku: 'N3', quantity: 4 }], { channelUpdatedAt: t(1) }),
+    );
+    await ingestOrder(db.prisma, 'shop', draft('1003', [{ sku: 'N3', quantity: 1 }], { channelUpdatedAt: t(2) }));
+    expect(await level('N3', 'wh')).toMatchObject({ onHand: 10, reserved: 1 });
+    const cancelled = await ingestOrder(
+      db.prisma,
+      'shop',
+      draft('1003', [{ sku: 'N3', quantity: 1 }], {
+        channelUpdatedAt: t(3),
+        state: {
+          cancelled: true,
+          cancelReason: 'customer',
+          payment: 'refunded',
+          fulfilment: 'unfulfilled',
+          restock: true,
+        },
+      }),
+    );
+    expect(cancelled.status).toBe('cancelled');
+    expect(await level('N3', 'wh')).toMatchObject({ onHand: 10, reserved: 0 });
+    expect((await history(r.orderId)).at(-1)).toBe('cancelled');
+  });
+
+  it('holds an order it cannot fully reserve, keeps what it got, and allocates when stock allows', async () => {
+    await seedSku(db.prisma, 'N4');
+    await stock(db.prisma, 'sku-N4', 'wh', 2);
+    const r = await ingestOrder(
+      db.prisma,
+      'shop',
+      draft('1004', [{ sku: 'N4', quantity: 3 }], { channelUpdatedAt: '2026-11-20T10:01:00Z' }),
+    );
+    expect(r).toMatchObject({ status: 'on_hold', holdReason: 'insufficient_stock', shortUnits: 1 });
+    expect(await level('N4', 'wh')).toMatchObject({ onHand: 2, reserved: 2 });
+    await stock(db.prisma, 'sku-N4', 'wh2', 1);
+    const again = await ingestOrder(
+      db.prisma,
+      'shop',
+      draft('1004', [{ sku: 'N4', quantity: 3 }], { channelUpdatedAt: '2026-11-20T10:02:00Z' }),
+    );
+    expect(again).toMatchObject({ status: 'allocated', holdReason: null, shortUnits: 0 });
+    expect(await level('N4', 'wh2')).toMatchObject({ onHand: 1, reserved: 1 });
+  });
+
+  it('prefers one location that has the whole line over a split', async () => {
+    await seedSku(db.prisma, 'N5');
+    await stock(db.prisma, 'sku-N5', 'wh', 1);
+    await stock(db.prisma, 'sku-N5', 'wh2', 4);
+    await ingestOrder(db.prisma, 'shop', draft('1005', [{ sku: 'N5', quantity: 3 }]));
+    expect(await level('N5', 'wh')).toMatchObject({ reserved: 0 });
+    expect(await level('N5', 'wh2')).toMatchObject({ reserved: 3 });
+  });
+
+  it('reserves a pickup order at its pickup store only', async () => {
+    await seedSku(db.prisma, 'N6');
+    await stock(db.prisma, 'sku-N6', 'wh', 9);
+    await stock(db.prisma, 'sku-N6', 'store-a', 1);
+    const r = await ingestOrder(
+      db.prisma,
+      'shop',
+      draft('1006', [{ sku: 'N6', quantity: 1 }], {
+        fulfilmentMethod: 'pickup',
+        pickupLocation: { externalId: 'gid://shopify/Location/3' },
+      }),
+    );
+    expect(r.status).toBe('allocated');
+    expect(await level('N6', 'store-a')).toMatchObject({ reserved: 1 });
+    expect(await level('N6', 'wh')).toMatchObject({ reserved: 0 });
+    const order = await db.prisma.order.findUniqueOrThrow({ where: { id: r.orderId } });
+    expect(order).toMatchObject({ fulfilmentMethod: 'pickup', pickupLocationId: 'store-a' });
+  });
+
+  it('takes a counter sale (already handed over) out of the store it was sold in', async () => {
+    await seedSku(db.prisma, 'N7');
+    await stock(db.prisma, 'sku-N7', 'store-a', 3);
+    const r = await ingestOrder(
+      db.prisma,
+      'shop',
+      draft('1007', [{ sku: 'N7', quantity: 2, fulfilledQuantity: 2 }], {
+        sourceName: 'pos',
+        fulfilmentMethod: 'pickup',
+        pickupLocation: { externalId: 'gid://shopify/Location/3' },
+        originLocation: { externalId: 'gid://shopify/Location/3' },
+        state: { cancelled: false, payment: 'paid', fulfilment: 'fulfilled', restock: true },
+      }),
+    );
+    expect(r.status).toBe('collected');
+    expect(await level('N7', 'store-a')).toMatchObject({ onHand: 1, reserved: 0 });
+  });
+
+  it('commits reserved units when the channel reports them shipped', async () => {
+    await seedSku(db.prisma, 'N8');
+    await stock(db.prisma, 'sku-N8', 'wh', 5);
+    const t = (m: number) => `2026-11-20T11:0${m}:00Z`;
+    await ingestOrder(db.prisma, 'shop', draft('1008', [{ sku: 'N8', quantity: 3 }], { channelUpdatedAt: t(1) }));
+    const partial = await ingestOrder(
+      db.prisma,
+      'shop',
+      draft('1008', [{ sku: 'N8', quantity: 3, fulfilledQuantity: 1 }], {
+        channelUpdatedAt: t(2),
+        state: { cancelled: false, payment: 'paid', fulfilment: 'partial', restock: true },
+      }),
+    );
+    expect(partial.status).toBe('partially_shipped');
+    expect(await level('N8', 'wh')).toMatchObject({ onHand: 4, reserved: 2 });
+    const full = await ingestOrder(
+      db.prisma,
+      'shop',
+      draft('1008', [{ sku: 'N8', quantity: 3, fulfilledQuantity: 3 }], {
+        channelUpdatedAt: t(3),
+        state: { cancelled: false, payment: 'paid', fulfilment: 'fulfilled', restock: true },
+      }),
+    );
+    expect(full.status).toBe('shipped');
+    expect(await level('N8', 'wh')).toMatchObject({ onHand: 2, reserved: 0 });
+  });
+
+  it('holds an order with a SKU the hub does not know, and keeps custom lines out of stock', async () => {
+    await seedSku(db.prisma, 'N9');
+    await stock(db.prisma, 'sku-N9', 'wh', 5);
+    const r = await ingestOrder(
+      db.prisma,
+      'shop',
+      draft('1009', [
+        { sku: 'N9', quantity: 1 },
+        { sku: 'NOPE', quantity: 1 },
+        { sku: null, quantity: 1, title: 'Gift wrap', requiresShipping: false },
+      ]),
+    );
+    expect(r).toMatchObject({ status: 'on_hold', holdReason: 'unmapped_sku' });
+    expect(await level('N9', 'wh')).toMatchObject({ reserved: 1 });
+  });
+
+  it('backorders what is missing for a SKU that allows it', async () => {
+    await seedSku(db.prisma, 'N10', { allowBackorder: true });
+    await stock(db.prisma, 'sku-N10', 'wh', 1);
+    const r = await ingestOrder(db.prisma, 'shop', draft('1010', [{ sku: 'N10', quantity: 3 }]));
+    expect(r).toMatchObject({ status: 'allocated', shortUnits: 0 });
+    const res = await db.prisma.reservation.findMany({ where: { orderId: r.orderId, status: 'active' } });
+    expect(res.reduce((a, x) => a + x.quantity, 0)).toBe(1);
+    expect(res.reduce((a, x) => a + x.backordered, 0)).toBe(2);
+    expect(await level('N10', 'wh')).toMatchObject({ onHand: 1, reserved: 1 });
+  });
+
+  it('holds an unpaid order after reserving it', async () => {
+    await seedSku(db.prisma, 'N11');
+    await stock(db.prisma, 'sku-N11', 'wh', 1);
+    const r = await ingestOrder(
+      db.prisma,
+      'shop',
+      draft('1011', [{ sku: 'N11', quantity: 1 }], {
+        state: { cancelled: false, payment: 'pending', fulfilment: 'unfulfilled', restock: true },
+      }),
+    );
+    expect(r).toMatchObject({ status: 'on_hold', holdReason: 'unpaid' });
+    expect(await level('N11', 'wh')).toMatchObject({ reserved: 1 });
+  });
+
+  it('rejects an invalid draft with the field at fault and stores nothing', async () => {
+    const before = await db.prisma.order.count();
+    const bad = draft('1012', [{ sku: 'N1', quantity: -1 }]);
+    await expect(ingestOrder(db.prisma, 'shop', bad)).rejects.toThrow(/quantity/);
+    expect(await db.prisma.order.count()).toBe(before);
+  });
+});
