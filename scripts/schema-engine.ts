@@ -16,7 +16,16 @@ type Engine = {
   free(): void;
 };
 
-async function loadEngineModule() {
+type EngineModule = { SchemaEngine: { new: (o: unknown, cb: unknown, a: unknown) => Promise<Engine> } };
+let loaded: Promise<EngineModule> | undefined;
+
+// Instantiate once per process: the bindings keep the instance in module state.
+function loadEngineModule(): Promise<EngineModule> {
+  loaded ??= instantiate();
+  return loaded;
+}
+
+async function instantiate(): Promise<EngineModule> {
   const bg = await import('@prisma/schema-engine-wasm/schema_engine_bg');
   const wasmPath = join(
     dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')),
@@ -27,7 +36,7 @@ async function loadEngineModule() {
   const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': bg as never });
   (bg as unknown as { __wbg_set_wasm(x: unknown): void }).__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
-  return bg as unknown as { SchemaEngine: { new: (o: unknown, cb: unknown, a: unknown) => Promise<Engine> } };
+  return bg as unknown as EngineModule;
 }
 
 /** Opens an engine bound to a fresh in-memory PGlite (used as the shadow database for diffs). */

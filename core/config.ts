@@ -1,0 +1,229 @@
+/**
+ * Configuration from environment variables, validated with zod.
+ *
+ * No Node-only imports: on Workers, pass the bindings object as `env`.
+ * Empty values (`PORT=` in a .env file) count as unset.
+ */
+import { z } from 'zod';
+import { parseSecretKey } from './crypto/secrets.ts';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+export interface Config {
+  port: number;
+  host: string;
+  /** `postgres` when DATABASE_URL is set, else the embedded `pglite`. */
+  databaseKind: 'pglite' | 'postgres';
+  databaseUrl: string | undefined;
+  /** Where PGlite keeps its files and where the generated secret.key lives. */
+  dataDir: string;
+  redisUrl: string | undefined;
+  /** Parsed OMNIHUB_SECRET_KEY (32 bytes); undefined → see `resolveSecretKey`. */
+  secretKey: Uint8Array | undefined;
+  adminToken: string | undefined;
+  logLevel: LogLevel;
+  nodeEnv: NodeEnv;
+  isProduction: boolean;
+}
+
+export interface ConfigIssue {
+  variable: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  readonly issues: readonly ConfigIssue[];
+  constructor(issues: ConfigIssue[]) {
+    const lines = issues.map((i) => `${i.variable}: ${i.message}`);
+    super(
+      `invalid configuration (${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}); ` +
+        `fix these environment variables:\n${lines.join('\n')}`,
+    );
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+const VARIABLES = [
+  'PORT',
+  'HOST',
+  'DATABASE_URL',
+  'OMNIHUB_DATA_DIR',
+  'REDIS_URL',
+  'OMNIHUB_SECRET_KEY',
+  'OMNIHUB_ADMIN_TOKEN',
+  'LOG_LEVEL',
+  'NODE_ENV',
+] as const;
+type Variable = (typeof VARIABLES)[number];
+
+/** How the offending value is shown in a message: never echo secrets or URL passwords. */
+const DISPLAY: Record<Variable, 'plain' | 'url' | 'hidden'> = {
+  PORT: 'plain',
+  HOST: 'plain',
+  DATABASE_URL: 'url',
+  OMNIHUB_DATA_DIR: 'plain',
+  REDIS_URL: 'url',
+  OMNIHUB_SECRET_KEY: 'hidden',
+  OMNIHUB_ADMIN_TOKEN: 'hidden',
+  LOG_LEVEL: 'plain',
+  NODE_ENV: 'plain',
+};
+
+const MIN_ADMIN_TOKEN = 16;
+
+/** The rule each variable breaks (`MSG`) and how to fix it (`HINT`); a line reads `VAR: rule (got "…"); hint`. */
+const MSG = {
+  PORT: 'must be an integer between 1 and 65535',
+  HOST: 'must be a host name or IP address without spaces',
+  DATABASE_URL: 'must be a postgres:// or postgresql:// URL with a host',
+  OMNIHUB_DATA_DIR: 'must be a directory path',
+  REDIS_URL: 'must be a redis:// or rediss:// URL with a host',
+  OMNIHUB_SECRET_KEY: 'must be exactly 32 bytes, written as 64 hex characters or as base64 (44 characters)',
+  OMNIHUB_ADMIN_TOKEN: `must be at least ${MIN_ADMIN_TOKEN} characters long`,
+  LOG_LEVEL: `must be one of ${LOG_LEVELS.join(', ')}`,
+  NODE_ENV: `must be one of ${NODE_ENVS.join(', ')}`,
+  SECRET_REQUIRED: 'is required when NODE_ENV=production (it encrypts the stored channel credentials)',
+} as const;
+
+const HINT: Record<Variable, string> = {
+  PORT: 'e.g. PORT=3000',
+  HOST: 'e.g. HOST=127.0.0.1, or HOST=0.0.0.0 to listen on all interfaces',
+  DATABASE_URL:
+    'e.g. DATABASE_URL=postgres://user:password@localhost:5432/omnihub, or unset it to use the embedded PGlite database',
+  OMNIHUB_DATA_DIR: 'e.g. OMNIHUB_DATA_DIR=./data',
+  REDIS_URL: 'e.g. REDIS_URL=redis://localhost:6379, or unset it to use the in-process job queue',
+  OMNIHUB_SECRET_KEY:
+    'generate one with: openssl rand -hex 32 (and keep it: credentials encrypted with a lost key cannot be recovered)',
+  OMNIHUB_ADMIN_TOKEN: 'generate one with: openssl rand -hex 32',
+  LOG_LEVEL: 'e.g. LOG_LEVEL=info',
+  NODE_ENV: 'e.g. NODE_ENV=production',
+};
+
+function urlWithScheme(schemes: readonly string[], message: string) {
+  return z.string().refine(
+    (s) => {
+      try {
+        const u = new URL(s);
+        return schemes.includes(u.protocol) && u.hostname !== '';
+      } catch {
+        return false;
+      }
+    },
+    { error: message },
+  );
+}
+
+const EnvSchema = z
+  .object({
+    PORT: z
+      .string({ error: MSG.PORT })
+      .regex(/^\d{1,5}$/, { error: MSG.PORT })
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 65535, { error: MSG.PORT })
+      .optional(),
+    HOST: z
+      .string({ error: MSG.HOST })
+      .regex(/^[^\s/]+$/, { error: MSG.HOST })
+      .optional(),
+    DATABASE_URL: urlWithScheme(['postgres:', 'postgresql:'], MSG.DATABASE_URL).optional(),
+    OMNIHUB_DATA_DIR: z
+      .string({ error: MSG.OMNIHUB_DATA_DIR })
+      .regex(/^[^\0]+$/, { error: MSG.OMNIHUB_DATA_DIR })
+      .optional(),
+    REDIS_URL: urlWithScheme(['redis:', 'rediss:'], MSG.REDIS_URL).optional(),
+    OMNIHUB_SECRET_KEY: z
+      .string()
+      .transform((s, ctx) => {
+        try {
+          return parseSecretKey(s);
+        } catch {
+          // parseSecretKey never echoes the key; neither do we.
+          ctx.issues.push({ code: 'custom', input: s, message: MSG.OMNIHUB_SECRET_KEY });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+    OMNIHUB_ADMIN_TOKEN: z.string().min(MIN_ADMIN_TOKEN, { error: MSG.OMNIHUB_ADMIN_TOKEN }).optional(),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: MSG.LOG_LEVEL }).optional(),
+    NODE_ENV: z.enum(NODE_ENVS, { error: MSG.NODE_ENV }).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && env.OMNIHUB_SECRET_KEY === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['OMNIHUB_SECRET_KEY'], message: MSG.SECRET_REQUIRED });
+    }
+  });
+
+type Env = Record<string, string | undefined>;
+
+function defaultEnv(): Env {
+  const p = (globalThis as { process?: { env?: Env } }).process;
+  return p?.env ?? {};
+}
+
+function showValue(variable: Variable, raw: string): string {
+  switch (DISPLAY[variable]) {
+    case 'hidden':
+      return `(got ${raw.length} characters, not shown)`;
+    case 'url': {
+      try {
+        const u = new URL(raw);
+        if (u.password) u.password = '***';
+        return `(got ${JSON.stringify(u.toString())})`;
+      } catch {
+        return '(got a value that is not a URL, not shown)';
+      }
+    }
+    default:
+      return `(got ${JSON.stringify(raw.length > 200 ? `${raw.slice(0, 200)}…` : raw)})`;
+  }
+}
+
+/**
+ * Read and validate the configuration. Throws `ConfigError` listing every bad
+ * variable, one per line, e.g.
+ * `PORT: must be an integer between 1 and 65535 (got "abc"); e.g. PORT=3000`.
+ */
+export function loadConfig(env: Env = defaultEnv()): Config {
+  const input: Partial<Record<Variable, string>> = {};
+  for (const name of VARIABLES) {
+    const value = env[name];
+    if (typeof value === 'string' && value.trim() !== '') input[name] = value.trim();
+  }
+
+  const result = EnvSchema.safeParse(input);
+  if (!result.success) {
+    const seen = new Set<string>();
+    const issues: ConfigIssue[] = [];
+    for (const issue of result.error.issues) {
+      const variable = String(issue.path[0] ?? 'environment') as Variable;
+      if (seen.has(variable)) continue; // one line per variable
+      seen.add(variable);
+      const raw = input[variable];
+      const got = raw === undefined ? '' : ` ${showValue(variable, raw)}`;
+      const hint = HINT[variable] ? `; ${HINT[variable]}` : '';
+      issues.push({ variable, message: `${issue.message}${got}${hint}` });
+    }
+    throw new ConfigError(issues);
+  }
+
+  const e = result.data;
+  const nodeEnv = e.NODE_ENV ?? 'development';
+  return {
+    port: e.PORT ?? 3000,
+    host: e.HOST ?? '127.0.0.1',
+    databaseKind: e.DATABASE_URL ? 'postgres' : 'pglite',
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.OMNIHUB_DATA_DIR ?? './data',
+    redisUrl: e.REDIS_URL,
+    secretKey: e.OMNIHUB_SECRET_KEY,
+    adminToken: e.OMNIHUB_ADMIN_TOKEN,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    nodeEnv,
+    isProduction: nodeEnv === 'production',
+  };
+}
