@@ -1,5 +1,6 @@
 // `npm start`: the hub on Node. Embedded PGlite in OMNIHUB_DATA_DIR unless
 // DATABASE_URL names a PostgreSQL server; migrations are applied on the way up.
+import './load-env.ts';
 import { ConfigError, loadConfig } from '../core/config.ts';
 import { resolveSecretKey } from '../core/crypto/secret-key.ts';
 import { openDatabase } from '../core/db/database.ts';

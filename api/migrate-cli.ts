@@ -1,7 +1,8 @@
 // `npm run db:migrate`: applies pending migrations to DATABASE_URL, or to the
 // embedded database in OMNIHUB_DATA_DIR when no URL is set.
-import { loadConfig } from '../config.ts';
-import { openDatabase } from './database.ts';
+import './load-env.ts';
+import { loadConfig } from '../core/config.ts';
+import { openDatabase } from '../core/db/database.ts';
 
 try {
   const config = loadConfig();
