@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../core/db/database.ts';
 import { getLevel } from '../../core/inventory/ledger.ts';
 import { ingestOrder } from '../../core/orders/ingest.ts';
+import { recordReturn } from '../../core/orders/returns.ts';
 import { testDatabases } from '../support/databases.ts';
 import { draft } from '../support/drafts.ts';
 import { seedAccount, seedLocation, seedSku, stock } from '../support/seed.ts';
@@ -227,5 +228,84 @@ describe.each(testDatabases())('order ingestion on $kind', ({ open }) => {
     const bad = draft('1012', [{ sku: 'N1', quantity: -1 }]);
     await expect(ingestOrder(db.prisma, 'shop', bad)).rejects.toThrow(/quantity/);
     expect(await db.prisma.order.count()).toBe(before);
+  });
+});
+
+describe.each(testDatabases())('returns and refunds on $kind', ({ open }) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await open();
+    await seedLocation(db.prisma, 'wh');
+    await seedAccount(db.prisma, 'shop', [{ locationId: 'wh' }]);
+  });
+  afterAll(() => db?.close());
+
+  const level = (sku: string) => getLevel(db.prisma, `sku-${sku}`, 'wh');
+  const shipped = (id: string, q: number, fulfilled: number, at: string) =>
+    draft(id, [{ sku: id, quantity: q, fulfilledQuantity: fulfilled, channelLineId: `${id}-L1` }], {
+      channelUpdatedAt: at,
+      state: {
+        cancelled: false,
+        payment: 'paid',
+        fulfilment: fulfilled === q ? 'fulfilled' : 'partial',
+        restock: true,
+      },
+    });
+
+  it('puts returned units back on hand once, however often the channel repeats the refund', async () => {
+    await seedSku(db.prisma, 'R1');
+    await stock(db.prisma, 'sku-R1', 'wh', 5);
+    await ingestOrder(db.prisma, 'shop', shipped('R1', 2, 0, '2026-11-20T10:00:00Z'));
+    await ingestOrder(db.prisma, 'shop', shipped('R1', 2, 2, '2026-11-20T11:00:00Z'));
+    expect(await level('R1')).toMatchObject({ onHand: 3, reserved: 0 });
+    const ret = {
+      externalReturnId: 'rf-1',
+      lines: [{ channelLineId: 'R1-L1', quantity: 1, restock: true }],
+      occurredAt: '2026-11-21T10:00:00Z',
+    };
+    const first = await recordReturn(db.prisma, 'shop', 'R1', ret);
+    expect(first).toMatchObject({ applied: true, status: 'partially_returned', touchedSkus: ['sku-R1'] });
+    expect(await recordReturn(db.prisma, 'shop', 'R1', ret)).toMatchObject({ applied: false, skipped: 'duplicate' });
+    expect(await level('R1')).toMatchObject({ onHand: 4, reserved: 0 });
+    const second = await recordReturn(db.prisma, 'shop', 'R1', { ...ret, externalReturnId: 'rf-2' });
+    expect(second.status).toBe('returned');
+    expect(await level('R1')).toMatchObject({ onHand: 5 });
+  });
+
+  it('counts a refund without restock as returned but leaves on hand alone', async () => {
+    await seedSku(db.prisma, 'R2');
+    await stock(db.prisma, 'sku-R2', 'wh', 5);
+    await ingestOrder(db.prisma, 'shop', shipped('R2', 1, 1, '2026-11-20T10:00:00Z'));
+    await recordReturn(db.prisma, 'shop', 'R2', {
+      externalReturnId: 'rf-3',
+      lines: [{ channelLineId: 'R2-L1', quantity: 1, restock: false }],
+      occurredAt: '2026-11-21T10:00:00Z',
+    });
+    expect(await level('R2')).toMatchObject({ onHand: 4, reserved: 0 });
+    const line = await db.prisma.orderLine.findFirstOrThrow({ where: { channelLineId: 'R2-L1' } });
+    expect(line.returnedQty).toBe(1);
+  });
+
+  it('releases the reservation of units refunded before they shipped', async () => {
+    await seedSku(db.prisma, 'R3');
+    await stock(db.prisma, 'sku-R3', 'wh', 5);
+    await ingestOrder(db.prisma, 'shop', shipped('R3', 3, 0, '2026-11-20T10:00:00Z'));
+    expect(await level('R3')).toMatchObject({ reserved: 3 });
+    await recordReturn(db.prisma, 'shop', 'R3', {
+      externalReturnId: 'rf-4',
+      lines: [{ channelLineId: 'R3-L1', quantity: 2, restock: true }],
+      occurredAt: '2026-11-21T10:00:00Z',
+    });
+    expect(await level('R3')).toMatchObject({ onHand: 5, reserved: 1 });
+  });
+
+  it('waits for an order it does not know yet instead of failing', async () => {
+    expect(
+      await recordReturn(db.prisma, 'shop', 'missing', {
+        externalReturnId: 'rf-x',
+        lines: [],
+        occurredAt: '2026-11-21T10:00:00Z',
+      }),
+    ).toMatchObject({ applied: false, skipped: 'unknown_order' });
   });
 });

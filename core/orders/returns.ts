@@ -1,0 +1,125 @@
+// Applies a refund or return the channel reported, exactly once per channel return id.
+// Units that had left the building come back (restock: on hand goes up at the location
+// they were shipped from; no restock: only counted as returned). Units refunded before
+// they shipped are a cancellation of that part of the line: their reservation is released.
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient } from '../db/generated/prisma/client.ts';
+import { withTxRetry } from '../db/retry.ts';
+import { adjust, release } from '../inventory/ledger.ts';
+import { canTransition, type OrderStatus, planTransition } from '../order/state-machine.ts';
+
+export interface ReturnInput {
+  externalReturnId: string;
+  lines: { channelLineId: string; quantity: number; restock: boolean }[];
+  occurredAt: string;
+  reason?: string | null;
+}
+
+export interface ReturnResult {
+  applied: boolean;
+  /** Why nothing happened: a duplicate, or the order is not known yet (retry later). */
+  skipped?: 'duplicate' | 'unknown_order';
+  orderId?: string;
+  status?: OrderStatus;
+  touchedSkus: string[];
+}
+
+export async function recordReturn(
+  prisma: PrismaClient,
+  accountId: string,
+  externalOrderId: string,
+  input: ReturnInput,
+  opts: { actor?: string; now?: Date } = {},
+): Promise<ReturnResult> {
+  const actor = opts.actor ?? `channel:${accountId}`;
+  for (const l of input.lines) {
+    if (!Number.isSafeInteger(l.quantity) || l.quantity <= 0) {
+      throw new RangeError(`lines[${l.channelLineId}].quantity must be a positive integer (got ${l.quantity})`);
+    }
+  }
+  return withTxRetry(() =>
+    prisma.$transaction(
+      async (tx) => {
+        const orders = await tx.$queryRaw<{ id: string; status: OrderStatus }[]>`
+          SELECT id, status FROM orders WHERE account_id = ${accountId} AND external_id = ${externalOrderId} FOR UPDATE`;
+        const order = orders[0];
+        if (!order) return { applied: false, skipped: 'unknown_order' as const, touchedSkus: [] };
+        const inserted = await tx.$executeRaw`
+          INSERT INTO returns (id, order_id, lines, reason, external_id, idempotency_key)
+          VALUES (${randomUUID()}, ${order.id}, ${JSON.stringify(input.lines)}::jsonb, ${input.reason ?? null},
+                  ${input.externalReturnId}, ${`${accountId}:${input.externalReturnId}`})
+          ON CONFLICT (idempotency_key) DO NOTHING`;
+        if (inserted === 0)
+          return { applied: false, skipped: 'duplicate' as const, orderId: order.id, touchedSkus: [] };
+
+        const touched = new Set<string>();
+        const lines = await tx.orderLine.findMany({ where: { orderId: order.id } });
+        const mv = { orderId: order.id, actor, reference: `return:${input.externalReturnId}` };
+        for (const rl of input.lines) {
+          const line = lines.find((l) => l.channelLineId === rl.channelLineId);
+          if (!line) continue;
+          const returnable = line.fulfilledQty - line.returnedQty;
+          const back = Math.min(rl.quantity, Math.max(0, returnable));
+          const unshipped = rl.quantity - back;
+          if (back > 0) {
+            if (rl.restock) {
+              const committed = await tx.reservation.findFirst({
+                where: { orderLineId: line.id, status: 'committed' },
+                orderBy: { createdAt: 'asc' },
+              });
+              if (committed) {
+                await adjust(tx, committed.skuId, committed.locationId, back, 'return', mv);
+                touched.add(committed.skuId);
+              }
+            }
+            await tx.orderLine.update({ where: { id: line.id }, data: { returnedQty: { increment: back } } });
+          }
+          if (unshipped > 0) {
+            let left = unshipped;
+            const active = await tx.reservation.findMany({
+              where: { orderLineId: line.id, status: 'active' },
+              orderBy: { createdAt: 'desc' },
+            });
+            for (const r of active) {
+              const q = Math.min(left, r.quantity);
+              if (q === 0) continue;
+              if (await release(tx, r.skuId, r.locationId, q, { ...mv, reason: 'refunded before shipping' })) {
+                await tx.reservation.update({
+                  where: { id: r.id },
+                  data: { quantity: { decrement: q }, ...(q === r.quantity ? { status: 'released' } : {}) },
+                });
+                touched.add(r.skuId);
+                left -= q;
+              }
+            }
+            await tx.orderLine.update({ where: { id: line.id }, data: { cancelledQty: { increment: unshipped } } });
+          }
+        }
+
+        const after = await tx.orderLine.findMany({ where: { orderId: order.id } });
+        const shipped = after.reduce((a, l) => a + l.fulfilledQty, 0);
+        const returned = after.reduce((a, l) => a + l.returnedQty, 0);
+        let status = order.status;
+        // All shipped units back -> returned; a partly shipped order can only be partly returned.
+        const wanted: OrderStatus | null =
+          returned === 0 ? null : returned >= shipped ? 'returned' : 'partially_returned';
+        const target = wanted && !canTransition(status, wanted) ? 'partially_returned' : wanted;
+        if (target && target !== status && canTransition(status, target)) {
+          const rec = planTransition(
+            status,
+            target,
+            { actor, reason: input.reason ?? 'returned' },
+            opts.now ?? new Date(),
+          );
+          await tx.orderEvent.create({
+            data: { orderId: order.id, fromStatus: rec.from, toStatus: rec.to, actor, reason: rec.reason },
+          });
+          await tx.order.update({ where: { id: order.id }, data: { status: target } });
+          status = target;
+        }
+        return { applied: true, orderId: order.id, status, touchedSkus: [...touched] };
+      },
+      { timeout: 30_000, maxWait: 30_000 },
+    ),
+  );
+}
