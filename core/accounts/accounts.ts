@@ -1,0 +1,87 @@
+// Channel accounts: credentials are encrypted at rest (AES-256-GCM, bound to the
+// account id so an envelope copied onto another row does not decrypt) and only ever
+// decrypted into an AccountContext handed to a connector.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { decryptJson, encryptJson } from '../crypto/secrets.ts';
+import type { PrismaClient } from '../db/generated/prisma/client.ts';
+
+export const CHANNEL_TYPES = ['shopify', 'amazon', 'ebay', 'pos'] as const;
+export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
+/** What a connector receives: the account with its credentials decrypted. */
+export interface AccountContext {
+  id: string;
+  type: ChannelType;
+  name: string;
+  credentials: Readonly<Record<string, string>>;
+  endpointOverride?: string | null;
+  settings: Readonly<Record<string, unknown>>;
+}
+
+export const NewAccountSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes')
+    .optional(),
+  type: z.enum(CHANNEL_TYPES),
+  name: z.string().trim().min(1).max(120),
+  credentials: z.record(z.string(), z.string()),
+  settings: z.record(z.string(), z.unknown()).default({}),
+  endpointOverride: z.url().nullish(),
+  stockBuffer: z.number().int().nonnegative().default(0),
+  stockMax: z.number().int().nonnegative().nullish(),
+  stockPercent: z.number().int().min(0).max(100).default(100),
+});
+export type NewAccount = z.input<typeof NewAccountSchema>;
+
+export async function createAccount(prisma: PrismaClient, key: Uint8Array, input: NewAccount) {
+  const a = NewAccountSchema.parse(input);
+  const id = a.id ?? randomUUID();
+  return prisma.channelAccount.create({
+    data: {
+      id,
+      type: a.type,
+      name: a.name,
+      credentialsEnc: await encryptJson(a.credentials, key, `account:${id}`),
+      settings: a.settings as object,
+      endpointOverride: a.endpointOverride ?? null,
+      stockBuffer: a.stockBuffer,
+      stockMax: a.stockMax ?? null,
+      stockPercent: a.stockPercent,
+    },
+  });
+}
+
+export async function replaceCredentials(
+  prisma: PrismaClient,
+  key: Uint8Array,
+  id: string,
+  credentials: Record<string, string>,
+) {
+  await prisma.channelAccount.update({
+    where: { id },
+    data: { credentialsEnc: await encryptJson(credentials, key, `account:${id}`) },
+  });
+}
+
+export class UnknownAccountError extends Error {
+  readonly code = 'unknown_account';
+  constructor(readonly accountId: string) {
+    super(`unknown channel account ${accountId}`);
+  }
+}
+
+/** Loads an account and decrypts its credentials; throws UnknownAccountError. */
+export async function loadAccountContext(prisma: PrismaClient, key: Uint8Array, id: string): Promise<AccountContext> {
+  const row = await prisma.channelAccount.findUnique({ where: { id } });
+  if (!row) throw new UnknownAccountError(id);
+  return {
+    id: row.id,
+    type: row.type,
+    name: row.name,
+    credentials: await decryptJson<Record<string, string>>(row.credentialsEnc, key, `account:${row.id}`),
+    endpointOverride: row.endpointOverride,
+    settings: (row.settings ?? {}) as Record<string, unknown>,
+  };
+}
