@@ -192,7 +192,7 @@ async function ingestInTx(
   const active = await tx.$queryRaw<ReservationRow[]>`
     SELECT id, order_line_id AS "orderLineId", sku_id AS "skuId", location_id AS "locationId", quantity, backordered
       FROM reservations WHERE order_id = ${orderId} AND status = 'active' ORDER BY created_at, id`;
-  const { shortUnits, touchedSkus } = await reconcileReservations(tx, needs, active, {
+  const { shortUnits, shortBySku, touchedSkus } = await reconcileReservations(tx, needs, active, {
     orderId,
     actor,
     reference: `order:${accountId}:${d.externalId}`,
@@ -200,10 +200,12 @@ async function ingestInTx(
     newId: randomUUID,
   });
 
+  const oversoldSkus = shortBySku.size ? await recordOversell(tx, accountId, orderId, d, shortBySku) : [];
   const target = targetFor({
     channel: d.state,
     method: d.fulfilmentMethod,
     shortUnits,
+    oversold: oversoldSkus.length > 0,
     unmappedLines,
     unknownLocation: setup.unknownLocation,
   });
@@ -238,4 +240,42 @@ async function ingestInTx(
     data: { status, holdReason, ...(heldFrom ? { heldFrom } : {}) },
   });
   return { orderId, created, stale: false, status, holdReason, shortUnits, touchedSkus: [...touchedSkus] };
+}
+
+/**
+ * A short order is an oversell when the channel was still advertising the SKU: it sold
+ * during propagation. Each such SKU becomes an exception for a person to look at, and a
+ * priority stock push so the channel stops selling what is gone. Returns those SKU ids.
+ */
+async function recordOversell(
+  tx: Tx,
+  accountId: string,
+  orderId: string,
+  d: OrderDraft,
+  shortBySku: Map<string, number>,
+): Promise<string[]> {
+  const skuIds = [...shortBySku.keys()];
+  const advertised = await tx.listing.findMany({
+    where: {
+      accountId,
+      skuId: { in: skuIds },
+      OR: [{ lastConfirmedQty: { gt: 0 } }, { lastSentQty: { gt: 0 } }],
+    },
+    select: { skuId: true, lastConfirmedQty: true, lastSentQty: true },
+  });
+  for (const l of advertised) {
+    const units = shortBySku.get(l.skuId) ?? 0;
+    await tx.$executeRaw`
+      INSERT INTO exceptions (id, kind, dedupe_key, account_id, order_id, sku_id, message, data)
+      VALUES (${randomUUID()}, 'oversold', ${`oversold:${orderId}:${l.skuId}`}, ${accountId}, ${orderId}, ${l.skuId},
+              ${`order ${d.displayNumber ?? d.externalId} is ${units} unit(s) short: the channel still advertised ${l.lastConfirmedQty ?? l.lastSentQty}`},
+              ${JSON.stringify({ units, advertised: l.lastConfirmedQty ?? l.lastSentQty })}::jsonb)
+      ON CONFLICT (dedupe_key) DO UPDATE SET occurrences = exceptions.occurrences + 1, updated_at = now()`;
+  }
+  if (advertised.length) {
+    await tx.$executeRaw`
+      INSERT INTO outbox_events (kind, payload)
+      VALUES ('stock.prioritize', jsonb_build_object('skuIds', ${JSON.stringify(advertised.map((l) => l.skuId))}::jsonb, 'reason', 'oversold'))`;
+  }
+  return advertised.map((l) => l.skuId);
 }

@@ -28,6 +28,8 @@ export interface ReservationRow {
 
 export interface ReconcileResult {
   shortUnits: number;
+  /** Units that could not be reserved, per SKU id. */
+  shortBySku: Map<string, number>;
   touchedSkus: Set<string>;
 }
 
@@ -49,6 +51,7 @@ export async function reconcileReservations(
   const touched = new Set<string>();
   const mv = { orderId: ctx.orderId, actor: ctx.actor, reference: ctx.reference };
   let shortUnits = 0;
+  const shortBySku = new Map<string, number>();
   const byLine = groupBy(active, (r) => r.orderLineId);
   const toReserve: LineNeed[] = [];
 
@@ -127,11 +130,12 @@ export async function reconcileReservations(
           await addBackorder(tx, ctx.orderId, line, ctx.locationIds[0], left, ctx.newId);
         } else {
           shortUnits += left;
+          shortBySku.set(skuId, (shortBySku.get(skuId) ?? 0) + left);
         }
       }
     }
   }
-  return { shortUnits, touchedSkus: touched };
+  return { shortUnits, shortBySku, touchedSkus: touched };
 }
 
 async function reserveAcross(

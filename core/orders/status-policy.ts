@@ -17,6 +17,8 @@ export interface OrderFacts {
   method: FulfilmentMethod;
   /** Units the order wants that could not be reserved (and may not be backordered). */
   shortUnits: number;
+  /** Some short units were still advertised on this channel: it sold stock the hub no longer had. */
+  oversold: boolean;
   unmappedLines: number;
   /** A location named by the channel could not be resolved. */
   unknownLocation: boolean;
@@ -46,6 +48,12 @@ export function targetFor(f: OrderFacts): Target {
       status: 'on_hold',
       holdReason: 'unmapped_sku',
       reason: `${f.unmappedLines} line(s) with a SKU the hub does not know`,
+    };
+  if (f.shortUnits > 0 && f.oversold)
+    return {
+      status: 'on_hold',
+      holdReason: 'oversold',
+      reason: `${f.shortUnits} unit(s) sold by the channel beyond stock`,
     };
   if (f.shortUnits > 0)
     return { status: 'on_hold', holdReason: 'insufficient_stock', reason: `${f.shortUnits} unit(s) short` };

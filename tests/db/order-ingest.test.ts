@@ -309,3 +309,36 @@ describe.each(testDatabases())('returns and refunds on $kind', ({ open }) => {
     ).toMatchObject({ applied: false, skipped: 'unknown_order' });
   });
 });
+
+describe.each(testDatabases())('oversell detection on $kind', ({ open }) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await open();
+    await seedLocation(db.prisma, 'wh');
+    await seedAccount(db.prisma, 'shop', [{ locationId: 'wh' }]);
+    await seedAccount(db.prisma, 'ebay', [{ locationId: 'wh' }], 'ebay');
+  });
+  afterAll(() => db?.close());
+
+  it('holds as oversold, files an exception and prioritizes the push when the channel still advertised the SKU', async () => {
+    const { id } = await seedSku(db.prisma, 'OS1');
+    await stock(db.prisma, id, 'wh', 1);
+    await db.prisma.listing.create({ data: { id: 'l-ebay', skuId: id, accountId: 'ebay', lastConfirmedQty: 1 } });
+    await ingestOrder(db.prisma, 'shop', draft('web-1', [{ sku: 'OS1', quantity: 1 }]));
+    const r = await ingestOrder(db.prisma, 'ebay', draft('ebay-1', [{ sku: 'OS1', quantity: 1 }]));
+    expect(r).toMatchObject({ status: 'on_hold', holdReason: 'oversold', shortUnits: 1 });
+    const ex = await db.prisma.exceptionItem.findMany({ where: { kind: 'oversold' } });
+    expect(ex).toHaveLength(1);
+    expect(ex[0]).toMatchObject({ accountId: 'ebay', orderId: r.orderId, skuId: id });
+    const prio = await db.prisma.outboxEvent.findMany({ where: { kind: 'stock.prioritize' } });
+    expect(prio.at(-1)?.payload).toMatchObject({ skuIds: [id], reason: 'oversold' });
+  });
+
+  it('calls it insufficient stock when the channel was not advertising the SKU', async () => {
+    const { id } = await seedSku(db.prisma, 'OS2');
+    await db.prisma.listing.create({ data: { id: 'l-ebay-2', skuId: id, accountId: 'ebay', lastConfirmedQty: 0 } });
+    const r = await ingestOrder(db.prisma, 'ebay', draft('ebay-2', [{ sku: 'OS2', quantity: 1 }]));
+    expect(r).toMatchObject({ status: 'on_hold', holdReason: 'insufficient_stock' });
+    expect(await db.prisma.exceptionItem.count({ where: { skuId: id } })).toBe(0);
+  });
+});
