@@ -92,7 +92,14 @@ export async function recordReturn(
                 left -= q;
               }
             }
-            await tx.orderLine.update({ where: { id: line.id }, data: { cancelledQty: { increment: unshipped } } });
+            // Mirror what the channel does (its quantity drops too), so a later order update agrees.
+            await tx.orderLine.update({
+              where: { id: line.id },
+              data: {
+                quantity: { decrement: Math.min(unshipped, line.quantity - line.fulfilledQty) },
+                cancelledQty: { increment: unshipped },
+              },
+            });
           }
         }
 

@@ -1,0 +1,202 @@
+// Shared pieces of the hub-driven order actions (actions.ts, pickup-actions.ts):
+// the error type the API maps to HTTP, locking an order for the length of an action,
+// recording a transition, and announcing a channel push through the outbox.
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient } from '../db/generated/prisma/client.ts';
+import { withTxRetry } from '../db/retry.ts';
+import type { Tx } from '../db/sql.ts';
+import type { FulfilmentMethod, HoldReason, OrderStatus } from '../order/state-machine.ts';
+import { IllegalTransitionError, planTransition } from '../order/state-machine.ts';
+import type { LineNeed, ReservationRow } from './reservations.ts';
+
+export type OrderActionCode = 'not_found' | 'illegal_transition' | 'invalid_input' | 'wrong_pickup_code' | 'conflict';
+
+const STATUS: Record<OrderActionCode, number> = {
+  not_found: 404,
+  illegal_transition: 409,
+  invalid_input: 400,
+  wrong_pickup_code: 422,
+  conflict: 409,
+};
+
+export class OrderActionError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: OrderActionCode,
+    message: string,
+    /** The request field at fault, when there is one. */
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'OrderActionError';
+    this.status = STATUS[code];
+  }
+}
+
+/** What every action returns: enough for an API response or a page to redraw. */
+export interface OrderSummary {
+  id: string;
+  accountId: string;
+  externalId: string;
+  displayNumber: string | null;
+  status: OrderStatus;
+  holdReason: string | null;
+  fulfilmentMethod: FulfilmentMethod;
+  pickupLocationId: string | null;
+  readyForPickupAt: string | null;
+  collectedAt: string | null;
+}
+
+export interface LockedOrder {
+  id: string;
+  accountId: string;
+  externalId: string;
+  displayNumber: string | null;
+  status: OrderStatus;
+  holdReason: string | null;
+  heldFrom: OrderStatus | null;
+  fulfilmentMethod: FulfilmentMethod;
+  pickupLocationId: string | null;
+  pickupCode: string | null;
+  readyForPickupAt: Date | null;
+  collectedAt: Date | null;
+}
+
+/** Runs `fn` in a transaction holding the order's row lock; unknown order → not_found. */
+export async function withLockedOrder<T>(
+  prisma: PrismaClient,
+  orderId: string,
+  fn: (tx: Tx, order: LockedOrder) => Promise<T>,
+): Promise<T> {
+  try {
+    return await withTxRetry(() =>
+      prisma.$transaction(
+        async (tx) => {
+          const rows = await tx.$queryRaw<LockedOrder[]>`
+            SELECT id, account_id AS "accountId", external_id AS "externalId", display_number AS "displayNumber",
+                   status, hold_reason AS "holdReason", held_from AS "heldFrom", fulfilment_method AS "fulfilmentMethod",
+                   pickup_location_id AS "pickupLocationId", pickup_code AS "pickupCode",
+                   ready_for_pickup_at AS "readyForPickupAt", collected_at AS "collectedAt"
+              FROM orders WHERE id = ${orderId} FOR UPDATE`;
+          const order = rows[0];
+          if (!order) throw new OrderActionError('not_found', `order ${orderId} not found`);
+          return fn(tx, order);
+        },
+        { timeout: 30_000, maxWait: 30_000 },
+      ),
+    );
+  } catch (e) {
+    if (e instanceof IllegalTransitionError) throw new OrderActionError('illegal_transition', e.message);
+    throw e;
+  }
+}
+
+/** Moves the order to `to` (checked against the state machine) and records who did it. */
+export async function transition(
+  tx: Tx,
+  order: LockedOrder,
+  to: OrderStatus,
+  cause: { actor: string; reason?: string; holdReason?: HoldReason },
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  const rec = planTransition(order.status, to, cause, new Date());
+  await tx.orderEvent.create({
+    data: { orderId: order.id, fromStatus: rec.from, toStatus: rec.to, actor: rec.actor, reason: rec.reason },
+  });
+  await tx.order.update({
+    where: { id: order.id },
+    data: {
+      status: to,
+      holdReason: to === 'on_hold' ? (cause.holdReason ?? null) : null,
+      ...(to === 'on_hold' ? { heldFrom: order.status } : {}),
+      ...extra,
+    },
+  });
+  order.status = to;
+}
+
+export type PushKind = 'ship' | 'pickup_ready' | 'pickup_collected' | 'cancel';
+
+/** Tells the channel, after commit, through the outbox (the sync layer sends `fulfilment.push`). */
+export async function announcePush(
+  tx: Tx,
+  order: LockedOrder,
+  kind: PushKind,
+  fulfilmentId: string | null,
+  lines: { orderLineId: string; quantity: number }[] = [],
+): Promise<void> {
+  await tx.outboxEvent.create({
+    data: {
+      kind: 'fulfilment.push',
+      payload: { orderId: order.id, accountId: order.accountId, kind, fulfilmentId, lines, pushId: randomUUID() },
+    },
+  });
+}
+
+export async function audit(tx: Tx, actor: string, action: string, orderId: string, data: object = {}) {
+  await tx.auditLog.create({ data: { actor, action, entity: 'order', entityId: orderId, data } });
+}
+
+export async function summary(tx: Tx, orderId: string): Promise<OrderSummary> {
+  const o = await tx.order.findUniqueOrThrow({ where: { id: orderId } });
+  return {
+    id: o.id,
+    accountId: o.accountId,
+    externalId: o.externalId,
+    displayNumber: o.displayNumber,
+    status: o.status,
+    holdReason: o.holdReason,
+    fulfilmentMethod: o.fulfilmentMethod,
+    pickupLocationId: o.pickupLocationId,
+    readyForPickupAt: o.readyForPickupAt?.toISOString() ?? null,
+    collectedAt: o.collectedAt?.toISOString() ?? null,
+  };
+}
+
+/** Active reservations of an order, oldest first (ledger commits and releases draw from these). */
+export function activeReservations(tx: Tx, orderId: string): Promise<ReservationRow[]> {
+  return tx.$queryRaw<ReservationRow[]>`
+    SELECT id, order_line_id AS "orderLineId", sku_id AS "skuId", location_id AS "locationId", quantity, backordered
+      FROM reservations WHERE order_id = ${orderId} AND status = 'active' ORDER BY created_at, id`;
+}
+
+/**
+ * What each stock-tracked line still needs reserved, and where the order may draw
+ * from (its pickup store, or its channel's locations in priority order).
+ */
+export async function orderNeeds(
+  tx: Tx,
+  order: LockedOrder,
+  wantedOf: (l: { quantity: number; fulfilledQty: number; cancelledQty: number }) => number,
+): Promise<{ needs: LineNeed[]; locationIds: string[] }> {
+  const lines = await tx.orderLine.findMany({ where: { orderId: order.id } });
+  const codes = lines.map((l) => l.skuCode).filter((c): c is string => !!c);
+  const skus = await tx.sku.findMany({
+    where: { code: { in: codes } },
+    select: { id: true, code: true, allowBackorder: true },
+  });
+  const byCode = new Map(skus.map((s) => [s.code, s]));
+  const needs: LineNeed[] = [];
+  for (const l of lines) {
+    const sku = l.skuCode ? byCode.get(l.skuCode) : undefined;
+    if (!sku) continue;
+    needs.push({
+      orderLineId: l.id,
+      skuId: sku.id,
+      wanted: Math.max(0, wantedOf(l)),
+      newlyFulfilled: 0,
+      allowBackorder: sku.allowBackorder,
+    });
+  }
+  let locationIds: string[];
+  if (order.fulfilmentMethod === 'pickup' && order.pickupLocationId) {
+    locationIds = [order.pickupLocationId];
+  } else {
+    const links = await tx.channelLocation.findMany({
+      where: { accountId: order.accountId },
+      orderBy: [{ priority: 'asc' }, { locationId: 'asc' }],
+    });
+    locationIds = links.map((l) => l.locationId);
+  }
+  return { needs, locationIds };
+}

@@ -1,0 +1,80 @@
+// Stock moves shared by the order actions: release everything an order holds, and
+// commit the reserved units of the lines that leave the building.
+import { randomUUID } from 'node:crypto';
+import type { Tx } from '../db/sql.ts';
+import { commit } from '../inventory/ledger.ts';
+import { activeReservations, type LockedOrder, OrderActionError, orderNeeds } from './action-kit.ts';
+import { reconcileReservations } from './reservations.ts';
+
+/** Releases every active reservation of the order (cancellation, refusal). */
+export async function releaseAll(tx: Tx, order: LockedOrder, actor: string, reason: string) {
+  const { needs, locationIds } = await orderNeeds(tx, order, () => 0);
+  const active = await activeReservations(tx, order.id);
+  await reconcileReservations(tx, needs, active, {
+    orderId: order.id,
+    actor,
+    reference: `order:${order.accountId}:${order.externalId}:${reason}`,
+    locationIds,
+    newId: randomUUID,
+  });
+}
+
+/**
+ * Commits reserved units of the given lines (stock leaves the building) and counts them
+ * fulfilled. Every unit must be reserved: shipping what the hub never held would make
+ * the ledger lie, so it is refused.
+ */
+export async function commitLines(
+  tx: Tx,
+  order: LockedOrder,
+  parcel: { orderLineId: string; quantity: number }[],
+  actor: string,
+  reference: string,
+  locationId: string | null,
+) {
+  const active = await activeReservations(tx, order.id);
+  for (const [i, p] of parcel.entries()) {
+    let left = p.quantity;
+    const rows = active.filter((r) => r.orderLineId === p.orderLineId && (!locationId || r.locationId === locationId));
+    const held = rows.reduce((a, r) => a + r.quantity, 0);
+    if (held < left) {
+      throw new OrderActionError(
+        'conflict',
+        `only ${held} unit(s) of this line are reserved${locationId ? ' at that location' : ''}`,
+        `lines.${i}.quantity`,
+      );
+    }
+    for (const r of rows) {
+      if (left === 0) break;
+      const q = Math.min(left, r.quantity);
+      if (q === 0) continue;
+      if (!(await commit(tx, r.skuId, r.locationId, q, { orderId: order.id, actor, reference, reason: 'fulfilled' }))) {
+        throw new OrderActionError('conflict', 'the reservation changed under this action; try again');
+      }
+      r.quantity -= q;
+      left -= q;
+      await tx.reservation.update({
+        where: { id: r.id },
+        data: { quantity: r.quantity, ...(r.quantity === 0 ? { status: 'released' } : {}), updatedAt: new Date() },
+      });
+      const moved = await tx.reservation.updateMany({
+        where: { orderLineId: r.orderLineId, locationId: r.locationId, status: 'committed' },
+        data: { quantity: { increment: q }, updatedAt: new Date() },
+      });
+      if (moved.count === 0) {
+        await tx.reservation.create({
+          data: {
+            id: randomUUID(),
+            orderId: order.id,
+            orderLineId: r.orderLineId,
+            skuId: r.skuId,
+            locationId: r.locationId,
+            quantity: q,
+            status: 'committed',
+          },
+        });
+      }
+    }
+    await tx.orderLine.update({ where: { id: p.orderLineId }, data: { fulfilledQty: { increment: p.quantity } } });
+  }
+}
