@@ -1,0 +1,144 @@
+/**
+ * The Worker's app and fetch handler (the entry `api/worker.ts` re-exports
+ * `workerHandler` as its default export: a Worker's entry module may export
+ * only handlers, so the helpers live here).
+ *
+ * The same hono app as `api/main.ts`, with Worker-sized dependencies:
+ * - no embedded PGlite: the database is PostgreSQL reached through a Hyperdrive
+ *   binding `HYPERDRIVE` (preferred) or the `DATABASE_URL` variable/secret;
+ * - logs are JSON lines through `console.log` (see `worker-logger.ts`);
+ * - the version comes from package.json, inlined by wrangler's esbuild.
+ *
+ * The app is built once per isolate (per `env` object) and reused. The health
+ * probe opens one `pg` Client per probe and ends it (Workers do not share I/O
+ * objects between requests); the connection's tear-down is handed to
+ * `ctx.waitUntil`, so a slow or timed-out probe never delays the response and
+ * is not cut off when the response has gone. Needs `nodejs_compat`.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { ExecutionContext } from 'hono';
+import pg from 'pg';
+import { version as packageVersion } from '../package.json';
+import { type App, createApp } from './app.ts';
+import { type DatabaseProbe, type HealthReport, makeHealthCheck } from './health.ts';
+import { createWorkerLogger } from './worker-logger.ts';
+
+/** The bindings this Worker reads. */
+export interface WorkerEnv {
+  /** PostgreSQL URL (set it as a secret: `wrangler secret put DATABASE_URL`). */
+  DATABASE_URL?: string;
+  /** Hyperdrive binding; when present it wins over DATABASE_URL. */
+  HYPERDRIVE?: { connectionString: string };
+  /** Per-probe time limit in ms (a `[vars]` string; default 2000). */
+  HEALTH_TIMEOUT_MS?: string;
+}
+
+/** The part of the Workers `ExecutionContext` used here. */
+export interface WorkerContext {
+  waitUntil(promise: Promise<unknown>): void;
+  passThroughOnException?(): void;
+}
+
+export const VERSION: string = packageVersion;
+
+/** Why `/health` reports the database down when no connection is configured. */
+export const NOT_CONFIGURED = 'not configured';
+
+const DEFAULT_TIMEOUT_MS = 2000;
+
+/** The current request's context, for work that must outlive the response. */
+const requestContext = new AsyncLocalStorage<WorkerContext>();
+
+/** Run `promise` to completion even after the response is sent (no-op outside a request). */
+function keepAlive(promise: Promise<unknown>): void {
+  const settled = promise.then(
+    () => undefined,
+    () => undefined,
+  );
+  requestContext.getStore()?.waitUntil(settled);
+}
+
+/** Hyperdrive first, then DATABASE_URL; `undefined` when neither is set. */
+export function databaseUrl(env: WorkerEnv): string | undefined {
+  const fromHyperdrive = env.HYPERDRIVE?.connectionString;
+  if (typeof fromHyperdrive === 'string' && fromHyperdrive !== '') return fromHyperdrive;
+  const url = env.DATABASE_URL?.trim();
+  return url ? url : undefined;
+}
+
+function timeoutFrom(env: WorkerEnv): number {
+  const n = Number(env.HEALTH_TIMEOUT_MS);
+  return Number.isFinite(n) && n > 0 ? n : DEFAULT_TIMEOUT_MS;
+}
+
+/** `SELECT 1` on a fresh connection, closed afterwards (in the background via waitUntil). */
+function postgresProbe(connectionString: string, timeoutMs: number): DatabaseProbe {
+  return {
+    kind: 'postgres',
+    ping() {
+      const client = new pg.Client({
+        connectionString,
+        connectionTimeoutMillis: timeoutMs,
+        query_timeout: timeoutMs,
+      });
+      // A connection error after connect() would otherwise be an unhandled 'error' event.
+      client.on('error', () => {});
+      const query = client.connect().then(() => client.query('SELECT 1'));
+      const done = query.then(
+        () => client.end(),
+        () => client.end(),
+      );
+      keepAlive(done);
+      return query.then(() => undefined);
+    },
+  };
+}
+
+function notConfiguredHealth(): () => Promise<HealthReport> {
+  const startedAt = performance.now();
+  return async () => ({
+    status: 'degraded',
+    uptimeSeconds: Math.floor((performance.now() - startedAt) / 1000),
+    database: { status: 'down', kind: 'postgres', latencyMs: 0, reason: NOT_CONFIGURED },
+  });
+}
+
+/** Build the app for one isolate's bindings. */
+export function buildWorkerApp(env: WorkerEnv, logger = createWorkerLogger()): App {
+  const url = databaseUrl(env);
+  const health = url
+    ? makeHealthCheck(postgresProbe(url, timeoutFrom(env)), {
+        timeoutMs: timeoutFrom(env),
+        onProbeError: (component, err) => logger.warn({ component, err }, 'health probe failed'),
+      })
+    : notConfiguredHealth();
+  if (url) {
+    const via = databaseUrl({ HYPERDRIVE: env.HYPERDRIVE }) ? 'HYPERDRIVE' : 'DATABASE_URL';
+    logger.info({ version: VERSION, database: 'postgres', via }, 'worker app ready');
+  } else {
+    logger.warn(
+      { version: VERSION, database: 'postgres' },
+      'no HYPERDRIVE binding or DATABASE_URL: /health reports the database down',
+    );
+  }
+  return createApp({ health, version: VERSION, logger });
+}
+
+/** One app per isolate: `env` is the same object for every request of an isolate. */
+const apps = new WeakMap<object, App>();
+
+function appFor(env: WorkerEnv): App {
+  let app = apps.get(env);
+  if (!app) {
+    app = buildWorkerApp(env);
+    apps.set(env, app);
+  }
+  return app;
+}
+
+export const workerHandler = {
+  fetch(request: Request, env: WorkerEnv, ctx: WorkerContext): Promise<Response> {
+    const app = appFor(env ?? {});
+    return requestContext.run(ctx, async () => app.fetch(request, env, ctx as ExecutionContext));
+  },
+};

@@ -1,0 +1,370 @@
+// The Cloudflare Workers entry (api/worker.ts, wrangler.toml):
+// 1. `wrangler deploy --dry-run` bundles it (exit 0, worker.js written to a temp dir);
+// 2. `wrangler dev --local` serves it on workerd: /health probes PostgreSQL through
+//    `pg` over cloudflare:sockets, unknown paths get the JSON 404;
+// 3. the handler called directly on Node with fake bindings: 503 `not configured`,
+//    probe time limit with the connection closed through ctx.waitUntil, no secrets in logs.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import worker, { type WorkerContext, type WorkerEnv } from '../../api/worker.ts';
+import { databaseUrl, VERSION } from '../../api/worker-app.ts';
+import { createWorkerLogger, REDACT_CENSOR } from '../../api/worker-logger.ts';
+import pkg from '../../package.json' with { type: 'json' };
+
+// biome-ignore lint/suspicious/noExplicitAny: test-only navigation of parsed JSON
+type Json = any;
+
+const ROOT = resolve(import.meta.dirname, '../..');
+// wrangler's CLI script run by this very Node (22): `node_modules/.bin/wrangler` would use
+// whatever `node` is first on PATH, and wrangler 4 refuses Node < 22.12.
+const WRANGLER_JS = join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
+const PG_URL =
+  process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+/** Environment for every wrangler run: no metrics, no prompts, logs outside the repo. */
+function wranglerEnv(logDir: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    WRANGLER_SEND_METRICS: 'false',
+    WRANGLER_LOG_PATH: logDir,
+    CI: '1',
+    NO_COLOR: '1',
+    FORCE_COLOR: '0',
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+  });
+}
+
+async function pgReachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function fakeCtx() {
+  const pending: Promise<unknown>[] = [];
+  const ctx: WorkerContext & { props: object } = {
+    waitUntil: (p) => {
+      pending.push(p);
+    },
+    passThroughOnException: () => {},
+    props: {},
+  };
+  return { ctx, pending };
+}
+
+function captureConsole() {
+  const lines: string[] = [];
+  const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+    lines.push(args.map(String).join(' '));
+  });
+  return { lines, parsed: () => lines.map((l) => JSON.parse(l) as Json), restore: () => spy.mockRestore() };
+}
+
+describe('wrangler deploy --dry-run', () => {
+  let outdir: string;
+  beforeAll(async () => {
+    outdir = await mkdtemp(join(tmpdir(), 'omnihub-worker-build-'));
+  });
+  afterAll(async () => {
+    await rm(outdir, { recursive: true, force: true });
+  });
+
+  it('bundles api/worker.ts (exit 0, worker.js in --outdir)', async () => {
+    const started = performance.now();
+    const { code, output } = await new Promise<{ code: number | null; output: string }>((res, rej) => {
+      const child = spawn(process.execPath, [WRANGLER_JS, 'deploy', '--dry-run', '--outdir', outdir], {
+        cwd: ROOT,
+        env: wranglerEnv(outdir),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      child.once('error', rej);
+      child.once('close', (code) => res({ code, output }));
+    });
+    const ms = Math.round(performance.now() - started);
+    expect(code, output).toBe(0);
+    expect(output).toContain('--dry-run: exiting now');
+    const bundle = join(outdir, 'worker.js');
+    expect(existsSync(bundle)).toBe(true);
+    const js = await readFile(bundle, 'utf8');
+    expect(js).toContain('cloudflare:sockets'); // pg's Workers socket (pg-cloudflare) was picked
+    expect(js).toContain(JSON.stringify(pkg.version)); // version inlined from package.json
+    expect(js).not.toContain('"devDependencies"'); // only `version` was taken from package.json
+    expect(js).not.toMatch(/from ["']pino["']|require\(["']pino["']\)/);
+    const { size } = await stat(bundle);
+    expect(size).toBeLessThan(1_000_000);
+    console.info(`[worker] wrangler deploy --dry-run: ${ms} ms, worker.js ${Math.round(size / 1024)} KiB`);
+  });
+});
+
+describe('wrangler dev --local (workerd)', () => {
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> | undefined;
+  let logDir: string;
+  let baseUrl = '';
+  let output = '';
+  let postgresUp = false;
+
+  beforeAll(async () => {
+    logDir = await mkdtemp(join(tmpdir(), 'omnihub-worker-dev-'));
+    postgresUp = await pgReachable(PG_URL);
+    if (!postgresUp && process.env.OMNIHUB_TEST_REQUIRE_POSTGRES === '1') {
+      throw new Error('PostgreSQL is required (OMNIHUB_TEST_REQUIRE_POSTGRES=1) but did not answer');
+    }
+    const [port, inspectorPort] = [await freePort(), await freePort()];
+    baseUrl = `http://127.0.0.1:${port}`;
+    const started = performance.now();
+    child = spawn(
+      process.execPath,
+      [
+        WRANGLER_JS,
+        'dev',
+        '--local',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--inspector-port',
+        String(inspectorPort),
+        '--persist-to',
+        join(logDir, 'state'),
+        '--show-interactive-dev-session=false',
+        '--var',
+        `DATABASE_URL:${PG_URL}`,
+      ],
+      // Own process group: wrangler starts workerd (and esbuild) children; kill them all.
+      { cwd: ROOT, env: wranglerEnv(logDir), stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
+    const proc = child;
+    exited = new Promise((res) => proc.once('exit', () => res()));
+    proc.stdout?.on('data', (d) => (output += d));
+    proc.stderr?.on('data', (d) => (output += d));
+    // Ready when /health answers at all (any status).
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (proc.exitCode !== null || proc.signalCode !== null) {
+        throw new Error(`wrangler dev exited early (${proc.exitCode ?? proc.signalCode}):\n${output}`);
+      }
+      try {
+        await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(5000) });
+        break;
+      } catch {
+        if (Date.now() > deadline) throw new Error(`wrangler dev not ready after 30 s:\n${output}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    console.info(`[worker] wrangler dev ready in ${Math.round(performance.now() - started)} ms`);
+  }, 45_000);
+
+  afterAll(async () => {
+    const proc = child;
+    if (proc?.pid !== undefined && proc.exitCode === null && proc.signalCode === null) {
+      const killGroup = (sig: NodeJS.Signals) => {
+        try {
+          process.kill(-(proc.pid as number), sig);
+        } catch {
+          // already gone
+        }
+      };
+      killGroup('SIGTERM');
+      const timer = setTimeout(() => killGroup('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+      killGroup('SIGKILL'); // stragglers in the group (workerd) if wrangler left any
+    }
+    if (logDir) await rm(logDir, { recursive: true, force: true });
+  }, 15_000);
+
+  it('GET /health: 200, PostgreSQL up through pg on workerd (twice: a new Client per probe)', async (ctx) => {
+    if (!postgresUp) ctx.skip(`PostgreSQL at ${PG_URL.replace(/:[^:@/]+@/, ':***@')} is not reachable`);
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${baseUrl}/health`);
+      const body: Json = await res.json();
+      expect(res.status, JSON.stringify(body)).toBe(200);
+      expect(body).toMatchObject({
+        status: 'ok',
+        version: pkg.version,
+        database: { status: 'up', kind: 'postgres' },
+      });
+      expect(res.headers.get('x-request-id')).toBeTruthy();
+    }
+    // One app per isolate; access log as JSON lines through console.log.
+    expect(output.match(/"msg":"worker app ready"/g)?.length).toBe(1);
+    expect(output).toMatch(/\{"level":30,[^\n]*"path":"\/health","status":200[^\n]*"msg":"request"\}/);
+  });
+
+  it('unknown path: the JSON 404 of the app', async () => {
+    const res = await fetch(`${baseUrl}/no/such/route`, { headers: { 'x-request-id': 'worker-test-404' } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    expect(await res.json()).toEqual({
+      error: { code: 'not_found', message: 'no route for GET /no/such/route', requestId: 'worker-test-404' },
+    });
+    expect(res.headers.get('x-request-id')).toBe('worker-test-404');
+  });
+
+  it('never prints the database URL', () => {
+    if (new URL(PG_URL).password) expect(output).not.toContain(new URL(PG_URL).password);
+    expect(output).not.toContain(`"${PG_URL}"`);
+  });
+});
+
+describe('worker fetch handler (direct call, fake bindings)', () => {
+  let console_: ReturnType<typeof captureConsole>;
+  let silent: Server | undefined;
+  const sockets = new Set<Socket>();
+  beforeAll(() => {
+    console_ = captureConsole();
+  });
+  afterEach(() => {
+    console_.lines.length = 0;
+  });
+  afterAll(async () => {
+    console_.restore();
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((r) => (silent ? silent.close(() => r()) : r()));
+  });
+
+  it('without DATABASE_URL or HYPERDRIVE: /health answers 503, database down, "not configured"', async () => {
+    const env: WorkerEnv = {};
+    const { ctx } = fakeCtx();
+    const res = await worker.fetch(new Request('http://omnihub.test/health'), env, ctx);
+    expect(res.status).toBe(503);
+    const body: Json = await res.json();
+    expect(body).toEqual({
+      status: 'degraded',
+      version: VERSION,
+      uptimeSeconds: expect.any(Number),
+      database: { status: 'down', kind: 'postgres', latencyMs: 0, reason: 'not configured' },
+    });
+    expect(VERSION).toBe(pkg.version);
+    // The app is built once for these bindings: a second request reuses it.
+    const again = await worker.fetch(new Request('http://omnihub.test/health'), env, ctx);
+    expect(again.status).toBe(503);
+    const logs = console_.parsed();
+    expect(logs.filter((l) => l.msg?.startsWith('no HYPERDRIVE binding or DATABASE_URL'))).toHaveLength(1);
+    expect(logs.filter((l) => l.msg === 'request' && l.status === 503)).toHaveLength(2);
+    expect(logs[0]).toMatchObject({ level: 40, service: 'omnihub', runtime: 'workers' });
+  });
+
+  it('unknown path: JSON 404', async () => {
+    const res = await worker.fetch(new Request('http://omnihub.test/nope'), {}, fakeCtx().ctx);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as Json).error.code).toBe('not_found');
+  });
+
+  it('prefers the Hyperdrive binding over DATABASE_URL; blank values count as unset', () => {
+    expect(
+      databaseUrl({ HYPERDRIVE: { connectionString: 'postgres://hd@h/db' }, DATABASE_URL: 'postgres://u@x/db' }),
+    ).toBe('postgres://hd@h/db');
+    expect(databaseUrl({ DATABASE_URL: ' postgres://u@x/db ' })).toBe('postgres://u@x/db');
+    expect(databaseUrl({ DATABASE_URL: '  ' })).toBeUndefined();
+    expect(databaseUrl({ HYPERDRIVE: { connectionString: '' } })).toBeUndefined();
+  });
+
+  it('a silent server: 503 timeout, the connection is torn down via ctx.waitUntil, no password logged', async () => {
+    const events: string[] = [];
+    const t0 = performance.now();
+    const at = () => Math.round(performance.now() - t0);
+    silent = createServer((s) => {
+      sockets.add(s); // accept, never answer the startup message
+      events.push(`accepted @${at()}ms`);
+      s.resume(); // read (and drop) the startup message, so that the client's FIN is seen
+      s.on('error', (e) => events.push(`error ${e.message} @${at()}ms`));
+      s.on('close', () => {
+        events.push(`closed @${at()}ms`);
+        sockets.delete(s);
+      });
+    });
+    await new Promise<void>((r) => silent?.listen(0, '127.0.0.1', () => r()));
+    const { port } = silent.address() as { port: number };
+    const env: WorkerEnv = {
+      DATABASE_URL: `postgresql://omni:hunter2@127.0.0.1:${port}/omnihub`,
+      HEALTH_TIMEOUT_MS: '300',
+    };
+    const { ctx, pending } = fakeCtx();
+    const started = performance.now();
+    const res = await worker.fetch(new Request('http://omnihub.test/health'), env, ctx);
+    const elapsed = performance.now() - started;
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as Json).database).toMatchObject({
+      status: 'down',
+      kind: 'postgres',
+      reason: 'timeout after 300 ms',
+    });
+    expect(elapsed).toBeLessThan(1500);
+    // The probe's connection outlives the response; waitUntil got its tear-down.
+    expect(pending.length).toBe(1);
+    await Promise.all(pending);
+    events.push(`waitUntil settled @${at()}ms`);
+    await vi.waitFor(() => expect(sockets.size, events.join(', ')).toBe(0), { timeout: 3000 });
+    expect(events.filter((e) => e.startsWith('accepted'))).toHaveLength(1);
+    const text = console_.lines.join('\n');
+    expect(text).toContain('health probe failed');
+    expect(text).not.toContain('hunter2');
+  });
+
+  it('a refused connection: 503 unreachable', async () => {
+    const port = await freePort(); // nothing listens there any more
+    const { ctx, pending } = fakeCtx();
+    const res = await worker.fetch(
+      new Request('http://omnihub.test/health'),
+      { DATABASE_URL: `postgresql://omni:hunter2@127.0.0.1:${port}/omnihub` },
+      ctx,
+    );
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as Json).database).toMatchObject({ status: 'down', reason: 'unreachable' });
+    await Promise.all(pending);
+    expect(console_.lines.join('\n')).not.toContain('hunter2');
+  });
+
+  it('the logger writes pino-shaped JSON lines and censors credentials', () => {
+    const lines: string[] = [];
+    const logger = createWorkerLogger({ write: (l) => lines.push(l) });
+    const err = new Error('connect failed for postgres://omni:hunter2@db:5432/omnihub');
+    logger.error(
+      { err, databaseUrl: 'postgres://omni:hunter2@db/x', headers: { authorization: 'Bearer abc' } },
+      'boom',
+    );
+    expect(lines).toHaveLength(1);
+    const line: Json = JSON.parse(lines[0] as string);
+    expect(line).toMatchObject({
+      level: 50,
+      service: 'omnihub',
+      runtime: 'workers',
+      msg: 'boom',
+      databaseUrl: REDACT_CENSOR,
+      headers: { authorization: REDACT_CENSOR },
+      err: { type: 'Error', message: `connect failed for postgres://omni:${REDACT_CENSOR}@db:5432/omnihub` },
+    });
+    expect(Date.parse(line.time)).not.toBeNaN();
+    expect(lines[0]).not.toContain('hunter2');
+    expect(lines[0]).not.toContain('Bearer abc');
+  });
+});
