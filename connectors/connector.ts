@@ -1,0 +1,221 @@
+// The contract every sales channel implements (Shopify, Amazon, eBay, POS).
+// It is shaped by what the real channels do, not by Shopify alone:
+// - orders arrive pushed (signed webhooks: Shopify, eBay, POS) or pulled (Amazon SP-API
+//   has no webhooks for orders; its SQS notifications only say "go and look"), so both
+//   paths end in the same InboundEvent that the inbox stores, keyed by the channel's id;
+// - stock is pushed as absolute values, either synchronously in batches (Shopify
+//   inventorySetQuantities, Square) or as a submission confirmed later (Amazon
+//   JSON_LISTINGS_FEED, eBay bulk jobs): see StockPushResult.pending;
+// - fulfilment is a parcel with tracking, or an in-store pickup (ready, then collected).
+// Nothing here names a vendor field; everything vendor-specific lives in connectors/<channel>/.
+import type { OrderDraft } from '../core/order/schema.ts';
+
+// The account a connector acts for (credentials decrypted) is core's: one definition for all layers.
+export type { AccountContext, ChannelType } from '../core/accounts/accounts.ts';
+import type { AccountContext, ChannelType } from '../core/accounts/accounts.ts';
+
+/**
+ * What the inbox stores, exactly once per externalEventId (a duplicate delivery is a no-op).
+ * Webhooks and pollers produce the same shape so that core has one path for both.
+ */
+export interface InboundEvent {
+  /** The channel's own id for this event (a webhook delivery id, or a stable id derived from a polled record's version). */
+  externalEventId: string;
+  /** Connector-defined topic, e.g. "orders/updated"; interpret() dispatches on it. */
+  topic: string;
+  /**
+   * When the state in the payload was true, as the channel states it (ISO-8601 with offset).
+   * Core never lets an event with an older occurredAt overwrite state it got from a newer one.
+   * Null when the channel gives no time at all.
+   */
+  occurredAt: string | null;
+  /** The channel payload as received (parsed JSON), unchanged: mapping happens in interpret(). */
+  payload: unknown;
+}
+
+/** A webhook request with its body as the exact bytes received: signatures are computed over these bytes. */
+export interface WebhookRequest {
+  method: string;
+  url: string;
+  headers: Headers;
+  rawBody: Uint8Array;
+}
+
+/**
+ * Result of verifying a webhook. On failure nothing may be stored; the API answers with `status`.
+ * `reply` is set when the channel expects a specific answer instead of a plain 200
+ * (eBay's marketplace-account-deletion challenge is a GET that must echo a hash).
+ */
+export type WebhookResult =
+  | { ok: true; events: InboundEvent[]; reply?: { status: number; contentType: string; body: string } | null }
+  | { ok: false; status: 400 | 401 | 405 | 412 | 413; code: string; message: string };
+
+/** A line that went back (or was refunded without coming back). */
+export interface ReturnLineDraft {
+  channelLineId: string;
+  quantity: number;
+  /** True when the goods go back to sellable stock (returned or cancelled before shipping). */
+  restock: boolean;
+}
+
+/** A refund or return as the channel reports it; core applies it once per externalReturnId. */
+export interface ReturnDraft {
+  externalReturnId: string;
+  lines: ReturnLineDraft[];
+  occurredAt: string;
+  reason?: string | null;
+  /** Money given back to the buyer, integer minor units in the order currency; null when unknown. */
+  refund?: { amount: number; currency: string } | null;
+}
+
+/**
+ * What an inbox event means for core. interpret() is pure: no I/O.
+ * - `fetch`: the event is only a pointer (Amazon/eBay notifications) or lacks something core
+ *   needs (a Shopify webhook order body does not say whether it is a local pickup); the sync
+ *   layer calls fetchOrder() and stores the result as a new inbound event.
+ */
+export type InterpretedEvent =
+  | { kind: 'order'; draft: OrderDraft }
+  | { kind: 'return'; externalOrderId: string; draft: ReturnDraft }
+  | { kind: 'fetch'; externalOrderId: string; reason: string }
+  | { kind: 'ignored'; reason: string };
+
+/** One stock value to advertise for one listing at one channel location. */
+export interface StockUpdate {
+  listingId: string;
+  /** The channel's stock handle: Shopify inventory item id, Amazon seller SKU, eBay offer id. */
+  externalStockId: string;
+  /** The channel's location id where the channel stocks per location (Shopify, Square); null otherwise. */
+  externalLocationId: string | null;
+  /** Absolute quantity to advertise (never negative). */
+  quantity: number;
+  /**
+   * The value the hub last saw or pushed for this listing; the channel's compare-and-set
+   * (Shopify changeFromQuantity) uses it so that a concurrent change on the channel is
+   * noticed instead of silently overwritten. Null when unknown: the push is unconditional.
+   */
+  previousQuantity: number | null;
+}
+
+export interface StockPushResult {
+  /** Accepted and applied by the channel. `channelPrevious` is the value the channel had when it differed from previousQuantity. */
+  confirmed: { listingId: string; quantity: number; channelPrevious?: number | null }[];
+  /** Not applied. Retryable failures go back to the queue as they are; the others need a human (unknown item, wrong location). */
+  failed: { listingId: string; code: string; message: string; retryable: boolean }[];
+  /** Accepted for asynchronous processing (feeds, bulk jobs): confirm later with checkStockSubmission(). Always empty for synchronous channels. */
+  pending: { listingId: string; quantity: number; submissionId: string }[];
+}
+
+export type FulfilmentKind = 'ship' | 'pickup_ready' | 'pickup_collected' | 'cancel';
+
+/** A fulfilment the hub made (or a pickup step) that the channel must learn about. */
+export interface FulfilmentPush {
+  externalOrderId: string;
+  kind: FulfilmentKind;
+  /** Lines and quantities; partial quantities are allowed. An empty list means "everything still open". */
+  lines: { channelLineId: string; quantity: number }[];
+  tracking?: { company?: string | null; number?: string | null; url?: string | null } | null;
+  /** Whether the channel should e-mail the buyer (Shopify notifyCustomer). Defaults to false. */
+  notifyCustomer?: boolean;
+  /** Stable per hub fulfilment: a retried push must not create a second fulfilment on the channel. */
+  idempotencyKey: string;
+}
+
+export interface FulfilmentPushResult {
+  /** The channel's id of the fulfilment created (or found, when this push had already been applied); null when nothing was created. */
+  externalFulfilmentId: string | null;
+  /** True when the channel already reflected this push (replay after a crash or timeout). */
+  alreadyApplied: boolean;
+}
+
+/** A sellable item found on the channel, to be linked to a hub SKU as a Listing. */
+export interface ListingCandidate {
+  externalProductId: string | null;
+  externalVariantId: string | null;
+  /** The handle stock pushes use (Shopify inventory item id). */
+  externalStockId: string | null;
+  /** Null when the channel item has no SKU: it cannot be matched automatically. */
+  sku: string | null;
+  title: string;
+  /** Current channel stock per channel location (quantity null when the channel does not say). */
+  levels: { externalLocationId: string; quantity: number | null }[];
+}
+
+export interface PollResult {
+  events: InboundEvent[];
+  /** Opaque to the caller: store it on the account and pass it back unchanged on the next call. */
+  cursor: unknown;
+  /** True when the caller should call again right away (more pages in this sweep). */
+  hasMore: boolean;
+}
+
+/** What the sync layer needs to pace and batch calls for an account without knowing the channel. */
+export interface ConnectorLimits {
+  /** Maximum StockUpdates in one pushStock() call that map to one channel request. */
+  stockBatchSize: number;
+  /** How the channel rate-limits: by computed query cost (Shopify), by request count (eBay, Amazon per operation). */
+  rateLimitModel: 'query-cost' | 'requests';
+  /** Whether orders must be polled to be seen at all (Amazon) or polling is only a safety net (webhook channels). */
+  ordersNeedPolling: boolean;
+  /** Suggested seconds between polls: the safety-net cadence for webhook channels. */
+  pollIntervalSeconds: number;
+  /** Whether the channel has in-store pickup (ready / collected steps). */
+  supportsPickup: boolean;
+}
+
+/** An error a connector throws on purpose: the sync layer retries it or parks it by `retryable`. */
+export class ConnectorError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  /** Earliest sensible retry, when the channel said (Retry-After, throttle restore time). */
+  readonly retryAfterMs: number | null;
+  constructor(
+    code: string,
+    message: string,
+    opts: { retryable: boolean; retryAfterMs?: number | null; cause?: unknown },
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'ConnectorError';
+    this.code = code;
+    this.retryable = opts.retryable;
+    this.retryAfterMs = opts.retryAfterMs ?? null;
+  }
+}
+
+export interface ChannelConnector {
+  readonly type: ChannelType;
+  readonly limits: ConnectorLimits;
+
+  /**
+   * Verifies a pushed notification before anything is parsed (signature over the raw bytes)
+   * and turns it into inbox events. Must run on Workers: no Node-only APIs on this path.
+   */
+  verifyWebhook(account: AccountContext, req: WebhookRequest): Promise<WebhookResult>;
+
+  /**
+   * Reads orders changed since `cursor` (null: start from the account's configured lookback),
+   * one page per call. Safe to call with the same cursor twice: events repeat with the same ids.
+   */
+  pollOrders(account: AccountContext, cursor: unknown | null, now: Date): Promise<PollResult>;
+
+  /** Reads one order now (after an `InterpretedEvent` of kind `fetch`); null when the channel does not know it. */
+  fetchOrder(account: AccountContext, externalOrderId: string): Promise<InboundEvent | null>;
+
+  /** Maps a stored event to what it means for core. Pure; throws when the payload does not fit the channel's documented shape. */
+  interpret(account: AccountContext, event: InboundEvent): InterpretedEvent;
+
+  /** Sets absolute stock values; batches to limits.stockBatchSize and paces to the channel's rate limit internally. */
+  pushStock(account: AccountContext, updates: StockUpdate[]): Promise<StockPushResult>;
+
+  /** Confirms asynchronous stock submissions (feeds); synchronous channels do not implement it. */
+  checkStockSubmission?(account: AccountContext, submissionId: string): Promise<StockPushResult>;
+
+  /** Tells the channel about a shipment (with tracking) or a pickup step; idempotent per push.idempotencyKey. */
+  pushFulfilment(account: AccountContext, push: FulfilmentPush): Promise<FulfilmentPushResult>;
+
+  /** Lists the channel's sellable items with their stock handles, to create listings. */
+  discoverListings(account: AccountContext): AsyncIterable<ListingCandidate>;
+
+  /** Cheap authenticated call that proves the credentials work. */
+  testConnection(account: AccountContext): Promise<{ ok: boolean; detail: string }>;
+}

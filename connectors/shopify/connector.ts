@@ -1,0 +1,139 @@
+// Assembles the Shopify ChannelConnector from the parts of this folder.
+import type {
+  AccountContext,
+  ChannelConnector,
+  InboundEvent,
+  InterpretedEvent,
+  ListingCandidate,
+  PollResult,
+  StockUpdate,
+  WebhookRequest,
+} from '../connector.ts';
+import { ConnectorError } from '../connector.ts';
+import { type ClientStats, routeShop, ShopifyClient, type Transport } from './client.ts';
+import { readConfig } from './config.ts';
+import { pushFulfilment } from './fulfilment.ts';
+import { discoverListings } from './listings.ts';
+import { mapGraphqlOrder, mapGraphqlRefund, mapRestOrder, mapRestRefund, restOrderNeedsFetch } from './mapping.ts';
+import { ORDER_SNAPSHOT_TOPIC, REFUND_SNAPSHOT_TOPIC, fetchOrder, pollOrders } from './orders.ts';
+import type { GqlOrder, GqlRefund, RestOrder, RestRefund } from './payloads.ts';
+import { SHOP_QUERY, OP } from './queries.ts';
+import { STOCK_BATCH_SIZE, pushStock } from './stock.ts';
+import { type Clock, systemClock } from './throttle.ts';
+import { ORDER_TOPICS, REFUND_TOPIC, verifyShopifyWebhook } from './webhooks.ts';
+
+export interface ShopifyConnectorOptions {
+  /** Time source for pacing and retries (virtual in tests and the benchmark). */
+  clock?: Clock;
+  /** Send this connector's Shopify traffic to an in-process handler (the simulator) instead of the network. */
+  transport?: Transport;
+  /** Idempotency keys for @idempotent mutations; random UUIDs by default. */
+  newIdempotencyKey?: () => string;
+}
+
+export interface ShopifyConnector extends ChannelConnector {
+  /** Calls and cost points spent for an account since the connector was created. */
+  clientStats(account: AccountContext): ClientStats;
+}
+
+export function createShopifyConnector(options: ShopifyConnectorOptions = {}): ShopifyConnector {
+  const clock = options.clock ?? systemClock;
+  const newKey = options.newIdempotencyKey ?? (() => crypto.randomUUID());
+  const clients = new Map<string, { fingerprint: string; client: ShopifyClient }>();
+
+  function clientFor(account: AccountContext): ShopifyClient {
+    const cfg = readConfig(account);
+    routeShop(cfg.shop, { transport: options.transport ?? null, origin: account.endpointOverride ?? null });
+    const fingerprint = `${cfg.shop}|${cfg.accessToken}|${cfg.apiVersion}|${JSON.stringify(account.settings)}`;
+    const cached = clients.get(account.id);
+    if (cached && cached.fingerprint === fingerprint) return cached.client;
+    // One client per account keeps one pacer per shop bucket across all jobs of this process.
+    const client = new ShopifyClient(cfg, clock);
+    clients.set(account.id, { fingerprint, client });
+    return client;
+  }
+
+  function interpret(_account: AccountContext, event: InboundEvent): InterpretedEvent {
+    const topic = event.topic;
+    if ((ORDER_TOPICS as readonly string[]).includes(topic)) {
+      const order = event.payload as RestOrder;
+      if (restOrderNeedsFetch(order)) {
+        return {
+          kind: 'fetch',
+          externalOrderId: order.admin_graphql_api_id ?? `gid://shopify/Order/${String(order.id)}`,
+          reason: 'webhook order body does not carry the delivery method (possible local pickup)',
+        };
+      }
+      return { kind: 'order', draft: mapRestOrder(order) };
+    }
+    if (topic === ORDER_SNAPSHOT_TOPIC) return { kind: 'order', draft: mapGraphqlOrder(event.payload as GqlOrder) };
+    if (topic === REFUND_TOPIC || topic === REFUND_SNAPSHOT_TOPIC) {
+      const mapped =
+        topic === REFUND_TOPIC
+          ? mapRestRefund(event.payload as RestRefund)
+          : mapGraphqlRefund(event.payload as GqlRefund, (event.payload as GqlRefund).order?.id ?? '');
+      if (mapped.draft.lines.length === 0) {
+        // Money-only refunds (shipping, goodwill) move no goods; the payment status arrives with orders/updated.
+        return { kind: 'ignored', reason: 'refund without line items' };
+      }
+      return { kind: 'return', externalOrderId: mapped.externalOrderId, draft: mapped.draft };
+    }
+    return { kind: 'ignored', reason: `topic ${topic} is not handled by the Shopify connector` };
+  }
+
+  return {
+    type: 'shopify',
+    limits: {
+      stockBatchSize: STOCK_BATCH_SIZE,
+      rateLimitModel: 'query-cost',
+      ordersNeedPolling: false,
+      pollIntervalSeconds: 300,
+      supportsPickup: true,
+    },
+
+    async verifyWebhook(account: AccountContext, req: WebhookRequest) {
+      const cfg = readConfig(account);
+      return verifyShopifyWebhook({ shop: cfg.shop, secrets: cfg.webhookSecrets }, req);
+    },
+
+    async pollOrders(account: AccountContext, cursor: unknown | null, now: Date): Promise<PollResult> {
+      return pollOrders(clientFor(account), cursor, now);
+    },
+
+    async fetchOrder(account: AccountContext, externalOrderId: string) {
+      return fetchOrder(clientFor(account), externalOrderId);
+    },
+
+    interpret,
+
+    async pushStock(account: AccountContext, updates: StockUpdate[]) {
+      return pushStock({ client: clientFor(account), newKey }, updates);
+    },
+
+    async pushFulfilment(account, push) {
+      return pushFulfilment(clientFor(account), push);
+    },
+
+    discoverListings(account: AccountContext): AsyncIterable<ListingCandidate> {
+      return discoverListings(clientFor(account));
+    },
+
+    async testConnection(account: AccountContext) {
+      try {
+        const data = await clientFor(account).request<{
+          shop: { name: string; myshopifyDomain: string; currencyCode: string };
+        }>(OP.shop, SHOP_QUERY, {}, { retrySafe: true });
+        return { ok: true, detail: `${data.shop.name} (${data.shop.myshopifyDomain}, ${data.shop.currencyCode})` };
+      } catch (error) {
+        return {
+          ok: false,
+          detail: error instanceof ConnectorError ? `${error.code}: ${error.message}` : String(error),
+        };
+      }
+    },
+
+    clientStats(account: AccountContext): ClientStats {
+      return clientFor(account).stats;
+    },
+  };
+}

@@ -1,0 +1,276 @@
+// Stock out: absolute "available" quantities with inventorySetQuantities, keyed by
+// inventory item x location, in batches of 250 (shopify.dev/docs/api/usage/limits#input-limits:
+// "Input arguments that accept an array have a maximum size of 250").
+// Compare-and-swap: each quantity carries the value the hub last saw (changeFromQuantity from
+// 2026-04, compareQuantity before). When Shopify's value moved meanwhile
+// (CHANGE_FROM_QUANTITY_STALE), we re-read the current values and send the hub's target again
+// from them: the hub is the source of truth, but we never write blind.
+import { ConnectorError, type StockPushResult, type StockUpdate } from '../connector.ts';
+import type { ShopifyClient } from './client.ts';
+import { versionAtLeast } from './config.ts';
+import type { UserError } from './payloads.ts';
+import {
+  INVENTORY_LEVELS_AT_LOCATION_QUERY,
+  INVENTORY_SET_QUANTITIES_LEGACY_MUTATION,
+  INVENTORY_SET_QUANTITIES_MUTATION,
+  OP,
+} from './queries.ts';
+
+export const STOCK_BATCH_SIZE = 250;
+/** Items per re-read query: about 3 points each, so 100 stay well under the 1,000-point limit. */
+const REREAD_BATCH = 100;
+/** Rounds of re-read + resend before a batch is handed back as retryable. */
+const MAX_STALE_ROUNDS = 3;
+
+/** One item x location to set, after coalescing every update for it in this push. */
+interface Entry {
+  itemId: string;
+  locationId: string;
+  quantity: number;
+  /** Value to compare against (null = unconditional). */
+  from: number | null;
+  listingIds: string[];
+  /** Set when a re-read found Shopify's value different from what the hub expected. */
+  channelPrevious?: number;
+}
+
+/**
+ * Several updates for the same item x location in one push collapse into one quantity:
+ * the last value wins, compared against the first update's previous value (what Shopify
+ * should hold before this push). Shopify also refuses duplicate pairs in one call
+ * (NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR).
+ */
+export function coalesce(updates: StockUpdate[]): { entries: Entry[]; invalid: StockPushResult['failed'] } {
+  const byKey = new Map<string, Entry>();
+  const invalid: StockPushResult['failed'] = [];
+  for (const u of updates) {
+    if (!u.externalLocationId) {
+      invalid.push({
+        listingId: u.listingId,
+        code: 'missing_location',
+        message: 'Shopify stocks per location: externalLocationId is required',
+        retryable: false,
+      });
+      continue;
+    }
+    if (!Number.isSafeInteger(u.quantity) || u.quantity < 0) {
+      invalid.push({
+        listingId: u.listingId,
+        code: 'invalid_quantity',
+        message: `quantity must be a non-negative integer, got ${u.quantity}`,
+        retryable: false,
+      });
+      continue;
+    }
+    const key = `${u.externalStockId}|${u.externalLocationId}`;
+    const found = byKey.get(key);
+    if (found) {
+      found.quantity = u.quantity;
+      if (!found.listingIds.includes(u.listingId)) found.listingIds.push(u.listingId);
+    } else {
+      byKey.set(key, {
+        itemId: u.externalStockId,
+        locationId: u.externalLocationId,
+        quantity: u.quantity,
+        from: u.previousQuantity,
+        listingIds: [u.listingId],
+      });
+    }
+  }
+  return { entries: [...byKey.values()], invalid };
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+interface SetPayload {
+  inventorySetQuantities: { userErrors: UserError[] } | null;
+}
+
+/** The index of the quantity a user error points at (field ["input","quantities","3",...]), or null. */
+function quantityIndex(e: UserError): number | null {
+  const f = e.field ?? [];
+  const at = f.indexOf('quantities');
+  const n = at >= 0 ? Number(f[at + 1]) : Number.NaN;
+  return Number.isInteger(n) ? n : null;
+}
+
+const STALE = new Set(['CHANGE_FROM_QUANTITY_STALE', 'COMPARE_QUANTITY_STALE']);
+const TRANSIENT = new Set(['IDEMPOTENCY_CONCURRENT_REQUEST']);
+
+export interface StockDeps {
+  client: ShopifyClient;
+  /** A fresh idempotency key per distinct request (retries of the same request reuse it inside the client). */
+  newKey: () => string;
+}
+
+function buildInput(deps: StockDeps, entries: Entry[]) {
+  const cfg = deps.client.config;
+  const modern = versionAtLeast(cfg.apiVersion, '2026-04');
+  const base = { name: 'available', reason: cfg.stockReason, referenceDocumentUri: cfg.referenceDocumentUri };
+  if (modern) {
+    return {
+      op: OP.inventorySet,
+      doc: INVENTORY_SET_QUANTITIES_MUTATION,
+      variables: {
+        idempotencyKey: deps.newKey(),
+        input: {
+          ...base,
+          // changeFromQuantity must be present on every quantity from 2026-04; null opts out.
+          quantities: entries.map((e) => ({
+            inventoryItemId: e.itemId,
+            locationId: e.locationId,
+            quantity: e.quantity,
+            changeFromQuantity: e.from,
+          })),
+        },
+      },
+    };
+  }
+  // Before 2026-04 the opt-out is one flag for the whole call: if any value is unknown the
+  // call is unconditional (callers that care send previousQuantity for every update).
+  const ignore = entries.some((e) => e.from === null);
+  return {
+    op: OP.inventorySetLegacy,
+    doc: INVENTORY_SET_QUANTITIES_LEGACY_MUTATION,
+    variables: {
+      input: {
+        ...base,
+        ...(ignore ? { ignoreCompareQuantity: true } : {}),
+        quantities: entries.map((e) => ({
+          inventoryItemId: e.itemId,
+          locationId: e.locationId,
+          quantity: e.quantity,
+          ...(ignore ? {} : { compareQuantity: e.from }),
+        })),
+      },
+    },
+  };
+}
+
+interface LevelsPayload {
+  nodes: ({ id: string; inventoryLevel: { quantities: { name: string; quantity: number }[] } | null } | null)[];
+}
+
+/** Current "available" for each entry's item x location; undefined when the item is not stocked there. */
+async function reread(deps: StockDeps, entries: Entry[]): Promise<Map<Entry, number | undefined>> {
+  const out = new Map<Entry, number | undefined>();
+  const byLocation = new Map<string, Entry[]>();
+  for (const e of entries) byLocation.set(e.locationId, [...(byLocation.get(e.locationId) ?? []), e]);
+  for (const [locationId, group] of byLocation) {
+    for (const part of chunk(group, REREAD_BATCH)) {
+      const data = await deps.client.request<LevelsPayload>(
+        OP.inventoryLevelsAtLocation,
+        INVENTORY_LEVELS_AT_LOCATION_QUERY,
+        { ids: part.map((e) => e.itemId), locationId },
+        { retrySafe: true },
+      );
+      const now = new Map<string, number>();
+      for (const node of data.nodes) {
+        const q = node?.inventoryLevel?.quantities.find((x) => x.name === 'available');
+        if (node && q) now.set(node.id, q.quantity);
+      }
+      for (const e of part) out.set(e, now.get(e.itemId));
+    }
+  }
+  return out;
+}
+
+function confirm(result: StockPushResult, e: Entry): void {
+  for (const listingId of e.listingIds) {
+    result.confirmed.push({
+      listingId,
+      quantity: e.quantity,
+      ...(e.channelPrevious !== undefined ? { channelPrevious: e.channelPrevious } : {}),
+    });
+  }
+}
+
+function failAll(result: StockPushResult, entries: Entry[], code: string, message: string, retryable: boolean): void {
+  for (const e of entries)
+    for (const listingId of e.listingIds) result.failed.push({ listingId, code, message, retryable });
+}
+
+async function sendBatch(deps: StockDeps, batch: Entry[], result: StockPushResult): Promise<void> {
+  let pending = batch;
+  for (let round = 0; pending.length > 0; round++) {
+    const { op, doc, variables } = buildInput(deps, pending);
+    // @idempotent (2026-04+) or compare-and-swap (before) makes a repeat after a 5xx harmless.
+    const data = await deps.client.request<SetPayload>(op, doc, variables, { retrySafe: true });
+    const errors = data.inventorySetQuantities?.userErrors ?? [];
+    if (errors.length === 0) {
+      for (const e of pending) confirm(result, e);
+      return;
+    }
+    const stale = new Set<Entry>();
+    /** Entries whose outcome is recorded (refused, given up, already right): not resent. */
+    const settled = new Map<Entry, UserError>();
+    let batchError: UserError | null = null;
+    for (const err of errors) {
+      const i = quantityIndex(err);
+      const entry = i === null ? undefined : pending[i];
+      if (!entry) batchError ??= err;
+      else if (err.code && STALE.has(err.code)) stale.add(entry);
+      else settled.set(entry, err);
+    }
+    if (batchError) {
+      const transient = Boolean(batchError.code && TRANSIENT.has(batchError.code));
+      failAll(result, pending, batchError.code ?? 'user_error', batchError.message, transient);
+      return;
+    }
+    // Shopify applies a call all or nothing: drop what it refused, resend the rest.
+    for (const [e, err] of settled)
+      failAll(result, [e], err.code ?? 'user_error', err.message, Boolean(err.code && TRANSIENT.has(err.code)));
+    if (stale.size > 0) {
+      if (round + 1 >= MAX_STALE_ROUNDS) {
+        failAll(result, [...stale], 'stale', 'Shopify value kept changing while we set it; retry later', true);
+        for (const e of stale) settled.set(e, { message: 'stale' });
+      } else {
+        const current = await reread(deps, [...stale]);
+        for (const e of stale) {
+          const now = current.get(e);
+          if (now === undefined) {
+            failAll(result, [e], 'ITEM_NOT_STOCKED_AT_LOCATION', 'the item is not stocked at this location', false);
+            settled.set(e, { message: 'not stocked' });
+            continue;
+          }
+          e.channelPrevious = now;
+          e.from = now;
+          if (now === e.quantity) {
+            // Already at the target: nothing to send, the channel agrees with the hub.
+            confirm(result, e);
+            settled.set(e, { message: 'done' });
+          }
+        }
+      }
+    }
+    pending = pending.filter((e) => !settled.has(e));
+  }
+}
+
+export async function pushStock(deps: StockDeps, updates: StockUpdate[]): Promise<StockPushResult> {
+  const result: StockPushResult = { confirmed: [], failed: [], pending: [] };
+  const { entries, invalid } = coalesce(updates);
+  result.failed.push(...invalid);
+  for (const batch of chunk(entries, STOCK_BATCH_SIZE)) {
+    try {
+      await sendBatch(deps, batch, result);
+    } catch (error) {
+      // A batch that could not be sent at all goes back whole; later batches still get their chance.
+      const e =
+        error instanceof ConnectorError ? error : new ConnectorError('unexpected', String(error), { retryable: true });
+      const settled = new Set([...result.confirmed, ...result.failed].map((x) => x.listingId));
+      failAll(
+        result,
+        batch.filter((x) => !x.listingIds.some((id) => settled.has(id))),
+        e.code,
+        e.message,
+        e.retryable,
+      );
+    }
+  }
+  return result;
+}

@@ -1,0 +1,179 @@
+// Shopify webhook verification: nothing is parsed before the HMAC over the exact raw bytes
+// checks out. WebCrypto only (crypto.subtle, atob, TextDecoder): this file runs on Node and
+// on Cloudflare Workers, and imports nothing from @shopify/shopify-api (whose adapters pull
+// in platform code). Header names are the two styles @shopify/shopify-api's
+// webhooks.validate accepts: "X-Shopify-*" (webhooks) and "shopify-*" (events).
+import type { InboundEvent, WebhookRequest, WebhookResult } from '../connector.ts';
+
+/** The topics this connector subscribes to; others are stored too and ignored by interpret(). */
+export const ORDER_TOPICS = ['orders/create', 'orders/updated', 'orders/cancelled'] as const;
+export const REFUND_TOPIC = 'refunds/create';
+
+/** Larger bodies are refused before hashing (413): an order with 1,000 lines is far below this. */
+export const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
+
+const HEADER_STYLES = [
+  {
+    hmac: 'X-Shopify-Hmac-Sha256',
+    topic: 'X-Shopify-Topic',
+    domain: 'X-Shopify-Shop-Domain',
+    apiVersion: 'X-Shopify-API-Version',
+    webhookId: 'X-Shopify-Webhook-Id',
+    triggeredAt: 'X-Shopify-Triggered-At',
+  },
+  {
+    hmac: 'shopify-hmac-sha256',
+    topic: 'shopify-topic',
+    domain: 'shopify-shop-domain',
+    apiVersion: 'shopify-api-version',
+    webhookId: 'shopify-webhook-id',
+    triggeredAt: 'shopify-triggered-at',
+  },
+] as const;
+
+function fail(status: 400 | 401 | 405 | 413, code: string, message: string): WebhookResult {
+  return { ok: false, status, code, message };
+}
+
+function base64ToBytes(b64: string): Uint8Array | null {
+  try {
+    const bin = atob(b64.trim());
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** HMAC-SHA256 of the raw bytes, compared by WebCrypto's verify (constant time). */
+export async function hmacMatches(secret: string, rawBody: Uint8Array, signatureB64: string): Promise<boolean> {
+  const signature = base64ToBytes(signatureB64);
+  if (signature?.length !== 32) return false;
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['verify'],
+  );
+  return crypto.subtle.verify('HMAC', key, signature as BufferSource, rawBody as BufferSource);
+}
+
+/** Base64 HMAC-SHA256 as Shopify computes it (used by the simulator and tests to sign). */
+export async function signBody(secret: string, rawBody: Uint8Array): Promise<string> {
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, rawBody as BufferSource));
+  let bin = '';
+  for (const b of mac) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+/** "orders/create", "ORDERS_CREATE" and "orders.create" all name the same topic. */
+export function normalizeTopic(topic: string): string {
+  const t = topic.trim();
+  if (t.includes('/')) return t.toLowerCase();
+  if (t.includes('.')) return t.toLowerCase().replace('.', '/');
+  const i = t.lastIndexOf('_');
+  return i < 0 ? t.toLowerCase() : `${t.slice(0, i)}/${t.slice(i + 1)}`.toLowerCase();
+}
+
+/**
+ * JSON.parse that keeps integers beyond 2^53 exact, as strings. Shopify's REST ids are
+ * 64-bit (its published samples use ids like 820982911946154508, which a plain parse
+ * rounds to ...500); the reviver's third argument (the source text) is in V8 since Node 21
+ * and in Workers.
+ */
+export function parseJsonKeepingBigInts(text: string): unknown {
+  return JSON.parse(text, function revive(this: unknown, _key: string, value: unknown, context?: { source?: string }) {
+    if (
+      typeof value === 'number' &&
+      !Number.isSafeInteger(value) &&
+      typeof context?.source === 'string' &&
+      /^-?\d+$/.test(context.source)
+    ) {
+      return context.source;
+    }
+    return value;
+  } as (this: unknown, key: string, value: unknown) => unknown);
+}
+
+function validInstant(v: unknown): string | null {
+  return typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? v : null;
+}
+
+/**
+ * The event's occurredAt: the version of the state the body carries. For orders that is the
+ * body's updated_at (the same clock the poller's updatedAt uses, so a webhook and a poll of
+ * the same version compare equal, and an older body never wins). Refunds have no updated_at:
+ * the delivery's triggered-at header, then the refund's own times.
+ */
+export function occurredAtFor(topic: string, payload: unknown, triggeredAt: string | null): string | null {
+  const body = (payload && typeof payload === 'object' ? payload : {}) as Record<string, unknown>;
+  if (topic.startsWith('orders/')) return validInstant(body.updated_at) ?? validInstant(triggeredAt);
+  if (topic === REFUND_TOPIC)
+    return validInstant(triggeredAt) ?? validInstant(body.processed_at) ?? validInstant(body.created_at);
+  return validInstant(triggeredAt) ?? validInstant(body.updated_at);
+}
+
+export interface WebhookVerifyConfig {
+  shop: string;
+  /** Current secret first, then a previous one while rotating. */
+  secrets: readonly string[];
+}
+
+export async function verifyShopifyWebhook(cfg: WebhookVerifyConfig, req: WebhookRequest): Promise<WebhookResult> {
+  if (req.method.toUpperCase() !== 'POST') return fail(405, 'method_not_allowed', 'Shopify webhooks are POST requests');
+  if (req.rawBody.byteLength > MAX_WEBHOOK_BYTES) return fail(413, 'too_large', `body over ${MAX_WEBHOOK_BYTES} bytes`);
+  const style = HEADER_STYLES.find((s) => req.headers.has(s.hmac)) ?? HEADER_STYLES[0];
+  const hmac = req.headers.get(style.hmac);
+  if (!hmac) return fail(401, 'missing_hmac', `missing ${style.hmac}`);
+  if (cfg.secrets.length === 0) return fail(401, 'no_secret', 'no webhook secret configured for this account');
+  if (req.rawBody.byteLength === 0) return fail(401, 'empty_body', 'an empty body cannot carry a valid signature');
+  let valid = false;
+  for (const secret of cfg.secrets) {
+    if (await hmacMatches(secret, req.rawBody, hmac)) {
+      valid = true;
+      break;
+    }
+  }
+  if (!valid) return fail(401, 'invalid_hmac', 'HMAC does not match the body');
+
+  // Authentic from here on; what follows checks it is complete and meant for this account.
+  const topicHeader = req.headers.get(style.topic);
+  const webhookId = req.headers.get(style.webhookId);
+  const domain = req.headers.get(style.domain);
+  const missing = [
+    [style.topic, topicHeader],
+    [style.webhookId, webhookId],
+    [style.domain, domain],
+  ]
+    .filter(([, v]) => !v)
+    .map(([k]) => k);
+  if (missing.length > 0 || !topicHeader || !webhookId || !domain) {
+    return fail(400, 'missing_headers', `missing ${missing.join(', ')}`);
+  }
+  if (domain.toLowerCase() !== cfg.shop.toLowerCase()) {
+    return fail(400, 'shop_mismatch', `webhook for ${domain} sent to the account of ${cfg.shop}`);
+  }
+  let payload: unknown;
+  try {
+    payload = parseJsonKeepingBigInts(new TextDecoder('utf-8', { fatal: true }).decode(req.rawBody));
+  } catch {
+    return fail(400, 'invalid_json', 'body is not UTF-8 JSON');
+  }
+  const topic = normalizeTopic(topicHeader);
+  const event: InboundEvent = {
+    externalEventId: webhookId,
+    topic,
+    occurredAt: occurredAtFor(topic, payload, req.headers.get(style.triggeredAt)),
+    payload,
+  };
+  return { ok: true, events: [event] };
+}

@@ -1,0 +1,181 @@
+// Polling safety net and GraphQL mapping, through the real library, msw and the simulator:
+// paging across three pages while an order changes, overlap at the boundary, POS sales,
+// local pickup (webhook -> fetch -> GraphQL snapshot), long orders.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InboundEvent, InterpretedEvent } from '../../connectors/connector.ts';
+import type { PollCursor } from '../../connectors/shopify/orders.ts';
+import { ORDER_SNAPSHOT_TOPIC } from '../../connectors/shopify/orders.ts';
+import type { GqlOrder } from '../../connectors/shopify/payloads.ts';
+import type { OrderDraft } from '../../core/order/schema.ts';
+import { account, type Harness, harness, toWebhookRequest } from './helpers.ts';
+
+let h: Harness;
+beforeEach(() => {
+  h = harness();
+});
+afterEach(() => h.close());
+
+const draftOf = (m: InterpretedEvent): OrderDraft => {
+  if (m.kind !== 'order') throw new Error(`expected an order, got ${m.kind}`);
+  return m.draft;
+};
+
+async function seedOrders(n: number, minutesApart = 1) {
+  const loc = h.sim.store.addLocation('Warehouse');
+  const v = h.sim.store.addVariant({ sku: 'TEE-M', productTitle: 'Tee', price: 2500, stock: { [loc.id]: 100 } });
+  const orders = [];
+  for (let i = 0; i < n; i++) {
+    h.clock.advance(minutesApart * 60_000);
+    orders.push(
+      await h.sim.placeOrder({
+        lines: [{ variantId: v.id, quantity: 1 + i }],
+        shippingAddress: {
+          firstName: 'Ada',
+          lastName: `N${i}`,
+          address1: '1 Main St',
+          city: 'Ottawa',
+          countryCode: 'CA',
+          provinceCode: 'ON',
+          zip: 'K1A 0A1',
+        },
+        customer: { firstName: 'Ada', lastName: `N${i}`, email: `ada${i}@example.com` },
+      }),
+    );
+  }
+  return { loc, v, orders };
+}
+
+describe('pollOrders', () => {
+  it('pages through three pages; an order updated during paging is read again, nothing is lost', async () => {
+    const acct = account({ pollPageSize: 3, pollLookbackDays: 1 });
+    const { orders } = await seedOrders(7);
+    const events: InboundEvent[] = [];
+    let cursor: unknown = null;
+    let pages = 0;
+    for (;;) {
+      const res = await h.connector.pollOrders(acct, cursor, new Date(h.clock.now()));
+      pages += 1;
+      events.push(...res.events);
+      cursor = res.cursor;
+      if (pages === 1) {
+        // While we page, the merchant edits an order we already read on page 1.
+        h.clock.advance(60_000);
+        await h.sim.updateOrder(orders[0]?.id ?? '', { tags: ['edited-during-paging'] });
+      }
+      if (!res.hasMore) break;
+    }
+    // 7 orders, 3 per page, plus the edited one moving to the end: 3 + 3 + 2.
+    expect(pages).toBe(3);
+    const snapshots = events.filter((e) => e.topic === ORDER_SNAPSHOT_TOPIC);
+    expect(new Set(snapshots.map((e) => (e.payload as GqlOrder).id))).toEqual(new Set(orders.map((o) => o.id)));
+    const edited = snapshots.filter((e) => (e.payload as GqlOrder).id === orders[0]?.id);
+    expect(edited).toHaveLength(2);
+    expect(edited[1]?.occurredAt).not.toBe(edited[0]?.occurredAt);
+    expect(((edited[1] as InboundEvent).payload as GqlOrder).tags).toEqual(['edited-during-paging']);
+    // The newest version maps; every snapshot is a valid draft.
+    for (const e of snapshots) draftOf(h.connector.interpret(acct, e));
+    // The watermark is the newest updatedAt listed; the sweep is closed.
+    const c = cursor as PollCursor;
+    expect(c.after).toBeNull();
+    expect(c.watermark).toBe(
+      new Date(h.sim.store.orders.get(orders[0]?.id ?? '')?.updatedAt ?? 0).toISOString().replace('.000Z', 'Z'),
+    );
+  });
+
+  it('the overlap re-reads the boundary: repeats keep their ids, a late commit is found', async () => {
+    const acct = account({ pollPageSize: 250, pollOverlapMinutes: 5 });
+    const { v } = await seedOrders(2);
+    const first = await h.connector.pollOrders(acct, null, new Date(h.clock.now()));
+    expect(first.hasMore).toBe(false);
+    const firstIds = new Set(first.events.map((e) => e.externalEventId));
+    const watermark = Date.parse((first.cursor as PollCursor).watermark);
+
+    // An order whose updated_at lands 2 minutes *before* the watermark, visible only now
+    // (a late commit, or our clock ahead of Shopify's).
+    h.clock.advance(10 * 60_000);
+    const late = await h.sim.placeOrder({
+      lines: [{ variantId: v.id, quantity: 1 }],
+      shippingAddress: { address1: 'x', countryCode: 'CA' },
+    });
+    late.updatedAt = watermark - 2 * 60_000;
+    late.createdAt = late.updatedAt;
+
+    const second = await h.connector.pollOrders(acct, first.cursor, new Date(h.clock.now()));
+    const ids = second.events.map((e) => e.externalEventId);
+    expect(ids.some((id) => id.startsWith(`${late.id}@`))).toBe(true);
+    // The last order of the first sweep is re-read within the overlap, with the same event id: the inbox drops it.
+    expect(ids.filter((id) => firstIds.has(id)).length).toBeGreaterThan(0);
+  });
+
+  it('maps a POS sale: retail location as origin, fulfilled on the spot', async () => {
+    const store = h.sim.store.addLocation('Store Soho');
+    const v = h.sim.store.addVariant({ sku: 'MUG', productTitle: 'Mug', price: 1200, stock: { [store.id]: 5 } });
+    const sale = await h.sim.placeOrder({
+      lines: [{ variantId: v.id, quantity: 2, taxPerUnit: 96, taxRate: '0.08' }],
+      posLocationId: store.id,
+    });
+    const res = await h.connector.pollOrders(account(), null, new Date(h.clock.now()));
+    const draft = draftOf(h.connector.interpret(account(), res.events[0] as InboundEvent));
+    expect(draft.externalId).toBe(sale.id);
+    expect(draft.sourceName).toBe('pos');
+    expect(draft.originLocation).toEqual({ externalId: store.id });
+    expect(draft.fulfilmentMethod).toBe('ship');
+    expect(draft.state.fulfilment).toBe('fulfilled');
+    expect(draft.lines[0]).toMatchObject({
+      sku: 'MUG',
+      quantity: 2,
+      fulfilledQuantity: 2,
+      unitPrice: 1200,
+      taxLines: [{ rate: '0.08', amount: 192 }],
+    });
+    expect(draft.totals).toEqual({ subtotal: 2400, discountTotal: 0, shippingTotal: 0, taxTotal: 192, total: 2592 });
+  });
+
+  it('reads all lines of an order with more than one page of line items', async () => {
+    const loc = h.sim.store.addLocation('Warehouse');
+    const lines = Array.from({ length: 60 }, (_, i) => {
+      const v = h.sim.store.addVariant({
+        sku: `SKU-${i}`,
+        productTitle: `P${i}`,
+        price: 100 + i,
+        stock: { [loc.id]: 10 },
+      });
+      return { variantId: v.id, quantity: 1 };
+    });
+    await h.sim.placeOrder({ lines, shippingAddress: { address1: 'x', countryCode: 'CA' } });
+    const res = await h.connector.pollOrders(account(), null, new Date(h.clock.now()));
+    const draft = draftOf(h.connector.interpret(account(), res.events[0] as InboundEvent));
+    expect(draft.lines).toHaveLength(60);
+    expect(h.sim.stats.byOperation.OrderLineItemsPage).toBe(1);
+  });
+});
+
+describe('local pickup: webhook -> fetch -> GraphQL snapshot', () => {
+  it('maps PICK_UP fulfillment orders to a pickup order at the store', async () => {
+    const store = h.sim.store.addLocation('Store Soho');
+    const v = h.sim.store.addVariant({ sku: 'BAG', productTitle: 'Bag', price: 4900, stock: { [store.id]: 3 } });
+    const meanings: InterpretedEvent[] = [];
+    h.sim.webhooks.target = async (req) => {
+      const r = await h.connector.verifyWebhook(account(), await toWebhookRequest(req));
+      if (r.ok) for (const e of r.events) meanings.push(h.connector.interpret(account(), e));
+      return new Response(null, { status: 200 });
+    };
+    const order = await h.sim.placeOrder({
+      lines: [{ variantId: v.id, quantity: 1 }],
+      pickupLocationId: store.id,
+      customer: { firstName: 'Lin', email: 'lin@example.com' },
+    });
+    // The simulator sends the REST body Shopify sends; it has no delivery method.
+    await h.sim.webhooks.send('orders/create', h.sim.orderWebhookBody(order.id));
+    const first = meanings[0];
+    expect(first).toMatchObject({ kind: 'fetch', externalOrderId: order.id });
+    if (first?.kind !== 'fetch') return;
+    const snapshot = await h.connector.fetchOrder(account(), first.externalOrderId);
+    expect(snapshot?.topic).toBe(ORDER_SNAPSHOT_TOPIC);
+    const draft = draftOf(h.connector.interpret(account(), snapshot as InboundEvent));
+    expect(draft.fulfilmentMethod).toBe('pickup');
+    expect(draft.pickupLocation).toEqual({ externalId: store.id });
+    expect(draft.shippingAddress).toBeNull();
+    expect(await h.connector.fetchOrder(account(), 'gid://shopify/Order/1')).toBeNull();
+  });
+});
