@@ -46,7 +46,7 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> 
   // Release returns to the state the order was held in; the caller takes it from the hold record.
   on_hold: ['captured', 'confirmed', 'allocated', 'ready_for_pickup', 'cancelled'],
   allocated: ['picking', 'packed', 'partially_shipped', 'shipped', 'ready_for_pickup', 'on_hold', 'cancelled'],
-  picking: ['packed', 'on_hold', 'cancelled'],
+  picking: ['packed', 'ready_for_pickup', 'on_hold', 'cancelled'],
   packed: ['partially_shipped', 'shipped', 'ready_for_pickup', 'cancelled'],
   // cancelled here means "cancel the rest" of a partly shipped order.
   partially_shipped: ['partially_shipped', 'shipped', 'partially_returned', 'cancelled'],

@@ -2,7 +2,7 @@
 // hold clock, tell the channel), hand-over with the code (whole or partial), refusal,
 // and the expiry of pickups nobody came for. Repeats are no-ops, so a double click or a
 // retried request never acts twice.
-import { randomInt, timingSafeEqual } from 'node:crypto';
+import { randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import {
   announcePush,
@@ -70,11 +70,15 @@ export async function markReadyForPickup(
 export async function collectPickup(
   prisma: PrismaClient,
   orderId: string,
-  input: { code: string; lines?: { orderLineId: string; quantity: number }[] },
+  input: { code: string; lines?: { orderLineId: string; quantity: number }[]; idempotencyKey?: string | null },
   actor: string,
 ): Promise<OrderSummary> {
   return withLockedOrder(prisma, orderId, async (tx, order) => {
     assertPickup(order);
+    // A resubmitted hand-over form (same key) acts once, even across hub processes.
+    if (input.idempotencyKey && (await tx.fulfilment.findUnique({ where: { idempotencyKey: input.idempotencyKey } }))) {
+      return summary(tx, order.id);
+    }
     if (!codesMatch(order.pickupCode, input.code ?? '')) {
       await audit(tx, actor, 'pickup.wrong_code', order.id);
       throw new OrderActionError('wrong_pickup_code', 'that pickup code does not match this order', 'code');
@@ -98,7 +102,19 @@ export async function collectPickup(
         throw new OrderActionError('invalid_input', `quantity must be 1..${left} for this line`, `lines.${i}.quantity`);
       }
     });
-    await commitLines(tx, order, handed, actor, `pickup:${order.id}`, order.pickupLocationId);
+    const fulfilmentId = randomUUID();
+    await commitLines(tx, order, handed, actor, `pickup:${fulfilmentId}`, order.pickupLocationId);
+    await tx.fulfilment.create({
+      data: {
+        id: fulfilmentId,
+        orderId: order.id,
+        locationId: order.pickupLocationId,
+        method: 'pickup',
+        status: 'collected',
+        lines: handed,
+        idempotencyKey: input.idempotencyKey ?? null,
+      },
+    });
     const after = await tx.orderLine.findMany({ where: { orderId: order.id } });
     const complete = after.every((l) => l.fulfilledQty >= l.quantity);
     if (complete) {
@@ -106,7 +122,7 @@ export async function collectPickup(
     } else {
       await audit(tx, actor, 'pickup.partial_handover', order.id, { lines: handed });
     }
-    await announcePush(tx, order, 'pickup_collected', null, handed);
+    await announcePush(tx, order, 'pickup_collected', fulfilmentId, handed);
     return summary(tx, order.id);
   });
 }

@@ -167,13 +167,11 @@ describe.each(testDatabases())('order actions on $kind', ({ open }) => {
   it('hands over part of a pickup and keeps the rest ready', async () => {
     const { orderId, lineId } = await newOrder('P2', 3, 3, pickup);
     const { pickupCode } = await markReadyForPickup(db.prisma, orderId, 'staff:store');
-    const part = await collectPickup(
-      db.prisma,
-      orderId,
-      { code: pickupCode, lines: [{ orderLineId: lineId, quantity: 1 }] },
-      'staff:store',
-    );
+    const form = { code: pickupCode, lines: [{ orderLineId: lineId, quantity: 1 }], idempotencyKey: 'form-1' };
+    const part = await collectPickup(db.prisma, orderId, form, 'staff:store');
     expect(part.status).toBe('ready_for_pickup');
+    // The same partial form submitted again hands over nothing more.
+    await collectPickup(db.prisma, orderId, form, 'staff:store');
     expect(await level('P2', 'store')).toMatchObject({ onHand: 2, reserved: 2 });
     expect((await collectPickup(db.prisma, orderId, { code: pickupCode }, 'staff:store')).status).toBe('collected');
     expect(await level('P2', 'store')).toMatchObject({ onHand: 0, reserved: 0 });

@@ -21,7 +21,7 @@ const EXPECTED: Record<OrderStatus, OrderStatus[]> = {
   confirmed: ['allocated', 'on_hold', 'cancelled', 'partially_shipped', 'shipped'],
   on_hold: ['captured', 'confirmed', 'allocated', 'ready_for_pickup', 'cancelled'],
   allocated: ['picking', 'packed', 'partially_shipped', 'shipped', 'ready_for_pickup', 'on_hold', 'cancelled'],
-  picking: ['packed', 'on_hold', 'cancelled'],
+  picking: ['packed', 'ready_for_pickup', 'on_hold', 'cancelled'],
   packed: ['partially_shipped', 'shipped', 'ready_for_pickup', 'cancelled'],
   partially_shipped: ['partially_shipped', 'shipped', 'partially_returned', 'cancelled'],
   shipped: ['partially_returned', 'returned', 'closed'],
