@@ -241,3 +241,22 @@ export async function ledgerTotals(sql: Sql, skuId: string, locationId: string) 
   const r = rows[0];
   return { onHand: Number(r?.on_hand ?? 0), reserved: Number(r?.reserved ?? 0), entries: Number(r?.entries ?? 0) };
 }
+
+/**
+ * Safety stock is a policy on a level, not a movement of goods: it changes what channels
+ * may sell, so the change is announced like any other (inventory.changed), in the same statement.
+ */
+export async function setSafetyStock(sql: Sql, skuId: string, locationId: string, safetyStock: number): Promise<void> {
+  if (!Number.isSafeInteger(safetyStock) || safetyStock < 0) {
+    throw new RangeError(`safetyStock must be a non-negative integer (got ${safetyStock})`);
+  }
+  await ensureLevel(sql, skuId, locationId);
+  await sql.$executeRaw`
+    WITH upd AS (
+      UPDATE inventory_levels SET safety_stock = ${safetyStock}::int, updated_at = now()
+       WHERE sku_id = ${skuId} AND location_id = ${locationId} AND safety_stock <> ${safetyStock}::int
+      RETURNING sku_id, location_id
+    )
+    INSERT INTO outbox_events (kind, payload)
+    SELECT 'inventory.changed', jsonb_build_object('skuId', sku_id, 'locationId', location_id) FROM upd`;
+}

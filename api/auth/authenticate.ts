@@ -1,0 +1,67 @@
+// Bearer authentication: `Authorization: Bearer <key>`. The OMNIHUB_ADMIN_TOKEN is
+// accepted as it is (compared in constant time); API keys are found by the SHA-256 of the
+// key. Use is recorded at most once a minute per key.
+import type { MiddlewareHandler } from 'hono';
+import { findActiveApiKey, secretsEqual, touchApiKey } from '../../core/auth/api-keys.ts';
+import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
+import type { AppLogger } from '../app.ts';
+import { ApiError } from '../rest/errors.ts';
+import type { ApiEnv } from '../rest/deps.ts';
+import type { KeyCache } from './key-cache.ts';
+import { ADMIN_TOKEN_KEY_ID, type Principal } from './principal.ts';
+
+export interface AuthDeps {
+  prisma: PrismaClient;
+  adminToken: string | undefined;
+  logger: AppLogger;
+  keys: KeyCache;
+}
+
+const TOUCH_EVERY_MS = 60_000;
+
+function bearer(header: string | undefined): string | null {
+  if (!header) return null;
+  const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+  return m ? (m[1] as string) : null;
+}
+
+function unauthorized(message: string): ApiError {
+  return new ApiError(401, 'unauthorized', message);
+}
+
+export function authenticate(deps: AuthDeps): MiddlewareHandler<ApiEnv> {
+  const touched = new Map<string, number>();
+
+  function recordUse(keyId: string) {
+    const now = Date.now();
+    if (now - (touched.get(keyId) ?? 0) < TOUCH_EVERY_MS) return;
+    touched.set(keyId, now);
+    touchApiKey(deps.prisma, keyId).catch((err) => deps.logger.warn({ err, keyId }, 'could not record API key use'));
+  }
+
+  return async (c, next) => {
+    const token = bearer(c.req.header('authorization'));
+    if (!token) {
+      c.header('WWW-Authenticate', 'Bearer realm="omnihub"');
+      throw unauthorized(
+        'missing API key: send "Authorization: Bearer <key>" (create keys with "omnihub keys create")',
+      );
+    }
+    let principal: Principal | null = null;
+    if (deps.adminToken && (await secretsEqual(token, deps.adminToken))) {
+      principal = { keyId: ADMIN_TOKEN_KEY_ID, role: 'admin', locationIds: [], actor: `key:${ADMIN_TOKEN_KEY_ID}` };
+    } else {
+      const record = await deps.keys.get(token, () => findActiveApiKey(deps.prisma, token));
+      if (record) {
+        principal = { keyId: record.id, role: record.role, locationIds: record.locationIds, actor: `key:${record.id}` };
+        recordUse(record.id);
+      }
+    }
+    if (!principal) {
+      c.header('WWW-Authenticate', 'Bearer realm="omnihub", error="invalid_token"');
+      throw unauthorized('invalid or revoked API key');
+    }
+    c.set('principal', principal);
+    await next();
+  };
+}

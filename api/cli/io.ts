@@ -1,0 +1,61 @@
+// What a command may touch: output streams, the environment, and how to open the hub's
+// database. Tests pass their own; bin/main passes the process's.
+import { loadConfig, type Config } from '../../core/config.ts';
+import { resolveSecretKey } from '../../core/crypto/secret-key.ts';
+import { type Database, openDatabase } from '../../core/db/database.ts';
+
+export interface Output {
+  write(text: string): unknown;
+  /** True when a person is watching (progress bars instead of lines). */
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface CliIo {
+  stdout: Output;
+  stderr: Output;
+  env: Record<string, string | undefined>;
+}
+
+export const EXIT = {
+  ok: 0,
+  /** The operation ran and failed (connection test failed, rows rejected by the ledger). */
+  failed: 1,
+  /** Bad command line or input file: nothing was done. */
+  usage: 2,
+  /** Bad configuration or the database cannot be opened. */
+  config: 3,
+  /** The command is not available in this build. */
+  unavailable: 4,
+} as const;
+
+export interface CliContext extends CliIo {
+  config(): Config;
+  /** Opens (and migrates) the hub's database; close it when done. */
+  openDatabase(): Promise<Database>;
+  secretKey(): Promise<Uint8Array>;
+}
+
+export function cliContext(io: CliIo): CliContext {
+  let config: Config | undefined;
+  const ctx: CliContext = {
+    ...io,
+    config: () => {
+      config ??= loadConfig(io.env);
+      return config;
+    },
+    openDatabase: () => openDatabase({ url: ctx.config().databaseUrl, dataDir: ctx.config().dataDir }),
+    secretKey: () => resolveSecretKey(ctx.config(), { warn: (_o, msg) => msg && io.stderr.write(`warning: ${msg}\n`) }),
+  };
+  return ctx;
+}
+
+/** Runs `fn` with the database open, and closes it whatever happens. */
+export async function withDatabase<T>(ctx: CliContext, fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await ctx.openDatabase();
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}

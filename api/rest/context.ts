@@ -1,0 +1,11 @@
+// What the resource routers share: the injected deps plus the caches built once per API.
+import type { KeyCache } from '../auth/key-cache.ts';
+import type { HubMetrics } from '../../core/metrics/hub-metrics.ts';
+import type { AccountCache } from '../webhooks/account-cache.ts';
+import type { ApiDeps } from './deps.ts';
+
+export interface RouteContext extends ApiDeps {
+  accounts: AccountCache;
+  keys: KeyCache;
+  hub: HubMetrics;
+}

@@ -1,0 +1,135 @@
+// createApiRoutes(deps): the hono app to mount at "/" — the REST API under /api/v1 (bearer
+// API keys, roles), its OpenAPI 3.1 document at /openapi.json and a docs page at /docs,
+// the webhook door at /webhooks/:accountId, and /metrics.
+//
+//   app.route('/', createApiRoutes({ prisma, secretKey, connectors, logger, config, sync }));
+import { type OpenAPIHono, z } from '@hono/zod-openapi';
+import { authenticate } from '../auth/authenticate.ts';
+import { KeyCache } from '../auth/key-cache.ts';
+import { authorize } from '../auth/policy.ts';
+import { hubMetrics } from '../../core/metrics/hub-metrics.ts';
+import { metrics as processMetrics } from '../../core/metrics/registry.ts';
+import { metricsRoutes } from '../metrics/routes.ts';
+import { docsRoutes } from '../openapi/docs-page.ts';
+import { documentConfig, OPENAPI_PATH, registerSecurity } from '../openapi/document.ts';
+import { scalarScriptLoader } from '../openapi/scalar-asset.ts';
+import { AccountCache } from '../webhooks/account-cache.ts';
+import { webhookRoutes } from '../webhooks/routes.ts';
+import { accountRoutes } from './accounts/routes.ts';
+import { apiKeyRoutes } from './api-keys.ts';
+import { listingRoutes } from './catalog/listings.ts';
+import { productRoutes } from './catalog/products.ts';
+import { skuRoutes } from './catalog/skus.ts';
+import type { RouteContext } from './context.ts';
+import type { ApiDeps, ApiEnv } from './deps.ts';
+import { errorHandler } from './errors.ts';
+import { exceptionRoutes } from './exceptions.ts';
+import { ledgerRoutes } from './inventory/ledger.ts';
+import { inventoryRoutes } from './inventory/routes.ts';
+import { locationRoutes } from './locations/routes.ts';
+import { orderActionRoutes } from './orders/actions.ts';
+import { orderRoutes } from './orders/routes.ts';
+import { pickupRoutes } from './pickups.ts';
+import { newRouter } from './router.ts';
+import { ErrorSchema } from './schemas.ts';
+import { syncStatusRoutes } from './sync-status.ts';
+
+export type { ApiDeps, ApiEnv, SyncTrigger } from './deps.ts';
+
+export interface ApiRoutes extends OpenAPIHono<ApiEnv> {
+  /** Forget a cached account (call after changing an account outside this API). */
+  invalidateAccount(accountId: string): void;
+}
+
+export function createApiRoutes(deps: ApiDeps): ApiRoutes {
+  const registry = deps.metrics ?? processMetrics;
+  const ctx: RouteContext = {
+    ...deps,
+    accounts: new AccountCache(deps.prisma, deps.secretKey, deps.accountCacheTtlMs ?? 60_000),
+    keys: new KeyCache(),
+    hub: hubMetrics(registry),
+  };
+  const auth = [
+    authenticate({ prisma: deps.prisma, adminToken: deps.config.adminToken, logger: deps.logger, keys: ctx.keys }),
+    authorize(),
+  ];
+
+  const v1 = newRouter();
+  for (const routes of [
+    accountRoutes,
+    locationRoutes,
+    productRoutes,
+    skuRoutes,
+    listingRoutes,
+    inventoryRoutes,
+    ledgerRoutes,
+    orderRoutes,
+    orderActionRoutes,
+    pickupRoutes,
+    exceptionRoutes,
+    syncStatusRoutes,
+    apiKeyRoutes,
+  ]) {
+    v1.route('/', routes(ctx));
+  }
+
+  const root = newRouter();
+  root.onError(errorHandler(deps.logger));
+  root.use('/api/v1/*', ...auth);
+  root.route('/api/v1', v1);
+
+  registerSecurity(root);
+  documentWebhooks(root);
+  root.doc31(OPENAPI_PATH, documentConfig);
+  root.route('/', docsRoutes(deps.docsScript ?? scalarScriptLoader()));
+
+  root.route(
+    '/',
+    webhookRoutes({
+      prisma: deps.prisma,
+      connectors: deps.connectors,
+      accounts: ctx.accounts,
+      logger: deps.logger,
+      metrics: ctx.hub,
+      ...(deps.webhookMaxBytes ? { maxBytes: deps.webhookMaxBytes } : {}),
+      ...(deps.webhookWriter ? { writer: deps.webhookWriter } : {}),
+      ...(deps.onInboxEvents ? { onInboxEvents: deps.onInboxEvents } : {}),
+    }),
+  );
+  root.route(
+    '/',
+    metricsRoutes({
+      prisma: deps.prisma,
+      registry,
+      logger: deps.logger,
+      ...(deps.queueDepths ? { queueDepths: deps.queueDepths } : {}),
+      ...(deps.metricsRequireAuth === false ? {} : { guard: auth }),
+    }),
+  );
+
+  return Object.assign(root, { invalidateAccount: (id: string) => ctx.accounts.invalidate(id) });
+}
+
+/** The webhook door takes raw bytes, so it is documented by hand. */
+function documentWebhooks(app: OpenAPIHono<ApiEnv>) {
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/webhooks/{accountId}',
+    tags: ['webhooks'],
+    summary: "Receive a channel's webhook (signed by the channel; no API key)",
+    description:
+      "The body is verified with the account's connector (Shopify: X-Shopify-Hmac-Sha256 over the raw bytes), " +
+      'stored in the inbox once per channel event id, and processed by jobs. A duplicate delivery answers 200 and is ' +
+      'stored once. GET is accepted too, for channel challenges (eBay).',
+    request: { params: z.object({ accountId: z.string() }) },
+    responses: {
+      200: {
+        description: 'Stored (or already stored)',
+        content: { 'application/json': { schema: z.object({ received: z.number().int(), stored: z.number().int() }) } },
+      },
+      401: { description: 'Signature missing or wrong', content: { 'application/json': { schema: ErrorSchema } } },
+      404: { description: 'Unknown channel account', content: { 'application/json': { schema: ErrorSchema } } },
+      413: { description: 'Body over the size limit', content: { 'application/json': { schema: ErrorSchema } } },
+    },
+  });
+}

@@ -1,0 +1,183 @@
+import { z } from '@hono/zod-openapi';
+import { HOLD_REASONS, ORDER_STATUSES } from '../../../core/order/state-machine.ts';
+import { listParam, MoneySchema, page, PageQuery, Timestamp } from '../schemas.ts';
+
+const Status = z.enum(ORDER_STATUSES);
+
+export const OrderListQuery = PageQuery.extend({
+  status: listParam(Status).openapi({ description: 'One status or several, comma-separated' }),
+  accountId: z.string().optional(),
+  locationId: z.string().optional().openapi({ description: 'Orders picked up at, or holding stock at, this location' }),
+  createdFrom: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: 'Placed at or after (channel time)' }),
+  createdTo: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Placed before (channel time)' }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(320)
+    .optional()
+    .openapi({ description: 'Display number (#1001 or 1001), channel order id, or customer e-mail (prefix)' }),
+});
+
+export const OrderSummarySchema = z
+  .object({
+    id: z.string(),
+    accountId: z.string(),
+    channel: z.string(),
+    externalId: z.string(),
+    displayNumber: z.string().nullable(),
+    status: Status,
+    holdReason: z.string().nullable(),
+    paymentStatus: z.string(),
+    fulfilmentMethod: z.enum(['ship', 'pickup']),
+    pickupLocationId: z.string().nullable(),
+    customer: z.object({ name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+    total: MoneySchema,
+    channelCreatedAt: Timestamp,
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi('OrderListItem');
+export const OrderPageSchema = page(OrderSummarySchema, 'OrderPage');
+
+const json = z.unknown();
+
+export const OrderDetailSchema = OrderSummarySchema.extend({
+  subtotal: MoneySchema,
+  discountTotal: MoneySchema,
+  shippingTotal: MoneySchema,
+  taxTotal: MoneySchema,
+  billingAddress: json,
+  shippingAddress: json,
+  shippingLines: json,
+  payment: json,
+  tags: z.array(z.string()),
+  channelRef: json,
+  readyForPickupAt: Timestamp.nullable(),
+  collectedAt: Timestamp.nullable(),
+  channelUpdatedAt: Timestamp,
+  lines: z.array(
+    z.object({
+      id: z.string(),
+      channelLineId: z.string(),
+      skuCode: z.string().nullable(),
+      title: z.string(),
+      quantity: z.number().int(),
+      unitPrice: MoneySchema,
+      discountTotal: MoneySchema,
+      taxTotal: MoneySchema,
+      fulfilledQty: z.number().int(),
+      returnedQty: z.number().int(),
+      cancelledQty: z.number().int(),
+    }),
+  ),
+  events: z.array(
+    z.object({
+      id: z.string(),
+      fromStatus: z.string().nullable(),
+      toStatus: z.string(),
+      actor: z.string(),
+      reason: z.string().nullable(),
+      createdAt: Timestamp,
+    }),
+  ),
+  reservations: z.array(
+    z.object({
+      id: z.string(),
+      orderLineId: z.string(),
+      skuId: z.string(),
+      locationId: z.string(),
+      quantity: z.number().int(),
+      backordered: z.number().int(),
+      status: z.enum(['active', 'released', 'committed']),
+      createdAt: Timestamp,
+    }),
+  ),
+  fulfilments: z.array(
+    z.object({
+      id: z.string(),
+      locationId: z.string().nullable(),
+      method: z.enum(['ship', 'pickup']),
+      status: z.string(),
+      tracking: z.object({ company: z.string().nullable(), number: z.string().nullable(), url: z.string().nullable() }),
+      lines: json,
+      pushedAt: Timestamp.nullable(),
+      lastError: z.string().nullable(),
+      createdAt: Timestamp,
+    }),
+  ),
+  returns: z.array(
+    z.object({
+      id: z.string(),
+      lines: json,
+      reason: z.string().nullable(),
+      externalId: z.string().nullable(),
+      createdAt: Timestamp,
+    }),
+  ),
+}).openapi('Order');
+
+export const ActionResultSchema = z
+  .object({
+    id: z.string(),
+    accountId: z.string(),
+    externalId: z.string(),
+    displayNumber: z.string().nullable(),
+    status: Status,
+    holdReason: z.string().nullable(),
+    fulfilmentMethod: z.enum(['ship', 'pickup']),
+    pickupLocationId: z.string().nullable(),
+    readyForPickupAt: Timestamp.nullable(),
+    collectedAt: Timestamp.nullable(),
+  })
+  .openapi('OrderActionResult');
+
+export const ReadyResultSchema = ActionResultSchema.extend({
+  pickupCode: z.string().openapi({ description: 'Give it to the customer; they show it at the counter' }),
+}).openapi('ReadyForPickupResult');
+
+const lineQty = z.object({ orderLineId: z.string().min(1), quantity: z.number().int().min(1).max(1_000_000) });
+const idempotencyKey = z
+  .string()
+  .min(1)
+  .max(200)
+  .optional()
+  .openapi({ description: 'The same key twice acts once (the Idempotency-Key header works too)' });
+
+export const HoldBody = z
+  .object({ reason: z.enum(HOLD_REASONS).default('manual'), note: z.string().trim().max(500).optional() })
+  .openapi('HoldOrder');
+export const ReasonBody = z.object({ reason: z.string().trim().max(500).optional() }).openapi('Reason');
+export const ShipBody = z
+  .object({
+    lines: z.array(lineQty).max(1000).optional().openapi({ description: 'Omitted: everything still open' }),
+    tracking: z
+      .object({
+        company: z.string().max(100).optional(),
+        number: z.string().max(100).optional(),
+        url: z.url().max(1000).optional(),
+      })
+      .optional(),
+    locationId: z.string().optional().openapi({ description: 'Ship from this location only' }),
+    idempotencyKey,
+  })
+  .openapi('ShipOrder');
+export const ReturnBody = z
+  .object({
+    lines: z
+      .array(lineQty.extend({ restock: z.boolean().openapi({ description: 'Back to sellable stock' }) }))
+      .min(1)
+      .max(1000),
+    reason: z.string().trim().max(500).optional(),
+    idempotencyKey,
+  })
+  .openapi('ReturnOrder');
+export const CollectBody = z
+  .object({
+    code: z.string().trim().min(1).max(32).openapi({ description: "The customer's pickup code" }),
+    lines: z.array(lineQty).max(1000).optional().openapi({ description: 'Partial hand-over; omitted: everything' }),
+  })
+  .openapi('CollectPickup');

@@ -1,0 +1,182 @@
+import type { z } from '@hono/zod-openapi';
+import type { OrderSummary } from '../../../core/orders/action-kit.ts';
+import { iso, money } from '../serialize.ts';
+import type { ActionResultSchema, OrderDetailSchema, OrderSummarySchema } from './schemas.ts';
+
+type OrderRow = {
+  id: string;
+  accountId: string;
+  externalId: string;
+  displayNumber: string | null;
+  status: z.infer<typeof OrderSummarySchema>['status'];
+  holdReason: string | null;
+  paymentStatus: string;
+  fulfilmentMethod: 'ship' | 'pickup';
+  pickupLocationId: string | null;
+  customer: unknown;
+  currency: string;
+  total: bigint;
+  channelCreatedAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  account: { type: string };
+};
+
+function customerOf(c: unknown): { name: string | null; email: string | null } | null {
+  if (!c || typeof c !== 'object') return null;
+  const x = c as { name?: unknown; email?: unknown };
+  return {
+    name: typeof x.name === 'string' ? x.name : null,
+    email: typeof x.email === 'string' ? x.email : null,
+  };
+}
+
+export function shapeOrderSummary(o: OrderRow): z.infer<typeof OrderSummarySchema> {
+  return {
+    id: o.id,
+    accountId: o.accountId,
+    channel: o.account.type,
+    externalId: o.externalId,
+    displayNumber: o.displayNumber,
+    status: o.status,
+    holdReason: o.holdReason,
+    paymentStatus: o.paymentStatus,
+    fulfilmentMethod: o.fulfilmentMethod,
+    pickupLocationId: o.pickupLocationId,
+    customer: customerOf(o.customer),
+    total: money(o.total, o.currency),
+    channelCreatedAt: iso(o.channelCreatedAt),
+    createdAt: iso(o.createdAt),
+    updatedAt: iso(o.updatedAt),
+  };
+}
+
+type DetailRow = OrderRow & {
+  subtotal: bigint;
+  discountTotal: bigint;
+  shippingTotal: bigint;
+  taxTotal: bigint;
+  billingAddress: unknown;
+  shippingAddress: unknown;
+  shippingLines: unknown;
+  payment: unknown;
+  tags: string[];
+  channelRef: unknown;
+  readyForPickupAt: Date | null;
+  collectedAt: Date | null;
+  channelUpdatedAt: Date;
+  lines: {
+    id: string;
+    channelLineId: string;
+    skuCode: string | null;
+    title: string;
+    quantity: number;
+    unitPrice: bigint;
+    discountTotal: bigint;
+    taxTotal: bigint;
+    fulfilledQty: number;
+    returnedQty: number;
+    cancelledQty: number;
+  }[];
+  events: {
+    id: bigint;
+    fromStatus: string | null;
+    toStatus: string;
+    actor: string;
+    reason: string | null;
+    createdAt: Date;
+  }[];
+  reservations: {
+    id: string;
+    orderLineId: string;
+    skuId: string;
+    locationId: string;
+    quantity: number;
+    backordered: number;
+    status: 'active' | 'released' | 'committed';
+    createdAt: Date;
+  }[];
+  fulfilments: {
+    id: string;
+    locationId: string | null;
+    method: 'ship' | 'pickup';
+    status: string;
+    trackingCompany: string | null;
+    trackingNumber: string | null;
+    trackingUrl: string | null;
+    lines: unknown;
+    pushedAt: Date | null;
+    lastError: string | null;
+    createdAt: Date;
+  }[];
+  returns: { id: string; lines: unknown; reason: string | null; externalId: string | null; createdAt: Date }[];
+};
+
+export function shapeOrderDetail(o: DetailRow): z.infer<typeof OrderDetailSchema> {
+  const cur = o.currency;
+  return {
+    ...shapeOrderSummary(o),
+    subtotal: money(o.subtotal, cur),
+    discountTotal: money(o.discountTotal, cur),
+    shippingTotal: money(o.shippingTotal, cur),
+    taxTotal: money(o.taxTotal, cur),
+    billingAddress: o.billingAddress ?? null,
+    shippingAddress: o.shippingAddress ?? null,
+    shippingLines: o.shippingLines ?? [],
+    payment: o.payment ?? null,
+    tags: o.tags,
+    channelRef: o.channelRef ?? null,
+    readyForPickupAt: iso(o.readyForPickupAt),
+    collectedAt: iso(o.collectedAt),
+    channelUpdatedAt: iso(o.channelUpdatedAt),
+    lines: o.lines.map((l) => ({
+      id: l.id,
+      channelLineId: l.channelLineId,
+      skuCode: l.skuCode,
+      title: l.title,
+      quantity: l.quantity,
+      unitPrice: money(l.unitPrice, cur),
+      discountTotal: money(l.discountTotal, cur),
+      taxTotal: money(l.taxTotal, cur),
+      fulfilledQty: l.fulfilledQty,
+      returnedQty: l.returnedQty,
+      cancelledQty: l.cancelledQty,
+    })),
+    events: o.events.map((e) => ({
+      id: e.id.toString(),
+      fromStatus: e.fromStatus,
+      toStatus: e.toStatus,
+      actor: e.actor,
+      reason: e.reason,
+      createdAt: iso(e.createdAt),
+    })),
+    reservations: o.reservations.map((r) => ({ ...r, createdAt: iso(r.createdAt) })),
+    fulfilments: o.fulfilments.map((f) => ({
+      id: f.id,
+      locationId: f.locationId,
+      method: f.method,
+      status: f.status,
+      tracking: { company: f.trackingCompany, number: f.trackingNumber, url: f.trackingUrl },
+      lines: f.lines,
+      pushedAt: iso(f.pushedAt),
+      lastError: f.lastError,
+      createdAt: iso(f.createdAt),
+    })),
+    returns: o.returns.map((r) => ({ ...r, createdAt: iso(r.createdAt) })),
+  };
+}
+
+export function shapeActionResult(s: OrderSummary): z.infer<typeof ActionResultSchema> {
+  return {
+    id: s.id,
+    accountId: s.accountId,
+    externalId: s.externalId,
+    displayNumber: s.displayNumber,
+    status: s.status,
+    holdReason: s.holdReason,
+    fulfilmentMethod: s.fulfilmentMethod,
+    pickupLocationId: s.pickupLocationId,
+    readyForPickupAt: s.readyForPickupAt,
+    collectedAt: s.collectedAt,
+  };
+}

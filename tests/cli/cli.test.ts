@@ -1,0 +1,313 @@
+// The omnihub command line, run in-process against a temporary embedded database (and once
+// as a child process): keys, channels (against the Shopify simulator on a local port), sync
+// with paging, and the inventory import that applies everything or nothing.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDemo } from '../../api/cli/commands/server.ts';
+import { cliContext } from '../../api/cli/io.ts';
+import { runCli } from '../../api/cli/run.ts';
+import { serveSimulator } from '../../connectors/shopify/simulator/serve.ts';
+import { hashApiKey } from '../../core/auth/api-keys.ts';
+import { formatSecretKey, generateSecretKey } from '../../core/crypto/secrets.ts';
+import { openDatabase } from '../../core/db/database.ts';
+import { ingestOrder } from '../../core/orders/ingest.ts';
+import { draft } from '../support/drafts.ts';
+
+const SHOP = 'cli-test.myshopify.com';
+
+interface Run {
+  code: number | 'running';
+  out: string;
+  err: string;
+}
+
+describe('omnihub CLI on an embedded database', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  let served: Awaited<ReturnType<typeof serveSimulator>>;
+
+  async function cli(...argv: string[]): Promise<Run> {
+    let out = '';
+    let err = '';
+    const code = await runCli(argv, {
+      stdout: { write: (t: string) => (out += t) },
+      stderr: { write: (t: string) => (err += t), isTTY: false },
+      env,
+    });
+    return { code, out, err };
+  }
+
+  async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+    const db = await openDatabase({ dataDir: join(dir, 'data') });
+    try {
+      return await fn(db);
+    } finally {
+      await db.close();
+    }
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'omnihub-cli-'));
+    env = {
+      OMNIHUB_DATA_DIR: join(dir, 'data'),
+      OMNIHUB_SECRET_KEY: formatSecretKey(generateSecretKey()),
+      LOG_LEVEL: 'silent',
+    };
+    served = await serveSimulator({ shop: SHOP, accessToken: 'shpat_cli', apiSecret: 'whsec', port: 0 });
+    for (let i = 0; i < 5; i++) {
+      await served.sim.placeOrder({ lines: [{ sku: 'TEE', quantity: 1, price: 1000 }], email: `c${i}@example.com` });
+    }
+  });
+  afterAll(async () => {
+    await served?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('migrates a new data directory, then finds it up to date', async () => {
+    const first = await cli('migrate');
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/applied \d+ migration\(s\) to the embedded database/);
+    expect((await cli('migrate')).out).toMatch(/is up to date/);
+  });
+
+  it('prints help for every command and names the fix for mistakes', async () => {
+    for (const cmd of [
+      ['start'],
+      ['migrate'],
+
+      ['keys', 'create'],
+      ['keys', 'list'],
+      ['keys', 'revoke'],
+      ['channels', 'add'],
+      ['channels', 'list'],
+      ['channels', 'test'],
+      ['sync'],
+      ['inventory', 'import'],
+    ]) {
+      const r = await cli(...cmd, '--help');
+      expect(r.code, cmd.join(' ')).toBe(0);
+      expect(r.out).toContain(`Usage: omnihub ${cmd.join(' ')}`);
+    }
+    expect((await cli('--help')).out).toContain('inventory import');
+    const unknown = await cli('frobnicate');
+    expect(unknown).toMatchObject({ code: 2, err: expect.stringContaining('omnihub --help') });
+    const missing = await cli('keys', 'create', '--role', 'admin');
+    expect(missing).toMatchObject({ code: 2, err: expect.stringContaining('missing --name') });
+    const badConfig = await runCli(['migrate'], {
+      stdout: { write: () => 0 },
+      stderr: { write: (t: string) => (unknown.err = t) },
+      env: { ...env, PORT: 'abc' },
+    });
+    expect(badConfig).toBe(3);
+    expect(unknown.err).toContain('PORT: must be an integer');
+  });
+
+  it('says when the demo is not available', async () => {
+    let err = '';
+    const ctx = cliContext({ stdout: { write: () => 0 }, stderr: { write: (t: string) => (err += t) }, env });
+    expect(await runDemo(ctx, [], join(dir, 'no-demo.ts'))).toBe(4);
+    expect(err).toContain('not available');
+    let out = '';
+    const help = cliContext({ stdout: { write: (t: string) => (out += t) }, stderr: { write: () => 0 }, env });
+    expect(await runDemo(help, ['--help'], join(dir, 'no-demo.ts'))).toBe(0);
+    expect(out).toContain('Usage: omnihub demo');
+  });
+
+  it('creates keys: printed once on stdout, stored as a hash; staff keys need a store', async () => {
+    const r = await cli('keys', 'create', '--role', 'admin', '--name', 'ops');
+    expect(r.code).toBe(0);
+    const key = r.out.trim();
+    expect(key).toMatch(/^ohk_[a-z2-9]{8}_[A-Za-z0-9_-]{43}$/);
+    expect(r.err).toContain('shown this once');
+    await withDb(async (db) => {
+      const row = await db.prisma.apiKey.findFirstOrThrow({ where: { name: 'ops' } });
+      expect(row.keyHash).toBe(await hashApiKey(key));
+      await db.prisma.location.create({
+        data: { id: 'store-1', code: 'S1', name: 'Store', kind: 'store', pickupEnabled: true },
+      });
+      await db.prisma.location.create({ data: { id: 'wh', code: 'WH', name: 'Warehouse', kind: 'warehouse' } });
+      await db.prisma.sku.create({ data: { id: 'sku-tee', code: 'TEE', title: 'Tee' } });
+      await db.prisma.sku.create({ data: { id: 'sku-cap', code: 'CAP', title: 'Cap' } });
+    });
+    expect((await cli('keys', 'create', '--role', 'staff', '--name', 'x')).err).toContain(
+      'needs at least one --location',
+    );
+    const wh = await cli('keys', 'create', '--role', 'staff', '--name', 'x', '--location', 'wh');
+    expect(wh).toMatchObject({ code: 2, err: expect.stringContaining('staff keys are for stores') });
+    const staff = await cli('keys', 'create', '--role', 'staff', '--name', 'counter', '--location', 'store-1');
+    expect(staff.code).toBe(0);
+    const list = await cli('keys', 'list');
+    expect(list.out).toContain('counter');
+    expect(list.out).not.toContain(key);
+    const id = list.out
+      .split('\n')
+      .find((l) => l.includes('counter'))
+      ?.split('  ')[0] as string;
+    expect((await cli('keys', 'revoke', id)).code).toBe(0);
+    expect((await cli('keys', 'list')).out).toMatch(/revoked.*counter/);
+    expect((await cli('keys', 'revoke', 'nope')).code).toBe(2);
+  });
+
+  it('adds a channel account, lists it and tests its credentials', async () => {
+    const add = await cli(
+      'channels',
+      'add',
+      '--type',
+      'shopify',
+      '--name',
+      'CLI shop',
+      '--id',
+      'cli-shop',
+      '--credential',
+      `shop=${SHOP}`,
+      '--credential',
+      'accessToken=shpat_cli',
+      '--credential',
+      'apiSecretKey=whsec',
+      '--setting',
+      'pollPageSize=2',
+      '--endpoint',
+      served.url,
+      '--location',
+      'wh=gid://shopify/Location/1',
+    );
+    expect(add.code, add.err).toBe(0);
+    expect(add.out.trim()).toBe('cli-shop');
+    const list = await cli('channels', 'list');
+    expect(list.out).toMatch(/cli-shop\s+shopify\s+active\s+\/webhooks\/cli-shop\s+CLI shop/);
+    expect(list.out).not.toContain('shpat_cli');
+    const test = await cli('channels', 'test', 'cli-shop');
+    expect(test).toMatchObject({ code: 0, out: expect.stringContaining(`ok: Simulated shop (${SHOP}`) });
+
+    await cli(
+      'channels',
+      'add',
+      '--type',
+      'shopify',
+      '--name',
+      'Wrong',
+      '--id',
+      'wrong',
+      '--credential',
+      `shop=${SHOP}`,
+      '--credential',
+      'accessToken=nope',
+      '--endpoint',
+      served.url,
+    );
+    expect((await cli('channels', 'test', 'wrong')).code).toBe(1);
+    expect((await cli('channels', 'test', 'nope')).err).toContain('unknown account nope; see omnihub channels list');
+    expect((await cli('channels', 'add', '--type', 'shopify', '--name', 'CLI shop')).err).toContain('already exists');
+    expect((await cli('channels', 'add', '--type', 'shopify', '--name', 'z', '--endpoint', 'not-a-url')).err).toMatch(
+      /--endpoint: /,
+    );
+    expect((await cli('channels', 'add', '--type', 'shopify', '--name', 'z', '--credential', 'oops')).err).toContain(
+      'key=value',
+    );
+  });
+
+  it('syncs orders page by page into the inbox, once', async () => {
+    const r = await cli('sync', 'cli-shop');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^5 new event\(s\) stored in the inbox/);
+    // Not a TTY: one plain line per page, then a summary.
+    const pageLines = r.err.split('\n').filter((l) => /^sync cli-shop: \d+ page/.test(l));
+    expect(pageLines.length).toBeGreaterThanOrEqual(3);
+    expect(r.err).toMatch(/sync cli-shop: done/);
+    await withDb(async (db) => {
+      expect(await db.prisma.inboxEvent.count({ where: { accountId: 'cli-shop', topic: 'orders/snapshot' } })).toBe(5);
+      expect((await db.prisma.channelAccount.findUniqueOrThrow({ where: { id: 'cli-shop' } })).cursor).not.toBeNull();
+    });
+    const again = await cli('sync', 'cli-shop');
+    expect(again.out).toMatch(/^0 new event/);
+    expect((await cli('sync', 'nope')).code).toBe(2);
+  });
+
+  it('imports a good stock file in one go, every change a ledger movement', async () => {
+    const file = join(dir, 'good.csv');
+    await writeFile(file, 'sku,location,on_hand,safety_stock\nTEE,wh,12,2\nTEE,S1,3,\nCAP,wh,0,\n');
+    const r = await cli('inventory', 'import', file);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('applied 3 row(s)');
+    expect(r.err).toMatch(/import good\.csv: done/);
+    await withDb(async (db) => {
+      const levels = await db.prisma.inventoryLevel.findMany({ orderBy: [{ skuId: 'asc' }, { locationId: 'asc' }] });
+      expect(levels.map((l) => [l.skuId, l.locationId, l.onHand, l.safetyStock])).toEqual([
+        ['sku-cap', 'wh', 0, 0],
+        ['sku-tee', 'store-1', 3, 0],
+        ['sku-tee', 'wh', 12, 2],
+      ]);
+      const moves = await db.prisma.inventoryMovement.findMany({ orderBy: { id: 'asc' } });
+      expect(moves.map((m) => [m.skuId, m.locationId, m.onHandDelta, m.actor])).toEqual([
+        ['sku-tee', 'wh', 12, 'cli:inventory-import'],
+        ['sku-tee', 'store-1', 3, 'cli:inventory-import'],
+      ]);
+      expect(moves[0]?.reference).toBe('import:good.csv:2');
+    });
+  });
+
+  it('applies nothing when one row is bad, and names the row', async () => {
+    const file = join(dir, 'bad.csv');
+    await writeFile(file, 'sku,location,on_hand\nTEE,wh,20\nCAP,wh,many\nMUG,wh,1\nTEE,S1,5\nTEE,WH,4\n');
+    const r = await cli('inventory', 'import', file);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('3 bad row(s); nothing was applied');
+    expect(r.err).toContain('line 3: on_hand must be a whole number ≥ 0 (got "many")');
+    expect(r.err).toContain('line 4: unknown SKU "MUG"');
+    expect(r.err).toContain('line 6: same SKU and location as line 2');
+    await withDb(async (db) => {
+      const tee = await db.prisma.inventoryLevel.findUniqueOrThrow({
+        where: { skuId_locationId: { skuId: 'sku-tee', locationId: 'wh' } },
+      });
+      expect(tee.onHand).toBe(12);
+      const s1 = await db.prisma.inventoryLevel.findUniqueOrThrow({
+        where: { skuId_locationId: { skuId: 'sku-tee', locationId: 'store-1' } },
+      });
+      expect(s1.onHand).toBe(3);
+    });
+    expect(r.err.split('\n').filter((l) => l.startsWith('  line '))).toHaveLength(3);
+  });
+
+  it('refuses a count below what orders hold, and a file without the header', async () => {
+    await withDb(async (db) => {
+      await db.prisma.channelLocation.deleteMany({ where: { accountId: 'cli-shop' } });
+      await db.prisma.channelLocation.create({ data: { accountId: 'cli-shop', locationId: 'wh', priority: 0 } });
+      await ingestOrder(db.prisma, 'cli-shop', draft('R-1', [{ sku: 'TEE', quantity: 5 }]));
+    });
+    const file = join(dir, 'low.csv');
+    await writeFile(file, 'sku,location,on_hand\nTEE,S1,9\nTEE,wh,4\n');
+    const low = await cli('inventory', 'import', file);
+    expect(low.code).toBe(2);
+    expect(low.err).toContain('line 3: on_hand 4 is below the 5 unit(s) reserved for orders there');
+    await withDb(async (db) => {
+      const s1 = await db.prisma.inventoryLevel.findUniqueOrThrow({
+        where: { skuId_locationId: { skuId: 'sku-tee', locationId: 'store-1' } },
+      });
+      expect(s1.onHand).toBe(3);
+    });
+    const noHeader = join(dir, 'noheader.csv');
+    await writeFile(noHeader, 'TEE,wh,3\n');
+    expect((await cli('inventory', 'import', noHeader)).err).toContain(
+      'the first line must be the header "sku,location,on_hand"',
+    );
+    expect((await cli('inventory', 'import', join(dir, 'missing.csv'))).err).toContain('cannot read');
+    const dry = await cli('inventory', 'import', '--dry-run', join(dir, 'good.csv'));
+    expect(dry).toMatchObject({ code: 0, out: expect.stringContaining('3 row(s) are valid; nothing was applied') });
+  });
+
+  it('runs as a child process with exit codes', async () => {
+    const run = promisify(execFile);
+    const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+    const ok = await run(tsx, ['api/cli/main.ts', 'keys', 'list'], { env: { ...process.env, ...env } });
+    expect(ok.stdout).toContain('ops');
+    const bad = await run(tsx, ['api/cli/main.ts', 'keys', 'create', '--role', 'x'], {
+      env: { ...process.env, ...env },
+    }).catch((e) => e);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--role must be one of admin, staff, readonly');
+  });
+});
