@@ -1,0 +1,239 @@
+// The whole demo as one object: a clean embedded database, the simulated shops, the seeded
+// merchant, the hub and the traffic. main.ts runs it from the command line; the tests run it
+// in process on random ports.
+import { randomInt } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import pino, { type DestinationStream } from 'pino';
+import { createApiKey } from '../../core/auth/api-keys.ts';
+import type { LogLevel } from '../../core/config.ts';
+import { resolveSecretKey } from '../../core/crypto/secret-key.ts';
+import { type Database, openDatabase } from '../../core/db/database.ts';
+import { createLogger, type Logger } from '../../core/log.ts';
+import { defaultConnectors } from '../../connectors/registry.ts';
+import type { SyncTuning } from '../../sync/runtime.ts';
+import { DEMO_CURRENCY, demoCatalogue, LOCATIONS } from './catalogue.ts';
+import { type RunningHub, startHub } from './hub.ts';
+import { type DemoSetup, seedDemo } from './seed.ts';
+import { readSeedDir, replaySeed, type SeedRecords, type SeedReport } from './seed-files.ts';
+import { type DemoSimulators, startDemoSimulators } from './simulators.ts';
+import { startTraffic, type Traffic, type TrafficEvent } from './traffic.ts';
+
+export interface DemoOptions {
+  port: number;
+  host: string;
+  /** Wiped at start: every demo starts clean. */
+  dataDir: string;
+  seedDir: string | null;
+  ratePerMinute: number;
+  logLevel: LogLevel;
+  /** Where the hub's JSON logs go; default `<dataDir>/hub.log`. */
+  logDestination?: DestinationStream;
+  trafficSeed?: number;
+  /** Demo store staff prepare / hand over pickups this long after the previous step (0: never). */
+  staffDelayMs?: number;
+  housekeepingMs?: number;
+  syncTuning?: Partial<SyncTuning>;
+  onTraffic?: (e: TrafficEvent) => void;
+}
+
+export interface Demo {
+  url: string;
+  landingUrl: string;
+  staffUrl: string;
+  docsUrl: string;
+  adminKey: string;
+  dataDir: string;
+  logFile: string | null;
+  db: Database;
+  sims: DemoSimulators;
+  setup: DemoSetup;
+  hub: RunningHub;
+  traffic: Traffic;
+  seedReport: SeedReport | null;
+  /**
+   * Waits until every channel event is processed, every change dispatched and every listing
+   * shows its target on its channel; true when that happened within `timeoutMs`.
+   */
+  settle(timeoutMs: number): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+/** Written into a demo data directory: only such a directory (or an empty one) is ever wiped. */
+export const DEMO_MARKER = '.omnihub-demo';
+
+export class DemoDataDirError extends Error {
+  constructor(dir: string) {
+    super(
+      `${dir} exists, is not empty and was not made by the demo; the demo wipes its data directory at every ` +
+        'start, so it refuses to touch this one. Choose another --data-dir (default ./data/demo).',
+    );
+    this.name = 'DemoDataDirError';
+  }
+}
+
+/** Empties the data directory, refusing one that holds something other than an earlier demo. */
+export async function wipeDataDir(dir: string): Promise<void> {
+  const abs = resolve(dir);
+  if (existsSync(abs)) {
+    const entries = await readdir(abs);
+    if (entries.length > 0 && !entries.includes(DEMO_MARKER)) throw new DemoDataDirError(dir);
+    await rm(abs, { recursive: true, force: true });
+  }
+  await mkdir(abs, { recursive: true, mode: 0o700 });
+  await writeFile(
+    join(abs, DEMO_MARKER),
+    'This directory belongs to the omnihub demo and is wiped each time the demo starts.\n',
+  );
+}
+
+function localTimezone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+}
+
+export async function startDemo(o: DemoOptions): Promise<Demo> {
+  // Read the seed files first: a mistake in them should stop the demo before anything starts.
+  let records: SeedRecords | null = null;
+  if (o.seedDir) records = await readSeedDir(o.seedDir);
+
+  await wipeDataDir(o.dataDir);
+  const logFile = o.logDestination ? null : join(o.dataDir, 'hub.log');
+  const logger: Logger = createLogger(
+    { logLevel: o.logLevel, nodeEnv: 'development' },
+    o.logDestination ?? pino.destination({ dest: logFile as string, sync: false }),
+  );
+
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const unwind = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    const secretKey = await resolveSecretKey({ secretKey: undefined, dataDir: o.dataDir }, logger);
+    const db = await openDatabase({ dataDir: join(o.dataDir, 'db') });
+    cleanups.push(() => db.close());
+
+    const sims = await startDemoSimulators({ host: o.host, currency: DEMO_CURRENCY });
+    cleanups.push(() => sims.close());
+
+    const connectors = defaultConnectors();
+    const shopify = connectors.shopify;
+    if (!shopify) throw new Error('this build has no Shopify connector');
+    const setup = await seedDemo({
+      prisma: db.prisma,
+      secretKey,
+      connector: shopify,
+      shops: sims.shops,
+      catalogue: demoCatalogue(),
+      timezone: localTimezone(),
+    });
+    const { key: adminKey } = await createApiKey(db.prisma, { name: 'demo admin key', role: 'admin' });
+
+    const hotCodes = setup.hotCodes;
+    const hub = await startHub({
+      db,
+      secretKey,
+      connectors,
+      logger,
+      host: o.host,
+      port: o.port,
+      ...(o.syncTuning ? { syncTuning: o.syncTuning } : {}),
+      landing: {
+        title: 'omnihub demo',
+        subtitle: `Harbour & Pine · ${sims.shops.length} Shopify shops (one selling at the counter through Shopify POS) · ${LOCATIONS.length} locations · ${setup.catalogue.length} SKUs`,
+        notice:
+          `A sandbox: simulated shops and buyers (${o.ratePerMinute} orders a minute), an embedded database in ` +
+          `${o.dataDir} that is wiped at the next start.`,
+        hotSkus: () => hotCodes,
+        channelQuantity: (l) => sims.shows(l.accountId, l.externalStockId),
+      },
+    });
+    cleanups.push(() => hub.stop());
+    sims.pointWebhooksAt(hub.url);
+
+    const seedReport = records ? await replaySeed(records, { prisma: db.prisma, shops: sims.shops }) : null;
+    if (seedReport?.addedSkus.length) await hub.sync.sweep();
+
+    const traffic = startTraffic({
+      prisma: db.prisma,
+      shops: sims.shops,
+      catalogue: setup.catalogue,
+      skuIds: setup.skuIds,
+      ratePerMinute: o.ratePerMinute,
+      seed: o.trafficSeed ?? randomInt(2 ** 31),
+      ...(o.staffDelayMs === undefined ? {} : { staffDelayMs: o.staffDelayMs }),
+      ...(o.housekeepingMs === undefined ? {} : { housekeepingMs: o.housekeepingMs }),
+      logger,
+      ...(o.onTraffic ? { onEvent: o.onTraffic } : {}),
+    });
+    cleanups.push(() => traffic.stop());
+
+    // A shop puts the units of a restocked refund or cancellation back on sale by itself; the hub
+    // learns that from its drift check (stock.reconcile), which settle() runs every few seconds.
+    const settle = async (timeoutMs: number) => {
+      const until = Date.now() + timeoutMs;
+      let reconciledAt = 0;
+      while (Date.now() < until) {
+        if (Date.now() - reconciledAt > 3_000) {
+          reconciledAt = Date.now();
+          for (const s of sims.shops) {
+            await hub.sync.queue.add(
+              'stock.reconcile',
+              { accountId: s.accountId },
+              { jobId: `settle-reconcile.${s.accountId}.${reconciledAt}` },
+            );
+          }
+        }
+        await hub.sync.flush();
+        const [row] = await db.prisma.$queryRaw<{ inbox: bigint; outbox: bigint }[]>`
+          SELECT (SELECT count(*) FROM inbox_events WHERE processed_at IS NULL AND attempts < 10) AS inbox,
+                 (SELECT count(*) FROM outbox_events WHERE dispatched_at IS NULL) AS outbox`;
+        if (Number(row?.inbox ?? 1) === 0 && Number(row?.outbox ?? 1) === 0) {
+          const listings = await db.prisma.listing.findMany({
+            select: { accountId: true, externalStockId: true, targetQty: true },
+          });
+          const behind = listings.filter(
+            (l) =>
+              l.targetQty === null || !l.externalStockId || sims.shows(l.accountId, l.externalStockId) !== l.targetQty,
+          );
+          if (behind.length === 0) return true;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return false;
+    };
+
+    let stopped: Promise<void> | null = null;
+    const base = hub.url;
+    return {
+      url: base,
+      landingUrl: `${base}/`,
+      staffUrl: `${base}/staff`,
+      docsUrl: `${base}/docs`,
+      adminKey,
+      dataDir: o.dataDir,
+      logFile,
+      db,
+      sims,
+      setup,
+      hub,
+      traffic,
+      seedReport,
+      settle,
+      stop() {
+        stopped ??= (async () => {
+          await unwind();
+          await new Promise<void>((done) => logger.flush(() => done()));
+        })();
+        return stopped;
+      },
+    };
+  } catch (e) {
+    await unwind();
+    throw e;
+  }
+}
