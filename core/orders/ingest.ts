@@ -5,7 +5,7 @@
 // whole change or none of it, and re-ingesting the same payload changes nothing.
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
-import type { Tx } from '../db/sql.ts';
+import type { Sql, Tx } from '../db/sql.ts';
 import { type OrderDraft, type OrderDraftInput, OrderDraftSchema } from '../order/schema.ts';
 import { type HoldReason, type OrderStatus, planTransition } from '../order/state-machine.ts';
 import { type LineNeed, type ReservationRow, reconcileReservations } from './reservations.ts';
@@ -156,6 +156,8 @@ async function ingestInTx(
   const prevByChannelId = new Map(existing.map((l) => [l.channelLineId, l]));
   const needs: LineNeed[] = [];
   let unmappedLines = 0;
+  let openUnits = 0;
+  let fulfilledUnits = 0;
   for (const line of d.lines) {
     const prev = prevByChannelId.get(line.channelLineId);
     const data = {
@@ -173,6 +175,8 @@ async function ingestInTx(
     if (prev) await tx.orderLine.update({ where: { id: lineId }, data });
     else await tx.orderLine.create({ data: { id: lineId, orderId, channelLineId: line.channelLineId, ...data } });
 
+    openUnits += Math.max(0, line.quantity - data.fulfilledQty);
+    fulfilledUnits += data.fulfilledQty;
     if (!line.sku) continue; // custom item: not stock-tracked
     const sku = setup.skus.get(line.sku);
     if (!sku) {
@@ -200,6 +204,13 @@ async function ingestInTx(
     newId: randomUUID,
   });
 
+  if (d.state.cancelled && d.state.restock && row.status !== 'cancelled' && needs.length) {
+    await forgetChannelQuantity(
+      tx,
+      accountId,
+      needs.map((n) => n.skuId),
+    );
+  }
   const oversoldSkus = shortBySku.size ? await recordOversell(tx, accountId, orderId, d, shortBySku) : [];
   const target = targetFor({
     channel: d.state,
@@ -207,6 +218,8 @@ async function ingestInTx(
     shortUnits,
     oversold: oversoldSkus.length > 0,
     unmappedLines,
+    openUnits,
+    fulfilledUnits,
     unknownLocation: setup.unknownLocation,
   });
   const from = row.status;
@@ -278,4 +291,21 @@ async function recordOversell(
       VALUES ('stock.prioritize', jsonb_build_object('skuIds', ${JSON.stringify(advertised.map((l) => l.skuId))}::jsonb, 'reason', 'oversold'))`;
   }
   return advertised.map((l) => l.skuId);
+}
+
+/**
+ * The channel put units back on sale by itself (a cancellation or refund with restock):
+ * what the hub believes the channel shows is now wrong. Forgetting it makes the next
+ * push for those listings unconditional, so the channel returns to the hub's target.
+ */
+export async function forgetChannelQuantity(tx: Sql, accountId: string, skuIds: string[]): Promise<void> {
+  if (!skuIds.length) return;
+  const n = await tx.$executeRaw`
+    UPDATE listings SET last_confirmed_qty = NULL, last_sent_qty = NULL
+     WHERE account_id = ${accountId} AND sku_id = ANY(${skuIds}::text[])`;
+  if (n > 0) {
+    await tx.$executeRaw`
+      INSERT INTO outbox_events (kind, payload)
+      SELECT 'inventory.changed', jsonb_build_object('skuId', s) FROM unnest(${skuIds}::text[]) AS s`;
+  }
 }

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import { withTxRetry } from '../db/retry.ts';
+import { forgetChannelQuantity } from './ingest.ts';
 import { adjust, release } from '../inventory/ledger.ts';
 import { canTransition, type OrderStatus, planTransition } from '../order/state-machine.ts';
 
@@ -103,6 +104,10 @@ export async function recordReturn(
           }
         }
 
+        // A channel-reported restock puts the units back on sale on that channel by itself.
+        if (!actor.startsWith('key:') && input.lines.some((l) => l.restock) && touched.size) {
+          await forgetChannelQuantity(tx, accountId, [...touched]);
+        }
         const after = await tx.orderLine.findMany({ where: { orderId: order.id } });
         const shipped = after.reduce((a, l) => a + l.fulfilledQty, 0);
         const returned = after.reduce((a, l) => a + l.returnedQty, 0);

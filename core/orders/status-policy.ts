@@ -22,6 +22,9 @@ export interface OrderFacts {
   unmappedLines: number;
   /** A location named by the channel could not be resolved. */
   unknownLocation: boolean;
+  /** Units still to hand over, and units already handed over, over all lines. */
+  openUnits: number;
+  fulfilledUnits: number;
 }
 
 export interface Target {
@@ -41,6 +44,8 @@ export function targetFor(f: OrderFacts): Target {
   if (f.channel.cancelled) return { status: 'cancelled', reason: f.channel.cancelReason ?? 'cancelled by the channel' };
   if (f.channel.fulfilment === 'fulfilled') return { status: f.method === 'pickup' ? 'collected' : 'shipped' };
   if (f.channel.fulfilment === 'partial') return { status: 'partially_shipped' };
+  // Every line refunded or removed before anything shipped: there is nothing left to do.
+  if (f.openUnits === 0 && f.fulfilledUnits === 0) return { status: 'cancelled', reason: 'nothing left to fulfil' };
   if (f.unknownLocation)
     return { status: 'on_hold', holdReason: 'manual', reason: 'the channel named a location the hub does not know' };
   if (f.unmappedLines > 0)

@@ -342,3 +342,58 @@ describe.each(testDatabases())('oversell detection on $kind', ({ open }) => {
     expect(await db.prisma.exceptionItem.count({ where: { skuId: id } })).toBe(0);
   });
 });
+
+describe.each(testDatabases())('channel restocks and full refunds on $kind', ({ open }) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await open();
+    await seedLocation(db.prisma, 'wh');
+    await seedAccount(db.prisma, 'shop', [{ locationId: 'wh' }]);
+  });
+  afterAll(() => db?.close());
+
+  it('cancels an order whose every line was refunded before anything shipped', async () => {
+    await seedSku(db.prisma, 'FR1');
+    await stock(db.prisma, 'sku-FR1', 'wh', 3);
+    await ingestOrder(
+      db.prisma,
+      'shop',
+      draft('fr-1', [{ sku: 'FR1', quantity: 2 }], { channelUpdatedAt: '2026-11-20T10:00:00Z' }),
+    );
+    const r = await ingestOrder(
+      db.prisma,
+      'shop',
+      draft('fr-1', [{ sku: 'FR1', quantity: 0 }], {
+        channelUpdatedAt: '2026-11-20T11:00:00Z',
+        state: { cancelled: false, payment: 'refunded', fulfilment: 'unfulfilled', restock: true },
+      }),
+    );
+    expect(r.status).toBe('cancelled');
+    expect(await getLevel(db.prisma, 'sku-FR1', 'wh')).toMatchObject({ onHand: 3, reserved: 0 });
+  });
+
+  it('forgets what it believes the channel shows when the channel restocks a cancellation itself', async () => {
+    const { id } = await seedSku(db.prisma, 'FR2');
+    await stock(db.prisma, id, 'wh', 3);
+    await db.prisma.listing.create({
+      data: { id: 'l-fr2', skuId: id, accountId: 'shop', lastConfirmedQty: 2, lastSentQty: 2 },
+    });
+    await ingestOrder(
+      db.prisma,
+      'shop',
+      draft('fr-2', [{ sku: 'FR2', quantity: 1 }], { channelUpdatedAt: '2026-11-20T10:00:00Z' }),
+    );
+    await ingestOrder(
+      db.prisma,
+      'shop',
+      draft('fr-2', [{ sku: 'FR2', quantity: 1 }], {
+        channelUpdatedAt: '2026-11-20T11:00:00Z',
+        state: { cancelled: true, payment: 'refunded', fulfilment: 'unfulfilled', restock: true },
+      }),
+    );
+    expect(await db.prisma.listing.findUniqueOrThrow({ where: { id: 'l-fr2' } })).toMatchObject({
+      lastConfirmedQty: null,
+      lastSentQty: null,
+    });
+  });
+});
