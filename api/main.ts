@@ -1,40 +1,46 @@
 // `npm start`: the hub on Node. Embedded PGlite in OMNIHUB_DATA_DIR unless
 // DATABASE_URL names a PostgreSQL server; migrations are applied on the way up.
 import './load-env.ts';
+import { defaultConnectors } from '../connectors/registry.ts';
+import { ensureFirstAdminKey } from '../core/auth/first-admin.ts';
 import { ConfigError, loadConfig } from '../core/config.ts';
 import { resolveSecretKey } from '../core/crypto/secret-key.ts';
 import { openDatabase } from '../core/db/database.ts';
 import { createLogger } from '../core/log.ts';
-import { createApp } from './app.ts';
-import { makeHealthCheck } from './health.ts';
-import { onShutdown, startServer } from './server.ts';
+import { startHub } from './hub.ts';
+import { onShutdown } from './server.ts';
 import { VERSION } from './version.ts';
 
-async function main() {
+export async function main() {
   const config = loadConfig();
   const logger = createLogger(config);
-  await resolveSecretKey(config, logger);
+  const secretKey = await resolveSecretKey(config, logger);
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   if (db.applied.length) logger.info({ migrations: db.applied }, 'database migrated');
   logger.info({ database: db.kind, dataDir: db.kind === 'pglite' ? config.dataDir : undefined }, 'database ready');
+  // Printed to stdout, never logged: the key must not reach log storage.
+  await ensureFirstAdminKey(db.prisma, config, (text) => process.stdout.write(`${text}\n`));
 
-  const health = makeHealthCheck(
-    { kind: db.kind, ping: () => db.ping() },
-    { onProbeError: (component, err) => logger.warn({ component, err }, 'health probe failed') },
-  );
-  const app = createApp({ health, version: VERSION, logger });
-  const server = await startServer(app, { port: config.port, host: config.host }, logger);
-  // Last registered runs first: stop taking requests, then close the database.
+  const hub = await startHub({
+    db,
+    secretKey,
+    connectors: defaultConnectors(),
+    logger,
+    host: config.host,
+    port: config.port,
+    adminToken: config.adminToken,
+    redisUrl: config.redisUrl,
+    databaseUrl: config.databaseUrl,
+  });
+  // Last registered runs first: stop taking requests and jobs, then close the database.
   onShutdown(() => db.close(), { logger });
-  onShutdown(() => server.close(), { logger });
-  logger.info({ url: server.url, version: VERSION }, `omnihub listening on ${server.url}`);
+  onShutdown(() => hub.stop(), { logger });
+  logger.info({ url: hub.url, version: VERSION }, `omnihub listening on ${hub.url}`);
 }
 
-main().catch((e) => {
-  if (e instanceof ConfigError) {
-    console.error(e.message);
-  } else {
-    console.error(`omnihub failed to start: ${(e as Error).stack ?? e}`);
-  }
-  process.exit(1);
-});
+if (import.meta.main || process.argv[1]?.endsWith('api/main.ts')) {
+  main().catch((e) => {
+    console.error(e instanceof ConfigError ? e.message : `omnihub failed to start: ${(e as Error).stack ?? e}`);
+    process.exit(1);
+  });
+}

@@ -14,7 +14,7 @@ import { createLogger, type Logger } from '../../core/log.ts';
 import { defaultConnectors } from '../../connectors/registry.ts';
 import type { SyncTuning } from '../../sync/runtime.ts';
 import { DEMO_CURRENCY, demoCatalogue, LOCATIONS } from './catalogue.ts';
-import { type RunningHub, startHub } from './hub.ts';
+import { type RunningHub, startHub } from '../hub.ts';
 import { type DemoSetup, seedDemo } from './seed.ts';
 import { readSeedDir, replaySeed, type SeedRecords, type SeedReport } from './seed-files.ts';
 import { type DemoSimulators, startDemoSimulators } from './simulators.ts';

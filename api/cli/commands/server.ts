@@ -20,7 +20,11 @@ export const demoSpec: CommandSpec = {
 
 /** Resolves never: the hub runs until a signal stops it (api/main.ts owns the process from here). */
 export async function runStart(): Promise<'running'> {
-  await import('../../main.ts');
+  const { main } = await import('../../main.ts');
+  main().catch((e) => {
+    console.error(`omnihub failed to start: ${(e as Error).message}`);
+    process.exit(1);
+  });
   return 'running';
 }
 

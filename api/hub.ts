@@ -1,0 +1,125 @@
+// The hub as one process runs it: the hono app (createApp) with the REST API, OpenAPI
+// docs, webhook door and metrics (createApiRoutes), the staff pages at /staff, the
+// landing page at /, and the synchronizer (startSync). `npm start` (api/main.ts) and
+// the demo both start it here, so what the demo shows is what a merchant runs.
+import { Redis } from 'ioredis';
+import type { ConnectorRegistry } from '../connectors/registry.ts';
+import type { Database } from '../core/db/database.ts';
+import type { Logger } from '../core/log.ts';
+import { JOB_NAMES } from '../sync/jobs.ts';
+import { type SyncRuntime, type SyncTuning, startSync } from '../sync/runtime.ts';
+import { createApp } from './app.ts';
+import { type HealthProbe, makeHealthCheck } from './health.ts';
+import { createLandingRoutes, type LandingDeps } from './landing/index.tsx';
+import { createApiRoutes } from './rest/index.ts';
+import { type RunningServer, startServer } from './server.ts';
+import { createStaffRoutes } from './staff/index.ts';
+import { VERSION } from './version.ts';
+
+export interface HubOptions {
+  db: Database;
+  secretKey: Uint8Array;
+  connectors: ConnectorRegistry;
+  logger: Logger;
+  host: string;
+  port: number;
+  /** Accepted as an admin bearer token as-is (OMNIHUB_ADMIN_TOKEN). */
+  adminToken?: string | undefined;
+  /** BullMQ on this Redis; unset = the in-process queue. */
+  redisUrl?: string | undefined;
+  /** Lets several processes without Redis coordinate schedules (advisory locks). */
+  databaseUrl?: string | undefined;
+  /** What the landing page shows beyond the database (the demo adds its simulators). */
+  landing?: Omit<LandingDeps, 'prisma' | 'logger'>;
+  syncTuning?: Partial<SyncTuning>;
+}
+
+export interface RunningHub {
+  url: string;
+  server: RunningServer;
+  sync: SyncRuntime;
+  app: ReturnType<typeof createApp>;
+  stop(): Promise<void>;
+}
+
+export async function startHub(o: HubOptions): Promise<RunningHub> {
+  const { db, secretKey, connectors, logger } = o;
+
+  // The synchronizer first: the API hands it webhook arrivals and "sync now" requests.
+  const sync = await startSync({
+    db,
+    secretKey,
+    connectors,
+    logger,
+    redisUrl: o.redisUrl,
+    databaseUrl: o.databaseUrl,
+    ...(o.syncTuning ? { tuning: o.syncTuning } : {}),
+  });
+  const redis = o.redisUrl ? new Redis(o.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true }) : null;
+  const probes: Record<string, HealthProbe> = redis
+    ? {
+        redis: {
+          ping: async () => {
+            await redis.ping();
+          },
+        },
+      }
+    : {};
+
+  const app = createApp({
+    health: makeHealthCheck(
+      { kind: db.kind, ping: () => db.ping() },
+      { probes, onProbeError: (component, err) => logger.warn({ component, err }, 'health probe failed') },
+    ),
+    version: VERSION,
+    logger,
+  });
+  app.route(
+    '/',
+    createApiRoutes({
+      prisma: db.prisma,
+      secretKey,
+      connectors,
+      logger,
+      config: { adminToken: o.adminToken },
+      sync: {
+        async syncNow(accountId) {
+          await sync.queue.add('orders.poll', { accountId }, { jobId: `poll-now.${accountId}.${Date.now()}` });
+          await sync.requestPush(accountId);
+          return { queued: true };
+        },
+      },
+      onInboxEvents: (accountId) => sync.requestInbox(accountId),
+      queueDepths: async () => {
+        const out: Record<string, number> = {};
+        for (const name of JOB_NAMES) {
+          const c = await sync.queue.counts(name);
+          out[name] = c.waiting + c.active + c.delayed;
+        }
+        return out;
+      },
+    }),
+  );
+  app.route('/staff', createStaffRoutes({ prisma: db.prisma, secretKey, logger }));
+  app.route('/', createLandingRoutes({ prisma: db.prisma, logger, ...(o.landing ?? {}) }));
+
+  let server: RunningServer;
+  try {
+    server = await startServer(app, { port: o.port, host: o.host }, logger);
+  } catch (e) {
+    await sync.stop();
+    redis?.disconnect();
+    throw e;
+  }
+  return {
+    url: server.url,
+    server,
+    sync,
+    app,
+    async stop() {
+      await server.close(3_000);
+      await sync.stop();
+      await redis?.quit().catch(() => redis.disconnect());
+    },
+  };
+}
