@@ -1,0 +1,278 @@
+// Strict allocation: while stock is scarce, the units that can be sold are split between
+// the channels of a pool so that what they advertise together never exceeds them.
+// Pure functions; the synchronizer (sync/stock) feeds them from the database.
+//
+// Why it is safe while pushes are in flight (the model, tested with fast-check in
+// tests/unit/allocation-model.test.ts):
+// - A channel takes a sold unit off its own stock at once; the order reaches the hub later.
+//   So a sale never raises what is advertised, and when it lands the hub's sellable and
+//   the channel's claim fall together.
+// - The hub knows each channel's claim ("belief": what it confirmed, minus units sold there
+//   since). A push that lowers a channel is always safe. A push that raises one is sent only
+//   if it fits beside the *bounds* of the others: max(belief, value in flight), unknown = ∞.
+// - Raises therefore wait until the decreases they depend on are confirmed.
+// The trade-off: each channel sees only its share, so a buyer on one channel may be told
+// "sold out" while another channel still holds units; and rebalancing costs pushes.
+
+export type AllocationMode = 'shared' | 'strict' | 'auto';
+
+/** auto switches to strict when a pool holds fewer than this many units per channel. */
+export const DEFAULT_STRICT_UNITS_PER_CHANNEL = 5;
+
+export function parseAllocationMode(value: unknown): AllocationMode | null {
+  return value === 'shared' || value === 'strict' || value === 'auto' ? value : null;
+}
+
+/**
+ * shared or strict for one pool. A single channel needs no split; auto turns strict when the
+ * pool is below `unitsPerChannel` × channels, where a few sales during one propagation window
+ * could sell the same units twice.
+ */
+export function effectiveMode(
+  mode: AllocationMode,
+  pool: number,
+  channels: number,
+  unitsPerChannel = DEFAULT_STRICT_UNITS_PER_CHANNEL,
+): 'shared' | 'strict' {
+  if (channels < 2 || mode === 'shared') return 'shared';
+  if (mode === 'strict') return 'strict';
+  return pool < channels * unitsPerChannel ? 'strict' : 'shared';
+}
+
+export interface StrictChannel {
+  id: string;
+  /** Most this channel may advertise under its own policy (its available-to-sell). */
+  cap: number;
+  /** Relative share of the pool (default 1). */
+  weight?: number;
+  /** What the channel advertises as far as the hub knows; null when unknown. */
+  current: number | null;
+}
+
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * The pool split in proportion to the weights, each share capped by the channel's own
+ * available-to-sell (what a cap leaves is shared among the others), in whole units:
+ * floors first, then one more unit for the largest remainders (ties by id).
+ */
+export function fairShares(pool: number, channels: readonly StrictChannel[]): Map<string, number> {
+  const out = new Map<string, number>();
+  const list = [...channels].sort(byId);
+  for (const c of list) out.set(c.id, 0);
+  let remaining = Math.max(0, Math.floor(pool));
+  let open = list.filter((c) => c.cap > 0);
+  // Water-filling: channels whose proportional share exceeds their cap get the cap.
+  for (;;) {
+    const w = open.reduce((s, c) => s + weightOf(c), 0);
+    if (w <= 0 || remaining <= 0) break;
+    const capped = open.filter((c) => (remaining * weightOf(c)) / w >= c.cap);
+    if (capped.length === 0) break;
+    for (const c of capped) {
+      out.set(c.id, c.cap);
+      remaining -= c.cap;
+    }
+    open = open.filter((c) => !capped.includes(c));
+  }
+  const w = open.reduce((s, c) => s + weightOf(c), 0);
+  if (w > 0 && remaining > 0) {
+    const exact = open.map((c) => ({ c, v: (remaining * weightOf(c)) / w }));
+    let given = 0;
+    for (const { c, v } of exact) {
+      out.set(c.id, Math.floor(v));
+      given += Math.floor(v);
+    }
+    const order = exact.sort((a, b) => b.v - Math.floor(b.v) - (a.v - Math.floor(a.v)) || byId(a.c, b.c));
+    for (const { c } of order) {
+      if (given >= remaining) break;
+      if ((out.get(c.id) ?? 0) < c.cap) {
+        out.set(c.id, (out.get(c.id) ?? 0) + 1);
+        given += 1;
+      }
+    }
+  }
+  return out;
+}
+
+function weightOf(c: StrictChannel): number {
+  return c.weight === undefined ? 1 : Math.max(0, c.weight);
+}
+
+/**
+ * Shares for a strict pool, sticky to what the channels advertise now so that a sale costs
+ * no push: a channel that sold keeps its smaller share (it already shows it). Shares move
+ * only when they must:
+ * 1. more is claimed than the pool holds (stock left outside the channels): take from the
+ *    channels furthest above their fair share;
+ * 2. units are free (restock, cancellation): give them to the channels furthest below;
+ * 3. a channel fell below half its fair share: move units to it from those above theirs.
+ * Stable: fed its own output as `current`, it returns the same shares.
+ */
+export function allocateStrict(pool: number, channels: readonly StrictChannel[]): Map<string, number> {
+  const fair = fairShares(pool, channels);
+  const list = [...channels].sort(byId);
+  const keep = new Map(list.map((c) => [c.id, clamp(c.current ?? 0, 0, c.cap)]));
+  const get = (m: Map<string, number>, id: string) => m.get(id) ?? 0;
+  const total = () => list.reduce((s, c) => s + get(keep, c.id), 0);
+  const pick = (candidates: StrictChannel[], score: (c: StrictChannel) => number) =>
+    candidates.reduce<StrictChannel | null>((best, c) => (best === null || score(c) > score(best) ? c : best), null);
+  const limit = Math.max(0, Math.floor(pool));
+
+  let over = total() - limit;
+  while (over > 0) {
+    const c = pick(
+      list.filter((x) => get(keep, x.id) > 0),
+      (x) => get(keep, x.id) - get(fair, x.id),
+    );
+    if (!c) break;
+    keep.set(c.id, get(keep, c.id) - 1);
+    over -= 1;
+  }
+  let free = limit - total();
+  while (free > 0) {
+    const c = pick(
+      list.filter((x) => get(keep, x.id) < x.cap),
+      (x) => get(fair, x.id) - get(keep, x.id),
+    );
+    if (!c) break;
+    keep.set(c.id, get(keep, c.id) + 1);
+    free -= 1;
+  }
+  for (const starving of list) {
+    if (get(keep, starving.id) * 2 >= get(fair, starving.id)) continue;
+    while (get(keep, starving.id) < get(fair, starving.id)) {
+      const donor = pick(
+        list.filter((x) => get(keep, x.id) > get(fair, x.id)),
+        (x) => get(keep, x.id) - get(fair, x.id),
+      );
+      if (!donor) break;
+      keep.set(donor.id, get(keep, donor.id) - 1);
+      keep.set(starving.id, get(keep, starving.id) + 1);
+    }
+  }
+  return keep;
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(Math.max(v, lo), Math.max(lo, hi));
+}
+
+/** What a channel may be advertising at most: its belief, or a value in flight if higher; unknown = ∞. */
+export function channelBound(belief: number | null, inFlight: number | null): number {
+  if (belief === null) return Number.POSITIVE_INFINITY;
+  return inFlight === null ? belief : Math.max(belief, inFlight);
+}
+
+/**
+ * The value to push now for a strict listing, or null to wait. Lowering (or setting a channel
+ * whose value is unknown) is always safe. A raise is sent only as far as the pool allows beside
+ * the other channels' bounds; if that is not above what the channel has, it waits for their
+ * decreases to be confirmed.
+ */
+export function strictSendValue(
+  target: number,
+  belief: number | null,
+  othersBound: number,
+  pool: number,
+): number | null {
+  if (belief === null || target <= belief) return target;
+  const room = pool - othersBound;
+  const value = Math.min(target, room);
+  return value > belief ? value : null;
+}
+
+/**
+ * The hub's belief (claim) after a channel confirmed `sent`. The channel shows `sent` now; units
+ * sold there and not yet landed are counted in (they are subtracted when their orders land),
+ * and units that landed while the push was in flight are kept out:
+ * belief = sent + (beliefNow − channelPrevious), where channelPrevious is what the channel held
+ * just before our write (previousSent, the value compared against, when it did not say otherwise).
+ * Exact when the only changes on the channel are its sales and our writes.
+ */
+export function beliefAfterConfirm(
+  sent: number,
+  previousSent: number | null,
+  channelPrevious: number | null | undefined,
+  beliefNow: number | null,
+): number {
+  if (previousSent === null || beliefNow === null) return sent;
+  const before = channelPrevious ?? previousSent;
+  return Math.max(0, sent + beliefNow - before);
+}
+
+/**
+ * What the channel shows, as far as the hub knows. The belief is a claim: what the channel
+ * shows plus units it sold whose orders have not landed. Right after our write the channel
+ * showed the value written, and units it sold before that write (put back on sale by it) are
+ * in the claim on top; landed sales bring the claim down to what is shown, then both fall
+ * together: shown = min(last value written, claim). With a write in flight (or failed, maybe
+ * applied), nothing better than the claim is known.
+ */
+export function shownEstimate(belief: number | null, lastWritten: number | null, inFlight: boolean): number | null {
+  if (belief === null) return null;
+  if (lastWritten === null || inFlight) return belief;
+  return Math.min(lastWritten, belief);
+}
+
+/**
+ * The absolute value to write so that the channel's claim becomes `claim`: the units it sold
+ * that have not landed stay claimed, so they are taken off what it should show.
+ */
+export function valueToWrite(claim: number, belief: number | null, shown: number | null): number {
+  if (belief === null || shown === null) return claim;
+  return Math.max(0, claim - (belief - shown));
+}
+
+export interface WriteInput {
+  mode: 'shared' | 'strict';
+  /** The listing's target claim (its share in strict mode). */
+  target: number;
+  belief: number | null;
+  /** The value last written to the channel (last_sent_qty) and whether it is unconfirmed. */
+  lastWritten: number | null;
+  inFlight: boolean;
+  othersBound: number;
+  pool: number;
+}
+
+export type WritePlan =
+  | { kind: 'defer' }
+  | { kind: 'none' }
+  | {
+      kind: 'write';
+      /** The claim this write establishes (what bounds the channel while it is in flight). */
+      claim: number;
+      /** The absolute value to write now, and the value the channel should hold (compare-and-set). */
+      value: number;
+      previous: number | null;
+      /** Strict: `value` is 0; the claim is written second, from 0 (secondWrite), once the first answer says what the channel held. */
+      twoPhase: boolean;
+    };
+
+/**
+ * What to write to one listing. A strict write that leaves the channel something to sell goes in
+ * two steps: connectors write absolute values, and one that meets a value moved by sales we have
+ * not seen yet (Shopify re-reads and re-sends) would put those units back on sale. Writing 0
+ * cannot raise anything; its answer says what the channel held, so the second write, compared
+ * against 0 (the channel cannot sell below it), establishes exactly the planned claim.
+ */
+export function planWrite(w: WriteInput): WritePlan {
+  const claim = w.mode === 'strict' ? strictSendValue(w.target, w.belief, w.othersBound, w.pool) : w.target;
+  if (claim === null) return { kind: 'defer' };
+  const shown = shownEstimate(w.belief, w.lastWritten, w.inFlight);
+  const value = valueToWrite(claim, w.belief, shown);
+  if (value === shown && !w.inFlight) return { kind: 'none' };
+  const twoPhase = w.mode === 'strict' && value > 0 && shown !== null && shown > 0;
+  return { kind: 'write', claim, value: twoPhase ? 0 : value, previous: shown, twoPhase };
+}
+
+/**
+ * The second write of a two-phase strict write. The plan meant the channel to claim `claim`,
+ * from a claim of `beliefAtPlan`; the first write's answer says the channel showed
+ * `channelBefore` just before it. Every unit below the belief was sold there — landed since or
+ * not, it uses the planned claim (a landing takes it off the pool and the claim together) —
+ * so the channel may show claim − (beliefAtPlan − channelBefore).
+ */
+export function secondWrite(claim: number, beliefAtPlan: number, channelBefore: number): number {
+  return Math.max(0, claim - (beliefAtPlan - channelBefore));
+}

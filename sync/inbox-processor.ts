@@ -1,0 +1,194 @@
+// Turns an account's pending inbox events into core changes, oldest first: the connector
+// says what an event means (interpret is pure), core applies it once (orders upsert under a
+// row lock and ignore stale payloads; returns apply once per return id), and the event is
+// marked processed. A pointer event is resolved by fetching the order and storing it as a new
+// event. Failures are recorded on the event with a message that never carries a credential.
+import type { PrismaClient } from '../core/db/generated/prisma/client.ts';
+import { markFailed, markProcessed, pendingEvents, type StoredEvent, storeEvents } from '../core/inbox/inbox.ts';
+import type { Logger } from '../core/log.ts';
+import { ingestOrder } from '../core/orders/ingest.ts';
+import { recordReturn } from '../core/orders/returns.ts';
+import {
+  type AccountContext,
+  type ChannelConnector,
+  ConnectorError,
+  type InboundEvent,
+  type InterpretedEvent,
+} from '../connectors/connector.ts';
+import { type AccountCache, type ConnectorRegistry, openAccount, safeMessage } from './connectors.ts';
+import { takeSoldUnits } from './stock/beliefs.ts';
+
+export interface InboxDeps {
+  prisma: PrismaClient;
+  secretKey: Uint8Array;
+  connectors: ConnectorRegistry;
+  accountCache?: AccountCache;
+  logger: Logger;
+}
+
+export interface InboxRun {
+  processed: number;
+  failed: number;
+  /** Returns whose order has not arrived yet: left pending for a later run. */
+  waiting: number;
+  /** The run stopped at its limit: more events are pending. */
+  more: boolean;
+  /** The channel was unavailable (a fetch failed retryably): run again later. */
+  retryAfterMs: number | null;
+}
+
+/** A return may arrive before its order; after this long without the order it counts as failed. */
+const WAIT_FOR_ORDER_MS = 7 * 24 * 3600_000;
+
+export async function processInbox(
+  deps: InboxDeps,
+  accountId: string,
+  opts: { limit?: number; now?: Date; concurrency?: number } = {},
+): Promise<InboxRun> {
+  const run: InboxRun = { processed: 0, failed: 0, waiting: 0, more: false, retryAfterMs: null };
+  const handle = await openAccount(deps, accountId);
+  if (!handle) return run;
+  const { account, connector } = handle;
+  const limit = opts.limit ?? 500;
+  const tried = new Set<bigint>();
+  for (;;) {
+    const events = (await pendingEvents(deps.prisma, { accountId, limit: 100 })).filter((e) => !tried.has(e.id));
+    if (events.length === 0) return run;
+    const batch = events.slice(0, Math.max(0, limit - tried.size));
+    for (const e of batch) tried.add(e.id);
+    // Events of one order keep their order; different orders are applied side by side (core
+    // serialises what must be: an order's row, a stock level's row).
+    const groups = new Map<string, { event: StoredEvent; meaning: InterpretedEvent | Error }[]>();
+    for (const event of batch) {
+      const meaning = interpretSafely(connector, account, event);
+      const key = orderKey(meaning) ?? `event:${event.id}`;
+      groups.set(key, [...(groups.get(key) ?? []), { event, meaning }]);
+    }
+    await eachLimit([...groups.values()], opts.concurrency ?? 4, async (group) => {
+      for (const { event, meaning } of group) {
+        if (run.retryAfterMs !== null) return; // the channel is down: leave the rest for the retry
+        const { outcome, retryAfterMs } = await processOne(
+          deps,
+          account,
+          connector,
+          event,
+          meaning,
+          opts.now ?? new Date(),
+        );
+        run[outcome] += 1;
+        if (retryAfterMs !== null) run.retryAfterMs = retryAfterMs;
+      }
+    });
+    if (run.retryAfterMs !== null) return run;
+    if (tried.size >= limit) {
+      run.more = true;
+      return run;
+    }
+  }
+}
+
+function toInbound(event: StoredEvent): InboundEvent {
+  return {
+    externalEventId: event.externalEventId,
+    topic: event.topic,
+    occurredAt: event.occurredAt ? event.occurredAt.toISOString() : null,
+    payload: event.payload,
+  };
+}
+
+function interpretSafely(
+  connector: ChannelConnector,
+  account: AccountContext,
+  event: StoredEvent,
+): InterpretedEvent | Error {
+  try {
+    return connector.interpret(account, toInbound(event));
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+function orderKey(meaning: InterpretedEvent | Error): string | null {
+  if (meaning instanceof Error) return null;
+  if (meaning.kind === 'order') return `order:${meaning.draft.externalId}`;
+  if (meaning.kind === 'return' || meaning.kind === 'fetch') return `order:${meaning.externalOrderId}`;
+  return null;
+}
+
+async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+type Outcome = { outcome: 'processed' | 'failed' | 'waiting'; retryAfterMs: number | null };
+const done = (outcome: Outcome['outcome']): Outcome => ({ outcome, retryAfterMs: null });
+
+async function processOne(
+  deps: InboxDeps,
+  account: AccountContext,
+  connector: ChannelConnector,
+  event: StoredEvent,
+  meaning: InterpretedEvent | Error,
+  now: Date,
+): Promise<Outcome> {
+  try {
+    if (meaning instanceof Error) throw meaning;
+    switch (meaning.kind) {
+      case 'order': {
+        const r = await ingestOrder(deps.prisma, account.id, meaning.draft);
+        if (r.created && !r.stale && !meaning.draft.state.cancelled) {
+          const units = new Map<string, number>();
+          for (const l of meaning.draft.lines) if (l.sku) units.set(l.sku, (units.get(l.sku) ?? 0) + l.quantity);
+          await takeSoldUnits(deps.prisma, account.id, units);
+        }
+        break;
+      }
+      case 'return': {
+        const r = await recordReturn(deps.prisma, account.id, meaning.externalOrderId, meaning.draft);
+        if (r.skipped === 'unknown_order') {
+          if (event.occurredAt && now.getTime() - event.occurredAt.getTime() > WAIT_FOR_ORDER_MS) {
+            await markFailed(deps.prisma, event.id, `order ${meaning.externalOrderId} never arrived`);
+            return done('failed');
+          }
+          // Not a failure: the order is on its way (webhooks arrive in any order). No attempt is spent.
+          await deps.prisma.$executeRaw`
+            UPDATE inbox_events SET last_error = ${`waiting for order ${meaning.externalOrderId}`} WHERE id = ${event.id}`;
+          return done('waiting');
+        }
+        break;
+      }
+      case 'fetch': {
+        const fetched = await connector.fetchOrder(account, meaning.externalOrderId);
+        await deps.prisma.$transaction(async (tx) => {
+          if (fetched) await storeEvents(tx, account.id, [fetched]);
+          await markProcessed(tx, event.id);
+        });
+        return done('processed');
+      }
+      case 'ignored':
+        break;
+    }
+    await markProcessed(deps.prisma, event.id);
+    return done('processed');
+  } catch (error) {
+    const message = safeMessage(error, account);
+    if (error instanceof ConnectorError && error.retryable) {
+      // The channel is unavailable, the event is fine: keep its attempts for real failures.
+      await deps.prisma.$executeRaw`UPDATE inbox_events SET last_error = ${message} WHERE id = ${event.id}`;
+      deps.logger.warn({ accountId: account.id, eventId: String(event.id), error: message }, 'channel unavailable');
+      return { outcome: 'failed', retryAfterMs: error.retryAfterMs ?? 1000 };
+    }
+    await markFailed(deps.prisma, event.id, message);
+    deps.logger.warn(
+      { accountId: account.id, eventId: String(event.id), topic: event.topic, error: message },
+      'inbox event failed',
+    );
+    return done('failed');
+  }
+}

@@ -1,0 +1,37 @@
+// The job kinds and their payloads, validated with zod when a job starts: a payload from
+// Redis may come from an older or newer process, so it is checked like any other input.
+import { z } from 'zod';
+
+const accountId = z.string().min(1).max(200);
+
+export const JOB_PAYLOADS = {
+  /** Push the account's stale listings (one batch per run, paced per account). */
+  'stock.push': z.object({ accountId, prioritySkuIds: z.array(z.string().min(1)).max(1000).optional() }),
+  /** Read the channel's quantities, repair drift. */
+  'stock.reconcile': z.object({ accountId }),
+  /** Turn the account's pending inbox events into orders and returns. */
+  'inbox.process': z.object({ accountId }),
+  /** Poll the channel for changed orders. */
+  'orders.poll': z.object({ accountId }),
+  /** Let the connector refresh short-lived credentials. */
+  'token.refresh': z.object({ accountId }),
+  /** Delete old processed inbox rows and dispatched outbox rows. */
+  'maintenance.cleanup': z.object({}),
+} as const;
+
+export type JobName = keyof typeof JOB_PAYLOADS;
+export type JobPayload<N extends JobName> = z.infer<(typeof JOB_PAYLOADS)[N]>;
+export const JOB_NAMES = Object.keys(JOB_PAYLOADS) as JobName[];
+
+export function parsePayload<N extends JobName>(name: N, data: unknown): JobPayload<N> {
+  return JOB_PAYLOADS[name].parse(data) as JobPayload<N>;
+}
+
+/** Jobs that touch an account's stock on the channel run one at a time per account. */
+export function accountGroup(name: JobName, data: unknown): string | null {
+  const id = (data as { accountId?: unknown } | null)?.accountId;
+  if (typeof id !== 'string') return null;
+  if (name === 'stock.push' || name === 'stock.reconcile') return `stock:${id}`;
+  if (name === 'inbox.process' || name === 'orders.poll') return `orders:${id}`;
+  return `misc:${id}`;
+}

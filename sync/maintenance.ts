@@ -1,0 +1,45 @@
+// Token refresh and cleanup: the two schedules that keep an account usable and the tables small.
+import { replaceCredentials } from '../core/accounts/accounts.ts';
+import type { PrismaClient } from '../core/db/generated/prisma/client.ts';
+import { purgeProcessed } from '../core/inbox/inbox.ts';
+import type { Logger } from '../core/log.ts';
+import { type AccountCache, type ConnectorRegistry, canRefresh, openAccount } from './connectors.ts';
+
+export interface MaintenanceDeps {
+  prisma: PrismaClient;
+  secretKey: Uint8Array;
+  connectors: ConnectorRegistry;
+  accountCache?: AccountCache;
+  logger: Logger;
+}
+
+/** Lets a connector that implements refreshCredentials renew the account's tokens; a no-op otherwise. */
+export async function refreshAccountToken(deps: MaintenanceDeps, accountId: string): Promise<boolean> {
+  const handle = await openAccount(deps, accountId);
+  if (!handle || !canRefresh(handle.connector)) return false;
+  const fresh = await handle.connector.refreshCredentials(handle.account);
+  if (!fresh) return false;
+  await replaceCredentials(deps.prisma, deps.secretKey, accountId, fresh);
+  deps.accountCache?.forget(accountId);
+  deps.logger.info({ accountId }, 'channel credentials refreshed');
+  return true;
+}
+
+export interface CleanupResult {
+  inbox: number;
+  outbox: number;
+}
+
+/** Deletes processed inbox rows and dispatched outbox rows older than their retention. */
+export async function cleanup(
+  deps: MaintenanceDeps,
+  opts: { inboxRetentionDays: number; outboxRetentionDays: number; now?: Date },
+): Promise<CleanupResult> {
+  const now = opts.now ?? new Date();
+  const inbox = await purgeProcessed(deps.prisma, new Date(now.getTime() - opts.inboxRetentionDays * 86_400_000));
+  const outbox = await deps.prisma.$executeRaw`
+    DELETE FROM outbox_events WHERE dispatched_at IS NOT NULL
+       AND dispatched_at < ${new Date(now.getTime() - opts.outboxRetentionDays * 86_400_000)}`;
+  deps.logger.info({ inbox, outbox }, 'old inbox and outbox rows deleted');
+  return { inbox, outbox };
+}

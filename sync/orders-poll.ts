@@ -1,0 +1,58 @@
+// The orders.poll job: reads the channel's changed orders page by page and stores them in the
+// inbox. Each page's events and the cursor that follows them are stored in one transaction,
+// so a crash never moves the cursor past events that were not kept (a repeat is harmless:
+// the inbox drops events it already has).
+import type { PrismaClient } from '../core/db/generated/prisma/client.ts';
+import { storeEvents } from '../core/inbox/inbox.ts';
+import type { Logger } from '../core/log.ts';
+import { type AccountCache, type ConnectorRegistry, openAccount } from './connectors.ts';
+
+export interface PollDeps {
+  prisma: PrismaClient;
+  secretKey: Uint8Array;
+  connectors: ConnectorRegistry;
+  accountCache?: AccountCache;
+  logger: Logger;
+}
+
+export interface PollRun {
+  pages: number;
+  events: number;
+  stored: number;
+  /** The sweep stopped at maxPages: poll again soon. */
+  more: boolean;
+}
+
+export async function pollAccountOrders(
+  deps: PollDeps,
+  accountId: string,
+  opts: { maxPages?: number; now?: Date } = {},
+): Promise<PollRun> {
+  const run: PollRun = { pages: 0, events: 0, stored: 0, more: false };
+  const handle = await openAccount(deps, accountId);
+  if (!handle) return run;
+  const row = await deps.prisma.channelAccount.findUnique({ where: { id: accountId }, select: { cursor: true } });
+  let cursor: unknown = row?.cursor ?? null;
+  for (;;) {
+    const page = await handle.connector.pollOrders(handle.account, cursor, opts.now ?? new Date());
+    const stored = await deps.prisma.$transaction(async (tx) => {
+      const ids = await storeEvents(tx, accountId, page.events);
+      await tx.$executeRaw`
+        UPDATE channel_accounts SET cursor = ${page.cursor === null || page.cursor === undefined ? null : JSON.stringify(page.cursor)}::jsonb,
+               updated_at = now()
+         WHERE id = ${accountId}`;
+      return ids.length;
+    });
+    cursor = page.cursor;
+    run.pages += 1;
+    run.events += page.events.length;
+    run.stored += stored;
+    if (!page.hasMore) break;
+    if (run.pages >= (opts.maxPages ?? 20)) {
+      run.more = true;
+      break;
+    }
+  }
+  if (run.stored) deps.logger.info({ accountId, ...run }, 'orders polled');
+  return run;
+}

@@ -1,0 +1,100 @@
+// One job-queue contract, two backends: BullMQ on Redis (bullmq.ts) and in-process
+// (memory.ts). Handlers are written once against it and the same test suite runs on both.
+import type { JobName } from '../jobs.ts';
+
+export interface AddOptions {
+  /** Deduplication: while a job with this id waits, is delayed or runs, adding it again does nothing. */
+  jobId?: string;
+  delayMs?: number;
+  /** Runs before the ordinary jobs of its kind (oversold SKUs). */
+  priority?: boolean;
+}
+
+export interface JobContext {
+  id: string;
+  name: JobName;
+  data: unknown;
+  /** 1 on the first run. */
+  attempt: number;
+}
+
+export type JobHandler = (job: JobContext) => Promise<void>;
+
+export interface WorkerSpec {
+  /** Jobs of this kind running at once in this process. */
+  concurrency: number;
+  /** Runs before a job is kept as failed. */
+  attempts: number;
+  /** Exponential backoff (baseMs doubling up to maxMs) with jitter: each delay is 50–100 % of that. */
+  backoff: { baseMs: number; maxMs: number };
+  /**
+   * Jobs of one group never run at the same time (across processes with BullMQ), and a
+   * group's jobs of this kind start at most once per intervalMs: per-account pacing.
+   */
+  group?: { of(data: unknown): string | null; intervalMs(data: unknown): number };
+}
+
+export interface FailedJob {
+  id: string;
+  name: JobName;
+  data: unknown;
+  attempts: number;
+  error: string;
+  failedAt: Date;
+}
+
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
+
+export interface JobQueue {
+  readonly backend: 'bullmq' | 'memory';
+  add(name: JobName, data: unknown, opts?: AddOptions): Promise<void>;
+  /** Starts consuming jobs of `name` in this process. */
+  work(name: JobName, handler: JobHandler, spec: WorkerSpec): void;
+  /** Jobs that exhausted their attempts, newest first, kept for inspection. */
+  failed(name: JobName, limit?: number): Promise<FailedJob[]>;
+  counts(name: JobName): Promise<QueueCounts>;
+  /** Makes every delayed job ready now (flush at shutdown, tests). */
+  promoteDelayed(): Promise<void>;
+  /** Stops taking jobs and waits for the running ones. */
+  close(): Promise<void>;
+}
+
+/**
+ * Thrown by a handler (or the group gate) to run the job again later without spending an
+ * attempt: the account is busy, or its pacing slot has not come yet.
+ */
+export class RetryLater extends Error {
+  constructor(
+    readonly delayMs: number,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'RetryLater';
+  }
+}
+
+/** Delay before retry `attempt` (1 = first retry): exponential with jitter, at least the channel's Retry-After. */
+export function backoffDelay(
+  attempt: number,
+  backoff: { baseMs: number; maxMs: number },
+  error?: unknown,
+  random = Math.random,
+): number {
+  const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.max(0, attempt - 1));
+  const jittered = Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  const after = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  return typeof after === 'number' && after > 0 ? Math.max(jittered, Math.min(after, backoff.maxMs)) : jittered;
+}
+
+/** Errors a retry cannot fix (a bad payload, a missing connector): failed at once, kept for inspection. */
+export class PermanentJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentJobError';
+  }
+}

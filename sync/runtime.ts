@@ -1,0 +1,372 @@
+// The synchronizer as one object the API process (or a worker process) starts and stops:
+// the queue (BullMQ when a Redis URL is given, in-process otherwise), the job handlers, the
+// outbox dispatcher, the schedules and a periodic sweep that re-derives jobs from database
+// state (which is what makes the in-process queue durable across a crash).
+import type { RunCoordinator } from 'node-cron';
+import { Redis } from 'ioredis';
+import type { Database } from '../core/db/database.ts';
+import type { Logger } from '../core/log.ts';
+import type { ConnectorLimits } from '../connectors/connector.ts';
+import { AccountCache, type ConnectorRegistry, safeMessage } from './connectors.ts';
+import { processInbox } from './inbox-processor.ts';
+import { accountGroup, JOB_NAMES, type JobName, parsePayload } from './jobs.ts';
+import { cleanup, refreshAccountToken } from './maintenance.ts';
+import { pollAccountOrders } from './orders-poll.ts';
+import {
+  type DispatchHooks,
+  type DispatchIntents,
+  type DispatcherLoop,
+  dispatchOnce,
+  startDispatcher,
+} from './outbox/dispatcher.ts';
+import { BullQueue } from './queue/bullmq.ts';
+import { MemoryQueue } from './queue/memory.ts';
+import { type JobQueue, RetryLater, type WorkerSpec } from './queue/types.ts';
+import { memoryRunCoordinator, postgresRunCoordinator, redisRunCoordinator } from './run-coordinators.ts';
+import { type Schedules, startSchedules } from './schedules.ts';
+import { pushAccountStock, type StockDeps } from './stock/push.ts';
+import { reconcileAccount } from './stock/reconcile.ts';
+import { recomputeTargets } from './stock/recompute.ts';
+import { PERMANENT } from './stock/state.ts';
+
+export interface SyncTuning {
+  /** Changes to one account within this window become one push (the latest value wins). */
+  debounceMs: number;
+  /** Inbox events of one account within this window are processed by one job. */
+  inboxDebounceMs: number;
+  /** Outbox poll interval when it was empty. */
+  dispatchIntervalMs: number;
+  dispatchBatch: number;
+  /** How often jobs are re-derived from database state. */
+  sweepIntervalMs: number;
+  concurrency: Record<JobName, number>;
+  attempts: number;
+  backoff: { baseMs: number; maxMs: number };
+  strictUnitsPerChannel: number;
+  /** A channel showing less than believed is repaired only when nothing sold there for this long. */
+  reconcileGraceMs: number;
+  reconcileSeconds: number;
+  tokenRefreshSeconds: number;
+  cleanupPattern: string;
+  inboxRetentionDays: number;
+  outboxRetentionDays: number;
+  /** BullMQ: how long a dead worker holds a job before another takes it over. */
+  lockMs: number;
+  stalledIntervalMs: number;
+}
+
+export const DEFAULT_TUNING: SyncTuning = {
+  debounceMs: 50,
+  inboxDebounceMs: 10,
+  dispatchIntervalMs: 20,
+  dispatchBatch: 500,
+  sweepIntervalMs: 30_000,
+  concurrency: {
+    'stock.push': 8,
+    'stock.reconcile': 1,
+    'inbox.process': 4,
+    'orders.poll': 2,
+    'token.refresh': 1,
+    'maintenance.cleanup': 1,
+  },
+  attempts: 8,
+  backoff: { baseMs: 500, maxMs: 60_000 },
+  strictUnitsPerChannel: 5,
+  reconcileGraceMs: 120_000,
+  reconcileSeconds: 600,
+  tokenRefreshSeconds: 1800,
+  cleanupPattern: '0 17 3 * * *',
+  inboxRetentionDays: 7,
+  outboxRetentionDays: 7,
+  lockMs: 30_000,
+  stalledIntervalMs: 30_000,
+};
+
+export interface SyncOptions {
+  db: Database;
+  secretKey: Uint8Array;
+  connectors: ConnectorRegistry;
+  /** BullMQ on this Redis; unset = the in-process queue. */
+  redisUrl?: string | undefined;
+  logger: Logger;
+  /** PostgreSQL URL: lets several processes without Redis coordinate schedules (advisory locks). */
+  databaseUrl?: string | undefined;
+  /** Redis key prefix (one per deployment). */
+  queuePrefix?: string;
+  /** Which parts run in this process (all by default). */
+  roles?: { dispatcher?: boolean; workers?: boolean; schedules?: boolean };
+  tuning?: Partial<SyncTuning>;
+  /** Clock for debounce windows (tests). */
+  now?: () => number;
+  /** Test hooks to simulate crashes around the dispatch commit. */
+  dispatchHooks?: DispatchHooks;
+}
+
+export interface SyncRuntime {
+  readonly queue: JobQueue;
+  readonly tuning: SyncTuning;
+  /** Queues a stock push for an account (debounced), or at once for prioritized SKUs. */
+  requestPush(
+    accountId: string,
+    opts?: { prioritySkuIds?: string[] | null; priorityKey?: string | null },
+  ): Promise<void>;
+  requestInbox(accountId: string): Promise<void>;
+  /** Re-derives jobs from the database: listings the channels lack, pending inbox events. */
+  sweep(): Promise<void>;
+  /** Dispatches the whole outbox now and runs delayed jobs now (shutdown, tests). */
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Stock pushes per second per account when the account does not say (settings.stockPushesPerSecond).
+ * The connector paces each call to the channel's real limit (Shopify: the cost bucket it reads
+ * from every answer), so this is only a floor between two pushes of one account: it keeps a
+ * burst of changes coalescing into few calls instead of many. A query-cost channel gets ten a
+ * second (a Shopify stock mutation costs ~10 of the 100 points restored per second, and each
+ * push carries up to 250 values); request-counted APIs are stricter.
+ */
+export function defaultPushesPerSecond(limits: ConnectorLimits): number {
+  return limits.rateLimitModel === 'query-cost' ? 10 : 2;
+}
+
+/** Custom job ids may not contain ':' in BullMQ. */
+const key = (...parts: (string | number)[]) => parts.map((p) => String(p).replaceAll(':', '_')).join('.');
+
+export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
+  const tuning: SyncTuning = {
+    ...DEFAULT_TUNING,
+    ...options.tuning,
+    concurrency: { ...DEFAULT_TUNING.concurrency, ...options.tuning?.concurrency },
+  };
+  const { db, logger, connectors, secretKey } = options;
+  const prisma = db.prisma;
+  const now = options.now ?? Date.now;
+  const roles = { dispatcher: true, workers: true, schedules: true, ...options.roles };
+  const log = logger.child({ component: 'sync' });
+  const onError = (job: { id: string; name: JobName; attempt: number }, error: unknown) =>
+    log.warn({ job: job.name, jobId: job.id, attempt: job.attempt, error: safeMessage(error) }, 'job failed');
+
+  const prefix = options.queuePrefix ?? 'omnihub';
+  const queue: JobQueue = options.redisUrl
+    ? new BullQueue({
+        redisUrl: options.redisUrl,
+        prefix,
+        attemptsFor: () => tuning.attempts,
+        lockMs: tuning.lockMs,
+        stalledIntervalMs: tuning.stalledIntervalMs,
+        onError,
+      })
+    : new MemoryQueue(onError);
+
+  // Per-account pacing, learned when a job opens the account (sync gate needs a number at once).
+  const paceMs = new Map<string, number>();
+  const paceOf = (data: unknown) => paceMs.get((data as { accountId?: string }).accountId ?? '') ?? 250;
+  const learnPace = async (accountId: string) => {
+    if (paceMs.has(accountId)) return;
+    const row = await prisma.channelAccount.findUnique({
+      where: { id: accountId },
+      select: { type: true, settings: true },
+    });
+    const connector = row ? connectors[row.type] : undefined;
+    if (!row || !connector) return;
+    const own = (row.settings as Record<string, unknown> | null)?.stockPushesPerSecond;
+    const perSecond = typeof own === 'number' && own > 0 ? own : defaultPushesPerSecond(connector.limits);
+    paceMs.set(accountId, Math.ceil(1000 / perSecond));
+  };
+
+  const requestPush: SyncRuntime['requestPush'] = async (accountId, opts = {}) => {
+    if (opts.prioritySkuIds?.length) {
+      await queue.add(
+        'stock.push',
+        { accountId, prioritySkuIds: opts.prioritySkuIds },
+        { jobId: key('push', accountId, 'p', opts.priorityKey ?? now()), priority: true },
+      );
+      return;
+    }
+    // All changes in one window share a job id: one push, which reads the newest targets when it runs.
+    const t = now();
+    const window = Math.floor(t / tuning.debounceMs);
+    await queue.add(
+      'stock.push',
+      { accountId },
+      { jobId: key('push', accountId, window), delayMs: (window + 1) * tuning.debounceMs - t },
+    );
+  };
+  const requestInbox = async (accountId: string) => {
+    const t = now();
+    const window = Math.floor(t / tuning.inboxDebounceMs);
+    await queue.add(
+      'inbox.process',
+      { accountId },
+      { jobId: key('inbox', accountId, window), delayMs: (window + 1) * tuning.inboxDebounceMs - t },
+    );
+  };
+
+  const enqueue = async (intents: DispatchIntents) => {
+    for (const [accountId, intent] of intents.push) await requestPush(accountId, intent);
+    for (const accountId of intents.inbox) await requestInbox(accountId);
+  };
+
+  const accountCache = new AccountCache();
+  const stockDeps: StockDeps = {
+    prisma,
+    secretKey,
+    connectors,
+    accountCache,
+    logger: log,
+    unitsPerChannel: tuning.strictUnitsPerChannel,
+    requestPush,
+  };
+  const deps = { prisma, secretKey, connectors, accountCache, logger: log };
+
+  const handlers: Record<JobName, (data: unknown) => Promise<void>> = {
+    'stock.push': async (data) => {
+      const p = parsePayload('stock.push', data);
+      await learnPace(p.accountId);
+      await pushAccountStock(stockDeps, p.accountId, p.prioritySkuIds ?? []);
+    },
+    'stock.reconcile': async (data) => {
+      const p = parsePayload('stock.reconcile', data);
+      await reconcileAccount({ ...stockDeps, graceMs: tuning.reconcileGraceMs }, p.accountId);
+    },
+    'inbox.process': async (data) => {
+      const p = parsePayload('inbox.process', data);
+      const run = await processInbox(deps, p.accountId);
+      if (run.retryAfterMs !== null) throw new RetryLater(run.retryAfterMs, 'channel unavailable');
+      if (run.more) await requestInbox(p.accountId);
+    },
+    'orders.poll': async (data) => {
+      const p = parsePayload('orders.poll', data);
+      const run = await pollAccountOrders(deps, p.accountId);
+      if (run.stored) await requestInbox(p.accountId);
+      if (run.more) await queue.add('orders.poll', p, { jobId: key('poll-more', p.accountId, now()) });
+    },
+    'token.refresh': async (data) => {
+      await refreshAccountToken(deps, parsePayload('token.refresh', data).accountId);
+    },
+    'maintenance.cleanup': async () => {
+      await cleanup(deps, {
+        inboxRetentionDays: tuning.inboxRetentionDays,
+        outboxRetentionDays: tuning.outboxRetentionDays,
+      });
+    },
+  };
+
+  if (roles.workers) {
+    for (const name of JOB_NAMES) {
+      const spec: WorkerSpec = {
+        concurrency: tuning.concurrency[name],
+        attempts: tuning.attempts,
+        backoff: tuning.backoff,
+        group: {
+          of: (data) => accountGroup(name, data),
+          intervalMs: (data) => (name === 'stock.push' ? paceOf(data) : 0),
+        },
+      };
+      const handler = handlers[name];
+      queue.work(name, (job) => handler(job.data), spec);
+    }
+  }
+
+  const dispatcherDeps = {
+    prisma,
+    logger: log,
+    unitsPerChannel: tuning.strictUnitsPerChannel,
+    batchSize: tuning.dispatchBatch,
+    enqueue,
+    ...(options.dispatchHooks ? { hooks: options.dispatchHooks } : {}),
+  };
+
+  const sweep = async () => {
+    const fresh = await prisma.$queryRaw<{ sku_id: string }[]>`
+      SELECT DISTINCT l.sku_id FROM listings l JOIN channel_accounts a ON a.id = l.account_id
+       WHERE a.active AND l.external_stock_id IS NOT NULL AND l.target_qty IS NULL LIMIT 1000`;
+    if (fresh.length) {
+      await prisma.$transaction(
+        (tx) =>
+          recomputeTargets(
+            tx,
+            fresh.map((r) => r.sku_id),
+            tuning.strictUnitsPerChannel,
+          ),
+        {
+          timeout: 30_000,
+          maxWait: 30_000,
+        },
+      );
+    }
+    const dirty = await prisma.$queryRaw<{ account_id: string }[]>`
+      SELECT DISTINCT l.account_id FROM listings l JOIN channel_accounts a ON a.id = l.account_id
+       WHERE a.active AND l.external_stock_id IS NOT NULL AND l.target_qty IS NOT NULL
+         AND l.target_qty IS DISTINCT FROM l.last_confirmed_qty
+         AND NOT (COALESCE(l.last_error, '') LIKE ${`${PERMANENT}%`} AND l.last_sent_qty = l.target_qty)`;
+    for (const r of dirty) await requestPush(r.account_id);
+    const inbox = await prisma.$queryRaw<{ account_id: string }[]>`
+      SELECT DISTINCT account_id FROM inbox_events WHERE processed_at IS NULL AND attempts < 10`;
+    for (const r of inbox) await requestInbox(r.account_id);
+  };
+
+  let dispatcher: DispatcherLoop | null = null;
+  let schedules: Schedules | null = null;
+  let sweepTimer: ReturnType<typeof setInterval> | null = null;
+  let redis: Redis | null = null;
+  let closeCoordinator: (() => Promise<void>) | null = null;
+
+  if (roles.dispatcher) {
+    await sweep().catch((err) => log.error({ err }, 'initial sweep failed'));
+    dispatcher = startDispatcher(dispatcherDeps, tuning.dispatchIntervalMs);
+    sweepTimer = setInterval(
+      () => void sweep().catch((err) => log.error({ err }, 'sweep failed')),
+      tuning.sweepIntervalMs,
+    );
+  }
+  if (roles.schedules) {
+    let coordinator: RunCoordinator;
+    if (options.redisUrl) {
+      redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+      coordinator = redisRunCoordinator(redis, prefix);
+    } else if (db.kind === 'postgres' && options.databaseUrl) {
+      const pg = await postgresRunCoordinator(options.databaseUrl);
+      coordinator = pg;
+      closeCoordinator = () => pg.close();
+    } else {
+      coordinator = memoryRunCoordinator();
+    }
+    schedules = await startSchedules({
+      prisma,
+      connectors,
+      queue,
+      coordinator,
+      logger: log,
+      reconcileSeconds: tuning.reconcileSeconds,
+      tokenRefreshSeconds: tuning.tokenRefreshSeconds,
+      cleanupPattern: tuning.cleanupPattern,
+      refreshMs: 60_000,
+    });
+  }
+  log.info({ backend: queue.backend, roles }, 'synchronizer started');
+
+  return {
+    queue,
+    tuning,
+    requestPush,
+    requestInbox,
+    sweep,
+    async flush() {
+      while ((await dispatchOnce(dispatcherDeps)) > 0) {
+        // keep going until the outbox is empty
+      }
+      await queue.promoteDelayed();
+    },
+    async stop() {
+      await schedules?.stop();
+      if (sweepTimer) clearInterval(sweepTimer);
+      await dispatcher?.stop();
+      await queue.close();
+      await closeCoordinator?.();
+      await redis?.quit().catch(() => undefined);
+      log.info('synchronizer stopped');
+    },
+  };
+}

@@ -1,0 +1,109 @@
+// Decides what one stock.push run sends for an account: its listings whose target the
+// channel lacks (oversold SKUs first), at most one connector batch. Targets are recomputed
+// from the current stock under the SKU locks, so the latest absolute value always wins,
+// however many changes were coalesced. Strict listings are raised only as far as the other
+// channels' bounds allow. What is sent is recorded as in flight in the same transaction.
+import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
+import { planWrite } from '../../core/inventory/allocation.ts';
+import type { StockUpdate } from '../../connectors/connector.ts';
+import { inFlight, loadStock, needsPush, PERMANENT, saveTargets, targetsOf } from './state.ts';
+
+export interface PushPlan {
+  updates: StockUpdate[];
+  /** SKUs of the updates that are in strict mode (their confirmations may unblock other channels). */
+  strictSkus: Set<string>;
+  skuOf: Map<string, string>;
+  /** Strict raises that must wait for other channels' decreases. */
+  deferred: number;
+  /** More listings wait beyond this batch. */
+  more: boolean;
+  /** Listings that cannot be pushed: the account has no channel location for stock. */
+  noLocation: number;
+  /** Value recorded as in flight per listing (last_sent_qty until confirmed). */
+  inFlight: Map<string, number>;
+  /** Two-phase strict writes: the claim to write once the first write (0) is confirmed, and the belief it was planned from. */
+  twoPhase: Map<string, { claim: number; beliefAtPlan: number }>;
+}
+
+export async function planPush(
+  prisma: PrismaClient,
+  accountId: string,
+  opts: { batchSize: number; prioritySkuIds: readonly string[]; unitsPerChannel: number },
+): Promise<PushPlan> {
+  const candidates = await prisma.$queryRaw<{ id: string; sku_id: string }[]>`
+    SELECT id, sku_id FROM listings
+     WHERE account_id = ${accountId} AND external_stock_id IS NOT NULL
+       AND (target_qty IS DISTINCT FROM last_confirmed_qty OR sku_id = ANY(${[...opts.prioritySkuIds]}::text[]))
+       AND NOT (COALESCE(last_error, '') LIKE ${`${PERMANENT}%`} AND last_sent_qty IS NOT DISTINCT FROM target_qty)
+     ORDER BY (sku_id = ANY(${[...opts.prioritySkuIds]}::text[])) DESC, sku_id
+     LIMIT ${opts.batchSize + 1}`;
+  const more = candidates.length > opts.batchSize;
+  const batch = candidates.slice(0, opts.batchSize);
+  const empty = (): PushPlan => ({
+    updates: [],
+    strictSkus: new Set(),
+    skuOf: new Map(),
+    deferred: 0,
+    more: false,
+    noLocation: 0,
+    inFlight: new Map(),
+    twoPhase: new Map(),
+  });
+  if (batch.length === 0) return empty();
+  const mine = new Set(batch.map((c) => c.id));
+  return prisma.$transaction(
+    async (tx) => {
+      const snap = await loadStock(
+        tx,
+        batch.map((c) => c.sku_id),
+        { lock: true },
+      );
+      const targets = targetsOf(snap, opts.unitsPerChannel);
+      await saveTargets(tx, targets, snap);
+      const account = snap.accounts.get(accountId);
+      const plan: PushPlan = { ...empty(), more };
+      for (const sku of snap.skus.values()) {
+        for (const l of sku.listings) {
+          const t = targets.get(l.id);
+          if (!mine.has(l.id) || !t || !needsPush(l, t.target)) continue;
+          if (!account?.stockLocation) {
+            plan.noLocation += 1;
+            continue;
+          }
+          // Targets and beliefs are claims (shown + sold, not landed); channels take absolute values.
+          const w = planWrite({
+            mode: t.mode,
+            target: t.target,
+            belief: l.lastConfirmedQty,
+            lastWritten: l.lastSentQty,
+            inFlight: inFlight(l) !== null,
+            othersBound: t.othersBound,
+            pool: t.pool,
+          });
+          if (w.kind === 'defer') plan.deferred += 1;
+          if (w.kind !== 'write') continue;
+          if (t.mode === 'strict') plan.strictSkus.add(l.skuId);
+          plan.skuOf.set(l.id, l.skuId);
+          // While in flight, a strict listing is bounded by the claim it will hold.
+          plan.inFlight.set(l.id, t.mode === 'strict' ? w.claim : w.value);
+          if (w.twoPhase) plan.twoPhase.set(l.id, { claim: w.claim, beliefAtPlan: l.lastConfirmedQty ?? 0 });
+          plan.updates.push({
+            listingId: l.id,
+            externalStockId: l.externalStockId,
+            externalLocationId: account.stockLocation,
+            quantity: w.value,
+            previousQuantity: w.previous,
+          });
+        }
+      }
+      if (plan.updates.length) {
+        await tx.$executeRaw`
+          UPDATE listings l SET last_sent_qty = u.q, last_sent_at = clock_timestamp()
+            FROM unnest(${[...plan.inFlight.keys()]}::text[], ${[...plan.inFlight.values()]}::int[]) AS u(id, q)
+           WHERE l.id = u.id`;
+      }
+      return plan;
+    },
+    { timeout: 30_000, maxWait: 30_000 },
+  );
+}

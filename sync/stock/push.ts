@@ -1,0 +1,160 @@
+// The stock.push job: one connector batch for one account, then the follow-ups — the next
+// batch if more listings wait, and pushes for other channels whose strict raise waited for
+// the decreases this push just confirmed. Retryable failures make the job fail so the queue
+// retries it with backoff; by then the targets may have moved on, and the newest is sent.
+import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
+import { secondWrite } from '../../core/inventory/allocation.ts';
+import type { Logger } from '../../core/log.ts';
+import {
+  type AccountContext,
+  type ChannelConnector,
+  ConnectorError,
+  type StockPushResult,
+  type StockUpdate,
+} from '../../connectors/connector.ts';
+import { type AccountCache, type ConnectorRegistry, openAccount, safeMessage } from '../connectors.ts';
+import { PermanentJobError } from '../queue/types.ts';
+import { type PushPlan, planPush } from './plan.ts';
+import { recomputeTargets } from './recompute.ts';
+import { type Recorded, recordPush, setErrors } from './record.ts';
+import { PERMANENT } from './state.ts';
+
+export interface StockDeps {
+  prisma: PrismaClient;
+  secretKey: Uint8Array;
+  connectors: ConnectorRegistry;
+  accountCache?: AccountCache;
+  logger: Logger;
+  unitsPerChannel: number;
+  /** Queues a push for an account (debounced, or at once with priority). */
+  requestPush(accountId: string, opts?: { prioritySkuIds?: string[] }): Promise<void>;
+}
+
+export interface PushOutcome extends Partial<Recorded> {
+  sent: number;
+  deferred: number;
+  more: boolean;
+}
+
+/** A channel answered, but some listings must be tried again: the queue's backoff applies. */
+export class PushIncomplete extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+    this.name = 'PushIncomplete';
+  }
+}
+
+export async function pushAccountStock(
+  deps: StockDeps,
+  accountId: string,
+  prioritySkuIds: string[] = [],
+): Promise<PushOutcome> {
+  const handle = await openAccount(deps, accountId);
+  if (!handle) return { sent: 0, deferred: 0, more: false };
+  const first = await pushOnce(deps, handle.account, handle.connector, prioritySkuIds);
+  if (!first.overwritten) return first;
+  // The channel had sold units we did not know of, and the connector wrote over them (it
+  // re-reads and re-sends after a stale compare): they are on sale again. Take them back now
+  // rather than at the next pacing slot; the plan knows them from the new belief.
+  deps.logger.info(
+    { accountId, listings: first.overwritten },
+    'channel sold units before our write; correcting at once',
+  );
+  const again = await pushOnce(deps, handle.account, handle.connector, [...first.skus]);
+  return { ...again, sent: first.sent + again.sent };
+}
+
+async function pushOnce(
+  deps: StockDeps,
+  account: AccountContext,
+  connector: ChannelConnector,
+  prioritySkuIds: string[],
+): Promise<PushOutcome & { skus: Set<string> }> {
+  const accountId = account.id;
+  const plan = await planPush(deps.prisma, accountId, {
+    batchSize: Math.max(1, connector.limits.stockBatchSize),
+    prioritySkuIds,
+    unitsPerChannel: deps.unitsPerChannel,
+  });
+  if (plan.noLocation)
+    deps.logger.warn({ accountId, listings: plan.noLocation }, 'account has no channel location for stock');
+  if (plan.updates.length === 0) return { sent: 0, deferred: plan.deferred, more: false, skus: new Set() };
+
+  let result: StockPushResult;
+  try {
+    result = await connector.pushStock(account, plan.updates);
+  } catch (error) {
+    // Nothing is known to have been applied: the values stay in flight (they bound the channel).
+    const message = safeMessage(error, account);
+    const retryable = !(error instanceof ConnectorError) || error.retryable;
+    await setErrors(
+      deps.prisma,
+      plan.updates.map((u) => [u.listingId, retryable ? message : `${PERMANENT}${message}`]),
+    );
+    if (!retryable) throw new PermanentJobError(`stock push to ${accountId} refused: ${message}`);
+    throw new PushIncomplete(
+      `stock push to ${accountId} failed: ${message}`,
+      error instanceof ConnectorError ? error.retryAfterMs : null,
+    );
+  }
+  const recorded = await recordPush(deps.prisma, accountId, plan.updates, result, new Set(plan.twoPhase.keys()));
+  if (plan.twoPhase.size) await secondPhase(deps, account, connector, plan, result);
+  if (plan.more) await deps.requestPush(accountId);
+  if (plan.strictSkus.size && recorded.confirmed) await unblockStrict(deps, accountId, [...plan.strictSkus]);
+  if (recorded.retryable) {
+    const codes = [...new Set(result.failed.filter((f) => f.retryable).map((f) => f.code))].join(', ');
+    throw new PushIncomplete(`${recorded.retryable} listing(s) of ${accountId} not applied yet (${codes})`);
+  }
+  const skus = new Set(plan.updates.map((u) => plan.skuOf.get(u.listingId)).filter((x): x is string => !!x));
+  return { sent: plan.updates.length, deferred: plan.deferred, more: plan.more, skus, ...recorded };
+}
+
+/** The second write of two-phase strict writes (see planWrite): the claim, from 0. */
+async function secondPhase(
+  deps: StockDeps,
+  account: AccountContext,
+  connector: ChannelConnector,
+  plan: PushPlan,
+  first: StockPushResult,
+): Promise<void> {
+  const byId = new Map(plan.updates.map((u) => [u.listingId, u]));
+  const writes: StockUpdate[] = [];
+  const settled: string[] = [];
+  for (const c of first.confirmed) {
+    const second = plan.twoPhase.get(c.listingId);
+    const u = byId.get(c.listingId);
+    if (!second || !u) continue;
+    const before = c.channelPrevious ?? u.previousQuantity ?? 0;
+    const quantity = secondWrite(second.claim, second.beliefAtPlan, before);
+    if (quantity === 0) settled.push(c.listingId);
+    else writes.push({ ...u, quantity, previousQuantity: 0 });
+  }
+  if (settled.length) {
+    // The units the channel sold and we have not seen use the whole claim: 0 is the final value.
+    await deps.prisma.$executeRaw`
+      UPDATE listings SET last_sent_qty = 0, last_confirmed_at = clock_timestamp(), last_error = NULL
+       WHERE id = ANY(${settled}::text[])`;
+  }
+  if (writes.length === 0) return;
+  try {
+    await recordPush(deps.prisma, account.id, writes, await connector.pushStock(account, writes));
+  } catch (error) {
+    // Left in flight at its claim: safe, and retried by the next push.
+    await setErrors(
+      deps.prisma,
+      writes.map((w) => [w.listingId, safeMessage(error, account)]),
+    );
+  }
+}
+
+/** After strict decreases are confirmed, the other channels' waiting raises may now fit. */
+async function unblockStrict(deps: StockDeps, accountId: string, skuIds: string[]): Promise<void> {
+  const { dirty } = await deps.prisma.$transaction((tx) => recomputeTargets(tx, skuIds, deps.unitsPerChannel), {
+    timeout: 30_000,
+    maxWait: 30_000,
+  });
+  for (const other of dirty.keys()) if (other !== accountId) await deps.requestPush(other);
+}

@@ -1,0 +1,114 @@
+// The stock.reconcile job: reads what the channel really shows (the connector's listing
+// discovery) and repairs drift — a channel edited by hand, a push lost without an answer, a
+// restock done on the channel. Every repair is counted and logged. A channel showing less
+// than the hub believes may simply have sold units whose orders are still on their way, so
+// such a repair waits until the account has no pending inbox events and no recent sale of
+// that SKU; a channel showing more is repaired at once (it may be over-advertising).
+import type { Logger } from '../../core/log.ts';
+import { openAccount } from '../connectors.ts';
+import type { StockDeps } from './push.ts';
+import { recomputeTargets } from './recompute.ts';
+import { loadAccounts } from './state.ts';
+
+export interface ReconcileRun {
+  /** Listings the channel reported a quantity for. */
+  checked: number;
+  /** Beliefs corrected to what the channel shows. */
+  repaired: number;
+  /** Of those, listings whose target the channel now lacks (a push was queued). */
+  pushed: number;
+  /** Lower channel values left alone for now (sales possibly in flight). */
+  deferred: number;
+}
+
+interface Row {
+  id: string;
+  sku_id: string;
+  external_stock_id: string;
+  target_qty: number | null;
+  last_confirmed_qty: number | null;
+  in_flight: boolean;
+}
+
+export async function reconcileAccount(
+  deps: StockDeps & { graceMs: number },
+  accountId: string,
+): Promise<ReconcileRun> {
+  const run: ReconcileRun = { checked: 0, repaired: 0, pushed: 0, deferred: 0 };
+  const handle = await openAccount(deps, accountId);
+  if (!handle) return run;
+  await refreshTargets(deps, accountId);
+
+  const rows = await deps.prisma.$queryRaw<Row[]>`
+    SELECT id, sku_id, external_stock_id, target_qty, last_confirmed_qty,
+           (last_sent_at IS NOT NULL AND (last_confirmed_at IS NULL OR last_sent_at > last_confirmed_at)) AS in_flight
+      FROM listings WHERE account_id = ${accountId} AND external_stock_id IS NOT NULL`;
+  const byStockId = new Map(rows.map((r) => [r.external_stock_id, r]));
+  const location = (await loadAccounts(deps.prisma, [accountId])).get(accountId)?.stockLocation ?? null;
+  if (!location) return run;
+  const pendingInbox = await deps.prisma.inboxEvent.count({
+    where: { accountId, processedAt: null, attempts: { lt: 10 } },
+  });
+  const recent = new Set(
+    (
+      await deps.prisma.$queryRaw<{ sku_id: string }[]>`
+        SELECT DISTINCT r.sku_id FROM reservations r JOIN orders o ON o.id = r.order_id
+         WHERE o.account_id = ${accountId} AND r.updated_at > now() - make_interval(secs => ${deps.graceMs / 1000})`
+    ).map((r) => r.sku_id),
+  );
+
+  for await (const candidate of handle.connector.discoverListings(handle.account)) {
+    const row = candidate.externalStockId ? byStockId.get(candidate.externalStockId) : undefined;
+    const shown = candidate.levels.find((l) => l.externalLocationId === location)?.quantity;
+    if (!row || shown === null || shown === undefined) continue;
+    run.checked += 1;
+    if (shown === row.last_confirmed_qty) continue;
+    const lower = row.last_confirmed_qty !== null && shown < row.last_confirmed_qty;
+    if (row.in_flight || (lower && (pendingInbox > 0 || recent.has(row.sku_id)))) {
+      run.deferred += 1;
+      continue;
+    }
+    // Conditional on the row being as read: a push or a landed sale in between wins.
+    const changed = await deps.prisma.$executeRaw`
+      UPDATE listings SET last_confirmed_qty = ${shown}, last_confirmed_at = clock_timestamp()
+       WHERE id = ${row.id} AND last_confirmed_qty IS NOT DISTINCT FROM ${row.last_confirmed_qty}`;
+    if (changed === 0) continue;
+    run.repaired += 1;
+    if (shown !== row.target_qty) run.pushed += 1;
+    deps.logger.info(
+      {
+        accountId,
+        listingId: row.id,
+        skuId: row.sku_id,
+        believed: row.last_confirmed_qty,
+        channel: shown,
+        target: row.target_qty,
+      },
+      'stock drift repaired',
+    );
+  }
+  if (run.repaired) {
+    await refreshTargets(deps, accountId);
+    await deps.requestPush(accountId);
+  }
+  logRun(deps.logger, accountId, run);
+  return run;
+}
+
+/** Recomputes every target of the account: account policy changes and new listings have no outbox row. */
+async function refreshTargets(deps: StockDeps, accountId: string): Promise<void> {
+  const skus = await deps.prisma.$queryRaw<{ sku_id: string }[]>`
+    SELECT sku_id FROM listings WHERE account_id = ${accountId} AND external_stock_id IS NOT NULL ORDER BY sku_id`;
+  for (let i = 0; i < skus.length; i += 500) {
+    const chunk = skus.slice(i, i + 500).map((s) => s.sku_id);
+    await deps.prisma.$transaction((tx) => recomputeTargets(tx, chunk, deps.unitsPerChannel), {
+      timeout: 30_000,
+      maxWait: 30_000,
+    });
+  }
+}
+
+function logRun(logger: Logger, accountId: string, run: ReconcileRun): void {
+  if (run.repaired || run.deferred) logger.info({ accountId, ...run }, 'stock reconciled');
+  else logger.debug({ accountId, ...run }, 'stock reconciled, no drift');
+}

@@ -1,0 +1,135 @@
+// The transactional outbox: a committed change survives a crash before it is dispatched, a
+// crash in the middle of a dispatch leaves its rows for the next one, a crash after the
+// dispatch commit but before the enqueue is recovered from durable state, and two dispatchers
+// (two connection pools: two processes) never dispatch the same row twice.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../core/db/database.ts';
+import { openDatabase } from '../../core/db/database.ts';
+import { adjust } from '../../core/inventory/ledger.ts';
+import { type DispatchIntents, dispatchOnce } from '../../sync/outbox/dispatcher.ts';
+import { testDatabases } from '../support/databases.ts';
+import { eventually, listing, product, quietLogger, shown, start, type World, world } from './helpers.ts';
+
+const undispatched = (db: Database) => db.prisma.outboxEvent.count({ where: { dispatchedAt: null } });
+
+describe.each(testDatabases())('outbox dispatcher on $kind', ({ kind, open }) => {
+  let db: Database & { url?: string };
+  let w: World;
+  beforeAll(async () => {
+    db = await open();
+    w = await world(db);
+    await product(w, 'OB-1', 10);
+  });
+  afterAll(() => db?.close());
+
+  it('a change committed while no dispatcher runs (a crash) reaches the channels when one starts', async () => {
+    await adjust(db.prisma, 'sku-OB-1', 'wh', 5, 'receipt'); // committed; nobody dispatches
+    expect(await undispatched(db)).toBeGreaterThan(0);
+    const s = await start(w, 'memory');
+    try {
+      await eventually(
+        async () => shown(w, 'OB-1', 0) === 15 && shown(w, 'OB-1', 1) === 15 && (await undispatched(db)) === 0,
+        'both shops show 15 and the outbox is dispatched',
+      );
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('a dispatch that dies before its commit leaves the rows to the next dispatcher', async () => {
+    await adjust(db.prisma, 'sku-OB-1', 'wh', -3, 'damage');
+    const enqueued: DispatchIntents[] = [];
+    const deps = {
+      prisma: db.prisma,
+      logger: quietLogger(),
+      unitsPerChannel: 5,
+      batchSize: 100,
+      enqueue: async (i: DispatchIntents) => void enqueued.push(i),
+    };
+    await expect(
+      dispatchOnce({
+        ...deps,
+        hooks: {
+          beforeCommit: () => {
+            throw new Error('process killed');
+          },
+        },
+      }),
+    ).rejects.toThrow('process killed');
+    expect(await undispatched(db)).toBe(1);
+    expect((await listing(w, 0, 'OB-1')).targetQty).toBe(15); // the new target was rolled back too
+    expect(await dispatchOnce(deps)).toBe(1);
+    expect(await undispatched(db)).toBe(0);
+    expect((await listing(w, 0, 'OB-1')).targetQty).toBe(12);
+    expect([...(enqueued[0]?.push.keys() ?? [])].sort()).toEqual(['shop-0', 'shop-1']);
+  });
+
+  it('a crash between the dispatch commit and the enqueue is recovered by the sweep', async () => {
+    await adjust(db.prisma, 'sku-OB-1', 'wh', -2, 'damage');
+    const enqueued: DispatchIntents[] = [];
+    await expect(
+      dispatchOnce({
+        prisma: db.prisma,
+        logger: quietLogger(),
+        unitsPerChannel: 5,
+        batchSize: 100,
+        enqueue: async (i) => void enqueued.push(i),
+        hooks: {
+          afterCommit: () => {
+            throw new Error('process killed after commit');
+          },
+        },
+      }),
+    ).rejects.toThrow('process killed after commit');
+    expect(await undispatched(db)).toBe(0);
+    expect(enqueued).toEqual([]); // the jobs were lost with the process...
+    const l = await listing(w, 0, 'OB-1');
+    expect(l.targetQty).toBe(10); // ...but the target is durable, and the channel lacks it
+    expect(l.lastConfirmedQty).not.toBe(10);
+    const s = await start(w, 'memory');
+    try {
+      await eventually(async () => shown(w, 'OB-1', 0) === 10 && shown(w, 'OB-1', 1) === 10, 'both shops show 10');
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it.skipIf(kind !== 'postgres')('two dispatchers (two pools) never dispatch the same row twice', async () => {
+    await db.prisma.$executeRaw`
+      INSERT INTO outbox_events (kind, payload)
+      SELECT 'inventory.changed', jsonb_build_object('skuId', 'sku-OB-1', 'locationId', 'wh') FROM generate_series(1, 3000)`;
+    const second = await openDatabase({ url: db.url, migrate: false, poolSize: 4 });
+    const claims: bigint[][] = [[], []];
+    const run = async (d: Database, i: number) => {
+      const deps = {
+        prisma: d.prisma,
+        logger: quietLogger(),
+        unitsPerChannel: 5,
+        batchSize: 50,
+        enqueue: async () => undefined,
+        hooks: { beforeCommit: (ids: bigint[]) => void claims[i]?.push(...ids) },
+      };
+      // Four concurrent loops per dispatcher, each dispatching until the outbox is empty.
+      await Promise.all(
+        [0, 1, 2, 3].map(async () => {
+          while ((await dispatchOnce(deps)) > 0) {
+            // next batch
+          }
+        }),
+      );
+    };
+    try {
+      await Promise.all([run(db, 0), run(second, 1)]);
+    } finally {
+      await second.close();
+    }
+    const all = [...(claims[0] ?? []), ...(claims[1] ?? [])].map(String);
+    expect(all).toHaveLength(3000);
+    expect(new Set(all).size).toBe(3000);
+    expect(claims[0]?.length).toBeGreaterThan(0);
+    expect(claims[1]?.length).toBeGreaterThan(0);
+    expect(await undispatched(db)).toBe(0);
+    const twice = await db.prisma.outboxEvent.count({ where: { attempts: { gt: 1 } } });
+    expect(twice).toBe(0);
+  });
+});

@@ -1,0 +1,97 @@
+// The inbox processor on its own: an order event becomes an order, a refund that arrives
+// before its order waits without spending attempts, a webhook that lacks the delivery method
+// is resolved by fetching the order, an unknown topic is ignored, and a payload that does not
+// map is marked failed with a message that carries no credential.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../core/db/database.ts';
+import { storeEvents } from '../../core/inbox/inbox.ts';
+import { processInbox } from '../../sync/inbox-processor.ts';
+import { testDatabases } from '../support/databases.ts';
+import { product, quietLogger, type World, world } from './helpers.ts';
+
+describe.each(testDatabases())('inbox processor on $kind', ({ open }) => {
+  let db: Database;
+  let w: World;
+  const deps = () => ({
+    prisma: db.prisma,
+    secretKey: w.key,
+    connectors: { shopify: w.connector },
+    logger: quietLogger(),
+  });
+  beforeAll(async () => {
+    db = await open();
+    w = await world(db, 1);
+    await product(w, 'MUG', 20);
+  });
+  afterAll(() => db?.close());
+
+  const event = (id: string, topic: string, payload: unknown, occurredAt = '2026-11-20T10:00:00Z') => ({
+    externalEventId: id,
+    topic,
+    occurredAt,
+    payload,
+  });
+
+  it('waits for an order whose refund came first, then applies both', async () => {
+    const sim = w.shops[0]!.sim;
+    const order = await sim.placeOrder({
+      lines: [{ sku: 'MUG', quantity: 2 }],
+      shippingAddress: {
+        firstName: 'A',
+        lastName: 'B',
+        address1: '1 St',
+        city: 'Ottawa',
+        countryCode: 'CA',
+        zip: 'K1A 0A1',
+      },
+    });
+    const refund = await sim.refund(order.id, [{ lineItemId: order.lines[0]!.id, quantity: 1, restockType: 'CANCEL' }]);
+    const { restRefund } = await import('../../connectors/shopify/simulator/serialize.ts');
+    const refundBody = restRefund(sim.store, sim.store.mustOrder(order.id), refund);
+    await storeEvents(db.prisma, 'shop-0', [event('r-1', 'refunds/create', refundBody)]);
+    const first = await processInbox(deps(), 'shop-0');
+    expect(first).toMatchObject({ processed: 0, waiting: 1, failed: 0 });
+    const waiting = await db.prisma.inboxEvent.findFirstOrThrow({ where: { externalEventId: 'r-1' } });
+    expect(waiting).toMatchObject({ processedAt: null, attempts: 0 });
+    expect(waiting.lastError).toContain('waiting for order');
+
+    await storeEvents(db.prisma, 'shop-0', [
+      event('o-1', 'orders/create', sim.orderWebhookBody(order.id), '2026-11-20T09:59:00Z'),
+    ]);
+    const second = await processInbox(deps(), 'shop-0');
+    expect(second).toMatchObject({ processed: 2, waiting: 0, failed: 0 });
+    const stored = await db.prisma.order.findFirstOrThrow({
+      where: { externalId: order.id },
+      include: { lines: true },
+    });
+    expect(stored.lines[0]?.cancelledQty).toBe(1);
+  });
+
+  it('fetches an order whose webhook does not say how it is delivered, and ignores unknown topics', async () => {
+    const sim = w.shops[0]!.sim;
+    const order = await sim.placeOrder({ lines: [{ sku: 'MUG', quantity: 1 }] }); // no shipping address
+    await storeEvents(db.prisma, 'shop-0', [
+      event('o-2', 'orders/create', sim.orderWebhookBody(order.id)),
+      event('x-1', 'products/update', { id: 1 }),
+    ]);
+    const run = await processInbox(deps(), 'shop-0');
+    expect(run.failed).toBe(0);
+    expect(await db.prisma.order.count({ where: { externalId: order.id } })).toBe(1);
+    expect(await db.prisma.inboxEvent.count({ where: { accountId: 'shop-0', processedAt: null } })).toBe(0);
+    expect(await db.prisma.inboxEvent.count({ where: { topic: 'orders/snapshot' } })).toBe(1);
+  });
+
+  it('marks a payload that does not map as failed, without leaking the access token', async () => {
+    const token = w.shops[0]!.sim.accessToken;
+    await storeEvents(db.prisma, 'shop-0', [
+      event('bad-1', 'orders/create', { id: 'nonsense', note: `token ${token}` }),
+    ]);
+    const run = await processInbox(deps(), 'shop-0');
+    expect(run.failed).toBe(1);
+    const bad = await db.prisma.inboxEvent.findFirstOrThrow({ where: { externalEventId: 'bad-1' } });
+    expect(bad.attempts).toBe(1);
+    expect(bad.processedAt).toBeNull();
+    expect(bad.lastError).toBeTruthy();
+    expect(bad.lastError).not.toContain(token);
+  });
+});

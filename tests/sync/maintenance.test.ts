@@ -1,0 +1,95 @@
+// Reconciliation counts its repairs and leaves alone a lower channel value that pending
+// orders may explain; token refresh uses the connector's hook when it has one and is a no-op
+// otherwise; cleanup deletes old processed inbox rows and dispatched outbox rows only.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAccountContext } from '../../core/accounts/accounts.ts';
+import type { Database } from '../../core/db/database.ts';
+import { storeEvents } from '../../core/inbox/inbox.ts';
+import type { AccountContext, ChannelConnector } from '../../connectors/connector.ts';
+import { cleanup, refreshAccountToken } from '../../sync/maintenance.ts';
+import { pushAccountStock } from '../../sync/stock/push.ts';
+import { reconcileAccount } from '../../sync/stock/reconcile.ts';
+import { testDatabases } from '../support/databases.ts';
+import { listing, product, quietLogger, shown, type World, world } from './helpers.ts';
+
+describe.each(testDatabases().slice(-1))('maintenance on $kind', ({ open }) => {
+  let db: Database;
+  let w: World;
+  const pushes: string[] = [];
+  const deps = () => ({
+    prisma: db.prisma,
+    secretKey: w.key,
+    connectors: { shopify: w.connector },
+    logger: quietLogger(),
+    unitsPerChannel: 5,
+    requestPush: async (id: string) => void pushes.push(id),
+  });
+  beforeAll(async () => {
+    db = await open();
+    w = await world(db, 1);
+    await product(w, 'REC-A', 8);
+    await product(w, 'REC-B', 8);
+    await reconcileAccount({ ...deps(), graceMs: 0 }, 'shop-0'); // computes the targets of new listings
+    await pushAccountStock(deps(), 'shop-0');
+  });
+  afterAll(() => db?.close());
+
+  it('repairs and counts drift, and defers a lower value while orders are pending', async () => {
+    expect(shown(w, 'REC-A', 0)).toBe(8);
+    const sim = w.shops[0]!.sim;
+    const [a, b] = [w.items.get('REC-A')![0]!, w.items.get('REC-B')![0]!];
+    const loc = w.shops[0]!.location;
+    sim.store.levels.set(`${a}|${loc}`, 20); // higher: repaired at once
+    sim.store.levels.set(`${b}|${loc}`, 5); // lower: maybe sales on their way
+    await storeEvents(db.prisma, 'shop-0', [
+      { externalEventId: 'pending-1', topic: 'orders/create', occurredAt: null, payload: {} },
+    ]);
+    pushes.length = 0;
+    const run = await reconcileAccount({ ...deps(), graceMs: 120_000 }, 'shop-0');
+    expect(run).toEqual({ checked: 2, repaired: 1, pushed: 1, deferred: 1 });
+    expect((await listing(w, 0, 'REC-A')).lastConfirmedQty).toBe(20);
+    expect((await listing(w, 0, 'REC-B')).lastConfirmedQty).toBe(8);
+    expect(pushes).toEqual(['shop-0']);
+
+    await db.prisma.inboxEvent.updateMany({
+      where: { externalEventId: 'pending-1' },
+      data: { processedAt: new Date() },
+    });
+    const again = await reconcileAccount({ ...deps(), graceMs: 120_000 }, 'shop-0');
+    expect(again).toMatchObject({ repaired: 1, deferred: 0 }); // REC-B now
+    await pushAccountStock(deps(), 'shop-0');
+    expect([shown(w, 'REC-A', 0), shown(w, 'REC-B', 0)]).toEqual([8, 8]);
+  });
+
+  it('refreshes credentials through the connector hook, and does nothing without one', async () => {
+    const plain = { ...deps(), connectors: { shopify: w.connector } };
+    expect(await refreshAccountToken(plain, 'shop-0')).toBe(false);
+    const refreshing = {
+      ...w.connector,
+      async refreshCredentials(account: AccountContext) {
+        return { ...account.credentials, accessToken: 'shpat_rotated' };
+      },
+    } as ChannelConnector;
+    expect(await refreshAccountToken({ ...deps(), connectors: { shopify: refreshing } }, 'shop-0')).toBe(true);
+    const ctx = await loadAccountContext(db.prisma, w.key, 'shop-0');
+    expect(ctx.credentials.accessToken).toBe('shpat_rotated');
+    const row = await db.prisma.channelAccount.findUniqueOrThrow({ where: { id: 'shop-0' } });
+    expect(row.credentialsEnc).not.toContain('shpat_rotated');
+  });
+
+  it('deletes only old processed inbox rows and old dispatched outbox rows', async () => {
+    const old = new Date(Date.now() - 10 * 86_400_000);
+    await storeEvents(db.prisma, 'shop-0', [
+      { externalEventId: 'old-done', topic: 't', occurredAt: null, payload: {} },
+      { externalEventId: 'old-pending', topic: 't', occurredAt: null, payload: {} },
+    ]);
+    await db.prisma.inboxEvent.updateMany({ where: { externalEventId: 'old-done' }, data: { processedAt: old } });
+    await db.prisma.outboxEvent.updateMany({ where: { dispatchedAt: null }, data: { dispatchedAt: old } });
+    await db.prisma.outboxEvent.create({ data: { kind: 'inventory.changed', payload: { skuId: 'x' } } });
+    const r = await cleanup(deps(), { inboxRetentionDays: 7, outboxRetentionDays: 7 });
+    expect(r.inbox).toBe(1);
+    expect(r.outbox).toBeGreaterThan(0);
+    expect(await db.prisma.inboxEvent.count({ where: { externalEventId: 'old-pending' } })).toBe(1);
+    expect(await db.prisma.outboxEvent.count({ where: { dispatchedAt: null } })).toBe(1);
+  });
+});
