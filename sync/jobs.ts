@@ -15,6 +15,8 @@ export const JOB_PAYLOADS = {
   'orders.poll': z.object({ accountId }),
   /** Let the connector refresh short-lived credentials. */
   'token.refresh': z.object({ accountId }),
+  /** Tell the channel about a shipment, a pickup step or a cancellation (see fulfilment-push.ts). */
+  'fulfilment.push': z.object({ accountId, pushId: z.string().min(1) }).passthrough(),
   /** Delete old processed inbox rows and dispatched outbox rows. */
   'maintenance.cleanup': z.object({}),
 } as const;

@@ -8,6 +8,7 @@ import type { Database } from '../core/db/database.ts';
 import type { Logger } from '../core/log.ts';
 import type { ConnectorLimits } from '../connectors/connector.ts';
 import { AccountCache, type ConnectorRegistry, safeMessage } from './connectors.ts';
+import { FulfilmentPushPayload, pushFulfilment } from './fulfilment-push.ts';
 import { processInbox } from './inbox-processor.ts';
 import { accountGroup, JOB_NAMES, type JobName, parsePayload } from './jobs.ts';
 import { cleanup, refreshAccountToken } from './maintenance.ts';
@@ -67,6 +68,7 @@ export const DEFAULT_TUNING: SyncTuning = {
     'inbox.process': 4,
     'orders.poll': 2,
     'token.refresh': 1,
+    'fulfilment.push': 2,
     'maintenance.cleanup': 1,
   },
   attempts: 8,
@@ -203,9 +205,13 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     );
   };
 
+  // One job per push id: a re-dispatched row (after a crash) lands on the same job.
+  const requestFulfilmentPush = (p: FulfilmentPushPayload) =>
+    queue.add('fulfilment.push', p, { jobId: key('fpush', p.pushId) });
   const enqueue = async (intents: DispatchIntents) => {
     for (const [accountId, intent] of intents.push) await requestPush(accountId, intent);
     for (const accountId of intents.inbox) await requestInbox(accountId);
+    for (const p of intents.fulfilments) await requestFulfilmentPush(p);
   };
 
   const accountCache = new AccountCache();
@@ -241,6 +247,9 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
       const run = await pollAccountOrders(deps, p.accountId);
       if (run.stored) await requestInbox(p.accountId);
       if (run.more) await queue.add('orders.poll', p, { jobId: key('poll-more', p.accountId, now()) });
+    },
+    'fulfilment.push': async (data) => {
+      await pushFulfilment(deps, FulfilmentPushPayload.parse(data));
     },
     'token.refresh': async (data) => {
       await refreshAccountToken(deps, parsePayload('token.refresh', data).accountId);
@@ -305,6 +314,17 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     const inbox = await prisma.$queryRaw<{ account_id: string }[]>`
       SELECT DISTINCT account_id FROM inbox_events WHERE processed_at IS NULL AND attempts < 10`;
     for (const r of inbox) await requestInbox(r.account_id);
+    // Channel pushes dispatched a while ago that neither succeeded nor were refused: their job was lost.
+    const unsent = await prisma.$queryRaw<{ payload: unknown }[]>`
+      SELECT o.payload FROM outbox_events o
+       WHERE o.kind = 'fulfilment.push' AND o.dispatched_at < now() - interval '1 minute'
+         AND o.created_at > now() - interval '7 days'
+         AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.entity = 'fulfilment_push' AND a.entity_id = o.payload->>'pushId')
+       LIMIT 500`;
+    for (const r of unsent) {
+      const p = FulfilmentPushPayload.safeParse(r.payload);
+      if (p.success) await requestFulfilmentPush(p.data);
+    }
   };
 
   let dispatcher: DispatcherLoop | null = null;

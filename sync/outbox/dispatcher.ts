@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import type { Logger } from '../../core/log.ts';
+import { FulfilmentPushPayload } from '../fulfilment-push.ts';
 import { recomputeTargets } from '../stock/recompute.ts';
 
 const PAYLOADS = {
@@ -16,6 +17,8 @@ const PAYLOADS = {
   'inbox.received': z.object({ accountId: z.string().min(1) }),
   // Written by sync itself when a channel's belief changed (sync/stock/beliefs.ts).
   'stock.recompute': z.object({ skuIds: z.array(z.string().min(1)) }),
+  // Written by the order actions (core/orders/action-kit.ts): tell the channel.
+  'fulfilment.push': FulfilmentPushPayload,
 };
 
 export interface PushIntent {
@@ -28,6 +31,7 @@ export interface PushIntent {
 export interface DispatchIntents {
   push: Map<string, PushIntent>;
   inbox: Set<string>;
+  fulfilments: FulfilmentPushPayload[];
 }
 
 export interface DispatchHooks {
@@ -58,6 +62,7 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<number> {
       const skus = new Set<string>();
       const prioritized = new Map<string, bigint>();
       const inbox = new Set<string>();
+      const fulfilments: FulfilmentPushPayload[] = [];
       for (const row of rows) {
         const schema = PAYLOADS[row.kind as keyof typeof PAYLOADS];
         const parsed = schema?.safeParse(row.payload);
@@ -79,6 +84,7 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<number> {
         }
         if (row.kind === 'stock.recompute') for (const s of p.skuIds ?? []) skus.add(s);
         if (row.kind === 'inbox.received' && p.accountId) inbox.add(p.accountId);
+        if (row.kind === 'fulfilment.push') fulfilments.push(parsed.data as FulfilmentPushPayload);
       }
       const { dirty } = await recomputeTargets(tx, [...skus], deps.unitsPerChannel);
       const ids = rows.map((r) => r.id);
@@ -99,7 +105,7 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<number> {
           priorityKey: key === null ? null : String(key),
         });
       }
-      return { ids, intents: { push, inbox } satisfies DispatchIntents };
+      return { ids, intents: { push, inbox, fulfilments } satisfies DispatchIntents };
     },
     { timeout: 30_000, maxWait: 30_000 },
   );

@@ -225,7 +225,13 @@ export async function redisAvailable(): Promise<boolean> {
   try {
     await r.connect();
     return (await r.ping()) === 'PONG';
-  } catch {
+  } catch (e) {
+    // CI runs every suite: a missing Redis there is a failure, not a skip.
+    if (process.env.OMNIHUB_TEST_REQUIRE_REDIS === '1') {
+      throw new Error(
+        `Redis is required (OMNIHUB_TEST_REQUIRE_REDIS=1) but ${REDIS_URL} did not answer: ${(e as Error).message}`,
+      );
+    }
     return false;
   } finally {
     r.disconnect();
