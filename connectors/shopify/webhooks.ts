@@ -46,29 +46,34 @@ function base64ToBytes(b64: string): Uint8Array | null {
   }
 }
 
+// Importing a key costs about as much as the HMAC itself; a hub verifies many deliveries
+// with few secrets, so imported keys are kept (bounded, oldest dropped first).
+const KEY_CACHE_MAX = 256;
+const keyCache = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = keyCache.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
+    if (keyCache.size >= KEY_CACHE_MAX) keyCache.delete(keyCache.keys().next().value as string);
+    keyCache.set(secret, key);
+  }
+  return key;
+}
+
 /** HMAC-SHA256 of the raw bytes, compared by WebCrypto's verify (constant time). */
 export async function hmacMatches(secret: string, rawBody: Uint8Array, signatureB64: string): Promise<boolean> {
   const signature = base64ToBytes(signatureB64);
   if (signature?.length !== 32) return false;
-  const key = await crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['verify'],
-  );
-  return crypto.subtle.verify('HMAC', key, signature as BufferSource, rawBody as BufferSource);
+  return crypto.subtle.verify('HMAC', await hmacKey(secret), signature as BufferSource, rawBody as BufferSource);
 }
 
 /** Base64 HMAC-SHA256 as Shopify computes it (used by the simulator and tests to sign). */
 export async function signBody(secret: string, rawBody: Uint8Array): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
+  const key = await hmacKey(secret);
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, rawBody as BufferSource));
   let bin = '';
   for (const b of mac) bin += String.fromCharCode(b);
