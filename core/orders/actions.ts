@@ -17,7 +17,7 @@ import {
   withLockedOrder,
 } from './action-kit.ts';
 import { reconcileReservations } from './reservations.ts';
-import { commitLines, releaseAll } from './order-stock.ts';
+import { cancelHeld, commitLines } from './order-stock.ts';
 import { recordReturn } from './returns.ts';
 
 export { OrderActionError, type OrderSummary } from './action-kit.ts';
@@ -84,9 +84,7 @@ export async function cancelOrder(
 ): Promise<OrderSummary> {
   return withLockedOrder(prisma, orderId, async (tx, order) => {
     if (order.status === 'cancelled') return summary(tx, order.id);
-    await releaseAll(tx, order, actor, input.reason ?? 'cancelled');
-    await transition(tx, order, 'cancelled', { actor, reason: input.reason ?? undefined });
-    await announcePush(tx, order, 'cancel', null);
+    await cancelHeld(tx, order, actor, input.reason ?? undefined);
     return summary(tx, order.id);
   });
 }

@@ -3,7 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '../db/sql.ts';
 import { commit } from '../inventory/ledger.ts';
-import { activeReservations, type LockedOrder, OrderActionError, orderNeeds } from './action-kit.ts';
+import {
+  activeReservations,
+  announcePush,
+  type LockedOrder,
+  OrderActionError,
+  orderNeeds,
+  transition,
+} from './action-kit.ts';
 import { reconcileReservations } from './reservations.ts';
 
 /** Releases every active reservation of the order (cancellation, refusal). */
@@ -77,4 +84,11 @@ export async function commitLines(
     }
     await tx.orderLine.update({ where: { id: p.orderLineId }, data: { fulfilledQty: { increment: p.quantity } } });
   }
+}
+
+/** Cancels an order under its lock: releases what it holds, records why, tells the channel. */
+export async function cancelHeld(tx: Tx, order: LockedOrder, actor: string, reason: string | undefined): Promise<void> {
+  await releaseAll(tx, order, actor, reason ?? 'cancelled');
+  await transition(tx, order, 'cancelled', { actor, reason });
+  await announcePush(tx, order, 'cancel', null);
 }

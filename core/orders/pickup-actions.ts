@@ -14,7 +14,7 @@ import {
   transition,
   withLockedOrder,
 } from './action-kit.ts';
-import { commitLines, releaseAll } from './order-stock.ts';
+import { cancelHeld, commitLines } from './order-stock.ts';
 
 // No 0/O, 1/I/L: a code read aloud or typed from a phone screen is not misread.
 const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -137,10 +137,7 @@ export async function refusePickup(
   return withLockedOrder(prisma, orderId, async (tx, order) => {
     assertPickup(order);
     if (order.status === 'cancelled') return summary(tx, order.id);
-    const reason = input.reason ?? 'refused at the counter';
-    await releaseAll(tx, order, actor, reason);
-    await transition(tx, order, 'cancelled', { actor, reason });
-    await announcePush(tx, order, 'cancel', null);
+    await cancelHeld(tx, order, actor, input.reason ?? 'refused at the counter');
     return summary(tx, order.id);
   });
 }

@@ -3,13 +3,11 @@ import { ZodError } from 'zod';
 import {
   CHANNEL_TYPES,
   createAccount,
-  loadAccountContext,
-  UnknownAccountError,
 } from '../../../core/accounts/accounts.ts';
 import { isUniqueViolation } from '../../rest/errors.ts';
 import { type CommandSpec, keyValues, type ParsedArgs, UsageError } from '../args.ts';
-import { defaultConnectors } from '../../../connectors/registry.ts';
 import { type CliContext, EXIT, withDatabase } from '../io.ts';
+import { openCliAccount } from './open-account.ts';
 
 export const channelsAdd: CommandSpec = {
   name: 'channels add',
@@ -154,19 +152,9 @@ export async function runChannelsTest(ctx: CliContext, args: ParsedArgs): Promis
   const id = args.positionals[0] as string;
   const key = await ctx.secretKey();
   return withDatabase(ctx, async (db) => {
-    let account: Awaited<ReturnType<typeof loadAccountContext>>;
-    try {
-      account = await loadAccountContext(db.prisma, key, id);
-    } catch (e) {
-      if (e instanceof UnknownAccountError)
-        throw new UsageError(`unknown account ${id}; see omnihub channels list`, channelsTest.name);
-      throw e;
-    }
-    const connector = defaultConnectors()[account.type];
-    if (!connector) {
-      ctx.stderr.write(`no connector for channel type ${account.type} in this build\n`);
-      return EXIT.unavailable;
-    }
+    const opened = await openCliAccount(ctx, db.prisma, key, id, channelsTest.name);
+    if (!opened) return EXIT.unavailable;
+    const { account, connector } = opened;
     const result = await connector.testConnection(account);
     (result.ok ? ctx.stdout : ctx.stderr).write(`${result.ok ? 'ok' : 'failed'}: ${result.detail}\n`);
     return result.ok ? EXIT.ok : EXIT.failed;

@@ -3,11 +3,10 @@
 // cursor on the account in one transaction (a crash between pages repeats a page; the
 // inbox drops the repeats). The running hub processes the inbox.
 import { Prisma } from '../../../core/db/generated/prisma/client.ts';
-import { loadAccountContext, UnknownAccountError } from '../../../core/accounts/accounts.ts';
 import { storeEvents } from '../../../core/inbox/inbox.ts';
 import { type CommandSpec, type ParsedArgs, UsageError } from '../args.ts';
-import { defaultConnectors } from '../../../connectors/registry.ts';
 import { type CliContext, EXIT, withDatabase } from '../io.ts';
+import { openCliAccount } from './open-account.ts';
 import { progress } from '../progress.ts';
 
 export const syncSpec: CommandSpec = {
@@ -31,19 +30,9 @@ export async function runSync(ctx: CliContext, args: ParsedArgs): Promise<number
   const maxPages = Number(maxPagesText);
   const key = await ctx.secretKey();
   return withDatabase(ctx, async (db) => {
-    let account: Awaited<ReturnType<typeof loadAccountContext>>;
-    try {
-      account = await loadAccountContext(db.prisma, key, id);
-    } catch (e) {
-      if (e instanceof UnknownAccountError)
-        throw new UsageError(`unknown account ${id}; see omnihub channels list`, syncSpec.name);
-      throw e;
-    }
-    const connector = defaultConnectors()[account.type];
-    if (!connector) {
-      ctx.stderr.write(`no connector for channel type ${account.type} in this build\n`);
-      return EXIT.unavailable;
-    }
+    const opened = await openCliAccount(ctx, db.prisma, key, id, syncSpec.name);
+    if (!opened) return EXIT.unavailable;
+    const { account, connector } = opened;
     const row = await db.prisma.channelAccount.findUniqueOrThrow({ where: { id }, select: { cursor: true } });
     let cursor: unknown = row.cursor ?? null;
     let pages = 0;
