@@ -1,9 +1,6 @@
 // omnihub channels add | list | test
 import { ZodError } from 'zod';
-import {
-  CHANNEL_TYPES,
-  createAccount,
-} from '../../../core/accounts/accounts.ts';
+import { CHANNEL_TYPES, createAccount } from '../../../core/accounts/accounts.ts';
 import { isUniqueViolation } from '../../rest/errors.ts';
 import { type CommandSpec, keyValues, type ParsedArgs, UsageError } from '../args.ts';
 import { type CliContext, EXIT, withDatabase } from '../io.ts';
