@@ -17,7 +17,7 @@ import {
   withLockedOrder,
 } from './action-kit.ts';
 import { reconcileReservations } from './reservations.ts';
-import { cancelHeld, commitLines } from './order-stock.ts';
+import { cancelHeld, commitLines, leavingLines } from './order-stock.ts';
 import { recordReturn } from './returns.ts';
 
 export { OrderActionError, type OrderSummary } from './action-kit.ts';
@@ -128,22 +128,8 @@ export async function shipOrder(
     if (order.fulfilmentMethod === 'pickup') {
       throw new OrderActionError('invalid_input', 'a pickup order is handed over at the store, not shipped', 'method');
     }
-    const lines = await tx.orderLine.findMany({ where: { orderId: order.id } });
-    const open = new Map(lines.map((l) => [l.id, l.quantity - l.fulfilledQty]));
-    const parcel = input.lines?.length
-      ? input.lines
-      : lines
-          .filter((l) => (open.get(l.id) ?? 0) > 0)
-          .map((l) => ({ orderLineId: l.id, quantity: open.get(l.id) ?? 0 }));
+    const parcel = await leavingLines(tx, order.id, input.lines);
     if (!parcel.length) throw new OrderActionError('conflict', 'nothing left to ship on this order');
-    parcel.forEach((p, i) => {
-      const left = open.get(p.orderLineId);
-      if (left === undefined)
-        throw new OrderActionError('invalid_input', `unknown order line ${p.orderLineId}`, `lines.${i}.orderLineId`);
-      if (!Number.isSafeInteger(p.quantity) || p.quantity <= 0 || p.quantity > left) {
-        throw new OrderActionError('invalid_input', `quantity must be 1..${left} for this line`, `lines.${i}.quantity`);
-      }
-    });
     const fulfilmentId = randomUUID();
     await commitLines(tx, order, parcel, actor, `fulfilment:${fulfilmentId}`, input.locationId ?? null);
     await tx.fulfilment.create({

@@ -11,7 +11,7 @@ import {
   orderNeeds,
   transition,
 } from './action-kit.ts';
-import { reconcileReservations } from './reservations.ts';
+import { addCommitted, reconcileReservations } from './reservations.ts';
 
 /** Releases every active reservation of the order (cancellation, refusal). */
 export async function releaseAll(tx: Tx, order: LockedOrder, actor: string, reason: string) {
@@ -64,23 +64,7 @@ export async function commitLines(
         where: { id: r.id },
         data: { quantity: r.quantity, ...(r.quantity === 0 ? { status: 'released' } : {}), updatedAt: new Date() },
       });
-      const moved = await tx.reservation.updateMany({
-        where: { orderLineId: r.orderLineId, locationId: r.locationId, status: 'committed' },
-        data: { quantity: { increment: q }, updatedAt: new Date() },
-      });
-      if (moved.count === 0) {
-        await tx.reservation.create({
-          data: {
-            id: randomUUID(),
-            orderId: order.id,
-            orderLineId: r.orderLineId,
-            skuId: r.skuId,
-            locationId: r.locationId,
-            quantity: q,
-            status: 'committed',
-          },
-        });
-      }
+      await addCommitted(tx, r, q, randomUUID);
     }
     await tx.orderLine.update({ where: { id: p.orderLineId }, data: { fulfilledQty: { increment: p.quantity } } });
   }
@@ -91,4 +75,29 @@ export async function cancelHeld(tx: Tx, order: LockedOrder, actor: string, reas
   await releaseAll(tx, order, actor, reason ?? 'cancelled');
   await transition(tx, order, 'cancelled', { actor, reason });
   await announcePush(tx, order, 'cancel', null);
+}
+
+/**
+ * The lines and quantities leaving in one parcel or hand-over: the requested ones, checked
+ * against what is still open on each line, or everything still open when none are named.
+ */
+export async function leavingLines(
+  tx: Tx,
+  orderId: string,
+  requested: { orderLineId: string; quantity: number }[] | undefined,
+): Promise<{ orderLineId: string; quantity: number }[]> {
+  const lines = await tx.orderLine.findMany({ where: { orderId } });
+  const open = new Map(lines.map((l) => [l.id, l.quantity - l.fulfilledQty]));
+  const leaving = requested?.length
+    ? requested
+    : lines.filter((l) => (open.get(l.id) ?? 0) > 0).map((l) => ({ orderLineId: l.id, quantity: open.get(l.id) ?? 0 }));
+  leaving.forEach((p, i) => {
+    const left = open.get(p.orderLineId);
+    if (left === undefined)
+      throw new OrderActionError('invalid_input', `unknown order line ${p.orderLineId}`, `lines.${i}.orderLineId`);
+    if (!Number.isSafeInteger(p.quantity) || p.quantity <= 0 || p.quantity > left) {
+      throw new OrderActionError('invalid_input', `quantity must be 1..${left} for this line`, `lines.${i}.quantity`);
+    }
+  });
+  return leaving;
 }

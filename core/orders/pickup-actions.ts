@@ -14,7 +14,7 @@ import {
   transition,
   withLockedOrder,
 } from './action-kit.ts';
-import { cancelHeld, commitLines } from './order-stock.ts';
+import { cancelHeld, commitLines, leavingLines } from './order-stock.ts';
 
 // No 0/O, 1/I/L: a code read aloud or typed from a phone screen is not misread.
 const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -87,21 +87,7 @@ export async function collectPickup(
     if (order.status !== 'ready_for_pickup') {
       throw new OrderActionError('illegal_transition', `order cannot go from ${order.status} to collected`);
     }
-    const lines = await tx.orderLine.findMany({ where: { orderId: order.id } });
-    const open = new Map(lines.map((l) => [l.id, l.quantity - l.fulfilledQty]));
-    const handed = input.lines?.length
-      ? input.lines
-      : lines
-          .filter((l) => (open.get(l.id) ?? 0) > 0)
-          .map((l) => ({ orderLineId: l.id, quantity: open.get(l.id) ?? 0 }));
-    handed.forEach((p, i) => {
-      const left = open.get(p.orderLineId);
-      if (left === undefined)
-        throw new OrderActionError('invalid_input', `unknown order line ${p.orderLineId}`, `lines.${i}.orderLineId`);
-      if (!Number.isSafeInteger(p.quantity) || p.quantity <= 0 || p.quantity > left) {
-        throw new OrderActionError('invalid_input', `quantity must be 1..${left} for this line`, `lines.${i}.quantity`);
-      }
-    });
+    const handed = await leavingLines(tx, order.id, input.lines);
     const fulfilmentId = randomUUID();
     await commitLines(tx, order, handed, actor, `pickup:${fulfilmentId}`, order.pickupLocationId);
     await tx.fulfilment.create({

@@ -67,7 +67,7 @@ export async function reconcileReservations(
         r.quantity -= q;
         toCommit -= q;
         touched.add(r.skuId);
-        await moveToCommitted(tx, r, q, ctx.newId);
+        await addCommitted(tx, r, q, ctx.newId);
       }
     }
     // Shipped by the channel without a reservation here (e.g. while on hold): the goods still left.
@@ -193,7 +193,7 @@ async function addBackorder(
 }
 
 /** Keeps one 'committed' row per line x location: returns restock where the goods left from. */
-async function moveToCommitted(tx: Sql, r: ReservationRow, q: number, newId: () => string) {
+export async function addCommitted(tx: Sql, r: ReservationRow, q: number, newId: () => string) {
   const updated = await tx.$executeRaw`
     UPDATE reservations SET quantity = quantity + ${q}::int, updated_at = now()
      WHERE order_line_id = ${r.orderLineId} AND location_id = ${r.locationId} AND status = 'committed'`;
