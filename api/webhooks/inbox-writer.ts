@@ -6,7 +6,7 @@
 // A failed batch is retried one delivery at a time, so one bad delivery fails only itself.
 import type { InboundEvent } from '../../connectors/connector.ts';
 import type { Sql } from '../../core/db/sql.ts';
-import { type Delivery, storeDeliveries } from './store.ts';
+import { type Delivery, storeDeliveries } from '../../core/inbox/inbox.ts';
 
 export interface InboxWriterOptions {
   /** Statements in flight at once (default 4; keep below the database pool size). */
@@ -64,7 +64,7 @@ export class InboxWriter {
   private async run(batch: Pending[]): Promise<void> {
     try {
       const stored = await storeDeliveries(this.sql, batch);
-      for (const [i, p] of batch.entries()) p.resolve(stored[i] ?? 0);
+      for (const [i, p] of batch.entries()) p.resolve(stored[i]?.length ?? 0);
     } catch (err) {
       if (batch.length === 1) {
         batch[0]?.reject(err);
@@ -72,7 +72,7 @@ export class InboxWriter {
       }
       for (const p of batch) {
         try {
-          p.resolve((await storeDeliveries(this.sql, [p]))[0] ?? 0);
+          p.resolve((await storeDeliveries(this.sql, [p]))[0]?.length ?? 0);
         } catch (e) {
           p.reject(e);
         }

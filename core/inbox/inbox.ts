@@ -21,25 +21,63 @@ export interface StoredEvent {
   attempts: number;
 }
 
-/** Stores events; returns the ids of the ones that were new (duplicates are skipped). */
+export interface Delivery {
+  accountId: string;
+  events: InboundEventInput[];
+}
+
+/** Stores one account's events; returns the ids of the ones that were new (duplicates are skipped). */
 export async function storeEvents(sql: Sql, accountId: string, events: InboundEventInput[]): Promise<bigint[]> {
-  const ids: bigint[] = [];
-  for (const e of events) {
-    const rows = await sql.$queryRaw<{ id: bigint }[]>`
+  return (await storeDeliveries(sql, [{ accountId, events }]))[0] ?? [];
+}
+
+/**
+ * Stores the events of any number of deliveries (of any accounts) in ONE statement: one
+ * round trip and one commit, with an `inbox.received` outbox row per account. An event id
+ * already stored is skipped. Returns, per delivery, the ids of its events that were new.
+ */
+export async function storeDeliveries(sql: Sql, deliveries: Delivery[]): Promise<bigint[][]> {
+  const accounts: string[] = [];
+  const ids: string[] = [];
+  const topics: string[] = [];
+  const payloads: string[] = [];
+  const occurred: (string | null)[] = [];
+  // The first delivery in the batch carrying an event id owns it; a later one is a duplicate.
+  const owner = new Map<string, number>();
+  deliveries.forEach((d, i) => {
+    for (const e of d.events) {
+      const key = `${d.accountId}\u0000${e.externalEventId}`;
+      if (owner.has(key)) continue;
+      owner.set(key, i);
+      accounts.push(d.accountId);
+      ids.push(e.externalEventId);
+      topics.push(e.topic);
+      payloads.push(JSON.stringify(e.payload ?? null));
+      occurred.push(e.occurredAt ? new Date(e.occurredAt).toISOString() : null);
+    }
+  });
+  const stored: bigint[][] = deliveries.map(() => []);
+  if (ids.length === 0) return stored;
+  const rows = await sql.$queryRaw<{ id: bigint; account_id: string; external_event_id: string }[]>`
+    WITH ins AS (
       INSERT INTO inbox_events (account_id, external_event_id, topic, payload, occurred_at)
-      VALUES (${accountId}, ${e.externalEventId}, ${e.topic}, ${JSON.stringify(e.payload)}::jsonb,
-              ${e.occurredAt ? new Date(e.occurredAt) : null})
+      SELECT e.account_id, e.id, e.topic, e.payload::jsonb, e.occurred_at::timestamptz
+        FROM unnest(${accounts}::text[], ${ids}::text[], ${topics}::text[], ${payloads}::text[], ${occurred}::text[])
+             WITH ORDINALITY AS e(account_id, id, topic, payload, occurred_at, ord)
+       ORDER BY e.ord
       ON CONFLICT (account_id, external_event_id) DO NOTHING
-      RETURNING id`;
-    if (rows[0]) ids.push(rows[0].id);
-  }
-  // New events are announced through the outbox, in the same transaction when the caller has one.
-  if (ids.length) {
-    await sql.$executeRaw`
+      RETURNING id, account_id, external_event_id
+    ), ob AS (
       INSERT INTO outbox_events (kind, payload)
-      VALUES ('inbox.received', jsonb_build_object('accountId', ${accountId}::text, 'count', ${ids.length}::int))`;
+      SELECT 'inbox.received', jsonb_build_object('accountId', account_id, 'count', count(*)::int)
+        FROM ins GROUP BY account_id
+    )
+    SELECT id, account_id, external_event_id FROM ins ORDER BY id`;
+  for (const r of rows) {
+    const i = owner.get(`${r.account_id}\u0000${r.external_event_id}`);
+    if (i !== undefined) stored[i]?.push(r.id);
   }
-  return ids;
+  return stored;
 }
 
 /**
