@@ -60,16 +60,20 @@ abstract class Metric {
   abstract reset(): void;
 }
 
-export class Counter extends Metric {
-  readonly type = 'counter' as const;
+/** A value per label set, rendered one line each: what counters and gauges share. */
+abstract class ValueMetric extends Metric {
   private readonly values = new Map<string, { labels: string[]; value: number }>();
 
-  inc(labels?: Labels, by = 1): void {
-    if (!(by >= 0)) throw new Error(`${this.name}: a counter only goes up (got ${by})`);
+  protected add(labels: Labels | undefined, by: number): void {
     const { key, values } = this.key(labels);
     const cur = this.values.get(key);
     if (cur) cur.value += by;
     else this.values.set(key, { labels: values, value: by });
+  }
+
+  protected put(labels: Labels | undefined, value: number): void {
+    const { key, values } = this.key(labels);
+    this.values.set(key, { labels: values, value });
   }
 
   get(labels?: Labels): number {
@@ -88,39 +92,28 @@ export class Counter extends Metric {
   }
 }
 
-export class Gauge extends Metric {
+export class Counter extends ValueMetric {
+  readonly type = 'counter' as const;
+
+  inc(labels?: Labels, by = 1): void {
+    if (!(by >= 0)) throw new Error(`${this.name}: a counter only goes up (got ${by})`);
+    this.add(labels, by);
+  }
+}
+
+export class Gauge extends ValueMetric {
   readonly type = 'gauge' as const;
-  private readonly values = new Map<string, { labels: string[]; value: number }>();
 
   set(labels: Labels | undefined, value: number): void {
-    const { key, values } = this.key(labels);
-    this.values.set(key, { labels: values, value });
+    this.put(labels, value);
   }
 
   inc(labels?: Labels, by = 1): void {
-    const { key, values } = this.key(labels);
-    const cur = this.values.get(key);
-    if (cur) cur.value += by;
-    else this.values.set(key, { labels: values, value: by });
+    this.add(labels, by);
   }
 
   dec(labels?: Labels, by = 1): void {
-    this.inc(labels, -by);
-  }
-
-  get(labels?: Labels): number {
-    return this.values.get(this.key(labels).key)?.value ?? 0;
-  }
-
-  render(): string[] {
-    const lines = this.header();
-    for (const s of this.values.values())
-      lines.push(`${this.name}${labelText(this.labelNames, s.labels)} ${formatValue(s.value)}`);
-    return lines;
-  }
-
-  reset(): void {
-    this.values.clear();
+    this.add(labels, -by);
   }
 }
 
