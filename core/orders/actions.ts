@@ -201,7 +201,7 @@ export async function returnOrder(
       occurredAt: new Date().toISOString(),
       reason: input.reason ?? null,
     },
-    { actor },
+    { actor, byHub: true },
   );
   return withLockedOrder(prisma, orderId, (tx) => summary(tx, orderId));
 }

@@ -30,7 +30,8 @@ export async function recordReturn(
   accountId: string,
   externalOrderId: string,
   input: ReturnInput,
-  opts: { actor?: string; now?: Date } = {},
+  /** `byHub`: the merchant took the goods back through the hub, not the channel (which restocks by itself). */
+  opts: { actor?: string; now?: Date; byHub?: boolean } = {},
 ): Promise<ReturnResult> {
   const actor = opts.actor ?? `channel:${accountId}`;
   for (const l of input.lines) {
@@ -105,7 +106,7 @@ export async function recordReturn(
         }
 
         // A channel-reported restock puts the units back on sale on that channel by itself.
-        if (!actor.startsWith('key:') && input.lines.some((l) => l.restock) && touched.size) {
+        if (!opts.byHub && input.lines.some((l) => l.restock) && touched.size) {
           await forgetChannelQuantity(tx, accountId, [...touched]);
         }
         const after = await tx.orderLine.findMany({ where: { orderId: order.id } });
