@@ -5,10 +5,17 @@
 // by compare-and-delete) and a pacing key (SET PX interval). A job that meets a closed gate
 // moves itself back to delayed without spending an attempt. A killed worker's lock expires
 // after its lease and BullMQ's stalled-job check hands its job to another worker.
+//
+// Our job ids are BullMQ deduplication ids with `keepLastIfActive`, not BullMQ job ids: a job
+// added with the id of a job that is running — or just completing — is stored and created
+// when that job finishes, in the same Redis script. With custom BullMQ job ids it was dropped
+// silently (the id exists until the finished job is removed), and the change it announced
+// waited for the next sweep.
 import { randomUUID } from 'node:crypto';
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { JOB_NAMES, type JobName } from '../jobs.ts';
+import { assertJobId } from './job-id.ts';
 import {
   type AddOptions,
   backoffDelay,
@@ -65,7 +72,7 @@ export class BullQueue implements JobQueue {
 
   async add(name: JobName, data: unknown, opts: AddOptions = {}): Promise<void> {
     await this.queue(name).add(name, data, {
-      ...(opts.jobId ? { jobId: opts.jobId } : {}),
+      ...(opts.jobId === undefined ? {} : { deduplication: { id: assertJobId(opts.jobId), keepLastIfActive: true } }),
       ...(opts.delayMs && opts.delayMs > 0 ? { delay: Math.ceil(opts.delayMs) } : {}),
       // BullMQ runs jobs without a priority before prioritized ones: ordinary jobs get 1.
       ...(opts.priority ? {} : { priority: 1 }),
@@ -91,7 +98,7 @@ export class BullQueue implements JobQueue {
   }
 
   private async process(name: JobName, handler: JobHandler, spec: WorkerSpec, job: Job, token?: string) {
-    const ctx = { id: String(job.id), name, data: job.data as unknown, attempt: job.attemptsMade + 1 };
+    const ctx = { id: idOf(job), name, data: job.data as unknown, attempt: job.attemptsMade + 1 };
     const later = async (ms: number) => {
       await job.moveToDelayed(Date.now() + Math.max(1, Math.ceil(ms)), token);
       throw new DelayedError();
@@ -135,7 +142,7 @@ export class BullQueue implements JobQueue {
   async failed(name: JobName, limit = 100): Promise<FailedJob[]> {
     const jobs = await this.queue(name).getFailed(0, limit - 1);
     return jobs.map((j) => ({
-      id: String(j.id),
+      id: idOf(j),
       name,
       data: j.data,
       attempts: j.attemptsMade,
@@ -170,4 +177,9 @@ export class BullQueue implements JobQueue {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     await this.redis.quit().catch(() => undefined);
   }
+}
+
+/** The id the job was added with (BullMQ numbers the job itself). */
+function idOf(job: Job): string {
+  return job.deduplicationId ?? String(job.id);
 }

@@ -1,10 +1,12 @@
 // The in-process queue of the embedded default (no Redis): the same semantics as the BullMQ
-// backend — deduplication by job id, delays, priority, concurrency per kind, retries with
+// backend — deduplication by job id (a request made while its job runs runs once more after
+// it), delays, priority, concurrency per kind, retries with
 // exponential backoff and jitter, failed jobs kept, one job per group at a time, a group's
 // starts paced. Jobs live in memory: what makes them durable is that every job is derived
 // from database state (outbox rows, listings whose target differs from what the channel
 // confirmed, pending inbox rows), which the runtime sweeps again on start.
 import type { JobName } from '../jobs.ts';
+import { assertJobId } from './job-id.ts';
 import {
   type AddOptions,
   backoffDelay,
@@ -26,6 +28,13 @@ interface Entry {
   seq: number;
 }
 
+/** A job id in use: pending (waiting, delayed, between retries) or running. */
+interface Taken {
+  running: boolean;
+  /** The last request made while it ran: added again once the run ends. */
+  next: { data: unknown; opts: AddOptions } | null;
+}
+
 interface Kind {
   handler?: JobHandler;
   spec?: WorkerSpec;
@@ -41,7 +50,7 @@ const MAX_FAILED_KEPT = 1000;
 export class MemoryQueue implements JobQueue {
   readonly backend = 'memory' as const;
   private readonly kinds = new Map<JobName, Kind>();
-  private readonly present = new Set<string>();
+  private readonly taken = new Map<string, Taken>();
   private readonly timers = new Map<ReturnType<typeof setTimeout>, () => void>();
   private readonly busyGroups = new Set<string>();
   private readonly nextStart = new Map<string, number>();
@@ -53,15 +62,18 @@ export class MemoryQueue implements JobQueue {
 
   async add(name: JobName, data: unknown, opts: AddOptions = {}): Promise<void> {
     if (this.closed) return;
-    const id = opts.jobId ?? `auto-${++this.seq}`;
+    const id = opts.jobId === undefined ? `auto-${++this.seq}` : assertJobId(opts.jobId);
     const key = `${name}\u0000${id}`;
-    if (this.present.has(key)) return;
-    this.present.add(key);
-    // Jobs cross a serialization boundary in BullMQ; do the same here so handlers cannot rely on more.
+    const found = this.taken.get(key);
+    if (found) {
+      if (found.running) found.next = { data: serialized(data), opts };
+      return;
+    }
+    this.taken.set(key, { running: false, next: null });
     const entry: Entry = {
       id,
       name,
-      data: JSON.parse(JSON.stringify(data ?? null)),
+      data: serialized(data),
       attempt: 1,
       priority: !!opts.priority,
       seq: ++this.seq,
@@ -190,33 +202,41 @@ export class MemoryQueue implements JobQueue {
 
   private async run(k: Kind, spec: WorkerSpec, entry: Entry): Promise<void> {
     const key = `${entry.name}\u0000${entry.id}`;
+    const taken = this.taken.get(key);
+    if (taken) taken.running = true;
+    const retry = (delayMs: number) => {
+      if (taken) taken.running = false;
+      this.schedule(entry, delayMs);
+    };
     try {
       await k.handler!({ id: entry.id, name: entry.name, data: entry.data, attempt: entry.attempt });
-      this.present.delete(key);
     } catch (error) {
       if (this.closed) return;
-      if (error instanceof RetryLater) {
-        this.schedule(entry, error.delayMs);
-        return;
-      }
+      if (error instanceof RetryLater) return retry(error.delayMs);
       this.onError({ id: entry.id, name: entry.name, attempt: entry.attempt }, error);
-      if (error instanceof PermanentJobError || entry.attempt >= spec.attempts) {
-        this.present.delete(key);
-        k.failed.unshift({
-          id: entry.id,
-          name: entry.name,
-          data: entry.data,
-          attempts: entry.attempt,
-          error: error instanceof Error ? error.message : String(error),
-          failedAt: new Date(),
-        });
-        k.failed.length = Math.min(k.failed.length, MAX_FAILED_KEPT);
-        return;
+      if (!(error instanceof PermanentJobError) && entry.attempt < spec.attempts) {
+        const delay = backoffDelay(entry.attempt, spec.backoff, error);
+        entry.attempt += 1;
+        return retry(delay);
       }
-      const delay = backoffDelay(entry.attempt, spec.backoff, error);
-      entry.attempt += 1;
-      this.schedule(entry, delay);
+      k.failed.unshift({
+        id: entry.id,
+        name: entry.name,
+        data: entry.data,
+        attempts: entry.attempt,
+        error: error instanceof Error ? error.message : String(error),
+        failedAt: new Date(),
+      });
+      k.failed.length = Math.min(k.failed.length, MAX_FAILED_KEPT);
     }
+    this.release(key, entry.name);
+  }
+
+  /** The job is done or failed for good: frees its id, and adds the request made during its run. */
+  private release(key: string, name: JobName): void {
+    const next = this.taken.get(key)?.next;
+    this.taken.delete(key);
+    if (next) void this.add(name, next.data, next.opts);
   }
 }
 
@@ -224,4 +244,9 @@ export interface JobContextLike {
   id: string;
   name: JobName;
   attempt: number;
+}
+
+/** Jobs cross a serialization boundary in BullMQ; do the same here so handlers cannot rely on more. */
+function serialized(data: unknown): unknown {
+  return JSON.parse(JSON.stringify(data ?? null));
 }

@@ -3,7 +3,12 @@
 import type { JobName } from '../jobs.ts';
 
 export interface AddOptions {
-  /** Deduplication: while a job with this id waits, is delayed or runs, adding it again does nothing. */
+  /**
+   * Deduplication (build it with `jobId()` from job-id.ts). While a job with this id waits or is
+   * delayed, adding it again does nothing: the pending run reads the newest state. Added while
+   * that job runs, it runs once more after the run ends, with the last data added meanwhile: a
+   * change announced during a run is never lost, and a burst still costs one more run.
+   */
   jobId?: string;
   delayMs?: number;
   /** Runs before the ordinary jobs of its kind (oversold SKUs). */

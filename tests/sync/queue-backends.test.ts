@@ -64,6 +64,39 @@ describe.each(backends)('queue contract on $backend', ({ make }) => {
     ]);
   });
 
+  it('runs a request that arrives while its id is running once more afterwards, with the newest data', async () => {
+    use();
+    const seen: unknown[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    q.work(
+      'inbox.process',
+      async (job) => {
+        seen.push(job.data);
+        // The first run stays in flight (its id taken) until the test has added the same id again.
+        if (seen.length === 1) await held;
+      },
+      spec(),
+    );
+    await q.add('inbox.process', { accountId: 'a', n: 1 }, { jobId: 'same' });
+    await eventually(() => seen.length === 1, 'first run in flight');
+    // Two requests during the run: the changes they announce came after the run read its state.
+    await q.add('inbox.process', { accountId: 'a', n: 2 }, { jobId: 'same' });
+    await q.add('inbox.process', { accountId: 'a', n: 3 }, { jobId: 'same' });
+    release();
+    await eventually(() => seen.length === 2, 'the request made during the run');
+    // Nothing more is queued behind it: a marker added now is the next and last run.
+    await q.add('inbox.process', { accountId: 'a', n: 'marker' }, { jobId: 'marker' });
+    await eventually(() => seen.length === 3, 'the marker');
+    expect(seen).toEqual([
+      { accountId: 'a', n: 1 },
+      { accountId: 'a', n: 3 },
+      { accountId: 'a', n: 'marker' },
+    ]);
+  });
+
   it('runs priority jobs before the others and respects concurrency', async () => {
     use();
     const order: string[] = [];
