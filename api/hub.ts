@@ -7,6 +7,7 @@ import type { ConnectorRegistry } from '../connectors/registry.ts';
 import type { Database } from '../core/db/database.ts';
 import type { Logger } from '../core/log.ts';
 import { JOB_NAMES } from '../sync/jobs.ts';
+import { jobId } from '../sync/queue/job-id.ts';
 import { type SyncRuntime, type SyncTuning, startSync } from '../sync/runtime.ts';
 import { createApp } from './app.ts';
 import { type HealthProbe, makeHealthCheck } from './health.ts';
@@ -84,7 +85,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
       config: { adminToken: o.adminToken },
       sync: {
         async syncNow(accountId) {
-          await sync.queue.add('orders.poll', { accountId }, { jobId: `poll-now.${accountId}.${Date.now()}` });
+          await sync.queue.add('orders.poll', { accountId }, { jobId: jobId('poll-now', accountId, Date.now()) });
           await sync.requestPush(accountId);
           return { queued: true };
         },

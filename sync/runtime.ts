@@ -21,6 +21,7 @@ import {
   startDispatcher,
 } from './outbox/dispatcher.ts';
 import { BullQueue } from './queue/bullmq.ts';
+import { jobId } from './queue/job-id.ts';
 import { MemoryQueue } from './queue/memory.ts';
 import { type JobQueue, RetryLater, type WorkerSpec } from './queue/types.ts';
 import { memoryRunCoordinator, postgresRunCoordinator, redisRunCoordinator } from './run-coordinators.ts';
@@ -132,9 +133,6 @@ export function defaultPushesPerSecond(limits: ConnectorLimits): number {
   return limits.rateLimitModel === 'query-cost' ? 10 : 2;
 }
 
-/** Custom job ids may not contain ':' in BullMQ. */
-const key = (...parts: (string | number)[]) => parts.map((p) => String(p).replaceAll(':', '_')).join('.');
-
 export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
   const tuning: SyncTuning = {
     ...DEFAULT_TUNING,
@@ -182,7 +180,7 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
       await queue.add(
         'stock.push',
         { accountId, prioritySkuIds: opts.prioritySkuIds },
-        { jobId: key('push', accountId, 'p', opts.priorityKey ?? now()), priority: true },
+        { jobId: jobId('push', accountId, 'p', opts.priorityKey ?? now()), priority: true },
       );
       return;
     }
@@ -192,7 +190,7 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     await queue.add(
       'stock.push',
       { accountId },
-      { jobId: key('push', accountId, window), delayMs: (window + 1) * tuning.debounceMs - t },
+      { jobId: jobId('push', accountId, window), delayMs: (window + 1) * tuning.debounceMs - t },
     );
   };
   const requestInbox = async (accountId: string) => {
@@ -201,13 +199,13 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     await queue.add(
       'inbox.process',
       { accountId },
-      { jobId: key('inbox', accountId, window), delayMs: (window + 1) * tuning.inboxDebounceMs - t },
+      { jobId: jobId('inbox', accountId, window), delayMs: (window + 1) * tuning.inboxDebounceMs - t },
     );
   };
 
   // One job per push id: a re-dispatched row (after a crash) lands on the same job.
   const requestFulfilmentPush = (p: FulfilmentPushPayload) =>
-    queue.add('fulfilment.push', p, { jobId: key('fpush', p.pushId) });
+    queue.add('fulfilment.push', p, { jobId: jobId('fpush', p.pushId) });
   const enqueue = async (intents: DispatchIntents) => {
     for (const [accountId, intent] of intents.push) await requestPush(accountId, intent);
     for (const accountId of intents.inbox) await requestInbox(accountId);
@@ -246,7 +244,7 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
       const p = parsePayload('orders.poll', data);
       const run = await pollAccountOrders(deps, p.accountId);
       if (run.stored) await requestInbox(p.accountId);
-      if (run.more) await queue.add('orders.poll', p, { jobId: key('poll-more', p.accountId, now()) });
+      if (run.more) await queue.add('orders.poll', p, { jobId: jobId('poll-more', p.accountId, now()) });
     },
     'fulfilment.push': async (data) => {
       await pushFulfilment(deps, FulfilmentPushPayload.parse(data));

@@ -8,6 +8,7 @@ import type { Logger } from '../core/log.ts';
 import type { ChannelConnector } from '../connectors/connector.ts';
 import type { ConnectorRegistry } from './connectors.ts';
 import type { JobName } from './jobs.ts';
+import { jobId } from './queue/job-id.ts';
 import type { JobQueue } from './queue/types.ts';
 
 /** Polling defaults by channel kind: channels that only poll, and the safety net behind webhooks. */
@@ -100,7 +101,7 @@ export async function startSchedules(o: ScheduleOptions): Promise<Schedules> {
     tasks.set(name, { pattern, task: distributedTask({ name, pattern, run }, o.coordinator, o.logger) });
   };
   const enqueue = (job: JobName, data: Record<string, string>, name: string) => async (tick: Date) =>
-    o.queue.add(job, data, { jobId: `${name}@${tick.toISOString()}` });
+    o.queue.add(job, data, { jobId: jobId(name, tick.toISOString()) });
 
   const refresh = async () => {
     const accounts = await o.prisma.channelAccount.findMany({

@@ -12,6 +12,7 @@ import { resolveSecretKey } from '../../core/crypto/secret-key.ts';
 import { type Database, openDatabase } from '../../core/db/database.ts';
 import { createLogger, type Logger } from '../../core/log.ts';
 import { defaultConnectors } from '../../connectors/registry.ts';
+import { jobId } from '../../sync/queue/job-id.ts';
 import type { SyncTuning } from '../../sync/runtime.ts';
 import { DEMO_CURRENCY, demoCatalogue, LOCATIONS } from './catalogue.ts';
 import { type RunningHub, startHub } from '../hub.ts';
@@ -184,7 +185,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
             await hub.sync.queue.add(
               'stock.reconcile',
               { accountId: s.accountId },
-              { jobId: `settle-reconcile.${s.accountId}.${reconciledAt}` },
+              { jobId: jobId('settle-reconcile', s.accountId, reconciledAt) },
             );
           }
         }

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BullQueue } from '../../sync/queue/bullmq.ts';
+import { jobId } from '../../sync/queue/job-id.ts';
 import { MemoryQueue } from '../../sync/queue/memory.ts';
 import { type JobQueue, PermanentJobError, RetryLater, type WorkerSpec } from '../../sync/queue/types.ts';
 import { eventually, obliterate, REDIS_URL, redisAvailable } from './helpers.ts';
@@ -95,6 +96,19 @@ describe.each(backends)('queue contract on $backend', ({ make }) => {
       { accountId: 'a', n: 3 },
       { accountId: 'a', n: 'marker' },
     ]);
+  });
+
+  it("refuses an id containing ':' and runs the one jobId() builds from the same parts", async () => {
+    use();
+    const seen: string[] = [];
+    q.work('orders.poll', async (job) => void seen.push(job.id), spec());
+    const tick = '2026-01-01T00:00:00.000Z';
+    await expect(q.add('orders.poll', { accountId: 'a' }, { jobId: `orders.poll:a@${tick}` })).rejects.toThrow(
+      /invalid job id/,
+    );
+    await q.add('orders.poll', { accountId: 'a' }, { jobId: jobId('orders.poll:a', tick) });
+    await eventually(() => seen.length === 1, 'the built id');
+    expect(seen).toEqual(['orders.poll_a.2026-01-01T00_00_00.000Z']);
   });
 
   it('runs priority jobs before the others and respects concurrency', async () => {

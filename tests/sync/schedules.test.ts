@@ -1,13 +1,23 @@
 // Schedules: each tick of a distributed task runs once across "processes" (two task
 // instances, each with its own coordinator client) with the Redis, PostgreSQL advisory-lock
-// and in-memory coordinators; polling cadence by channel kind; the per-account task list.
+// and in-memory coordinators; the jobs the schedules enqueue run once per tick on both queue
+// backends; polling cadence by channel kind; the per-account task list.
 import { Redis } from 'ioredis';
 import type { RunCoordinator } from 'node-cron';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ChannelConnector } from '../../connectors/connector.ts';
+import type { JobName } from '../../sync/jobs.ts';
+import { BullQueue } from '../../sync/queue/bullmq.ts';
 import { MemoryQueue } from '../../sync/queue/memory.ts';
+import type { JobQueue } from '../../sync/queue/types.ts';
 import { memoryRunCoordinator, postgresRunCoordinator, redisRunCoordinator } from '../../sync/run-coordinators.ts';
-import { distributedTask, intervalCron, pollIntervalSeconds, startSchedules } from '../../sync/schedules.ts';
+import {
+  distributedTask,
+  intervalCron,
+  pollIntervalSeconds,
+  type Schedules,
+  startSchedules,
+} from '../../sync/schedules.ts';
 import { postgresTemplateUrl, testDatabases } from '../support/databases.ts';
 import { withDatabase } from '../support/pg-url.ts';
 import { eventually, obliterate, quietLogger, REDIS_URL, redisAvailable, world } from './helpers.ts';
@@ -108,6 +118,93 @@ describe('distributed schedules', () => {
       expect({ kind, once }).toEqual({ kind, once: kind !== 'uncoordinated' });
     }
     expect(results.map((r) => r.kind)).toEqual([...coordinators.map((c) => c.kind), 'uncoordinated']);
+  });
+});
+
+// Two "processes" on each backend: two schedule instances sharing a coordinator. In-process
+// they share the one queue; on BullMQ each has its own queue client and worker on one prefix.
+type Process = { queue: JobQueue; coordinator: RunCoordinator };
+const modes: { backend: string; processes(): Promise<[Process, Process]> }[] = [
+  {
+    backend: 'memory',
+    processes: async () => {
+      const queue = new MemoryQueue();
+      const coordinator = memoryRunCoordinator();
+      return [
+        { queue, coordinator },
+        { queue, coordinator },
+      ];
+    },
+  },
+  ...(redisUp
+    ? [
+        {
+          backend: 'bullmq',
+          processes: async (): Promise<[Process, Process]> => {
+            const one = (): Process => {
+              const redis = new Redis(REDIS_URL);
+              closers.push(async () => redis.disconnect());
+              return {
+                queue: new BullQueue({ redisUrl: REDIS_URL, prefix, attemptsFor: () => 1 }),
+                coordinator: redisRunCoordinator(redis, prefix),
+              };
+            };
+            return [one(), one()];
+          },
+        },
+      ]
+    : []),
+];
+
+describe.each(testDatabases().slice(-1))('scheduled jobs on $kind', ({ open }) => {
+  it.each(modes)('run once per tick with two schedule instances on the $backend queue', async ({ processes }) => {
+    const db = await open();
+    const w = await world(db, 1);
+    const pair = await processes();
+    const queues = [...new Set(pair.map((p) => p.queue))];
+    const runs: string[] = [];
+    const kinds: JobName[] = ['maintenance.cleanup', 'stock.reconcile'];
+    for (const q of queues)
+      for (const kind of kinds)
+        q.work(kind, async (job) => void runs.push(`${kind}|${job.id}`), {
+          concurrency: 2,
+          attempts: 1,
+          backoff: { baseMs: 10, maxMs: 10 },
+        });
+    const schedules: Schedules[] = [];
+    try {
+      for (const { queue, coordinator } of pair) {
+        schedules.push(
+          await startSchedules({
+            prisma: db.prisma,
+            connectors: { shopify: w.connector },
+            queue,
+            coordinator,
+            logger: quietLogger(),
+            reconcileSeconds: 1,
+            tokenRefreshSeconds: 3600,
+            cleanupPattern: '* * * * * *',
+            refreshMs: 3_600_000,
+          }),
+        );
+      }
+      const ticks = (kind: string) => new Set(runs.filter((r) => r.startsWith(`${kind}|`))).size;
+      await eventually(() => kinds.every((k) => ticks(k) >= 3), 'three ticks of each schedule', 20_000);
+      for (const s of schedules) await s.stop();
+      for (const q of queues)
+        for (const kind of kinds)
+          await eventually(async () => {
+            const c = await q.counts(kind);
+            return c.waiting + c.active + c.delayed === 0;
+          }, `${kind} drained`);
+      const perJob = new Map<string, number>();
+      for (const r of runs) perJob.set(r, (perJob.get(r) ?? 0) + 1);
+      expect([...perJob].filter(([, n]) => n !== 1)).toEqual([]);
+    } finally {
+      for (const s of schedules) await s.stop();
+      for (const q of queues) await q.close();
+      await db.close();
+    }
   });
 });
 
