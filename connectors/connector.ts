@@ -157,8 +157,11 @@ export interface ConnectorLimits {
   rateLimitModel: 'query-cost' | 'requests';
   /** Whether orders must be polled to be seen at all (Amazon) or polling is only a safety net (webhook channels). */
   ordersNeedPolling: boolean;
-  /** Suggested seconds between polls: the safety-net cadence for webhook channels. */
-  pollIntervalSeconds: number;
+  /**
+   * Seconds between order polls that the channel's limits allow, used when orders must be
+   * polled (default 120). Webhook channels are polled every 15 minutes as a safety net.
+   */
+  pollIntervalSeconds?: number;
   /** Whether the channel has in-store pickup (ready / collected steps). */
   supportsPickup: boolean;
 }

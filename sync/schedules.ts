@@ -15,11 +15,19 @@ import type { JobQueue } from './queue/types.ts';
 export const POLL_ONLY_SECONDS = 120;
 export const POLL_SAFETY_NET_SECONDS = 900;
 
+/**
+ * Seconds between order polls of an account: the account's own setting, else for a channel
+ * that only polls the cadence its connector declares (its rate limits decide), else the defaults.
+ */
 export function pollIntervalSeconds(connector: ChannelConnector, settings: Readonly<Record<string, unknown>>): number {
   const own = settings.pollIntervalSeconds;
-  if (typeof own === 'number' && Number.isInteger(own) && own >= 10) return own;
-  return connector.limits.ordersNeedPolling ? POLL_ONLY_SECONDS : POLL_SAFETY_NET_SECONDS;
+  if (isPollInterval(own)) return own;
+  if (!connector.limits.ordersNeedPolling) return POLL_SAFETY_NET_SECONDS;
+  const declared = connector.limits.pollIntervalSeconds;
+  return isPollInterval(declared) ? declared : POLL_ONLY_SECONDS;
 }
+
+const isPollInterval = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 10;
 
 /** A cron pattern (with seconds) that fires about every `seconds`, aligned on the clock. */
 export function intervalCron(seconds: number): string {

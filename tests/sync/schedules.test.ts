@@ -209,11 +209,11 @@ describe.each(testDatabases().slice(-1))('scheduled jobs on $kind', ({ open }) =
 });
 
 describe('cadence', () => {
-  const limits = (ordersNeedPolling: boolean) =>
+  const limits = (ordersNeedPolling: boolean, pollIntervalSeconds?: number) =>
     ({
       limits: {
         ordersNeedPolling,
-        pollIntervalSeconds: 300,
+        ...(pollIntervalSeconds === undefined ? {} : { pollIntervalSeconds }),
         stockBatchSize: 250,
         rateLimitModel: 'requests',
         supportsPickup: false,
@@ -225,6 +225,14 @@ describe('cadence', () => {
     expect(pollIntervalSeconds(limits(false), {})).toBe(900);
     expect(pollIntervalSeconds(limits(false), { pollIntervalSeconds: 60 })).toBe(60);
     expect(pollIntervalSeconds(limits(false), { pollIntervalSeconds: 'often' })).toBe(900);
+  });
+
+  it('polls a poll-only channel at the cadence its connector declares, unless the account says otherwise', () => {
+    expect(pollIntervalSeconds(limits(true, 180), {})).toBe(180);
+    expect(pollIntervalSeconds(limits(true, 180), { pollIntervalSeconds: 600 })).toBe(600);
+    expect(pollIntervalSeconds(limits(true, 0), {})).toBe(120);
+    // A webhook channel's polling is the safety net, whatever its connector suggests.
+    expect(pollIntervalSeconds(limits(false, 180), {})).toBe(900);
   });
 
   it('turns intervals into clock-aligned cron patterns', () => {
