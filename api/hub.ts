@@ -2,8 +2,10 @@
 // docs, webhook door and metrics (createApiRoutes), the staff pages at /staff, the
 // landing page at /, and the synchronizer (startSync). `npm start` (api/main.ts) and
 // the demo both start it here, so what the demo shows is what a merchant runs.
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
+import { type Clock, systemClock } from '../core/clock.ts';
 import type { Database } from '../core/db/database.ts';
 import type { Logger } from '../core/log.ts';
 import { JOB_NAMES } from '../sync/jobs.ts';
@@ -31,8 +33,10 @@ export interface HubOptions {
   /** Lets several processes without Redis coordinate schedules (advisory locks). */
   databaseUrl?: string | undefined;
   /** What the landing page shows beyond the database (the demo adds its simulators). */
-  landing?: Omit<LandingDeps, 'prisma' | 'logger'>;
+  landing?: Omit<LandingDeps, 'prisma' | 'logger' | 'clock'>;
   syncTuning?: Partial<SyncTuning>;
+  /** The one clock every time rule of the hub reads (core/clock.ts); the system clock by default. */
+  clock?: Clock;
 }
 
 export interface RunningHub {
@@ -45,6 +49,7 @@ export interface RunningHub {
 
 export async function startHub(o: HubOptions): Promise<RunningHub> {
   const { db, secretKey, connectors, logger } = o;
+  const clock = o.clock ?? systemClock;
 
   // The synchronizer first: the API hands it webhook arrivals and "sync now" requests.
   const sync = await startSync({
@@ -52,6 +57,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     secretKey,
     connectors,
     logger,
+    clock,
     redisUrl: o.redisUrl,
     databaseUrl: o.databaseUrl,
     ...(o.syncTuning ? { tuning: o.syncTuning } : {}),
@@ -82,10 +88,11 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
       secretKey,
       connectors,
       logger,
+      clock,
       config: { adminToken: o.adminToken },
       sync: {
         async syncNow(accountId) {
-          await sync.queue.add('orders.poll', { accountId }, { jobId: jobId('poll-now', accountId, Date.now()) });
+          await sync.queue.add('orders.poll', { accountId }, { jobId: jobId('poll-now', accountId, randomUUID()) });
           await sync.requestPush(accountId);
           return { queued: true };
         },
@@ -101,8 +108,8 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
       },
     }),
   );
-  app.route('/staff', createStaffRoutes({ prisma: db.prisma, secretKey, logger }));
-  app.route('/', createLandingRoutes({ prisma: db.prisma, logger, ...(o.landing ?? {}) }));
+  app.route('/staff', createStaffRoutes({ prisma: db.prisma, secretKey, logger, clock }));
+  app.route('/', createLandingRoutes({ prisma: db.prisma, logger, clock, ...(o.landing ?? {}) }));
 
   let server: RunningServer;
   try {

@@ -3,6 +3,7 @@
 import './load-env.ts';
 import { defaultConnectors } from '../connectors/registry.ts';
 import { ensureFirstAdminKey } from '../core/auth/first-admin.ts';
+import { systemClock } from '../core/clock.ts';
 import { ConfigError, loadConfig } from '../core/config.ts';
 import { resolveSecretKey } from '../core/crypto/secret-key.ts';
 import { openDatabase } from '../core/db/database.ts';
@@ -26,6 +27,8 @@ export async function main() {
     secretKey,
     connectors: defaultConnectors(),
     logger,
+    // The one clock every time rule reads (core/clock.ts).
+    clock: systemClock,
     host: config.host,
     port: config.port,
     adminToken: config.adminToken,

@@ -5,7 +5,8 @@
 // Run: npx tsx scripts/bench-shopify.ts   (npm run bench:shopify)
 import type { AccountContext, StockUpdate } from '../connectors/connector.ts';
 import { createShopifyConnector } from '../connectors/shopify/connector.ts';
-import { createShopifySimulator, VirtualClock } from '../connectors/shopify/simulator/index.ts';
+import { ManualClock } from '../core/clock.ts';
+import { createShopifySimulator } from '../connectors/shopify/simulator/index.ts';
 import { STOCK_BATCH_SIZE } from '../connectors/shopify/stock.ts';
 
 const SKUS = 2_000;
@@ -34,7 +35,7 @@ interface Scenario {
 }
 
 async function run(s: Scenario) {
-  const clock = new VirtualClock();
+  const clock = new ManualClock();
   const sim = createShopifySimulator({ shop: SHOP, accessToken: 'shpat_bench', clock, bucket: s.bucket });
   const loc = sim.store.addLocation('Warehouse');
   const items = Array.from(

@@ -1,6 +1,7 @@
 // The connectors the runtime may use, by channel type, handed in by the caller (api/main.ts,
 // tests, the benchmark): sync never imports a channel itself.
 import { loadAccountContext } from '../core/accounts/accounts.ts';
+import type { Clock } from '../core/clock.ts';
 import type { PrismaClient } from '../core/db/generated/prisma/client.ts';
 import type { AccountContext, ChannelConnector, ChannelType } from '../connectors/connector.ts';
 import { PermanentJobError } from './queue/types.ts';
@@ -50,14 +51,17 @@ export async function openAccount(src: AccountSource, accountId: string): Promis
 /** A short-lived per-process cache: credential changes and deactivation apply within `ttlMs`. */
 export class AccountCache {
   private readonly entries = new Map<string, { handle: AccountHandle | null; until: number }>();
-  constructor(private readonly ttlMs = 5000) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly ttlMs = 5000,
+  ) {}
   get(id: string): AccountHandle | null | undefined {
     const e = this.entries.get(id);
-    if (!e || e.until < Date.now()) return undefined;
+    if (!e || e.until < this.clock.nowMs()) return undefined;
     return e.handle;
   }
   set(id: string, handle: AccountHandle | null): void {
-    this.entries.set(id, { handle, until: Date.now() + this.ttlMs });
+    this.entries.set(id, { handle, until: this.clock.nowMs() + this.ttlMs });
   }
   forget(id: string): void {
     this.entries.delete(id);

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ConnectorError } from '../connectors/connector.ts';
 import { type AccountSource, openAccount, safeMessage } from './connectors.ts';
+import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
 
 export const FulfilmentPushPayload = z.object({
@@ -23,7 +24,7 @@ export type FulfilmentPushPayload = z.infer<typeof FulfilmentPushPayload>;
 export type FulfilmentPushOutcome = 'pushed' | 'already_pushed' | 'refused' | 'skipped';
 
 export async function pushFulfilment(
-  deps: AccountSource & { logger: Logger },
+  deps: AccountSource & { logger: Logger; clock: Clock },
   p: FulfilmentPushPayload,
 ): Promise<FulfilmentPushOutcome> {
   const { prisma } = deps;
@@ -58,7 +59,7 @@ export async function pushFulfilment(
       await prisma.fulfilment.update({
         where: { id: fulfilment.id },
         data: {
-          pushedAt: new Date(),
+          pushedAt: deps.clock.now(),
           externalId: result.externalFulfilmentId ?? fulfilment.externalId,
           lastError: null,
         },
@@ -89,7 +90,7 @@ export async function pushFulfilment(
           message: `the channel refused to record "${p.kind}" for order ${order.displayNumber ?? order.externalId}: ${message}`,
           data: { kind: p.kind },
         },
-        update: { occurrences: { increment: 1 }, updatedAt: new Date() },
+        update: { occurrences: { increment: 1 }, updatedAt: deps.clock.now() },
       });
       await prisma.auditLog.create({
         data: {

@@ -3,6 +3,7 @@
 // row lock and ignore stale payloads; returns apply once per return id), and the event is
 // marked processed. A pointer event is resolved by fetching the order and storing it as a new
 // event. Failures are recorded on the event with a message that never carries a credential.
+import type { Clock } from '../core/clock.ts';
 import type { PrismaClient } from '../core/db/generated/prisma/client.ts';
 import { markFailed, markProcessed, pendingEvents, type StoredEvent, storeEvents } from '../core/inbox/inbox.ts';
 import type { Logger } from '../core/log.ts';
@@ -24,6 +25,7 @@ export interface InboxDeps {
   connectors: ConnectorRegistry;
   accountCache?: AccountCache;
   logger: Logger;
+  clock: Clock;
 }
 
 export interface InboxRun {
@@ -37,13 +39,13 @@ export interface InboxRun {
   retryAfterMs: number | null;
 }
 
-/** A return may arrive before its order; after this long without the order it counts as failed. */
-const WAIT_FOR_ORDER_MS = 7 * 24 * 3600_000;
+/** A return may arrive before its order; after this long (on the hub's clock) without the order it counts as failed. */
+export const WAIT_FOR_ORDER_MS = 7 * 24 * 3600_000;
 
 export async function processInbox(
   deps: InboxDeps,
   accountId: string,
-  opts: { limit?: number; now?: Date; concurrency?: number } = {},
+  opts: { limit?: number; concurrency?: number } = {},
 ): Promise<InboxRun> {
   const run: InboxRun = { processed: 0, failed: 0, waiting: 0, more: false, retryAfterMs: null };
   const handle = await openAccount(deps, accountId);
@@ -67,14 +69,7 @@ export async function processInbox(
     await eachLimit([...groups.values()], opts.concurrency ?? 4, async (group) => {
       for (const { event, meaning } of group) {
         if (run.retryAfterMs !== null) return; // the channel is down: leave the rest for the retry
-        const { outcome, retryAfterMs } = await processOne(
-          deps,
-          account,
-          connector,
-          event,
-          meaning,
-          opts.now ?? new Date(),
-        );
+        const { outcome, retryAfterMs } = await processOne(deps, account, connector, event, meaning, deps.clock.now());
         run[outcome] += 1;
         if (retryAfterMs !== null) run.retryAfterMs = retryAfterMs;
       }
@@ -141,7 +136,7 @@ async function processOne(
     if (meaning instanceof Error) throw meaning;
     switch (meaning.kind) {
       case 'order': {
-        const r = await ingestOrder(deps.prisma, account.id, meaning.draft);
+        const r = await ingestOrder(deps.prisma, account.id, meaning.draft, { now });
         if (r.created && !r.stale && !meaning.draft.state.cancelled) {
           const units = new Map<string, number>();
           for (const l of meaning.draft.lines) if (l.sku) units.set(l.sku, (units.get(l.sku) ?? 0) + l.quantity);
@@ -150,7 +145,7 @@ async function processOne(
         break;
       }
       case 'return': {
-        const r = await recordReturn(deps.prisma, account.id, meaning.externalOrderId, meaning.draft);
+        const r = await recordReturn(deps.prisma, account.id, meaning.externalOrderId, meaning.draft, { now });
         if (r.skipped === 'unknown_order') {
           if (event.occurredAt && now.getTime() - event.occurredAt.getTime() > WAIT_FOR_ORDER_MS) {
             await markFailed(deps.prisma, event.id, `order ${meaning.externalOrderId} never arrived`);
@@ -167,14 +162,14 @@ async function processOne(
         const fetched = await connector.fetchOrder(account, meaning.externalOrderId);
         await deps.prisma.$transaction(async (tx) => {
           if (fetched) await storeEvents(tx, account.id, [fetched]);
-          await markProcessed(tx, event.id);
+          await markProcessed(tx, event.id, now);
         });
         return done('processed');
       }
       case 'ignored':
         break;
     }
-    await markProcessed(deps.prisma, event.id);
+    await markProcessed(deps.prisma, event.id, now);
     return done('processed');
   } catch (error) {
     const message = safeMessage(error, account);

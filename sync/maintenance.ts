@@ -1,5 +1,6 @@
 // Token refresh and cleanup: the two schedules that keep an account usable and the tables small.
 import { replaceCredentials } from '../core/accounts/accounts.ts';
+import type { Clock } from '../core/clock.ts';
 import type { PrismaClient } from '../core/db/generated/prisma/client.ts';
 import { purgeProcessed } from '../core/inbox/inbox.ts';
 import type { Logger } from '../core/log.ts';
@@ -11,6 +12,7 @@ export interface MaintenanceDeps {
   connectors: ConnectorRegistry;
   accountCache?: AccountCache;
   logger: Logger;
+  clock: Clock;
 }
 
 /** Lets a connector that implements refreshCredentials renew the account's tokens; a no-op otherwise. */
@@ -30,12 +32,15 @@ export interface CleanupResult {
   outbox: number;
 }
 
-/** Deletes processed inbox rows and dispatched outbox rows older than their retention. */
+/**
+ * Deletes processed inbox rows and dispatched outbox rows older than their retention, by the
+ * app clock: processed_at and dispatched_at are stamped from the same injected clock.
+ */
 export async function cleanup(
   deps: MaintenanceDeps,
-  opts: { inboxRetentionDays: number; outboxRetentionDays: number; now?: Date },
+  opts: { inboxRetentionDays: number; outboxRetentionDays: number },
 ): Promise<CleanupResult> {
-  const now = opts.now ?? new Date();
+  const now = deps.clock.now();
   const inbox = await purgeProcessed(deps.prisma, new Date(now.getTime() - opts.inboxRetentionDays * 86_400_000));
   const outbox = await deps.prisma.$executeRaw`
     DELETE FROM outbox_events WHERE dispatched_at IS NOT NULL

@@ -2,6 +2,7 @@
 // inbox. Each page's events and the cursor that follows them are stored in one transaction,
 // so a crash never moves the cursor past events that were not kept (a repeat is harmless:
 // the inbox drops events it already has).
+import type { Clock } from '../core/clock.ts';
 import type { PrismaClient } from '../core/db/generated/prisma/client.ts';
 import { storeEvents } from '../core/inbox/inbox.ts';
 import type { Logger } from '../core/log.ts';
@@ -13,6 +14,7 @@ export interface PollDeps {
   connectors: ConnectorRegistry;
   accountCache?: AccountCache;
   logger: Logger;
+  clock: Clock;
 }
 
 export interface PollRun {
@@ -26,7 +28,7 @@ export interface PollRun {
 export async function pollAccountOrders(
   deps: PollDeps,
   accountId: string,
-  opts: { maxPages?: number; now?: Date } = {},
+  opts: { maxPages?: number } = {},
 ): Promise<PollRun> {
   const run: PollRun = { pages: 0, events: 0, stored: 0, more: false };
   const handle = await openAccount(deps, accountId);
@@ -34,7 +36,7 @@ export async function pollAccountOrders(
   const row = await deps.prisma.channelAccount.findUnique({ where: { id: accountId }, select: { cursor: true } });
   let cursor: unknown = row?.cursor ?? null;
   for (;;) {
-    const page = await handle.connector.pollOrders(handle.account, cursor, opts.now ?? new Date());
+    const page = await handle.connector.pollOrders(handle.account, cursor, deps.clock.now());
     const stored = await deps.prisma.$transaction(async (tx) => {
       const ids = await storeEvents(tx, accountId, page.events);
       await tx.$executeRaw`

@@ -2,8 +2,10 @@
 // the queue (BullMQ when a Redis URL is given, in-process otherwise), the job handlers, the
 // outbox dispatcher, the schedules and a periodic sweep that re-derives jobs from database
 // state (which is what makes the in-process queue durable across a crash).
+import { randomUUID } from 'node:crypto';
 import type { RunCoordinator } from 'node-cron';
 import { Redis } from 'ioredis';
+import { type Clock, systemClock } from '../core/clock.ts';
 import type { Database } from '../core/db/database.ts';
 import type { Logger } from '../core/log.ts';
 import type { ConnectorLimits } from '../connectors/connector.ts';
@@ -99,8 +101,8 @@ export interface SyncOptions {
   /** Which parts run in this process (all by default). */
   roles?: { dispatcher?: boolean; workers?: boolean; schedules?: boolean };
   tuning?: Partial<SyncTuning>;
-  /** Clock for debounce windows (tests). */
-  now?: () => number;
+  /** The hub's clock (core/clock.ts): debounce windows, the poller's lookback, waits, retention. */
+  clock?: Clock;
   /** Test hooks to simulate crashes around the dispatch commit. */
   dispatchHooks?: DispatchHooks;
 }
@@ -133,6 +135,11 @@ export function defaultPushesPerSecond(limits: ConnectorLimits): number {
   return limits.rateLimitModel === 'query-cost' ? 10 : 2;
 }
 
+/** A fulfilment push dispatched this long ago with no outcome lost its job: the sweep queues it again... */
+const LOST_PUSH_AFTER_MS = 60_000;
+/** ...if it was written within this window. */
+const LOST_PUSH_GIVE_UP_MS = 7 * 86_400_000;
+
 export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
   const tuning: SyncTuning = {
     ...DEFAULT_TUNING,
@@ -141,7 +148,8 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
   };
   const { db, logger, connectors, secretKey } = options;
   const prisma = db.prisma;
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.nowMs();
   const roles = { dispatcher: true, workers: true, schedules: true, ...options.roles };
   const log = logger.child({ component: 'sync' });
   const onError = (job: { id: string; name: JobName; attempt: number }, error: unknown) =>
@@ -180,7 +188,7 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
       await queue.add(
         'stock.push',
         { accountId, prioritySkuIds: opts.prioritySkuIds },
-        { jobId: jobId('push', accountId, 'p', opts.priorityKey ?? now()), priority: true },
+        { jobId: jobId('push', accountId, 'p', opts.priorityKey ?? randomUUID()), priority: true },
       );
       return;
     }
@@ -212,7 +220,7 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     for (const p of intents.fulfilments) await requestFulfilmentPush(p);
   };
 
-  const accountCache = new AccountCache();
+  const accountCache = new AccountCache(clock);
   const stockDeps: StockDeps = {
     prisma,
     secretKey,
@@ -222,7 +230,7 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     unitsPerChannel: tuning.strictUnitsPerChannel,
     requestPush,
   };
-  const deps = { prisma, secretKey, connectors, accountCache, logger: log };
+  const deps = { prisma, secretKey, connectors, accountCache, logger: log, clock };
 
   const handlers: Record<JobName, (data: unknown) => Promise<void>> = {
     'stock.push': async (data) => {
@@ -244,7 +252,7 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
       const p = parsePayload('orders.poll', data);
       const run = await pollAccountOrders(deps, p.accountId);
       if (run.stored) await requestInbox(p.accountId);
-      if (run.more) await queue.add('orders.poll', p, { jobId: jobId('poll-more', p.accountId, now()) });
+      if (run.more) await queue.add('orders.poll', p, { jobId: jobId('poll-more', p.accountId, randomUUID()) });
     },
     'fulfilment.push': async (data) => {
       await pushFulfilment(deps, FulfilmentPushPayload.parse(data));
@@ -281,6 +289,7 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     logger: log,
     unitsPerChannel: tuning.strictUnitsPerChannel,
     batchSize: tuning.dispatchBatch,
+    clock,
     enqueue,
     ...(options.dispatchHooks ? { hooks: options.dispatchHooks } : {}),
   };
@@ -313,10 +322,13 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
       SELECT DISTINCT account_id FROM inbox_events WHERE processed_at IS NULL AND attempts < 10`;
     for (const r of inbox) await requestInbox(r.account_id);
     // Channel pushes dispatched a while ago that neither succeeded nor were refused: their job was lost.
+    // App clock, not the database's now(): the dispatcher stamps dispatched_at and the order
+    // action stamps a fulfilment.push row's created_at from the same injected clock.
+    const at = now();
     const unsent = await prisma.$queryRaw<{ payload: unknown }[]>`
       SELECT o.payload FROM outbox_events o
-       WHERE o.kind = 'fulfilment.push' AND o.dispatched_at < now() - interval '1 minute'
-         AND o.created_at > now() - interval '7 days'
+       WHERE o.kind = 'fulfilment.push' AND o.dispatched_at < ${new Date(at - LOST_PUSH_AFTER_MS)}
+         AND o.created_at > ${new Date(at - LOST_PUSH_GIVE_UP_MS)}
          AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.entity = 'fulfilment_push' AND a.entity_id = o.payload->>'pushId')
        LIMIT 500`;
     for (const r of unsent) {

@@ -3,6 +3,7 @@
 // key. Use is recorded at most once a minute per key.
 import type { MiddlewareHandler } from 'hono';
 import { findActiveApiKey, secretsEqual, touchApiKey } from '../../core/auth/api-keys.ts';
+import type { Clock } from '../../core/clock.ts';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import type { AppLogger } from '../app.ts';
 import { ApiError } from '../rest/errors.ts';
@@ -15,6 +16,7 @@ export interface AuthDeps {
   adminToken: string | undefined;
   logger: AppLogger;
   keys: KeyCache;
+  clock: Clock;
 }
 
 const TOUCH_EVERY_MS = 60_000;
@@ -33,10 +35,12 @@ export function authenticate(deps: AuthDeps): MiddlewareHandler<ApiEnv> {
   const touched = new Map<string, number>();
 
   function recordUse(keyId: string) {
-    const now = Date.now();
-    if (now - (touched.get(keyId) ?? 0) < TOUCH_EVERY_MS) return;
-    touched.set(keyId, now);
-    touchApiKey(deps.prisma, keyId).catch((err) => deps.logger.warn({ err, keyId }, 'could not record API key use'));
+    const now = deps.clock.now();
+    if (now.getTime() - (touched.get(keyId) ?? 0) < TOUCH_EVERY_MS) return;
+    touched.set(keyId, now.getTime());
+    touchApiKey(deps.prisma, keyId, now).catch((err) =>
+      deps.logger.warn({ err, keyId }, 'could not record API key use'),
+    );
   }
 
   return async (c, next) => {

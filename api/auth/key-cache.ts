@@ -2,17 +2,19 @@
 // Revoking through this process clears it at once; other processes see a revocation
 // within the TTL.
 import type { ApiKeyRecord } from '../../core/auth/api-keys.ts';
+import type { Clock } from '../../core/clock.ts';
 
 export class KeyCache {
   private readonly entries = new Map<string, { record: ApiKeyRecord | null; expires: number }>();
 
   constructor(
+    private readonly clock: Clock,
     private readonly ttlMs = 5_000,
     private readonly maxEntries = 1_000,
   ) {}
 
   async get(key: string, load: () => Promise<ApiKeyRecord | null>): Promise<ApiKeyRecord | null> {
-    const now = Date.now();
+    const now = this.clock.nowMs();
     const hit = this.entries.get(key);
     if (hit && hit.expires > now) return hit.record;
     const record = await load();

@@ -1,5 +1,6 @@
 // What a command may touch: output streams, the environment, and how to open the hub's
 // database. Tests pass their own; bin/main passes the process's.
+import { type Clock, systemClock } from '../../core/clock.ts';
 import { loadConfig, type Config } from '../../core/config.ts';
 import { resolveSecretKey } from '../../core/crypto/secret-key.ts';
 import { type Database, openDatabase } from '../../core/db/database.ts';
@@ -15,6 +16,8 @@ export interface CliIo {
   stdout: Output;
   stderr: Output;
   env: Record<string, string | undefined>;
+  /** The hub's clock (core/clock.ts); the system clock by default. */
+  clock?: Clock;
 }
 
 export const EXIT = {
@@ -30,6 +33,7 @@ export const EXIT = {
 } as const;
 
 export interface CliContext extends CliIo {
+  clock: Clock;
   config(): Config;
   /** Opens (and migrates) the hub's database; close it when done. */
   openDatabase(): Promise<Database>;
@@ -40,6 +44,7 @@ export function cliContext(io: CliIo): CliContext {
   let config: Config | undefined;
   const ctx: CliContext = {
     ...io,
+    clock: io.clock ?? systemClock,
     config: () => {
       config ??= loadConfig(io.env);
       return config;

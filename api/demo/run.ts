@@ -7,6 +7,7 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pino, { type DestinationStream } from 'pino';
 import { createApiKey } from '../../core/auth/api-keys.ts';
+import { systemClock } from '../../core/clock.ts';
 import type { LogLevel } from '../../core/config.ts';
 import { resolveSecretKey } from '../../core/crypto/secret-key.ts';
 import { type Database, openDatabase } from '../../core/db/database.ts';
@@ -135,11 +136,14 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     const { key: adminKey } = await createApiKey(db.prisma, { name: 'demo admin key', role: 'admin' });
 
     const hotCodes = setup.hotCodes;
+    // The demo's one clock: the hub and the simulated staff read the same time.
+    const clock = systemClock;
     const hub = await startHub({
       db,
       secretKey,
       connectors,
       logger,
+      clock,
       host: o.host,
       port: o.port,
       ...(o.syncTuning ? { syncTuning: o.syncTuning } : {}),
@@ -165,6 +169,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       catalogue: setup.catalogue,
       skuIds: setup.skuIds,
       ratePerMinute: o.ratePerMinute,
+      clock,
       seed: o.trafficSeed ?? randomInt(2 ** 31),
       ...(o.staffDelayMs === undefined ? {} : { staffDelayMs: o.staffDelayMs }),
       ...(o.housekeepingMs === undefined ? {} : { housekeepingMs: o.housekeepingMs }),

@@ -7,6 +7,7 @@
 // Behind the counter, a few merchant habits keep a long demo alive: deliveries when a SKU
 // runs low, store replenishment from the warehouse, and store staff who prepare and hand
 // over pickups after a while (leaving fresh ones for you on /staff).
+import { type Clock, systemClock } from '../../core/clock.ts';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { adjust, transfer } from '../../core/inventory/ledger.ts';
 import { collectPickup, markReadyForPickup, OrderActionError } from '../../core/orders/actions.ts';
@@ -53,6 +54,8 @@ export interface TrafficOptions {
   staffDelayMs?: number;
   /** How often deliveries, store replenishment and the staff run. */
   housekeepingMs?: number;
+  /** The hub's clock: the staff's "old enough" compares it with times the hub stamped. */
+  clock?: Clock;
   logger?: { warn(obj: object, msg?: string): void; debug?(obj: object, msg?: string): void };
   onEvent?: (e: TrafficEvent) => void;
 }
@@ -98,7 +101,8 @@ const WEIGHTS: [TrafficKind | 'web-flagship' | 'pickup-flagship', number][] = [
 ];
 
 export function startTraffic(o: TrafficOptions): Traffic {
-  const random = rng(o.seed ?? Date.now());
+  const clock = o.clock ?? systemClock;
+  const random = rng(o.seed ?? clock.nowMs());
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
   const stats: TrafficStats = {
     orders: Object.fromEntries(o.shops.map((s) => [s.accountId, 0])),
@@ -206,7 +210,7 @@ export function startTraffic(o: TrafficOptions): Traffic {
       orderId: order.id,
       kind,
       lines: order.lines.map((l) => ({ lineItemId: l.id, quantity: l.quantity })),
-      at: Date.now(),
+      at: clock.nowMs(),
       done: false,
     });
     if (placed.length > 300) placed.splice(0, placed.length - 300);
@@ -293,7 +297,7 @@ export function startTraffic(o: TrafficOptions): Traffic {
 
   /** A buyer cancels a recent web order before it ships; the shop restocks it. */
   async function cancellation(): Promise<boolean> {
-    const candidates = placed.filter((p) => p.kind === 'web' && !p.done && Date.now() - p.at > 2_000);
+    const candidates = placed.filter((p) => p.kind === 'web' && !p.done && clock.nowMs() - p.at > 2_000);
     if (candidates.length === 0) return false;
     const p = pick(candidates.slice(-20));
     p.done = true;
@@ -409,7 +413,7 @@ export function startTraffic(o: TrafficOptions): Traffic {
 
   async function storeStaff(): Promise<void> {
     if (staffDelayMs <= 0) return;
-    const cutoff = new Date(Date.now() - staffDelayMs);
+    const cutoff = new Date(clock.nowMs() - staffDelayMs);
     const toPrepare = await o.prisma.order.findMany({
       where: {
         fulfilmentMethod: 'pickup',
@@ -421,7 +425,7 @@ export function startTraffic(o: TrafficOptions): Traffic {
       take: 3,
     });
     for (const p of toPrepare) {
-      await markReadyForPickup(o.prisma, p.id, `staff:${p.pickupLocation?.code ?? 'store'}:Demo staff`);
+      await markReadyForPickup(o.prisma, p.id, `staff:${p.pickupLocation?.code ?? 'store'}:Demo staff`, clock);
       stats.pickupsReady += 1;
     }
     const toHandOver = await o.prisma.order.findMany({
@@ -437,6 +441,7 @@ export function startTraffic(o: TrafficOptions): Traffic {
         p.id,
         { code: p.pickupCode },
         `staff:${p.pickupLocation?.code ?? 'store'}:Demo staff`,
+        clock,
       );
       stats.pickupsCollected += 1;
     }

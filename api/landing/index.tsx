@@ -13,6 +13,7 @@
 // Public on purpose in the demo; it shows counts, SKU codes and order numbers but no
 // customer data. A deployment that must not show them leaves it unmounted.
 import { Hono, type MiddlewareHandler } from 'hono';
+import { type Clock, systemClock } from '../../core/clock.ts';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { LANDING_CSS, LANDING_JS } from './assets.ts';
 import { type ChannelQuantity, landingSnapshot } from './snapshot.ts';
@@ -35,7 +36,8 @@ export interface LandingDeps {
   channelQuantity?: ChannelQuantity;
   links?: PageInfo['links'];
   refreshMs?: number;
-  now?: () => Date;
+  /** The hub's clock (core/clock.ts). */
+  clock?: Clock;
   logger?: { error(obj: object, msg?: string): void };
 }
 
@@ -47,7 +49,8 @@ const DEFAULT_LINKS: PageInfo['links'] = [
 
 export function createLandingRoutes(deps: LandingDeps): Hono {
   const app = new Hono();
-  const now = deps.now ?? (() => new Date());
+  const clock = deps.clock ?? systemClock;
+  const now = () => clock.now();
   const info: PageInfo = {
     title: deps.title ?? 'omnihub',
     subtitle: deps.subtitle ?? null,

@@ -2,6 +2,7 @@
 // aggregate queries): orders per channel account, the followed SKUs with the hub's stock,
 // each channel's target and what the channel shows, pending pickups per store, open
 // exceptions, the latest orders and the synchronizer's backlog.
+import { systemClock } from '../../core/clock.ts';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { TO_PICK_STATUSES } from '../../core/pickups/queries.ts';
 
@@ -98,13 +99,14 @@ export interface SnapshotOptions {
   /** SKU codes to follow; default: the listed SKUs with the least sellable stock. */
   hotSkus?: readonly string[];
   channelQuantity?: ChannelQuantity;
+  /** The hub clock's now: orders.created_at is stamped by ingest from the same clock. */
   now?: Date;
 }
 
 const n = (v: bigint | number | null | undefined) => Number(v ?? 0);
 
 export async function landingSnapshot(prisma: PrismaClient, opts: SnapshotOptions = {}): Promise<LandingSnapshot> {
-  const now = opts.now ?? new Date();
+  const now = opts.now ?? systemClock.now();
   const minuteAgo = new Date(now.getTime() - 60_000);
 
   const channelRows = await prisma.$queryRaw<

@@ -95,7 +95,7 @@ export function apiKeyRoutes(ctx: RouteContext) {
 
   app.openapi(revoke, async (c) => {
     const { id } = c.req.valid('param');
-    const record = await revokeApiKey(prisma, id);
+    const record = await revokeApiKey(prisma, id, ctx.clock.now());
     ctx.keys.clear();
     await prisma.auditLog.create({
       data: { actor: principalOf(c).actor, action: 'api_key.revoked', entity: 'api_key', entityId: id },

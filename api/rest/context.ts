@@ -1,10 +1,12 @@
 // What the resource routers share: the injected deps plus the caches built once per API.
 import type { KeyCache } from '../auth/key-cache.ts';
+import type { Clock } from '../../core/clock.ts';
 import type { HubMetrics } from '../../core/metrics/hub-metrics.ts';
 import type { AccountCache } from '../webhooks/account-cache.ts';
 import type { ApiDeps } from './deps.ts';
 
 export interface RouteContext extends ApiDeps {
+  clock: Clock;
   accounts: AccountCache;
   keys: KeyCache;
   hub: HubMetrics;

@@ -1,5 +1,6 @@
 // What createApiRoutes needs from its host (api/main.ts, tests, the demo).
 import type { ChannelConnector, ChannelType } from '../../connectors/connector.ts';
+import type { Clock } from '../../core/clock.ts';
 import type { Config } from '../../core/config.ts';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import type { AppLogger } from '../app.ts';
@@ -21,6 +22,8 @@ export interface ApiDeps {
   connectors: Partial<Record<ChannelType, ChannelConnector>>;
   logger: AppLogger;
   config: Pick<Config, 'adminToken'>;
+  /** The hub's clock (core/clock.ts); the system clock by default. */
+  clock?: Clock;
   sync?: SyncTrigger;
   /** Called (not awaited) after a webhook stored new inbox events, e.g. to kick the processor. */
   onInboxEvents?: (accountId: string) => void | Promise<void>;

@@ -117,9 +117,10 @@ export function exceptionRoutes(ctx: RouteContext) {
     const existing = await prisma.exceptionItem.findUnique({ where: { id } });
     if (!existing) throw notFound(`exception ${id}`);
     if (existing.resolvedAt) return c.json(shape(existing), 200);
+    const at = ctx.clock.now();
     const row = await prisma.exceptionItem.update({
       where: { id },
-      data: { resolvedAt: new Date(), resolvedBy: actor, updatedAt: new Date() },
+      data: { resolvedAt: at, resolvedBy: actor, updatedAt: at },
     });
     await prisma.auditLog.create({
       data: { actor, action: 'exception.resolved', entity: 'exception', entityId: id, data: note ? { note } : {} },

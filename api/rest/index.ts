@@ -7,6 +7,7 @@ import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import { authenticate } from '../auth/authenticate.ts';
 import { KeyCache } from '../auth/key-cache.ts';
 import { authorize } from '../auth/policy.ts';
+import { systemClock } from '../../core/clock.ts';
 import { hubMetrics } from '../../core/metrics/hub-metrics.ts';
 import { metrics as processMetrics } from '../../core/metrics/registry.ts';
 import { metricsRoutes } from '../metrics/routes.ts';
@@ -43,14 +44,22 @@ export interface ApiRoutes extends OpenAPIHono<ApiEnv> {
 
 export function createApiRoutes(deps: ApiDeps): ApiRoutes {
   const registry = deps.metrics ?? processMetrics;
+  const clock = deps.clock ?? systemClock;
   const ctx: RouteContext = {
     ...deps,
-    accounts: new AccountCache(deps.prisma, deps.secretKey, deps.accountCacheTtlMs ?? 60_000),
-    keys: new KeyCache(),
+    clock,
+    accounts: new AccountCache(deps.prisma, deps.secretKey, clock, deps.accountCacheTtlMs ?? 60_000),
+    keys: new KeyCache(clock),
     hub: hubMetrics(registry),
   };
   const auth = [
-    authenticate({ prisma: deps.prisma, adminToken: deps.config.adminToken, logger: deps.logger, keys: ctx.keys }),
+    authenticate({
+      prisma: deps.prisma,
+      adminToken: deps.config.adminToken,
+      logger: deps.logger,
+      keys: ctx.keys,
+      clock,
+    }),
     authorize(),
   ];
 

@@ -98,7 +98,10 @@ export function syncStatusRoutes(ctx: RouteContext) {
   app.openapi(route, async (c) => {
     const { limit, cursor, accountId, state } = c.req.valid('query');
     const after = decodeCursor(cursor, z.object({ id: z.string() }));
-    const now = Date.now();
+    // The database's clock, not the hub's: last_confirmed_at is stamped by the synchronizer's
+    // SQL with clock_timestamp() (sync/stock), so its age is measured on that same clock.
+    const dbClock = await ctx.prisma.$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`;
+    const now = (dbClock[0] as { now: Date }).now.getTime();
     const rows = await ctx.prisma.listing.findMany({
       where: {
         AND: [

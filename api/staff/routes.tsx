@@ -17,6 +17,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import { type Clock, systemClock } from '../../core/clock.ts';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import {
   collectPickup,
@@ -65,7 +66,8 @@ export interface StaffDeps {
   /** The hub's 32-byte secret key; the session signing key is derived from it (HKDF). */
   secretKey: Uint8Array;
   logger: AppLogger;
-  now?: () => Date;
+  /** The hub's clock (core/clock.ts): sessions, sign-in windows, pickup holds, "today". */
+  clock?: Clock;
   /** Where the pages are mounted (links, cookie path). Default `/staff`. */
   basePath?: string;
   /**
@@ -170,7 +172,8 @@ const DONE_TEXT: Record<string, (n: string) => string> = {
 export function createStaffRoutes(deps: StaffDeps): Hono<StaffEnv> {
   const { prisma, logger } = deps;
   const base = deps.basePath ?? '/staff';
-  const now = deps.now ?? (() => new Date());
+  const clock = deps.clock ?? systemClock;
+  const now = () => clock.now();
   const clientAddress = deps.clientAddress ?? defaultClientAddress;
   const limits = deps.signInLimits ?? DEFAULT_SIGN_IN_LIMITS;
   const keyPromise = deriveSessionKey(deps.secretKey);
@@ -482,7 +485,7 @@ export function createStaffRoutes(deps: StaffDeps): Hono<StaffEnv> {
 
   app.post('/orders/:id/picking', (c) =>
     act(c, 'picking', async (p, s) => {
-      await markPicking(prisma, p.id, s.actor);
+      await markPicking(prisma, p.id, s.actor, clock);
       return { done: 'picking', to: 'board' };
     }),
   );
@@ -490,8 +493,8 @@ export function createStaffRoutes(deps: StaffDeps): Hono<StaffEnv> {
   app.post('/orders/:id/ready', (c) =>
     act(c, 'ready', async (p, s) => {
       // Picking is optional; from picking the state machine goes through packed ("picked").
-      if (p.status === 'picking') await markPacked(prisma, p.id, s.actor);
-      await markReadyForPickup(prisma, p.id, s.actor);
+      if (p.status === 'picking') await markPacked(prisma, p.id, s.actor, clock);
+      await markReadyForPickup(prisma, p.id, s.actor, clock);
       return { done: 'ready', to: 'board' };
     }),
   );
@@ -552,7 +555,7 @@ export function createStaffRoutes(deps: StaffDeps): Hono<StaffEnv> {
           );
         }
       }
-      const after = await collectPickup(prisma, p.id, { code, ...(lines ? { lines } : {}) }, s.actor);
+      const after = await collectPickup(prisma, p.id, { code, ...(lines ? { lines } : {}) }, s.actor, clock);
       return after.status === 'collected' ? { done: 'collected', to: 'board' } : { done: 'partial', to: 'detail' };
     }),
   );
@@ -568,7 +571,7 @@ export function createStaffRoutes(deps: StaffDeps): Hono<StaffEnv> {
       if (p.status === 'collected') {
         return detail(c, p, 409, { kind: 'error', text: 'This pickup was collected: it cannot be refused now.' });
       }
-      await refusePickup(prisma, p.id, { reason }, s.actor);
+      await refusePickup(prisma, p.id, { reason }, s.actor, clock);
       return { done: 'refused', to: 'board' };
     }),
   );

@@ -3,6 +3,7 @@
 // The REST routes invalidate an account when they change it; other processes pick up a
 // change within the TTL. Concurrent misses for one account share one load.
 import { type AccountContext, loadAccountContext, UnknownAccountError } from '../../core/accounts/accounts.ts';
+import type { Clock } from '../../core/clock.ts';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 
 export interface CachedAccount {
@@ -16,13 +17,14 @@ export class AccountCache {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly secretKey: Uint8Array,
+    private readonly clock: Clock,
     private readonly ttlMs = 60_000,
     private readonly maxEntries = 10_000,
   ) {}
 
   /** The account with decrypted credentials, or null when it does not exist. */
   get(accountId: string): Promise<CachedAccount | null> {
-    const now = Date.now();
+    const now = this.clock.nowMs();
     const hit = this.entries.get(accountId);
     if (hit && hit.expires > now) return hit.value;
     const value = this.load(accountId);

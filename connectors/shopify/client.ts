@@ -17,7 +17,8 @@ import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime';
 import { ConnectorError } from '../connector.ts';
 import type { ShopifyAccountConfig } from './config.ts';
 import type { OperationName } from './queries.ts';
-import { type Clock, CostPacer, type QueryCost, readCost } from './throttle.ts';
+import type { Clock } from '../../core/clock.ts';
+import { CostPacer, type QueryCost, readCost } from './throttle.ts';
 
 /** A plain Request -> Response function: the simulator, or anything that stands in for Shopify. */
 export type Transport = (request: Request) => Promise<Response>;

@@ -10,6 +10,7 @@ import type {
   WebhookRequest,
 } from '../connector.ts';
 import { ConnectorError } from '../connector.ts';
+import { type Clock, systemClock } from '../../core/clock.ts';
 import { type ClientStats, routeShop, ShopifyClient, type Transport } from './client.ts';
 import { readConfig } from './config.ts';
 import { pushFulfilment } from './fulfilment.ts';
@@ -19,7 +20,6 @@ import { ORDER_SNAPSHOT_TOPIC, REFUND_SNAPSHOT_TOPIC, fetchOrder, pollOrders } f
 import type { GqlOrder, GqlRefund, RestOrder, RestRefund } from './payloads.ts';
 import { SHOP_QUERY, OP } from './queries.ts';
 import { STOCK_BATCH_SIZE, pushStock } from './stock.ts';
-import { type Clock, systemClock } from './throttle.ts';
 import { ORDER_TOPICS, REFUND_TOPIC, verifyShopifyWebhook } from './webhooks.ts';
 
 export interface ShopifyConnectorOptions {

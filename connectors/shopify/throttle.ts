@@ -4,8 +4,9 @@
 // its actual cost. Instead of firing and eating THROTTLED errors, the client asks the pacer
 // how long to wait for the requested cost to be available, from the last status Shopify
 // reported plus the restore rate since then, minus what calls in flight already took.
-// One pacer per shop (the bucket is per app and store). Time comes from an injected Clock
-// so tests and the benchmark run on virtual time.
+// One pacer per shop (the bucket is per app and store). Time comes from the injected Clock
+// (core/clock.ts) so tests and the benchmark run on virtual time.
+import type { Clock } from '../../core/clock.ts';
 
 export interface ThrottleStatus {
   maximumAvailable: number;
@@ -18,16 +19,6 @@ export interface QueryCost {
   actualQueryCost: number | null;
   throttleStatus: ThrottleStatus;
 }
-
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 /** Points in the bucket at `now`, refilled at restoreRate per second since the status was observed. */
 export function availableAt(status: ThrottleStatus, observedAt: number, now: number): number {
@@ -79,7 +70,7 @@ export class CostPacer {
   /** The last status Shopify reported, refilled to now; null before the first response. */
   snapshot(): ThrottleStatus | null {
     if (!this.status) return null;
-    return { ...this.status, currentlyAvailable: availableAt(this.status, this.observedAt, this.clock.now()) };
+    return { ...this.status, currentlyAvailable: availableAt(this.status, this.observedAt, this.clock.nowMs()) };
   }
 
   /** Waits until `cost` points are free, then books them until settle() is called. Returns the time waited. */
@@ -95,7 +86,7 @@ export class CostPacer {
         await new Promise<void>((resolve) => this.waiters.push(resolve));
         continue;
       }
-      const ms = waitForCost(status, this.observedAt, this.clock.now(), need, this.inFlight);
+      const ms = waitForCost(status, this.observedAt, this.clock.nowMs(), need, this.inFlight);
       if (ms <= 0 || !Number.isFinite(ms)) break;
       await this.clock.sleep(ms);
       waited += ms;
@@ -113,7 +104,7 @@ export class CostPacer {
 
   observe(status: ThrottleStatus): void {
     this.status = { ...status };
-    this.observedAt = this.clock.now();
+    this.observedAt = this.clock.nowMs();
   }
 
   /** After a THROTTLED answer: how long until the requested cost fits, per the status it carried. */
@@ -121,7 +112,7 @@ export class CostPacer {
     if (!this.status) return 1000;
     return Math.max(
       1,
-      waitForCost(this.status, this.observedAt, this.clock.now(), Math.min(requested, this.status.maximumAvailable)),
+      waitForCost(this.status, this.observedAt, this.clock.nowMs(), Math.min(requested, this.status.maximumAvailable)),
     );
   }
 }

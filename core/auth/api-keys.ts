@@ -9,6 +9,7 @@
 //
 // WebCrypto only: runs on Node and on Workers.
 import { z } from 'zod';
+import { systemClock } from '../clock.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 
 export const API_KEY_ROLES = ['admin', 'staff', 'readonly'] as const;
@@ -179,18 +180,22 @@ export async function listApiKeys(prisma: PrismaClient): Promise<ApiKeyRecord[]>
 }
 
 /** Revokes a key (kept for the audit trail); revoking twice is a no-op. */
-export async function revokeApiKey(prisma: PrismaClient, id: string): Promise<ApiKeyRecord> {
+export async function revokeApiKey(
+  prisma: PrismaClient,
+  id: string,
+  now: Date = systemClock.now(),
+): Promise<ApiKeyRecord> {
   const row = await prisma.apiKey.findUnique({ where: { id } });
   if (!row) throw new ApiKeyError('not_found', `API key ${id} not found`);
   if (row.revokedAt) return toRecord(row);
-  return toRecord(await prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } }));
+  return toRecord(await prisma.apiKey.update({ where: { id }, data: { revokedAt: now } }));
 }
 
 /**
  * Records use of a key at most once a minute, in one conditional statement: however many
  * requests or processes use the key, the row is written at most once per minute.
  */
-export async function touchApiKey(prisma: PrismaClient, id: string, now: Date = new Date()): Promise<boolean> {
+export async function touchApiKey(prisma: PrismaClient, id: string, now: Date): Promise<boolean> {
   const cutoff = new Date(now.getTime() - 60_000);
   const n = await prisma.$executeRaw`
     UPDATE api_keys SET last_used_at = ${now}

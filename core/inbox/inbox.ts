@@ -103,8 +103,9 @@ export async function pendingEvents(
   return rows.map(toStored);
 }
 
-export async function markProcessed(sql: Sql, id: bigint): Promise<void> {
-  await sql.$executeRaw`UPDATE inbox_events SET processed_at = now(), last_error = NULL WHERE id = ${id}`;
+/** `now` comes from the app clock: retention (purgeProcessed) compares processed_at with it. */
+export async function markProcessed(sql: Sql, id: bigint, now: Date): Promise<void> {
+  await sql.$executeRaw`UPDATE inbox_events SET processed_at = ${now}, last_error = NULL WHERE id = ${id}`;
 }
 
 export async function markFailed(sql: Sql, id: bigint, error: string): Promise<void> {

@@ -2,6 +2,7 @@
 // the error type the API maps to HTTP, locking an order for the length of an action,
 // recording a transition, and announcing a channel push through the outbox.
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import { withTxRetry } from '../db/retry.ts';
 import type { Tx } from '../db/sql.ts';
@@ -60,27 +61,33 @@ export interface LockedOrder {
   pickupCode: string | null;
   readyForPickupAt: Date | null;
   collectedAt: Date | null;
+  /** The action's time, read once from the hub's clock when the lock is taken (not a column). */
+  at: Date;
 }
 
-/** Runs `fn` in a transaction holding the order's row lock; unknown order → not_found. */
+/**
+ * Runs `fn` in a transaction holding the order's row lock; unknown order → not_found.
+ * `clock` is the hub's (the API passes its own): every time the action writes is `order.at`.
+ */
 export async function withLockedOrder<T>(
   prisma: PrismaClient,
   orderId: string,
+  clock: Clock,
   fn: (tx: Tx, order: LockedOrder) => Promise<T>,
 ): Promise<T> {
   try {
     return await withTxRetry(() =>
       prisma.$transaction(
         async (tx) => {
-          const rows = await tx.$queryRaw<LockedOrder[]>`
+          const rows = await tx.$queryRaw<Omit<LockedOrder, 'at'>[]>`
             SELECT id, account_id AS "accountId", external_id AS "externalId", display_number AS "displayNumber",
                    status, hold_reason AS "holdReason", held_from AS "heldFrom", fulfilment_method AS "fulfilmentMethod",
                    pickup_location_id AS "pickupLocationId", pickup_code AS "pickupCode",
                    ready_for_pickup_at AS "readyForPickupAt", collected_at AS "collectedAt"
               FROM orders WHERE id = ${orderId} FOR UPDATE`;
-          const order = rows[0];
-          if (!order) throw new OrderActionError('not_found', `order ${orderId} not found`);
-          return fn(tx, order);
+          const row = rows[0];
+          if (!row) throw new OrderActionError('not_found', `order ${orderId} not found`);
+          return fn(tx, { ...row, at: clock.now() });
         },
         { timeout: 30_000, maxWait: 30_000 },
       ),
@@ -99,9 +106,16 @@ export async function transition(
   cause: { actor: string; reason?: string; holdReason?: HoldReason },
   extra: Record<string, unknown> = {},
 ): Promise<void> {
-  const rec = planTransition(order.status, to, cause, new Date());
+  const rec = planTransition(order.status, to, cause, order.at);
   await tx.orderEvent.create({
-    data: { orderId: order.id, fromStatus: rec.from, toStatus: rec.to, actor: rec.actor, reason: rec.reason },
+    data: {
+      orderId: order.id,
+      fromStatus: rec.from,
+      toStatus: rec.to,
+      actor: rec.actor,
+      reason: rec.reason,
+      createdAt: order.at,
+    },
   });
   await tx.order.update({
     where: { id: order.id },
@@ -127,6 +141,8 @@ export async function announcePush(
 ): Promise<void> {
   await tx.outboxEvent.create({
     data: {
+      // The runtime's sweep re-sends lost pushes by this stamp, on the same clock.
+      createdAt: order.at,
       kind: 'fulfilment.push',
       payload: { orderId: order.id, accountId: order.accountId, kind, fulfilmentId, lines, pushId: randomUUID() },
     },

@@ -4,6 +4,7 @@
 // recorded with its actor, and tells the channel through the outbox after commit.
 // Repeating an action that already happened is a no-op, never a second effect.
 import { randomUUID } from 'node:crypto';
+import { type Clock, systemClock } from '../clock.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import type { HoldReason } from '../order/state-machine.ts';
 import {
@@ -23,8 +24,13 @@ import { recordReturn } from './returns.ts';
 export { OrderActionError, type OrderSummary } from './action-kit.ts';
 export { collectPickup, expirePickups, markReadyForPickup, refusePickup } from './pickup-actions.ts';
 
-export async function confirmOrder(prisma: PrismaClient, orderId: string, actor: string): Promise<OrderSummary> {
-  return withLockedOrder(prisma, orderId, async (tx, order) => {
+export async function confirmOrder(
+  prisma: PrismaClient,
+  orderId: string,
+  actor: string,
+  clock: Clock = systemClock,
+): Promise<OrderSummary> {
+  return withLockedOrder(prisma, orderId, clock, async (tx, order) => {
     if (order.status !== 'confirmed') await transition(tx, order, 'confirmed', { actor });
     return summary(tx, order.id);
   });
@@ -35,8 +41,9 @@ export async function holdOrder(
   orderId: string,
   input: { reason: HoldReason; note?: string | null },
   actor: string,
+  clock: Clock = systemClock,
 ): Promise<OrderSummary> {
-  return withLockedOrder(prisma, orderId, async (tx, order) => {
+  return withLockedOrder(prisma, orderId, clock, async (tx, order) => {
     if (order.status === 'on_hold') {
       if (order.holdReason !== input.reason) {
         await tx.order.update({ where: { id: order.id }, data: { holdReason: input.reason } });
@@ -52,8 +59,13 @@ export async function holdOrder(
  * Releases a hold: first tries again to reserve what the order still needs. If stock is
  * still short the order stays held and the caller gets a conflict naming the shortfall.
  */
-export async function releaseHold(prisma: PrismaClient, orderId: string, actor: string): Promise<OrderSummary> {
-  return withLockedOrder(prisma, orderId, async (tx, order) => {
+export async function releaseHold(
+  prisma: PrismaClient,
+  orderId: string,
+  actor: string,
+  clock: Clock = systemClock,
+): Promise<OrderSummary> {
+  return withLockedOrder(prisma, orderId, clock, async (tx, order) => {
     if (order.status !== 'on_hold') return summary(tx, order.id);
     const { needs, locationIds } = await orderNeeds(tx, order, (l) => l.quantity - l.fulfilledQty);
     const active = await activeReservations(tx, order.id);
@@ -81,23 +93,34 @@ export async function cancelOrder(
   orderId: string,
   input: { reason?: string | null },
   actor: string,
+  clock: Clock = systemClock,
 ): Promise<OrderSummary> {
-  return withLockedOrder(prisma, orderId, async (tx, order) => {
+  return withLockedOrder(prisma, orderId, clock, async (tx, order) => {
     if (order.status === 'cancelled') return summary(tx, order.id);
     await cancelHeld(tx, order, actor, input.reason ?? undefined);
     return summary(tx, order.id);
   });
 }
 
-export async function markPicking(prisma: PrismaClient, orderId: string, actor: string): Promise<OrderSummary> {
-  return withLockedOrder(prisma, orderId, async (tx, order) => {
+export async function markPicking(
+  prisma: PrismaClient,
+  orderId: string,
+  actor: string,
+  clock: Clock = systemClock,
+): Promise<OrderSummary> {
+  return withLockedOrder(prisma, orderId, clock, async (tx, order) => {
     if (order.status !== 'picking') await transition(tx, order, 'picking', { actor });
     return summary(tx, order.id);
   });
 }
 
-export async function markPacked(prisma: PrismaClient, orderId: string, actor: string): Promise<OrderSummary> {
-  return withLockedOrder(prisma, orderId, async (tx, order) => {
+export async function markPacked(
+  prisma: PrismaClient,
+  orderId: string,
+  actor: string,
+  clock: Clock = systemClock,
+): Promise<OrderSummary> {
+  return withLockedOrder(prisma, orderId, clock, async (tx, order) => {
     if (order.status !== 'packed') await transition(tx, order, 'packed', { actor });
     return summary(tx, order.id);
   });
@@ -119,8 +142,9 @@ export async function shipOrder(
   orderId: string,
   input: ShipInput,
   actor: string,
+  clock: Clock = systemClock,
 ): Promise<OrderSummary> {
-  return withLockedOrder(prisma, orderId, async (tx, order) => {
+  return withLockedOrder(prisma, orderId, clock, async (tx, order) => {
     if (input.idempotencyKey) {
       const done = await tx.fulfilment.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
       if (done) return summary(tx, order.id);
@@ -173,6 +197,7 @@ export async function returnOrder(
   orderId: string,
   input: ReturnInput,
   actor: string,
+  clock: Clock = systemClock,
 ): Promise<OrderSummary> {
   const order = await prisma.order.findUnique({ where: { id: orderId }, include: { lines: true } });
   if (!order) throw new OrderActionError('not_found', `order ${orderId} not found`);
@@ -198,10 +223,10 @@ export async function returnOrder(
     {
       externalReturnId: `hub:${input.idempotencyKey ?? randomUUID()}`,
       lines,
-      occurredAt: new Date().toISOString(),
+      occurredAt: clock.now().toISOString(),
       reason: input.reason ?? null,
     },
-    { actor, byHub: true },
+    { actor, byHub: true, now: clock.now() },
   );
-  return withLockedOrder(prisma, orderId, (tx) => summary(tx, orderId));
+  return withLockedOrder(prisma, orderId, clock, (tx) => summary(tx, orderId));
 }

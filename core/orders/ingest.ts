@@ -4,6 +4,7 @@
 // its life. All of it is one transaction, so a crash or a retry leaves either the
 // whole change or none of it, and re-ingesting the same payload changes nothing.
 import { randomUUID } from 'node:crypto';
+import { systemClock } from '../clock.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import type { Sql, Tx } from '../db/sql.ts';
 import { type OrderDraft, type OrderDraftInput, OrderDraftSchema } from '../order/schema.ts';
@@ -14,6 +15,7 @@ import { withTxRetry } from '../db/retry.ts';
 
 export interface IngestOptions {
   actor?: string;
+  /** The hub clock's now (stamps the order's created_at, which the landing page counts by). */
   now?: Date;
 }
 
@@ -39,7 +41,7 @@ export async function ingestOrder(
   const actor = opts.actor ?? `channel:${accountId}`;
   const setup = await loadAccountSetup(prisma, accountId, draft);
   return withTxRetry(() =>
-    prisma.$transaction((tx) => ingestInTx(tx, accountId, draft, setup, actor, opts.now ?? new Date()), {
+    prisma.$transaction((tx) => ingestInTx(tx, accountId, draft, setup, actor, opts.now ?? systemClock.now()), {
       timeout: 30_000,
       maxWait: 30_000,
     }),
@@ -99,8 +101,8 @@ async function ingestInTx(
   const channelUpdatedAt = new Date(d.channelUpdatedAt);
   // Insert-if-absent, then lock: concurrent deliveries of one order serialise here.
   await tx.$executeRaw`
-    INSERT INTO orders (id, account_id, external_id, currency, subtotal, total, channel_created_at, channel_updated_at, updated_at)
-    VALUES (${newId}, ${accountId}, ${d.externalId}, ${d.currency}, 0, 0, ${new Date(d.channelCreatedAt)}, ${channelUpdatedAt}, now())
+    INSERT INTO orders (id, account_id, external_id, currency, subtotal, total, channel_created_at, channel_updated_at, created_at, updated_at)
+    VALUES (${newId}, ${accountId}, ${d.externalId}, ${d.currency}, 0, 0, ${new Date(d.channelCreatedAt)}, ${channelUpdatedAt}, ${now}, ${now})
     ON CONFLICT (account_id, external_id) DO NOTHING`;
   const locked = await tx.$queryRaw<
     { id: string; status: OrderStatus; channel_updated_at: Date; hold_reason: string | null }[]

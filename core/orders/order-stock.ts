@@ -60,10 +60,12 @@ export async function commitLines(
       }
       r.quantity -= q;
       left -= q;
-      await tx.reservation.update({
-        where: { id: r.id },
-        data: { quantity: r.quantity, ...(r.quantity === 0 ? { status: 'released' } : {}), updatedAt: new Date() },
-      });
+      // updated_at on the database clock, like every other reservation write (reservations.ts):
+      // the reconciler's "sold here recently" grace compares it with the database's now().
+      await tx.$executeRaw`
+        UPDATE reservations SET quantity = ${r.quantity}::int, updated_at = now(),
+               status = CASE WHEN ${r.quantity}::int = 0 THEN 'released'::"ReservationStatus" ELSE status END
+         WHERE id = ${r.id}`;
       await addCommitted(tx, r, q, randomUUID);
     }
     await tx.orderLine.update({ where: { id: p.orderLineId }, data: { fulfilledQty: { increment: p.quantity } } });

@@ -3,6 +3,7 @@
 // and the expiry of pickups nobody came for. Repeats are no-ops, so a double click or a
 // retried request never acts twice.
 import { randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { type Clock, ManualClock, systemClock } from '../clock.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import {
   announcePush,
@@ -49,14 +50,15 @@ export async function markReadyForPickup(
   prisma: PrismaClient,
   orderId: string,
   actor: string,
+  clock: Clock = systemClock,
 ): Promise<OrderSummary & { pickupCode: string }> {
-  return withLockedOrder(prisma, orderId, async (tx, order) => {
+  return withLockedOrder(prisma, orderId, clock, async (tx, order) => {
     assertPickup(order);
     if (order.status === 'ready_for_pickup' && order.pickupCode) {
       return { ...(await summary(tx, order.id)), pickupCode: order.pickupCode };
     }
     const pickupCode = newPickupCode();
-    await transition(tx, order, 'ready_for_pickup', { actor }, { pickupCode, readyForPickupAt: new Date() });
+    await transition(tx, order, 'ready_for_pickup', { actor }, { pickupCode, readyForPickupAt: order.at });
     await announcePush(tx, order, 'pickup_ready', null);
     return { ...(await summary(tx, order.id)), pickupCode };
   });
@@ -72,8 +74,9 @@ export async function collectPickup(
   orderId: string,
   input: { code: string; lines?: { orderLineId: string; quantity: number }[]; idempotencyKey?: string | null },
   actor: string,
+  clock: Clock = systemClock,
 ): Promise<OrderSummary> {
-  return withLockedOrder(prisma, orderId, async (tx, order) => {
+  return withLockedOrder(prisma, orderId, clock, async (tx, order) => {
     assertPickup(order);
     // A resubmitted hand-over form (same key) acts once, even across hub processes.
     if (input.idempotencyKey && (await tx.fulfilment.findUnique({ where: { idempotencyKey: input.idempotencyKey } }))) {
@@ -104,7 +107,7 @@ export async function collectPickup(
     const after = await tx.orderLine.findMany({ where: { orderId: order.id } });
     const complete = after.every((l) => l.fulfilledQty >= l.quantity);
     if (complete) {
-      await transition(tx, order, 'collected', { actor }, { collectedAt: new Date() });
+      await transition(tx, order, 'collected', { actor }, { collectedAt: order.at });
     } else {
       await audit(tx, actor, 'pickup.partial_handover', order.id, { lines: handed });
     }
@@ -119,8 +122,9 @@ export async function refusePickup(
   orderId: string,
   input: { reason?: string | null },
   actor: string,
+  clock: Clock = systemClock,
 ): Promise<OrderSummary> {
-  return withLockedOrder(prisma, orderId, async (tx, order) => {
+  return withLockedOrder(prisma, orderId, clock, async (tx, order) => {
     assertPickup(order);
     if (order.status === 'cancelled') return summary(tx, order.id);
     await cancelHeld(tx, order, actor, input.reason ?? 'refused at the counter');
@@ -133,12 +137,10 @@ export const EXPIRY_GRACE_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Pickups ready for longer than their store's hold period are first flagged (an
- * exception staff see), then, a grace period later, released with a reason.
+ * exception staff see), then, a grace period later, released with a reason. `now` is the
+ * hub clock's (readyForPickupAt was stamped from it); the release acts at that time too.
  */
-export async function expirePickups(
-  prisma: PrismaClient,
-  now: Date = new Date(),
-): Promise<{ flagged: number; released: number }> {
+export async function expirePickups(prisma: PrismaClient, now: Date): Promise<{ flagged: number; released: number }> {
   const ready = await prisma.order.findMany({
     where: { status: 'ready_for_pickup', readyForPickupAt: { not: null } },
     select: {
@@ -172,7 +174,8 @@ export async function expirePickups(
       flagged++;
     } else if (!existing.resolvedAt && now.getTime() >= due + EXPIRY_GRACE_MS) {
       const days = o.pickupLocation?.pickupHoldDays ?? 7;
-      await refusePickup(prisma, o.id, { reason: `not collected within ${days} day(s)` }, 'system:pickup-expiry');
+      const at = new ManualClock(now);
+      await refusePickup(prisma, o.id, { reason: `not collected within ${days} day(s)` }, 'system:pickup-expiry', at);
       await prisma.exceptionItem.update({
         where: { id: existing.id },
         data: { resolvedAt: now, resolvedBy: 'system:pickup-expiry' },

@@ -3,6 +3,7 @@
 // they were shipped from; no restock: only counted as returned). Units refunded before
 // they shipped are a cancellation of that part of the line: their reservation is released.
 import { randomUUID } from 'node:crypto';
+import { systemClock } from '../clock.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import { withTxRetry } from '../db/retry.ts';
 import { forgetChannelQuantity } from './ingest.ts';
@@ -122,7 +123,7 @@ export async function recordReturn(
             status,
             target,
             { actor, reason: input.reason ?? 'returned' },
-            opts.now ?? new Date(),
+            opts.now ?? systemClock.now(),
           );
           await tx.orderEvent.create({
             data: { orderId: order.id, fromStatus: rec.from, toStatus: rec.to, actor, reason: rec.reason },

@@ -234,11 +234,7 @@ async function flaggedOrders(prisma: PrismaClient, orderIds: string[]): Promise<
   return new Set(rows.map((r) => r.orderId).filter((x): x is string => !!x));
 }
 
-export async function pickupLanes(
-  prisma: PrismaClient,
-  store: StoreInfo,
-  now: Date = new Date(),
-): Promise<PickupLanes> {
+export async function pickupLanes(prisma: PrismaClient, store: StoreInfo, now: Date): Promise<PickupLanes> {
   const dayStart = startOfLocalDay(now, store.timezone);
   const base = { pickupLocationId: store.id, fulfilmentMethod: 'pickup' as const };
   const [toPick, ready, collected] = await Promise.all([
@@ -284,7 +280,7 @@ export async function getPickup(
   prisma: PrismaClient,
   store: StoreInfo,
   orderId: string,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<PickupDetail | null> {
   const o = await prisma.order.findFirst({
     where: { id: orderId, pickupLocationId: store.id, fulfilmentMethod: 'pickup' },

@@ -7,6 +7,7 @@
 //   2. over the limit: the attempt becomes `staff.signin_throttled` (not counted) and is
 //      refused without running scrypt;
 //   3. otherwise check the PIN; the row becomes `staff.signin` or `staff.signin_failed`.
+import { systemClock } from '../clock.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import { verifyPin } from './pin.ts';
 
@@ -52,7 +53,7 @@ export async function signInWithPin(
   input: { storeCode: string; pin: string; clientAddress: string; now?: Date; limits?: SignInLimits },
 ): Promise<SignInResult> {
   const limits = input.limits ?? DEFAULT_SIGN_IN_LIMITS;
-  const now = input.now ?? new Date();
+  const now = input.now ?? systemClock.now();
   const store = await prisma.location.findUnique({
     where: { code: input.storeCode },
     select: { id: true, code: true, name: true, timezone: true, staffPinHash: true, kind: true, pickupEnabled: true },

@@ -6,6 +6,7 @@
 // next dispatcher; a crash between the commit and the enqueue leaves durable state (listings
 // whose target the channel lacks, pending inbox rows) that the runtime's sweep turns into jobs.
 import { z } from 'zod';
+import type { Clock } from '../../core/clock.ts';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import type { Logger } from '../../core/log.ts';
 import { FulfilmentPushPayload } from '../fulfilment-push.ts';
@@ -46,6 +47,8 @@ export interface DispatcherDeps {
   logger: Logger;
   unitsPerChannel: number;
   batchSize: number;
+  /** Stamps dispatched_at: the sweep and retention compare it with this same clock. */
+  clock: Clock;
   enqueue(intents: DispatchIntents): Promise<void>;
   hooks?: DispatchHooks;
 }
@@ -89,7 +92,7 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<number> {
       const { dirty } = await recomputeTargets(tx, [...skus], deps.unitsPerChannel);
       const ids = rows.map((r) => r.id);
       await tx.$executeRaw`
-        UPDATE outbox_events SET dispatched_at = clock_timestamp(), attempts = attempts + 1
+        UPDATE outbox_events SET dispatched_at = ${deps.clock.now()}, attempts = attempts + 1
          WHERE id = ANY(${ids}::bigint[])`;
       await deps.hooks?.beforeCommit?.(ids);
       const push = new Map<string, PushIntent>();

@@ -58,7 +58,7 @@ describe.each(testDatabases())('inbox and accounts on $kind', ({ open }) => {
     ]);
     const pending = await pendingEvents(db.prisma, { accountId: 'shop-1' });
     expect(pending.map((e) => e.externalEventId)).toEqual(['wh-1', 'wh-2', 'wh-3']);
-    await markProcessed(db.prisma, pending[0]!.id);
+    await markProcessed(db.prisma, pending[0]!.id, new Date());
     await markFailed(db.prisma, pending[1]!.id, 'boom');
     const again = await pendingEvents(db.prisma, { accountId: 'shop-1', maxAttempts: 1 });
     expect(again.map((e) => e.externalEventId)).toEqual(['wh-3']);

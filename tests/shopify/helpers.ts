@@ -8,11 +8,11 @@ import { http } from 'msw';
 import { setupServer } from 'msw/node';
 import type { AccountContext, WebhookRequest } from '../../connectors/connector.ts';
 import { createShopifyConnector, type ShopifyConnector } from '../../connectors/shopify/connector.ts';
+import { ManualClock } from '../../core/clock.ts';
 import {
   createShopifySimulator,
   type ShopifySimulator,
   type SimulatorOptions,
-  VirtualClock,
 } from '../../connectors/shopify/simulator/index.ts';
 import { parseJsonKeepingBigInts } from '../../connectors/shopify/webhooks.ts';
 
@@ -35,7 +35,7 @@ export function account(
 }
 
 export interface Harness {
-  clock: VirtualClock;
+  clock: ManualClock;
   sim: ShopifySimulator;
   connector: ShopifyConnector;
   close(): void;
@@ -43,7 +43,7 @@ export interface Harness {
 
 /** Simulator + msw + connector, all on one virtual clock. */
 export function harness(options: SimulatorOptions = {}): Harness {
-  const clock = new VirtualClock();
+  const clock = new ManualClock();
   const sim = createShopifySimulator({ shop: SHOP, accessToken: TOKEN, apiSecret: SECRET, clock, ...options });
   const server = setupServer(
     http.post(`https://${SHOP}/admin/api/:version/graphql.json`, ({ request }) => sim.fetch(request)),

@@ -20,7 +20,8 @@ import {
   scaleToCurrent,
 } from '../../connectors/shopify/mapping.ts';
 import type { RestOrder, RestRefund } from '../../connectors/shopify/payloads.ts';
-import { createShopifySimulator, VirtualClock } from '../../connectors/shopify/simulator/index.ts';
+import { ManualClock } from '../../core/clock.ts';
+import { createShopifySimulator } from '../../connectors/shopify/simulator/index.ts';
 import { OrderDraftSchema } from '../../core/order/schema.ts';
 import { account, fixture, fixtureText, SECRET, SHOP, toWebhookRequest } from './helpers.ts';
 
@@ -215,7 +216,7 @@ describe('status tables', () => {
 
 describe('order lifecycle through signed webhooks: create -> update -> cancel -> refund', () => {
   it('each delivery verifies and maps; occurredAt orders the versions', async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const sim = createShopifySimulator({ shop: SHOP, apiSecret: SECRET, clock });
     const connector = createShopifyConnector({ clock });
     const seen: { event: InboundEvent; meaning: InterpretedEvent }[] = [];

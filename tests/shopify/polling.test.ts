@@ -53,7 +53,7 @@ describe('pollOrders', () => {
     let cursor: unknown = null;
     let pages = 0;
     for (;;) {
-      const res = await h.connector.pollOrders(acct, cursor, new Date(h.clock.now()));
+      const res = await h.connector.pollOrders(acct, cursor, h.clock.now());
       pages += 1;
       events.push(...res.events);
       cursor = res.cursor;
@@ -85,7 +85,7 @@ describe('pollOrders', () => {
   it('the overlap re-reads the boundary: repeats keep their ids, a late commit is found', async () => {
     const acct = account({ pollPageSize: 250, pollOverlapMinutes: 5 });
     const { v } = await seedOrders(2);
-    const first = await h.connector.pollOrders(acct, null, new Date(h.clock.now()));
+    const first = await h.connector.pollOrders(acct, null, h.clock.now());
     expect(first.hasMore).toBe(false);
     const firstIds = new Set(first.events.map((e) => e.externalEventId));
     const watermark = Date.parse((first.cursor as PollCursor).watermark);
@@ -100,7 +100,7 @@ describe('pollOrders', () => {
     late.updatedAt = watermark - 2 * 60_000;
     late.createdAt = late.updatedAt;
 
-    const second = await h.connector.pollOrders(acct, first.cursor, new Date(h.clock.now()));
+    const second = await h.connector.pollOrders(acct, first.cursor, h.clock.now());
     const ids = second.events.map((e) => e.externalEventId);
     expect(ids.some((id) => id.startsWith(`${late.id}@`))).toBe(true);
     // The last order of the first sweep is re-read within the overlap, with the same event id: the inbox drops it.
@@ -114,7 +114,7 @@ describe('pollOrders', () => {
       lines: [{ variantId: v.id, quantity: 2, taxPerUnit: 96, taxRate: '0.08' }],
       posLocationId: store.id,
     });
-    const res = await h.connector.pollOrders(account(), null, new Date(h.clock.now()));
+    const res = await h.connector.pollOrders(account(), null, h.clock.now());
     const draft = draftOf(h.connector.interpret(account(), res.events[0] as InboundEvent));
     expect(draft.externalId).toBe(sale.id);
     expect(draft.sourceName).toBe('pos');
@@ -143,7 +143,7 @@ describe('pollOrders', () => {
       return { variantId: v.id, quantity: 1 };
     });
     await h.sim.placeOrder({ lines, shippingAddress: { address1: 'x', countryCode: 'CA' } });
-    const res = await h.connector.pollOrders(account(), null, new Date(h.clock.now()));
+    const res = await h.connector.pollOrders(account(), null, h.clock.now());
     const draft = draftOf(h.connector.interpret(account(), res.events[0] as InboundEvent));
     expect(draft.lines).toHaveLength(60);
     expect(h.sim.stats.byOperation.OrderLineItemsPage).toBe(1);

@@ -3,7 +3,8 @@
 // cursor pagination, webhooks on state changes.
 import { describe, expect, it } from 'vitest';
 import { ORDERS_UPDATED_SINCE_QUERY, SHOP_QUERY } from '../../connectors/shopify/queries.ts';
-import { createShopifySimulator, VirtualClock } from '../../connectors/shopify/simulator/index.ts';
+import { ManualClock } from '../../core/clock.ts';
+import { createShopifySimulator } from '../../connectors/shopify/simulator/index.ts';
 import { hmacMatches } from '../../connectors/shopify/webhooks.ts';
 
 const SHOP = 'sim-test.myshopify.com';
@@ -26,7 +27,7 @@ function post(
 
 describe('simulator endpoint', () => {
   it('requires X-Shopify-Access-Token', async () => {
-    const sim = createShopifySimulator({ shop: SHOP, clock: new VirtualClock() });
+    const sim = createShopifySimulator({ shop: SHOP, clock: new ManualClock() });
     const res = await post(sim, SHOP_QUERY, {}, 'nope');
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({
@@ -35,7 +36,7 @@ describe('simulator endpoint', () => {
   });
 
   it('answers with extensions.cost and throttles with THROTTLED when the bucket is short', async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const sim = createShopifySimulator({ shop: SHOP, clock, bucket: { maximumAvailable: 300, restoreRate: 50 } });
     const ok = (await (await post(sim, ORDERS_UPDATED_SINCE_QUERY, { first: 250, query: '' })).json()) as {
       extensions: { cost: Record<string, unknown> };
@@ -64,7 +65,7 @@ describe('simulator endpoint', () => {
   });
 
   it('refuses a query above the 1,000-point single-query limit', async () => {
-    const sim = createShopifySimulator({ shop: SHOP, clock: new VirtualClock() });
+    const sim = createShopifySimulator({ shop: SHOP, clock: new ManualClock() });
     const body = (await (await post(sim, 'query ProductVariantsPage { x }', { first: 250 })).json()) as {
       errors: { extensions: { code: string } }[];
     };
@@ -72,7 +73,7 @@ describe('simulator endpoint', () => {
   });
 
   it('injects 429 with Retry-After, 5xx, latency; unknown operations are named', async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const sim = createShopifySimulator({ shop: SHOP, clock });
     sim.faults.failNext(1, 429, 3);
     sim.faults.failNext(1, 500);
@@ -82,9 +83,9 @@ describe('simulator endpoint', () => {
     expect((await post(sim, SHOP_QUERY)).status).toBe(500);
     expect((await post(sim, SHOP_QUERY)).status).toBe(200);
     sim.faults.latency(250);
-    const t = clock.now();
+    const t = clock.nowMs();
     await post(sim, SHOP_QUERY);
-    expect(clock.now() - t).toBe(250);
+    expect(clock.nowMs() - t).toBe(250);
     const unknown = (await (await post(sim, 'query SomethingElse { shop { id } }')).json()) as {
       errors: { message: string }[];
     };
@@ -92,7 +93,7 @@ describe('simulator endpoint', () => {
   });
 
   it('orders cursor pages by UPDATED_AT; an order updated mid-paging moves behind the cursor', async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const sim = createShopifySimulator({ shop: SHOP, clock });
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
@@ -128,7 +129,7 @@ describe('simulator endpoint', () => {
   });
 
   it('sends signed webhooks on state changes when autoWebhooks is on', async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const sim = createShopifySimulator({ shop: SHOP, clock, apiSecret: 's3cret', autoWebhooks: true });
     const got: { topic: string | null; valid: boolean; body: Record<string, unknown> }[] = [];
     sim.webhooks.target = async (req) => {

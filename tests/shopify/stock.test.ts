@@ -51,7 +51,7 @@ describe('pushStock', () => {
     h = harness({ bucket: { maximumAvailable: 30, restoreRate: 5 } });
     const { loc, variants } = catalogue(1000);
     h.sim.bucket.configure({ currentlyAvailable: 0 }); // someone else emptied the bucket
-    const before = h.clock.now();
+    const before = h.clock.nowMs();
     const res = await h.connector.pushStock(
       account(),
       updates(loc.id, variants, () => 3, 10),
@@ -64,7 +64,7 @@ describe('pushStock', () => {
     expect(h.sim.stats.throttled).toBeLessThanOrEqual(2);
     const stats = h.connector.clientStats(account());
     expect(stats.throttled).toBe(h.sim.stats.throttled);
-    expect(h.clock.now() - before).toBeGreaterThanOrEqual(2000); // 10 points at 5/s, four calls
+    expect(h.clock.nowMs() - before).toBeGreaterThanOrEqual(2000); // 10 points at 5/s, four calls
     expect(stats.waitedMs).toBeGreaterThan(0);
   });
 
@@ -73,7 +73,7 @@ describe('pushStock', () => {
     const { loc, variants } = catalogue(3);
     h.sim.faults.failNext(2, 429, 2);
     h.sim.faults.failNext(1, 503);
-    const before = h.clock.now();
+    const before = h.clock.nowMs();
     const res = await h.connector.pushStock(
       account(),
       updates(loc.id, variants, () => 8, 10),
@@ -83,7 +83,7 @@ describe('pushStock', () => {
     const stats = h.connector.clientStats(account());
     expect(stats.http429).toBe(2);
     expect(stats.serverErrors).toBe(1);
-    expect(h.clock.now() - before).toBeGreaterThanOrEqual(4000);
+    expect(h.clock.nowMs() - before).toBeGreaterThanOrEqual(4000);
   });
 
   it('a lost answer is retried with the same @idempotent key: Shopify applies the batch once', async () => {

@@ -1,7 +1,7 @@
 // Unit tests of the leaky-bucket pacing (connectors/shopify/throttle.ts), on virtual time.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../connectors/shopify/simulator/clock.ts';
+import { ManualClock } from '../../core/clock.ts';
 import { availableAt, CostPacer, readCost, waitForCost } from '../../connectors/shopify/throttle.ts';
 
 const status = (currentlyAvailable: number, maximumAvailable = 1000, restoreRate = 100) => ({
@@ -58,17 +58,17 @@ describe('bucket arithmetic', () => {
 
 describe('CostPacer', () => {
   it('does not wait before it knows the bucket, then paces to the reported status', async () => {
-    const clock = new VirtualClock(0);
+    const clock = new ManualClock(0);
     const pacer = new CostPacer(clock);
     expect(await pacer.acquire(50)).toBe(0);
     pacer.settle(50, { requestedQueryCost: 50, actualQueryCost: 50, throttleStatus: status(20, 1000, 10) });
     // 50 needed, 20 there, 10 per second: 3 s.
     expect(await pacer.acquire(50)).toBe(3000);
-    expect(clock.now()).toBe(3000);
+    expect(clock.nowMs()).toBe(3000);
   });
 
   it('books points for calls in flight so concurrent callers do not overdraw', async () => {
-    const clock = new VirtualClock(0);
+    const clock = new ManualClock(0);
     const pacer = new CostPacer(clock);
     pacer.observe(status(100, 100, 50));
     expect(await pacer.acquire(60)).toBe(0);
@@ -89,7 +89,7 @@ describe('CostPacer', () => {
   });
 
   it('after THROTTLED, waits for the requested cost per the status that came with it', () => {
-    const clock = new VirtualClock(0);
+    const clock = new ManualClock(0);
     const pacer = new CostPacer(clock);
     pacer.observe(status(30, 1000, 50));
     expect(pacer.delayAfterThrottle(130)).toBe(2000);

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { InboundEvent, WebhookResult } from '../../connectors/connector.ts';
 import { createShopifyConnector } from '../../connectors/shopify/connector.ts';
-import { createShopifySimulator, VirtualClock } from '../../connectors/shopify/simulator/index.ts';
+import { ManualClock } from '../../core/clock.ts';
+import { createShopifySimulator } from '../../connectors/shopify/simulator/index.ts';
 import {
   MAX_WEBHOOK_BYTES,
   normalizeTopic,
@@ -15,7 +16,7 @@ import {
 import { account, fixtureText, SECRET, SHOP, toWebhookRequest } from './helpers.ts';
 
 function setup() {
-  const clock = new VirtualClock('2026-11-20T10:00:00Z');
+  const clock = new ManualClock('2026-11-20T10:00:00Z');
   const sim = createShopifySimulator({ shop: SHOP, apiSecret: SECRET, clock });
   const connector = createShopifyConnector({ clock });
   const results: WebhookResult[] = [];

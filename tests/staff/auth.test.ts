@@ -1,6 +1,7 @@
 // Staff sign-in and the session: PIN (scrypt, throttled per store and address), the
 // cookie's attributes, CSRF (token and Origin), and one store per session.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../core/clock.ts';
 import type { Database } from '../../core/db/database.ts';
 import { pinProblem, setStorePin, StorePinError, verifyPin } from '../../core/pickups/pin.ts';
 import { testDatabases } from '../support/databases.ts';
@@ -33,7 +34,7 @@ describe.each(testDatabases())('staff sign-in and session on $kind', ({ open }) 
   let db: Database;
   let a: Store;
   let b: Store;
-  let now = new Date();
+  const clock = new ManualClock();
   let app: ReturnType<typeof staffApp>;
 
   beforeAll(async () => {
@@ -42,7 +43,7 @@ describe.each(testDatabases())('staff sign-in and session on $kind', ({ open }) 
     b = await seedStore(db.prisma, 'store-b', { name: 'Store B', pin: '730412' });
     await seedShop(db.prisma, 'shop', [a, b], { MUG: 10 });
     app = staffApp(db.prisma, {
-      now: () => now,
+      clock,
       signInLimits: { windowMs: 15 * 60_000, perAddress: 3, perStore: 5 },
     });
   });
@@ -116,9 +117,9 @@ describe.each(testDatabases())('staff sign-in and session on $kind', ({ open }) 
   });
 
   it('rate-limits wrong PINs per address, then per store, and lets them in again after the window', async () => {
-    const start = now;
+    const start = clock.nowMs();
     try {
-      now = new Date(start.getTime() + 60 * 60_000); // a fresh window, clear of earlier tests
+      clock.set(start + 60 * 60_000); // a fresh window, clear of earlier tests
       const x = new Client(app, '192.0.2.1');
       for (let i = 0; i < 3; i++) expect((await x.signIn(b, '000002')).status).toBe(401);
       const limited = await x.signIn(b); // even the right PIN
@@ -135,10 +136,10 @@ describe.each(testDatabases())('staff sign-in and session on $kind', ({ open }) 
       // The other store is not affected.
       expect((await new Client(app, '192.0.2.4').signIn(a)).status).toBe(303);
       // After the window, the right PIN works again.
-      now = new Date(now.getTime() + 16 * 60_000);
+      clock.advance(16 * 60_000);
       expect((await new Client(app, '192.0.2.1').signIn(b)).status).toBe(303);
     } finally {
-      now = start;
+      clock.set(start);
     }
   });
 
@@ -189,14 +190,14 @@ describe.each(testDatabases())('staff sign-in and session on $kind', ({ open }) 
     expect((await c.get('/staff')).status).toBe(303);
 
     c.cookie = good;
-    const start = now;
-    now = new Date(start.getTime() + 12 * 60 * 60_000 + 1000);
+    const start = clock.nowMs();
+    clock.set(start + 12 * 60 * 60_000 + 1000);
     try {
       const expired = await c.get('/staff');
       expect(expired.status).toBe(303);
       expect(expired.location).toBe('/staff/login?expired=1');
     } finally {
-      now = start;
+      clock.set(start);
     }
 
     c.cookie = good;

@@ -2,6 +2,7 @@
 // (code issued, channel told once), hand-over with the right code only, partial
 // hand-over, refusal, a double submit that acts once, and expiry (flag, then release).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../core/clock.ts';
 import type { Database } from '../../core/db/database.ts';
 import { getLevel } from '../../core/inventory/ledger.ts';
 import { expirePickups } from '../../core/orders/actions.ts';
@@ -24,7 +25,7 @@ describe.each(testDatabases())('staff pickup pages on $kind', ({ open }) => {
   let b: Store;
   let app: ReturnType<typeof staffApp>;
   let c: Client;
-  let now: Date | null = null;
+  const clock = new ManualClock();
 
   const level = (sku: string, store: Store) => getLevel(db.prisma, `sku-${sku}`, store.id);
   const codeOf = async (orderId: string) =>
@@ -43,7 +44,7 @@ describe.each(testDatabases())('staff pickup pages on $kind', ({ open }) => {
     a = await seedStore(db.prisma, 'store-a', { name: 'Store A', timezone: 'Asia/Tokyo', holdDays: 3 });
     b = await seedStore(db.prisma, 'store-b', { name: 'Store B' });
     await seedShop(db.prisma, 'shop', [a, b], { MUG: 20, TEE: 20, CAP: 20 });
-    app = staffApp(db.prisma, { now: () => now ?? new Date() });
+    app = staffApp(db.prisma, { clock });
     c = new Client(app);
     expect((await c.signIn(a)).status).toBe(303);
     await c.get('/staff');
@@ -66,7 +67,8 @@ describe.each(testDatabases())('staff pickup pages on $kind', ({ open }) => {
     }
     // 09:00 in Tokyo; one was collected at 08:30 local today, the other at 23:30 local
     // yesterday — the same UTC date (2026-11-21), so only the store's day tells them apart.
-    now = new Date('2026-11-21T00:00:00Z');
+    const before = clock.nowMs();
+    clock.set('2026-11-21T00:00:00Z');
     await db.prisma.order.update({ where: { id: today }, data: { collectedAt: new Date('2026-11-20T23:30:00Z') } });
     await db.prisma.order.update({ where: { id: yesterday }, data: { collectedAt: new Date('2026-11-20T14:30:00Z') } });
     try {
@@ -87,7 +89,7 @@ describe.each(testDatabases())('staff pickup pages on $kind', ({ open }) => {
       expect(laneNumbers(fragment.html, 'ready')).toEqual(['#L-READY']);
       expect(laneNumbers(fragment.html, 'collected')).toEqual(['#L-TODAY']);
     } finally {
-      now = null;
+      clock.set(before);
     }
     // tidy: later tests count lanes afresh
     for (const id of [newOrder, picking, ready]) await c.post(`/staff/orders/${id}/refuse`, { reason: 'other' });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../core/db/database.ts';
 import { openDatabase } from '../../core/db/database.ts';
 import { adjust } from '../../core/inventory/ledger.ts';
+import { systemClock } from '../../core/clock.ts';
 import { type DispatchIntents, dispatchOnce } from '../../sync/outbox/dispatcher.ts';
 import { testDatabases } from '../support/databases.ts';
 import { eventually, listing, product, quietLogger, shown, start, type World, world } from './helpers.ts';
@@ -42,6 +43,7 @@ describe.each(testDatabases())('outbox dispatcher on $kind', ({ kind, open }) =>
     const deps = {
       prisma: db.prisma,
       logger: quietLogger(),
+      clock: systemClock,
       unitsPerChannel: 5,
       batchSize: 100,
       enqueue: async (i: DispatchIntents) => void enqueued.push(i),
@@ -71,6 +73,7 @@ describe.each(testDatabases())('outbox dispatcher on $kind', ({ kind, open }) =>
       dispatchOnce({
         prisma: db.prisma,
         logger: quietLogger(),
+        clock: systemClock,
         unitsPerChannel: 5,
         batchSize: 100,
         enqueue: async (i) => void enqueued.push(i),
@@ -106,6 +109,7 @@ describe.each(testDatabases())('outbox dispatcher on $kind', ({ kind, open }) =>
         const deps = {
           prisma: d.prisma,
           logger: quietLogger(),
+          clock: systemClock,
           unitsPerChannel: 5,
           batchSize: 50,
           enqueue: async () => undefined,

@@ -2,6 +2,7 @@
 // backends: coalescing of a burst, recovery from 429/503, oversell priority, inbox and polling,
 // reconciliation, strict allocation. Counts and values are checked, never durations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../core/clock.ts';
 import type { Database } from '../../core/db/database.ts';
 import { adjust } from '../../core/inventory/ledger.ts';
 import { postgresTemplateUrl, testDatabases } from '../support/databases.ts';
@@ -31,7 +32,6 @@ if (!redisUp || !postgresTemplateUrl())
   console.warn('[omnihub tests] the BullMQ handler suite needs Redis and PostgreSQL: skipped.');
 
 const HOUR = 3_600_000;
-const FIXED_NOW = () => Date.parse('2026-11-20T10:00:00.000Z');
 const undispatched = (db: Database) => db.prisma.outboxEvent.count({ where: { dispatchedAt: null } });
 
 describe.each(matrix)('sync handlers on $backend / $kind', ({ backend, open }) => {
@@ -45,8 +45,8 @@ describe.each(matrix)('sync handlers on $backend / $kind', ({ backend, open }) =
 
   it('turns 1,000 changes to one SKU within one debounce window into one push per channel, with the final value', async () => {
     await product(w, 'BURST', 2000);
-    // One window for the whole test: a fixed clock and an hour-long debounce (flush() ends it).
-    const s = await start(w, backend, { now: FIXED_NOW, tuning: { debounceMs: HOUR } });
+    // One window for the whole test: a clock that does not move and an hour-long debounce (flush() ends it).
+    const s = await start(w, backend, { clock: new ManualClock(w.clock.nowMs()), tuning: { debounceMs: HOUR } });
     try {
       await s.runtime.flush();
       await eventually(async () => [0, 1, 2].every((i) => shown(w, 'BURST', i) === 2000), 'initial values');
@@ -101,7 +101,7 @@ describe.each(matrix)('sync handlers on $backend / $kind', ({ backend, open }) =
 
   it('holds an oversold order, files it, and pushes that SKU at once (no debounce)', async () => {
     await product(w, 'LAST', 1);
-    const s = await start(w, backend, { now: FIXED_NOW, tuning: { debounceMs: HOUR } });
+    const s = await start(w, backend, { clock: new ManualClock(w.clock.nowMs()), tuning: { debounceMs: HOUR } });
     try {
       await s.runtime.flush();
       await eventually(async () => [0, 1, 2].every((i) => shown(w, 'LAST', i) === 1), 'everyone shows the last unit');

@@ -1,5 +1,6 @@
 // Set-up shared by the synchronizer tests: a database, two simulated Shopify shops behind the
-// real connector (in-process transport, one virtual clock so rate-limit waits cost no time),
+// real connector (in-process transport, one virtual clock so rate-limit waits cost no time; it
+// starts at the real date, so a runtime on the system clock agrees with the shops' timestamps),
 // accounts with encrypted credentials, SKUs with stock, listings, and the runtime on either
 // queue backend.
 import { randomBytes } from 'node:crypto';
@@ -10,11 +11,11 @@ import { storeEvents } from '../../core/inbox/inbox.ts';
 import { adjust } from '../../core/inventory/ledger.ts';
 import { createLogger, type Logger } from '../../core/log.ts';
 import { createShopifyConnector, type ShopifyConnector } from '../../connectors/shopify/connector.ts';
+import { ManualClock } from '../../core/clock.ts';
 import {
   createShopifySimulator,
   type OrderInput,
   type ShopifySimulator,
-  VirtualClock,
 } from '../../connectors/shopify/simulator/index.ts';
 import { type SyncOptions, type SyncRuntime, startSync } from '../../sync/runtime.ts';
 
@@ -31,7 +32,7 @@ export interface Shop {
 export interface World {
   db: Database;
   key: Uint8Array;
-  clock: VirtualClock;
+  clock: ManualClock;
   connector: ShopifyConnector;
   shops: Shop[];
   logger: Logger;
@@ -44,7 +45,7 @@ export const quietLogger = () =>
 
 /** Two shops (or more) serving the hub's warehouse "wh", each with its simulator. */
 export async function world(db: Database, shops = 2): Promise<World> {
-  const clock = new VirtualClock();
+  const clock = new ManualClock();
   const key = generateSecretKey();
   const sims = new Map<string, ShopifySimulator>();
   const connector = createShopifyConnector({

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../core/db/database.ts';
 import { storeEvents } from '../../core/inbox/inbox.ts';
-import { processInbox } from '../../sync/inbox-processor.ts';
+import { processInbox, WAIT_FOR_ORDER_MS } from '../../sync/inbox-processor.ts';
 import { testDatabases } from '../support/databases.ts';
 import { product, quietLogger, type World, world } from './helpers.ts';
 
@@ -17,6 +17,7 @@ describe.each(testDatabases())('inbox processor on $kind', ({ open }) => {
     secretKey: w.key,
     connectors: { shopify: w.connector },
     logger: quietLogger(),
+    clock: w.clock,
   });
   beforeAll(async () => {
     db = await open();
@@ -25,7 +26,9 @@ describe.each(testDatabases())('inbox processor on $kind', ({ open }) => {
   });
   afterAll(() => db?.close());
 
-  const event = (id: string, topic: string, payload: unknown, occurredAt = '2026-11-20T10:00:00Z') => ({
+  // Dated by the hub's clock (the world's, shared with the simulated shop), so the refund's wait
+  // for its order is measured on the clock the processor reads, whatever today's date.
+  const event = (id: string, topic: string, payload: unknown, occurredAt = w.clock.now().toISOString()) => ({
     externalEventId: id,
     topic,
     occurredAt,
@@ -56,7 +59,7 @@ describe.each(testDatabases())('inbox processor on $kind', ({ open }) => {
     expect(waiting.lastError).toContain('waiting for order');
 
     await storeEvents(db.prisma, 'shop-0', [
-      event('o-1', 'orders/create', sim.orderWebhookBody(order.id), '2026-11-20T09:59:00Z'),
+      event('o-1', 'orders/create', sim.orderWebhookBody(order.id), new Date(w.clock.nowMs() - 60_000).toISOString()),
     ]);
     const second = await processInbox(deps(), 'shop-0');
     expect(second).toMatchObject({ processed: 2, waiting: 0, failed: 0 });
@@ -93,5 +96,26 @@ describe.each(testDatabases())('inbox processor on $kind', ({ open }) => {
     expect(bad.processedAt).toBeNull();
     expect(bad.lastError).toBeTruthy();
     expect(bad.lastError).not.toContain(token);
+  });
+
+  // Last: it moves the shared clock a week on.
+  it('gives up on a refund whose order never comes once the wait is over on the hub clock', async () => {
+    const sim = w.shops[0]!.sim;
+    const order = await sim.placeOrder({ lines: [{ sku: 'MUG', quantity: 1 }] });
+    const refund = await sim.refund(order.id, [{ lineItemId: order.lines[0]!.id, quantity: 1, restockType: 'CANCEL' }]);
+    const { restRefund } = await import('../../connectors/shopify/simulator/serialize.ts');
+    // Park the unmappable payload of the test above (retried every run): the counts below are this refund's.
+    await db.prisma.inboxEvent.updateMany({ where: { processedAt: null }, data: { attempts: 10 } });
+    await storeEvents(db.prisma, 'shop-0', [
+      event('r-lost', 'refunds/create', restRefund(sim.store, sim.store.mustOrder(order.id), refund)),
+    ]);
+    // The wall clock hardly moves during the test: only the hub clock can end the wait.
+    w.clock.advance(WAIT_FOR_ORDER_MS);
+    expect(await processInbox(deps(), 'shop-0')).toMatchObject({ processed: 0, waiting: 1, failed: 0 });
+    w.clock.advance(1);
+    expect(await processInbox(deps(), 'shop-0')).toMatchObject({ processed: 0, waiting: 0, failed: 1 });
+    const lost = await db.prisma.inboxEvent.findFirstOrThrow({ where: { externalEventId: 'r-lost' } });
+    expect(lost).toMatchObject({ processedAt: null, attempts: 1 });
+    expect(lost.lastError).toContain('never arrived');
   });
 });

@@ -3,6 +3,7 @@
 // otherwise; cleanup deletes old processed inbox rows and dispatched outbox rows only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAccountContext } from '../../core/accounts/accounts.ts';
+import { ManualClock } from '../../core/clock.ts';
 import type { Database } from '../../core/db/database.ts';
 import { storeEvents } from '../../core/inbox/inbox.ts';
 import type { AccountContext, ChannelConnector } from '../../connectors/connector.ts';
@@ -21,6 +22,7 @@ describe.each(testDatabases().slice(-1))('maintenance on $kind', ({ open }) => {
     secretKey: w.key,
     connectors: { shopify: w.connector },
     logger: quietLogger(),
+    clock: w.clock,
     unitsPerChannel: 5,
     requestPush: async (id: string) => void pushes.push(id),
   });
@@ -53,7 +55,7 @@ describe.each(testDatabases().slice(-1))('maintenance on $kind', ({ open }) => {
 
     await db.prisma.inboxEvent.updateMany({
       where: { externalEventId: 'pending-1' },
-      data: { processedAt: new Date() },
+      data: { processedAt: w.clock.now() },
     });
     const again = await reconcileAccount({ ...deps(), graceMs: 120_000 }, 'shop-0');
     expect(again).toMatchObject({ repaired: 1, deferred: 0 }); // REC-B now
@@ -77,19 +79,24 @@ describe.each(testDatabases().slice(-1))('maintenance on $kind', ({ open }) => {
     expect(row.credentialsEnc).not.toContain('shpat_rotated');
   });
 
-  it('deletes only old processed inbox rows and old dispatched outbox rows', async () => {
-    const old = new Date(Date.now() - 10 * 86_400_000);
+  it('deletes only old processed inbox rows and old dispatched outbox rows, by the hub clock', async () => {
+    // Rows stamped 5 days ago are past a 7-day retention only on a hub clock 3 days ahead of
+    // the world's: cleanup must take its "now" from the clock it is given.
+    const day = 86_400_000;
+    const stamped = new Date(w.clock.nowMs() - 5 * day);
+    const ahead = new ManualClock(w.clock.nowMs() + 3 * day);
     await storeEvents(db.prisma, 'shop-0', [
       { externalEventId: 'old-done', topic: 't', occurredAt: null, payload: {} },
       { externalEventId: 'old-pending', topic: 't', occurredAt: null, payload: {} },
     ]);
-    await db.prisma.inboxEvent.updateMany({ where: { externalEventId: 'old-done' }, data: { processedAt: old } });
-    await db.prisma.outboxEvent.updateMany({ where: { dispatchedAt: null }, data: { dispatchedAt: old } });
+    await db.prisma.inboxEvent.updateMany({ where: { externalEventId: 'old-done' }, data: { processedAt: stamped } });
+    await db.prisma.outboxEvent.updateMany({ where: { dispatchedAt: null }, data: { dispatchedAt: stamped } });
     await db.prisma.outboxEvent.create({ data: { kind: 'inventory.changed', payload: { skuId: 'x' } } });
-    const r = await cleanup(deps(), { inboxRetentionDays: 7, outboxRetentionDays: 7 });
-    expect(r.inbox).toBe(1);
+    const r = await cleanup({ ...deps(), clock: ahead }, { inboxRetentionDays: 7, outboxRetentionDays: 7 });
+    expect(r.inbox).toBe(1); // 'pending-1', processed "now" by the world's clock, stays
     expect(r.outbox).toBeGreaterThan(0);
     expect(await db.prisma.inboxEvent.count({ where: { externalEventId: 'old-pending' } })).toBe(1);
+    expect(await db.prisma.inboxEvent.count({ where: { externalEventId: 'pending-1' } })).toBe(1);
     expect(await db.prisma.outboxEvent.count({ where: { dispatchedAt: null } })).toBe(1);
   });
 });

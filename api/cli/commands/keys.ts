@@ -90,7 +90,7 @@ export async function runKeysList(ctx: CliContext): Promise<number> {
 export async function runKeysRevoke(ctx: CliContext, args: ParsedArgs): Promise<number> {
   return withDatabase(ctx, async (db) => {
     try {
-      const k = await revokeApiKey(db.prisma, args.positionals[0] as string);
+      const k = await revokeApiKey(db.prisma, args.positionals[0] as string, ctx.clock.now());
       ctx.stdout.write(`revoked ${k.id} (${k.name})\n`);
       return EXIT.ok;
     } catch (e) {

@@ -40,7 +40,7 @@ export async function runSync(ctx: CliContext, args: ParsedArgs): Promise<number
     let stored = 0;
     const bar = progress(ctx.stderr, `sync ${id}`);
     for (;;) {
-      const page = await connector.pollOrders(account, cursor, new Date());
+      const page = await connector.pollOrders(account, cursor, ctx.clock.now());
       const fresh = await db.prisma.$transaction(async (tx) => {
         const ids = await storeEvents(tx, id, page.events);
         await tx.channelAccount.update({

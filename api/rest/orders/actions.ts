@@ -117,7 +117,7 @@ const refuse = createRoute({
 });
 
 export function orderActionRoutes(ctx: RouteContext) {
-  const { prisma } = ctx;
+  const { prisma, clock } = ctx;
   const app = newRouter();
 
   /** The actor, after checking a staff key may act on this order (its pickup store). */
@@ -136,40 +136,42 @@ export function orderActionRoutes(ctx: RouteContext) {
 
   app.openapi(confirm, async (c) => {
     const { id } = c.req.valid('param');
-    return c.json(shapeActionResult(await confirmOrder(prisma, id, await actorFor(c, id))), 200);
+    return c.json(shapeActionResult(await confirmOrder(prisma, id, await actorFor(c, id), clock)), 200);
   });
 
   app.openapi(hold, async (c) => {
     const { id } = c.req.valid('param');
     const b = HoldBody.parse(c.req.valid('json') ?? {});
     return c.json(
-      shapeActionResult(await holdOrder(prisma, id, { reason: b.reason, note: b.note ?? null }, await actorFor(c, id))),
+      shapeActionResult(
+        await holdOrder(prisma, id, { reason: b.reason, note: b.note ?? null }, await actorFor(c, id), clock),
+      ),
       200,
     );
   });
 
   app.openapi(release, async (c) => {
     const { id } = c.req.valid('param');
-    return c.json(shapeActionResult(await releaseHold(prisma, id, await actorFor(c, id))), 200);
+    return c.json(shapeActionResult(await releaseHold(prisma, id, await actorFor(c, id), clock)), 200);
   });
 
   app.openapi(cancel, async (c) => {
     const { id } = c.req.valid('param');
     const b = c.req.valid('json') ?? {};
     return c.json(
-      shapeActionResult(await cancelOrder(prisma, id, { reason: b.reason ?? null }, await actorFor(c, id))),
+      shapeActionResult(await cancelOrder(prisma, id, { reason: b.reason ?? null }, await actorFor(c, id), clock)),
       200,
     );
   });
 
   app.openapi(pick, async (c) => {
     const { id } = c.req.valid('param');
-    return c.json(shapeActionResult(await markPicking(prisma, id, await actorFor(c, id))), 200);
+    return c.json(shapeActionResult(await markPicking(prisma, id, await actorFor(c, id), clock)), 200);
   });
 
   app.openapi(pack, async (c) => {
     const { id } = c.req.valid('param');
-    return c.json(shapeActionResult(await markPacked(prisma, id, await actorFor(c, id))), 200);
+    return c.json(shapeActionResult(await markPacked(prisma, id, await actorFor(c, id), clock)), 200);
   });
 
   app.openapi(ship, async (c) => {
@@ -185,6 +187,7 @@ export function orderActionRoutes(ctx: RouteContext) {
         idempotencyKey: idempotency(c, b.idempotencyKey) ?? null,
       },
       await actorFor(c, id),
+      clock,
     );
     return c.json(shapeActionResult(summary), 200);
   });
@@ -197,13 +200,14 @@ export function orderActionRoutes(ctx: RouteContext) {
       id,
       { lines: b.lines, reason: b.reason ?? null, idempotencyKey: idempotency(c, b.idempotencyKey) ?? null },
       await actorFor(c, id),
+      clock,
     );
     return c.json(shapeActionResult(summary), 200);
   });
 
   app.openapi(ready, async (c) => {
     const { id } = c.req.valid('param');
-    const r = await markReadyForPickup(prisma, id, await actorFor(c, id));
+    const r = await markReadyForPickup(prisma, id, await actorFor(c, id), clock);
     return c.json({ ...shapeActionResult(r), pickupCode: r.pickupCode }, 200);
   });
 
@@ -213,7 +217,7 @@ export function orderActionRoutes(ctx: RouteContext) {
     const actor = await actorFor(c, id);
     return c.json(
       shapeActionResult(
-        await collectPickup(prisma, id, { code: b.code, ...(b.lines ? { lines: b.lines } : {}) }, actor),
+        await collectPickup(prisma, id, { code: b.code, ...(b.lines ? { lines: b.lines } : {}) }, actor, clock),
       ),
       200,
     );
@@ -223,7 +227,7 @@ export function orderActionRoutes(ctx: RouteContext) {
     const { id } = c.req.valid('param');
     const b = c.req.valid('json') ?? {};
     return c.json(
-      shapeActionResult(await refusePickup(prisma, id, { reason: b.reason ?? null }, await actorFor(c, id))),
+      shapeActionResult(await refusePickup(prisma, id, { reason: b.reason ?? null }, await actorFor(c, id), clock)),
       200,
     );
   });

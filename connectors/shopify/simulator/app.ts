@@ -4,7 +4,7 @@
 // single-query cost limit, bucket (THROTTLED with extensions.cost, nothing runs), then the
 // operation, charged its actual cost, with extensions.cost on every answer.
 import { Hono } from 'hono';
-import type { Clock } from '../throttle.ts';
+import type { Clock } from '../../../core/clock.ts';
 import { type Bucket, requestedCost, SINGLE_QUERY_LIMIT } from './cost.ts';
 import { OPERATIONS, operationName } from './operations.ts';
 import type { SimStore } from './state.ts';

@@ -7,7 +7,8 @@
 // `first` x their node cost, mutations 10) for the documents in queries.ts; they are not
 // Shopify's exact numbers, which the connector never hard-codes: it learns each operation's
 // requestedQueryCost from the responses.
-import type { Clock, QueryCost, ThrottleStatus } from '../throttle.ts';
+import type { Clock } from '../../../core/clock.ts';
+import type { QueryCost, ThrottleStatus } from '../throttle.ts';
 
 export const SINGLE_QUERY_LIMIT = 1000;
 
@@ -27,7 +28,7 @@ export class Bucket {
     private readonly clock: Clock,
   ) {
     this.available = cfg.maximumAvailable;
-    this.at = clock.now();
+    this.at = clock.nowMs();
   }
 
   configure(cfg: Partial<BucketConfig> & { currentlyAvailable?: number }): void {
@@ -37,7 +38,7 @@ export class Bucket {
   }
 
   private refill(): void {
-    const now = this.clock.now();
+    const now = this.clock.nowMs();
     this.available = Math.min(
       this.cfg.maximumAvailable,
       this.available + ((now - this.at) / 1000) * this.cfg.restoreRate,

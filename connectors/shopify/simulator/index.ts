@@ -3,15 +3,13 @@
 // in process, and serve.ts puts it on a local port for the demo. Merchant and buyer actions
 // (place, edit, cancel, refund an order) change its state and, when a webhook target is set,
 // send the signed webhooks Shopify would send.
-import type { Clock } from '../throttle.ts';
-import { systemClock } from '../throttle.ts';
+import { type Clock, systemClock } from '../../../core/clock.ts';
 import { createSimulatorApp, type Fault, type SimStats } from './app.ts';
 import { Bucket, type BucketConfig } from './cost.ts';
 import { restOrder, restRefund } from './serialize.ts';
 import { type OrderInput, type SimOrder, type SimRefund, SimStore } from './state.ts';
 import { WebhookEmitter } from './webhooks.ts';
 
-export { VirtualClock } from './clock.ts';
 export type { Delivery, SendOptions, WebhookTarget } from './webhooks.ts';
 export type { OrderInput, SimOrder, SimStore } from './state.ts';
 
@@ -45,7 +43,7 @@ export interface ShopifySimulator {
     failNext(count: number, status?: Fault['status'], retryAfterSeconds?: number): void;
     /** The next `count` API calls run, then answer 502 as if the response was lost on the way back. */
     loseNextResponses(count: number): void;
-    /** Added to every call (virtual time under a VirtualClock). */
+    /** Added to every call (virtual time under a ManualClock). */
     latency(ms: number): void;
     clear(): void;
   };

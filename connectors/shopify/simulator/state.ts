@@ -2,7 +2,7 @@
 // their fulfillment orders, fulfilments and refunds. Plain data plus the few state changes a
 // merchant or buyer makes (place, edit, cancel, refund an order). Amounts are integer minor
 // units in the shop currency; serialize.ts renders them as Shopify's decimal strings.
-import type { Clock } from '../throttle.ts';
+import type { Clock } from '../../../core/clock.ts';
 
 export interface SimAddress {
   firstName?: string | null;
@@ -196,7 +196,7 @@ export class SimStore {
 
   /** Shopify timestamps have one-second resolution. */
   stamp(): number {
-    return Math.floor(this.clock.now() / 1000) * 1000;
+    return Math.floor(this.clock.nowMs() / 1000) * 1000;
   }
 
   addLocation(name: string): SimLocation {

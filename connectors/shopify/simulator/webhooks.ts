@@ -3,7 +3,7 @@
 // (or the "shopify-*" events style). On demand: duplicates (same webhook id delivered
 // again, as Shopify's at-least-once retries do) and out-of-order delivery (hold deliveries,
 // then flush them reversed or shuffled).
-import type { Clock } from '../throttle.ts';
+import type { Clock } from '../../../core/clock.ts';
 import { signBody } from '../webhooks.ts';
 
 export type WebhookTarget = string | ((request: Request) => Promise<Response>);
@@ -55,7 +55,7 @@ export class WebhookEmitter {
       webhookId: opts.webhookId ?? `sim-${this.seq.toString().padStart(8, '0')}-${crypto.randomUUID()}`,
       topic,
       body: typeof payload === 'string' ? payload : JSON.stringify(payload),
-      triggeredAt: opts.triggeredAt ?? new Date(this.clock.now()).toISOString(),
+      triggeredAt: opts.triggeredAt ?? this.clock.now().toISOString(),
     };
     const secret = opts.secret ?? this.secret;
     for (let i = 0; i < (opts.times ?? 1); i++) {
