@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import type { Database } from '../core/db/database.ts';
 import type { Logger } from '../core/log.ts';
+import type { MetricsRegistry } from '../core/metrics/registry.ts';
 import { JOB_NAMES } from '../sync/jobs.ts';
 import { type SyncRuntime, type SyncTuning, startSync } from '../sync/runtime.ts';
 import { createApp } from './app.ts';
@@ -32,6 +33,8 @@ export interface HubOptions {
   /** What the landing page shows beyond the database (the demo adds its simulators). */
   landing?: Omit<LandingDeps, 'prisma' | 'logger'>;
   syncTuning?: Partial<SyncTuning>;
+  /** The registry /metrics renders and the synchronizer counts into (default: the process-wide one). */
+  metrics?: MetricsRegistry;
 }
 
 export interface RunningHub {
@@ -54,6 +57,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     redisUrl: o.redisUrl,
     databaseUrl: o.databaseUrl,
     ...(o.syncTuning ? { tuning: o.syncTuning } : {}),
+    ...(o.metrics ? { metrics: o.metrics } : {}),
   });
   const redis = o.redisUrl ? new Redis(o.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true }) : null;
   const probes: Record<string, HealthProbe> = redis
@@ -82,6 +86,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
       connectors,
       logger,
       config: { adminToken: o.adminToken },
+      ...(o.metrics ? { metrics: o.metrics } : {}),
       sync: {
         async syncNow(accountId) {
           await sync.queue.add('orders.poll', { accountId }, { jobId: `poll-now.${accountId}.${Date.now()}` });

@@ -332,6 +332,17 @@ describe.each(testDatabases())('oversell detection on $kind', ({ open }) => {
     expect(ex[0]).toMatchObject({ accountId: 'ebay', orderId: r.orderId, skuId: id });
     const prio = await db.prisma.outboxEvent.findMany({ where: { kind: 'stock.prioritize' } });
     expect(prio.at(-1)?.payload).toMatchObject({ skuIds: [id], reason: 'oversold' });
+    // Found once: a later update of the same short order is the same oversell, counted again nowhere.
+    expect(r.newOversells).toEqual([id]);
+    const update = await ingestOrder(
+      db.prisma,
+      'ebay',
+      draft('ebay-1', [{ sku: 'OS1', quantity: 1 }], { channelUpdatedAt: '2026-11-20T10:05:00Z', tags: ['gift'] }),
+    );
+    expect(update).toMatchObject({ holdReason: 'oversold', newOversells: [] });
+    expect(await db.prisma.exceptionItem.findFirstOrThrow({ where: { kind: 'oversold' } })).toMatchObject({
+      occurrences: 2,
+    });
   });
 
   it('calls it insufficient stock when the channel was not advertising the SKU', async () => {
