@@ -221,15 +221,19 @@ describe.each(matrix)('sync handlers on $backend / $kind', ({ backend, open }) =
       });
     });
     const s = await start(w, backend);
-    // Shops 1 and 2 can be made to hold their RARE stock writes on the wire (a slow channel).
+    // A shop can be made to hold its RARE stock writes on the wire (a slow channel).
     const held: (() => void)[] = [];
-    let holding = false;
-    const ungate = [1, 2].map((i) => {
+    let holding = new Set<number>();
+    const release = () => {
+      holding = new Set();
+      for (const go of held.splice(0)) go();
+    };
+    const ungate = [0, 1, 2].map((i) => {
       const sim = w.shops[i]!.sim;
       const item = w.items.get('RARE')?.[i] ?? '?';
       const fetch = sim.fetch;
       sim.fetch = async (req) => {
-        const body = holding ? await req.clone().text() : '';
+        const body = holding.has(i) ? await req.clone().text() : '';
         if (body.includes('inventorySetQuantities') && body.includes(item))
           await new Promise<void>((release) => held.push(release));
         return fetch.call(sim, req);
@@ -243,7 +247,7 @@ describe.each(matrix)('sync handlers on $backend / $kind', ({ backend, open }) =
 
       // A rebalance: shop 0 sells its 2 units, so the 4 left are split 2/1/1, and shop 0's raise
       // must wait until shops 1 and 2 have confirmed their decreases. Their writes are held.
-      holding = true;
+      holding = new Set([1, 2]);
       sold += 2;
       await sell(w, 0, 'RARE', 2);
       await eventually(async () => (await listing(w, 0, 'RARE')).lastConfirmedQty === 0, 'shop 0 sale landed');
@@ -261,9 +265,25 @@ describe.each(matrix)('sync handlers on $backend / $kind', ({ backend, open }) =
         'shop-0',
       );
       expect(violations).toEqual([]);
-      holding = false;
-      for (const release of held.splice(0)) release();
+      release();
       await eventually(async () => advertised().join() === '2,1,1', 'shop 0 raised once the others are down');
+      await eventually(async () => (await listing(w, 0, 'RARE')).lastConfirmedQty === 2, 'raise confirmed');
+
+      // A raise meets a sale: 3 units arrive, shop 1 is to go from 1 to 2, and while that write is on
+      // the wire a buyer takes shop 1's unit. The write must not put the sold unit back on sale.
+      holding = new Set([1]);
+      await adjust(db.prisma, 'sku-RARE', 'wh', 3, 'receipt');
+      received += 3;
+      await eventually(() => held.length === 1, "shop 1's raise on the wire");
+      sold += 1;
+      await sell(w, 1, 'RARE', 1);
+      release();
+      await eventually(
+        async () =>
+          (await db.prisma.inboxEvent.count({ where: { processedAt: null } })) === 0 && total() === sellable(),
+        'the 6 units left advertised once',
+      );
+      expect(violations).toEqual([]);
 
       // Buyers take what a shop shows without waiting for the hub, and deliveries arrive: pushes
       // (strict decreases and the raises that wait for them) are in flight meanwhile.
@@ -321,8 +341,7 @@ describe.each(matrix)('sync handlers on $backend / $kind', ({ backend, open }) =
       });
       expect(rareOrders.filter((o) => o.status === 'on_hold')).toEqual([]);
     } finally {
-      holding = false;
-      for (const release of held.splice(0)) release();
+      release();
       for (const off of [...unhook, ...ungate]) off();
       await s.stop();
     }
