@@ -8,6 +8,7 @@ import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import type { Database } from '../core/db/database.ts';
 import type { Logger } from '../core/log.ts';
+import type { MetricsRegistry } from '../core/metrics/registry.ts';
 import { JOB_NAMES } from '../sync/jobs.ts';
 import { jobId } from '../sync/queue/job-id.ts';
 import { type SyncRuntime, type SyncTuning, startSync } from '../sync/runtime.ts';
@@ -37,6 +38,8 @@ export interface HubOptions {
   syncTuning?: Partial<SyncTuning>;
   /** The one clock every time rule of the hub reads (core/clock.ts); the system clock by default. */
   clock?: Clock;
+  /** The registry /metrics renders and the synchronizer counts into (default: the process-wide one). */
+  metrics?: MetricsRegistry;
 }
 
 export interface RunningHub {
@@ -61,6 +64,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     redisUrl: o.redisUrl,
     databaseUrl: o.databaseUrl,
     ...(o.syncTuning ? { tuning: o.syncTuning } : {}),
+    ...(o.metrics ? { metrics: o.metrics } : {}),
   });
   const redis = o.redisUrl ? new Redis(o.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true }) : null;
   const probes: Record<string, HealthProbe> = redis
@@ -90,6 +94,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
       logger,
       clock,
       config: { adminToken: o.adminToken },
+      ...(o.metrics ? { metrics: o.metrics } : {}),
       sync: {
         async syncNow(accountId) {
           await sync.queue.add('orders.poll', { accountId }, { jobId: jobId('poll-now', accountId, randomUUID()) });

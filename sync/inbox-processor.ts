@@ -7,6 +7,7 @@ import type { Clock } from '../core/clock.ts';
 import type { PrismaClient } from '../core/db/generated/prisma/client.ts';
 import { markFailed, markProcessed, pendingEvents, type StoredEvent, storeEvents } from '../core/inbox/inbox.ts';
 import type { Logger } from '../core/log.ts';
+import type { HubMetrics } from '../core/metrics/hub-metrics.ts';
 import { ingestOrder } from '../core/orders/ingest.ts';
 import { recordReturn } from '../core/orders/returns.ts';
 import {
@@ -26,6 +27,8 @@ export interface InboxDeps {
   accountCache?: AccountCache;
   logger: Logger;
   clock: Clock;
+  /** Counts the oversells the orders reveal (omnihub_oversells_total). */
+  metrics?: Pick<HubMetrics, 'oversells'>;
 }
 
 export interface InboxRun {
@@ -137,6 +140,7 @@ async function processOne(
     switch (meaning.kind) {
       case 'order': {
         const r = await ingestOrder(deps.prisma, account.id, meaning.draft, { now });
+        if (r.newOversells.length) deps.metrics?.oversells.inc({ channel: account.type }, r.newOversells.length);
         if (r.created && !r.stale && !meaning.draft.state.cancelled) {
           const units = new Map<string, number>();
           for (const l of meaning.draft.lines) if (l.sku) units.set(l.sku, (units.get(l.sku) ?? 0) + l.quantity);

@@ -8,6 +8,8 @@ import { Redis } from 'ioredis';
 import { type Clock, systemClock } from '../core/clock.ts';
 import type { Database } from '../core/db/database.ts';
 import type { Logger } from '../core/log.ts';
+import { hubMetrics } from '../core/metrics/hub-metrics.ts';
+import { metrics as processMetrics, type MetricsRegistry } from '../core/metrics/registry.ts';
 import type { ConnectorLimits } from '../connectors/connector.ts';
 import { AccountCache, type ConnectorRegistry, safeMessage } from './connectors.ts';
 import { FulfilmentPushPayload, pushFulfilment } from './fulfilment-push.ts';
@@ -105,6 +107,8 @@ export interface SyncOptions {
   clock?: Clock;
   /** Test hooks to simulate crashes around the dispatch commit. */
   dispatchHooks?: DispatchHooks;
+  /** Where oversells and stock push durations are counted; defaults to the process-wide registry. */
+  metrics?: MetricsRegistry;
 }
 
 export interface SyncRuntime {
@@ -221,6 +225,7 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
   };
 
   const accountCache = new AccountCache(clock);
+  const hub = hubMetrics(options.metrics ?? processMetrics);
   const stockDeps: StockDeps = {
     prisma,
     secretKey,
@@ -229,8 +234,9 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     logger: log,
     unitsPerChannel: tuning.strictUnitsPerChannel,
     requestPush,
+    metrics: hub,
   };
-  const deps = { prisma, secretKey, connectors, accountCache, logger: log, clock };
+  const deps = { prisma, secretKey, connectors, accountCache, logger: log, clock, metrics: hub };
 
   const handlers: Record<JobName, (data: unknown) => Promise<void>> = {
     'stock.push': async (data) => {

@@ -29,6 +29,8 @@ export interface IngestResult {
   shortUnits: number;
   /** SKUs whose reserved quantities changed (the synchronizer pushes them). */
   touchedSkus: string[];
+  /** SKUs this ingest found oversold for the first time (a new oversold exception each). */
+  newOversells: string[];
 }
 
 export async function ingestOrder(
@@ -122,6 +124,7 @@ async function ingestInTx(
       holdReason: row.hold_reason,
       shortUnits: 0,
       touchedSkus: [],
+      newOversells: [],
     };
   }
 
@@ -213,12 +216,14 @@ async function ingestInTx(
       needs.map((n) => n.skuId),
     );
   }
-  const oversoldSkus = shortBySku.size ? await recordOversell(tx, accountId, orderId, d, shortBySku) : [];
+  const oversold = shortBySku.size
+    ? await recordOversell(tx, accountId, orderId, d, shortBySku)
+    : { skuIds: [], newSkuIds: [] };
   const target = targetFor({
     channel: d.state,
     method: d.fulfilmentMethod,
     shortUnits,
-    oversold: oversoldSkus.length > 0,
+    oversold: oversold.skuIds.length > 0,
     unmappedLines,
     openUnits,
     fulfilledUnits,
@@ -254,13 +259,23 @@ async function ingestInTx(
     where: { id: orderId },
     data: { status, holdReason, ...(heldFrom ? { heldFrom } : {}) },
   });
-  return { orderId, created, stale: false, status, holdReason, shortUnits, touchedSkus: [...touchedSkus] };
+  return {
+    orderId,
+    created,
+    stale: false,
+    status,
+    holdReason,
+    shortUnits,
+    touchedSkus: [...touchedSkus],
+    newOversells: oversold.newSkuIds,
+  };
 }
 
 /**
  * A short order is an oversell when the channel was still advertising the SKU: it sold
  * during propagation. Each such SKU becomes an exception for a person to look at, and a
- * priority stock push so the channel stops selling what is gone. Returns those SKU ids.
+ * priority stock push so the channel stops selling what is gone. Returns those SKU ids, and
+ * the ones seen for the first time (a later update of the same short order is not a new oversell).
  */
 async function recordOversell(
   tx: Tx,
@@ -268,7 +283,7 @@ async function recordOversell(
   orderId: string,
   d: OrderDraft,
   shortBySku: Map<string, number>,
-): Promise<string[]> {
+): Promise<{ skuIds: string[]; newSkuIds: string[] }> {
   const skuIds = [...shortBySku.keys()];
   const advertised = await tx.listing.findMany({
     where: {
@@ -278,21 +293,25 @@ async function recordOversell(
     },
     select: { skuId: true, lastConfirmedQty: true, lastSentQty: true },
   });
+  const newSkuIds: string[] = [];
   for (const l of advertised) {
     const units = shortBySku.get(l.skuId) ?? 0;
-    await tx.$executeRaw`
+    // xmax = 0 on the returned row: it was inserted, not updated (PostgreSQL's upsert tell).
+    const [row] = await tx.$queryRaw<{ inserted: boolean }[]>`
       INSERT INTO exceptions (id, kind, dedupe_key, account_id, order_id, sku_id, message, data)
       VALUES (${randomUUID()}, 'oversold', ${`oversold:${orderId}:${l.skuId}`}, ${accountId}, ${orderId}, ${l.skuId},
               ${`order ${d.displayNumber ?? d.externalId} is ${units} unit(s) short: the channel still advertised ${l.lastConfirmedQty ?? l.lastSentQty}`},
               ${JSON.stringify({ units, advertised: l.lastConfirmedQty ?? l.lastSentQty })}::jsonb)
-      ON CONFLICT (dedupe_key) DO UPDATE SET occurrences = exceptions.occurrences + 1, updated_at = now()`;
+      ON CONFLICT (dedupe_key) DO UPDATE SET occurrences = exceptions.occurrences + 1, updated_at = now()
+      RETURNING (xmax = 0) AS inserted`;
+    if (row?.inserted) newSkuIds.push(l.skuId);
   }
   if (advertised.length) {
     await tx.$executeRaw`
       INSERT INTO outbox_events (kind, payload)
       VALUES ('stock.prioritize', jsonb_build_object('skuIds', ${JSON.stringify(advertised.map((l) => l.skuId))}::jsonb, 'reason', 'oversold'))`;
   }
-  return advertised.map((l) => l.skuId);
+  return { skuIds: advertised.map((l) => l.skuId), newSkuIds };
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { secondWrite } from '../../core/inventory/allocation.ts';
 import type { Logger } from '../../core/log.ts';
+import type { HubMetrics } from '../../core/metrics/hub-metrics.ts';
 import {
   type AccountContext,
   type ChannelConnector,
@@ -28,6 +29,8 @@ export interface StockDeps {
   unitsPerChannel: number;
   /** Queues a push for an account (debounced, or at once with priority). */
   requestPush(accountId: string, opts?: { prioritySkuIds?: string[] }): Promise<void>;
+  /** Times each stock push call to a channel (omnihub_stock_push_duration_seconds). */
+  metrics?: Pick<HubMetrics, 'stockPushDuration'>;
 }
 
 export interface PushOutcome extends Partial<Recorded> {
@@ -85,7 +88,7 @@ async function pushOnce(
 
   let result: StockPushResult;
   try {
-    result = await connector.pushStock(account, plan.updates);
+    result = await timedPush(deps, account, connector, plan.updates);
   } catch (error) {
     // Nothing is known to have been applied: the values stay in flight (they bound the channel).
     const message = safeMessage(error, account);
@@ -110,6 +113,26 @@ async function pushOnce(
   }
   const skus = new Set(plan.updates.map((u) => plan.skuOf.get(u.listingId)).filter((x): x is string => !!x));
   return { sent: plan.updates.length, deferred: plan.deferred, more: plan.more, skus, ...recorded };
+}
+
+/** One connector stock push call, timed by channel and result (ok, partial: some refused, error: threw). */
+async function timedPush(
+  deps: StockDeps,
+  account: AccountContext,
+  connector: ChannelConnector,
+  updates: StockUpdate[],
+): Promise<StockPushResult> {
+  const started = performance.now();
+  const observe = (result: 'ok' | 'partial' | 'error') =>
+    deps.metrics?.stockPushDuration.observe({ channel: account.type, result }, (performance.now() - started) / 1000);
+  try {
+    const r = await connector.pushStock(account, updates);
+    observe(r.failed.length ? 'partial' : 'ok');
+    return r;
+  } catch (error) {
+    observe('error');
+    throw error;
+  }
 }
 
 /** The second write of two-phase strict writes (see planWrite): the claim, from 0. */
@@ -140,7 +163,7 @@ async function secondPhase(
   }
   if (writes.length === 0) return;
   try {
-    await recordPush(deps.prisma, account.id, writes, await connector.pushStock(account, writes));
+    await recordPush(deps.prisma, account.id, writes, await timedPush(deps, account, connector, writes));
   } catch (error) {
     // Left in flight at its claim: safe, and retried by the next push.
     await setErrors(

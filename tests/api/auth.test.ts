@@ -1,9 +1,9 @@
 // Authentication and roles: bearer API keys (hashed at rest, shown once), the admin token,
 // read-only keys that cannot write, and staff keys that see and act on their own stores only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey, hashApiKey, looksLikeApiKey } from '../../core/auth/api-keys.ts';
+import { createApiKey, hashApiKey, looksLikeApiKey, touchApiKey } from '../../core/auth/api-keys.ts';
 import { ensureFirstAdminKey } from '../../core/auth/first-admin.ts';
-import type { Database } from '../../core/db/database.ts';
+import { type Database, openDatabase } from '../../core/db/database.ts';
 import { testDatabases } from '../support/databases.ts';
 import { buildHarness, type Harness } from './harness.ts';
 import { pickupOrderFixture, seedShop, STORE_A, STORE_B } from './fixtures.ts';
@@ -11,7 +11,7 @@ import { pickupOrderFixture, seedShop, STORE_A, STORE_B } from './fixtures.ts';
 const ADMIN_TOKEN = 'env-admin-token-0123456789abcdef';
 
 describe.each(testDatabases())('API auth on $kind', ({ open }) => {
-  let db: Database;
+  let db: Database & { url?: string };
   let h: Harness;
   let staffA: string;
   let orderA: string;
@@ -90,18 +90,39 @@ describe.each(testDatabases())('API auth on $kind', ({ open }) => {
       expect(unknown.body.error.fields[0]).toMatchObject({ path: 'locationIds.0', message: 'unknown location nope' });
     });
 
-    it('records the last use of a key at most once a minute', async () => {
+    it('records the last use of a key when it is used', async () => {
       const { key, record } = await createApiKey(db.prisma, { name: 'touch', role: 'readonly' });
-      await h.call('GET', '/api/v1/locations', { key });
+      expect(record.lastUsedAt).toBeNull();
+      expect((await h.call('GET', '/api/v1/locations', { key })).status).toBe(200);
       await expect
         .poll(async () => (await db.prisma.apiKey.findUniqueOrThrow({ where: { id: record.id } })).lastUsedAt)
         .not.toBeNull();
-      const first = (await db.prisma.apiKey.findUniqueOrThrow({ where: { id: record.id } })).lastUsedAt;
-      await new Promise((r) => setTimeout(r, 20));
-      await h.call('GET', '/api/v1/locations', { key });
-      await new Promise((r) => setTimeout(r, 50));
-      const second = (await db.prisma.apiKey.findUniqueOrThrow({ where: { id: record.id } })).lastUsedAt;
-      expect(second?.getTime()).toBe(first?.getTime());
+    });
+
+    it('writes the last use at most once a minute, however many clients race to record it', async () => {
+      const { record } = await createApiKey(db.prisma, { name: 'touch-race', role: 'readonly' });
+      // Several processes: one connection pool each on PostgreSQL; PGlite has one connection only.
+      const others = db.url
+        ? await Promise.all([1, 2, 3].map(() => openDatabase({ url: db.url, migrate: false, poolSize: 3 })))
+        : [];
+      const clients = [db, ...others];
+      const race = async (at: Date) => {
+        const written = await Promise.all(
+          clients.flatMap((c) => [1, 2, 3].map(() => touchApiKey(c.prisma, record.id, at))),
+        );
+        const row = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: record.id } });
+        return { writes: written.filter(Boolean).length, lastUsedAt: row.lastUsedAt?.getTime() };
+      };
+      try {
+        const t0 = new Date();
+        expect(await race(t0)).toEqual({ writes: 1, lastUsedAt: t0.getTime() });
+        const within = new Date(t0.getTime() + 59_000);
+        expect(await race(within)).toEqual({ writes: 0, lastUsedAt: t0.getTime() });
+        const after = new Date(t0.getTime() + 61_000);
+        expect(await race(after)).toEqual({ writes: 1, lastUsedAt: after.getTime() });
+      } finally {
+        await Promise.all(others.map((o) => o.close()));
+      }
     });
   });
 
@@ -231,7 +252,7 @@ describe.each(testDatabases())('API auth on $kind', ({ open }) => {
 });
 
 describe.each(testDatabases())('first admin key on $kind', ({ open }) => {
-  let db: Database;
+  let db: Database & { url?: string };
   beforeAll(async () => {
     db = await open();
   });
@@ -248,9 +269,14 @@ describe.each(testDatabases())('first admin key on $kind', ({ open }) => {
 
   it('creates and prints one admin key once, even when several processes start together', async () => {
     const printed: string[] = [];
+    // A process each, with its own connection pool, on PostgreSQL; PGlite is one connection in one process.
+    const others = db.url
+      ? await Promise.all([1, 2, 3].map(() => openDatabase({ url: db.url, migrate: false, poolSize: 2 })))
+      : [];
+    const starts = db.url ? others : [db, db, db];
     const results = await Promise.all(
-      [1, 2, 3].map(() => ensureFirstAdminKey(db.prisma, { adminToken: undefined }, (t) => printed.push(t))),
-    );
+      starts.map((d) => ensureFirstAdminKey(d.prisma, { adminToken: undefined }, (t) => printed.push(t))),
+    ).finally(() => Promise.all(others.map((o) => o.close())));
     expect(results.filter((r) => r.kind === 'created')).toHaveLength(1);
     expect(await db.prisma.apiKey.count()).toBe(1);
     expect(printed).toHaveLength(1);

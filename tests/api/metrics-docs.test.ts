@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricsRegistry } from '../../core/metrics/registry.ts';
 import type { Database } from '../../core/db/database.ts';
 import { storeEvents } from '../../core/inbox/inbox.ts';
+import type { StockUpdate } from '../../connectors/connector.ts';
+import type { AccountContext } from '../../core/accounts/accounts.ts';
 import { testDatabases } from '../support/databases.ts';
+import { eventually, listing, product, sell, shown, start, world } from '../sync/helpers.ts';
 import { seedShop, shipOrderFixture } from './fixtures.ts';
 import { buildHarness, type Harness } from './harness.ts';
 
@@ -73,8 +76,6 @@ describe.each(testDatabases())('metrics and docs on $kind', ({ open }) => {
     expect(text).toContain('omnihub_exceptions_open{kind="oversold"} 1');
     expect(text).toContain('# TYPE omnihub_stock_push_duration_seconds histogram');
     expect(text).toContain('# TYPE omnihub_webhook_verify_failures_total counter');
-    h.registry.counter('omnihub_oversells_total', 'x', ['channel']).inc({ channel: 'shopify' });
-    expect((await h.call('GET', '/metrics')).body).toContain('omnihub_oversells_total{channel="shopify"} 1');
   });
 
   it('can serve /metrics without a key when asked to', async () => {
@@ -140,5 +141,53 @@ describe.each(testDatabases())('metrics and docs on $kind', ({ open }) => {
     const js = await withScalar.call('GET', '/docs/scalar.js', { key: null });
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toMatch(/javascript/);
+  });
+});
+
+describe.each(testDatabases())('metrics counted by real traffic on $kind', ({ open }) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await open();
+  });
+  afterAll(() => db?.close());
+
+  it('counts an oversell when an order lands short on a channel that still advertised, and times every stock push', async () => {
+    const w = await world(db, 2);
+    const h = await buildHarness(db);
+    // The Shopify connector as it is, with its stock push calls counted.
+    let pushCalls = 0;
+    const shopify = {
+      ...w.connector,
+      pushStock(account: AccountContext, updates: StockUpdate[]) {
+        pushCalls += 1;
+        return w.connector.pushStock(account, updates);
+      },
+    };
+    await product(w, 'LAST', 1);
+    const s = await start(w, 'memory', { metrics: h.registry, connectors: { shopify } });
+    try {
+      await eventually(async () => shown(w, 'LAST', 0) === 1 && shown(w, 'LAST', 1) === 1, 'both shops show 1');
+      await eventually(async () => (await listing(w, 1, 'LAST')).lastConfirmedQty === 1, 'confirmed');
+      // Two buyers take the same last unit on two shops: one order is reserved, the other is short.
+      await sell(w, 0, 'LAST', 1);
+      await sell(w, 1, 'LAST', 1);
+      await eventually(
+        async () => (await db.prisma.exceptionItem.count({ where: { kind: 'oversold' } })) === 1,
+        'the oversell filed',
+      );
+      await s.runtime.flush();
+      await eventually(async () => shown(w, 'LAST', 0) === 0 && shown(w, 'LAST', 1) === 0, 'both shops show 0');
+    } finally {
+      await s.stop();
+    }
+    const text = (await h.call('GET', '/metrics')).body as string;
+    expect(text).toContain('omnihub_oversells_total{channel="shopify"} 1');
+    expect(text).toContain('omnihub_oversold_orders_total 1'); // the database-derived total agrees
+    const count = Number(
+      /omnihub_stock_push_duration_seconds_count\{channel="shopify",result="ok"\} (\d+)/.exec(text)?.[1],
+    );
+    expect(pushCalls).toBeGreaterThanOrEqual(2);
+    expect(count).toBe(pushCalls);
+    expect(text).toMatch(/omnihub_stock_push_duration_seconds_sum\{channel="shopify",result="ok"\} [0-9.e-]+/);
   });
 });

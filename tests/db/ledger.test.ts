@@ -3,6 +3,7 @@
 // and the append-only movements always explain the level.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../core/db/database.ts';
+import type { Sql } from '../../core/db/sql.ts';
 import {
   adjust,
   commit,
@@ -111,13 +112,48 @@ describe.each(testDatabases())('inventory ledger on $kind', ({ open }) => {
 
   it('announces every accepted change in the outbox, in the same statement', async () => {
     const { id } = await seedSku(db.prisma, 'A-8');
-    const before = await db.prisma.outboxEvent.count({ where: { kind: 'inventory.changed' } });
     await adjust(db.prisma, id, 'wh', 2, 'receipt');
-    await reserve(db.prisma, id, 'wh', 1);
-    await reserve(db.prisma, id, 'wh', 5); // refused: no outbox row
-    const rows = await db.prisma.outboxEvent.findMany({ where: { kind: 'inventory.changed' }, orderBy: { id: 'asc' } });
-    expect(rows.length - before).toBe(2);
-    expect(rows.at(-1)?.payload).toEqual({ skuId: id, locationId: 'wh' });
+    const announced = () =>
+      db.prisma.outboxEvent.count({ where: { kind: 'inventory.changed', payload: { path: ['skuId'], equals: id } } });
+    const before = await announced();
+    // The statements a reservation sends, counted on their way to the database.
+    let statements = 0;
+    const counted: Sql = {
+      $queryRaw: ((...args: Parameters<Sql['$queryRaw']>) => {
+        statements += 1;
+        return db.prisma.$queryRaw(...args);
+      }) as Sql['$queryRaw'],
+      $executeRaw: ((...args: Parameters<Sql['$executeRaw']>) => {
+        statements += 1;
+        return db.prisma.$executeRaw(...args);
+      }) as Sql['$executeRaw'],
+    };
+    expect(await reserve(counted, id, 'wh', 1)).toMatchObject({ reserved: 1 });
+    expect(statements).toBe(1);
+    expect(await announced()).toBe(before + 1);
+    expect(await reserve(db.prisma, id, 'wh', 5)).toBeNull(); // refused: no outbox row
+    expect(await announced()).toBe(before + 1);
+    const last = await db.prisma.outboxEvent.findFirstOrThrow({
+      where: { kind: 'inventory.changed' },
+      orderBy: { id: 'desc' },
+    });
+    expect(last.payload).toEqual({ skuId: id, locationId: 'wh' });
+
+    // One statement is all or nothing: when the announcement cannot be written, the change is not made.
+    await db.prisma.$executeRawUnsafe(`
+      CREATE FUNCTION test_refuse_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'outbox refused'; END $$`);
+    await db.prisma.$executeRawUnsafe(
+      'CREATE TRIGGER test_refuse_outbox BEFORE INSERT ON outbox_events FOR EACH ROW EXECUTE FUNCTION test_refuse_outbox()',
+    );
+    try {
+      await expect(reserve(db.prisma, id, 'wh', 1)).rejects.toThrow(/outbox refused/);
+    } finally {
+      await db.prisma.$executeRawUnsafe('DROP TRIGGER test_refuse_outbox ON outbox_events');
+      await db.prisma.$executeRawUnsafe('DROP FUNCTION test_refuse_outbox()');
+    }
+    expect(await getLevel(db.prisma, id, 'wh')).toMatchObject({ onHand: 2, reserved: 1 });
+    await expectExplained(id, 'wh');
   });
 
   it('is guarded by the database itself: a direct write breaking the invariant fails', async () => {

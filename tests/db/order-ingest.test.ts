@@ -182,7 +182,7 @@ describe.each(testDatabases())('order ingestion on $kind', ({ open }) => {
     expect(await level('N8', 'wh')).toMatchObject({ onHand: 2, reserved: 0 });
   });
 
-  it('holds an order with a SKU the hub does not know, and keeps custom lines out of stock', async () => {
+  it('holds an order with a SKU the hub does not know', async () => {
     await seedSku(db.prisma, 'N9');
     await stock(db.prisma, 'sku-N9', 'wh', 5);
     const r = await ingestOrder(
@@ -191,11 +191,41 @@ describe.each(testDatabases())('order ingestion on $kind', ({ open }) => {
       draft('1009', [
         { sku: 'N9', quantity: 1 },
         { sku: 'NOPE', quantity: 1 },
-        { sku: null, quantity: 1, title: 'Gift wrap', requiresShipping: false },
       ]),
     );
     expect(r).toMatchObject({ status: 'on_hold', holdReason: 'unmapped_sku' });
     expect(await level('N9', 'wh')).toMatchObject({ reserved: 1 });
+  });
+
+  it('keeps a custom (SKU-less) line on the order, outside stock: no reservation, no hold', async () => {
+    await seedSku(db.prisma, 'N9C');
+    await stock(db.prisma, 'sku-N9C', 'wh', 5);
+    const skus = await db.prisma.sku.count();
+    const r = await ingestOrder(
+      db.prisma,
+      'shop',
+      draft('1009c', [
+        { sku: 'N9C', quantity: 1 },
+        { sku: null, quantity: 2, title: 'Gift wrap', unitPrice: 350, requiresShipping: false },
+      ]),
+    );
+    expect(r).toMatchObject({ status: 'allocated', holdReason: null, shortUnits: 0, touchedSkus: ['sku-N9C'] });
+    const lines = await db.prisma.orderLine.findMany({
+      where: { orderId: r.orderId },
+      orderBy: { channelLineId: 'asc' },
+    });
+    expect(
+      lines.map((l) => ({ sku: l.skuCode, title: l.title, quantity: l.quantity, unitPrice: l.unitPrice })),
+    ).toEqual([
+      { sku: 'N9C', title: 'Item N9C', quantity: 1, unitPrice: 1000n },
+      { sku: null, title: 'Gift wrap', quantity: 2, unitPrice: 350n },
+    ]);
+    const reservations = await db.prisma.reservation.findMany({ where: { orderId: r.orderId } });
+    expect(reservations.map((x) => ({ line: x.orderLineId, sku: x.skuId, quantity: x.quantity }))).toEqual([
+      { line: lines[0]?.id, sku: 'sku-N9C', quantity: 1 },
+    ]);
+    expect(await db.prisma.sku.count()).toBe(skus); // no stock record made up for it
+    expect(await db.prisma.exceptionItem.count({ where: { orderId: r.orderId } })).toBe(0);
   });
 
   it('backorders what is missing for a SKU that allows it', async () => {
@@ -332,6 +362,17 @@ describe.each(testDatabases())('oversell detection on $kind', ({ open }) => {
     expect(ex[0]).toMatchObject({ accountId: 'ebay', orderId: r.orderId, skuId: id });
     const prio = await db.prisma.outboxEvent.findMany({ where: { kind: 'stock.prioritize' } });
     expect(prio.at(-1)?.payload).toMatchObject({ skuIds: [id], reason: 'oversold' });
+    // Found once: a later update of the same short order is the same oversell, counted again nowhere.
+    expect(r.newOversells).toEqual([id]);
+    const update = await ingestOrder(
+      db.prisma,
+      'ebay',
+      draft('ebay-1', [{ sku: 'OS1', quantity: 1 }], { channelUpdatedAt: '2026-11-20T10:05:00Z', tags: ['gift'] }),
+    );
+    expect(update).toMatchObject({ holdReason: 'oversold', newOversells: [] });
+    expect(await db.prisma.exceptionItem.findFirstOrThrow({ where: { kind: 'oversold' } })).toMatchObject({
+      occurrences: 2,
+    });
   });
 
   it('calls it insufficient stock when the channel was not advertising the SKU', async () => {

@@ -12,6 +12,7 @@ import type { LandingSnapshot } from '../../api/landing/index.tsx';
 import { DEMO_MARKER, type Demo, DemoDataDirError, startDemo, wipeDataDir } from '../../api/demo/run.ts';
 import { parseDemoArgs, parseDuration } from '../../api/demo/args.ts';
 import { runDemoCommand } from '../../api/demo/command.ts';
+import { adjust } from '../../core/inventory/ledger.ts';
 import { recomputeTargets } from '../../sync/stock/recompute.ts';
 import { writeFile, mkdir } from 'node:fs/promises';
 
@@ -187,10 +188,28 @@ describe('the demo', () => {
       });
     }
     // Scarce stock is split: what the two shops offer together never exceeds what can be sold.
+    // Whatever the traffic left, the merchant counts each hot SKU down to 3 sellable units (2 in
+    // the warehouse, 1 in a store), well inside strict allocation, and the shops follow.
+    const want: Record<string, number> = { wh: 2, 'store-a': 1, 'store-b': 0 };
+    for (const skuId of hotIds) {
+      for (const [locationId, units] of Object.entries(want)) {
+        const level = await demo.db.prisma.inventoryLevel.findUniqueOrThrow({
+          where: { skuId_locationId: { skuId, locationId } },
+        });
+        const delta = units - Math.max(0, level.onHand - level.reserved - level.safetyStock);
+        if (delta !== 0) expect(await adjust(demo.db.prisma, skuId, locationId, delta, 'count')).not.toBeNull();
+      }
+    }
+    expect(await demo.settle(30_000)).toBe(true);
     const snap = (await (await fetch(`${demo.url}/landing/state.json`)).json()) as LandingSnapshot;
+    expect(snap.hotSkus.map((h) => h.code).sort()).toEqual([...demo.setup.hotCodes].sort());
     for (const h of snap.hotSkus) {
-      expect(h.inSync).toBe(true);
-      if (h.sellable < 10) expect(h.advertisedTotal).toBeLessThanOrEqual(h.sellable);
+      expect({ sku: h.code, sellable: h.sellable, inSync: h.inSync }).toEqual({
+        sku: h.code,
+        sellable: 3,
+        inSync: true,
+      });
+      expect(h.advertisedTotal, h.code).toBeLessThanOrEqual(3);
     }
     // Every push was accepted by the shops (a refused one is filed as an exception).
     const refused = await demo.db.prisma.exceptionItem.findMany({ where: { kind: 'stock_push_refused' } });

@@ -2,7 +2,7 @@
 // styles, dedupe key, occurredAt for ordering. Deliveries come from the simulator's signed
 // webhook emitter; bodies are Shopify's published sample payloads (see
 // tests/fixtures/shopify/README.md).
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundEvent, WebhookResult } from '../../connectors/connector.ts';
 import { createShopifyConnector } from '../../connectors/shopify/connector.ts';
 import { ManualClock } from '../../core/clock.ts';
@@ -13,6 +13,10 @@ import {
   parseJsonKeepingBigInts,
   signBody,
 } from '../../connectors/shopify/webhooks.ts';
+import type { Database } from '../../core/db/database.ts';
+import { ingestOrder } from '../../core/orders/ingest.ts';
+import { testDatabases } from '../support/databases.ts';
+import { seedAccount, seedLocation } from '../support/seed.ts';
 import { account, fixtureText, SECRET, SHOP, toWebhookRequest } from './helpers.ts';
 
 function setup() {
@@ -30,6 +34,18 @@ function setup() {
     return new Response(null, { status: 200 });
   };
   return { sim, connector, results, inbox, clock };
+}
+
+/** Two versions of one order (v1, then v2 five minutes later), delivered newest first. */
+async function deliverNewestFirst(w: ReturnType<typeof setup>) {
+  const base = JSON.parse(fixtureText('rest-order-450789469.json')) as Record<string, unknown>;
+  const v1 = { ...base, updated_at: '2026-11-20T09:00:00-05:00', tags: 'v1' };
+  const v2 = { ...base, updated_at: '2026-11-20T09:05:00-05:00', tags: 'v2' };
+  // Shopify does not guarantee order: hold both and deliver newest first.
+  await w.sim.webhooks.send('orders/updated', v1, { hold: true, webhookId: 'w-v1' });
+  await w.sim.webhooks.send('orders/updated', v2, { hold: true, webhookId: 'w-v2' });
+  await w.sim.webhooks.flush('reverse');
+  return w;
 }
 
 // Published fixture: Shopify's orders/cancelled sample payload (webhook-orders-cancelled.json).
@@ -168,23 +184,11 @@ describe('verifyWebhook', () => {
     expect(inbox.size).toBe(1);
   });
 
-  it('a stale payload delivered late exposes its older occurredAt (core keeps the newer state)', async () => {
-    const { sim, inbox } = setup();
-    const base = JSON.parse(fixtureText('rest-order-450789469.json')) as Record<string, unknown>;
-    const v1 = { ...base, updated_at: '2026-11-20T09:00:00-05:00', tags: 'v1' };
-    const v2 = { ...base, updated_at: '2026-11-20T09:05:00-05:00', tags: 'v2' };
-    // Shopify does not guarantee order: hold both and deliver newest first.
-    await sim.webhooks.send('orders/updated', v1, { hold: true, webhookId: 'w-v1' });
-    await sim.webhooks.send('orders/updated', v2, { hold: true, webhookId: 'w-v2' });
-    await sim.webhooks.flush('reverse');
-    const arrival = [...inbox.values()];
-    expect(arrival.map((e) => e.externalEventId)).toEqual(['w-v2', 'w-v1']);
-    const [newer, older] = arrival as [InboundEvent, InboundEvent];
+  it('a stale payload delivered late exposes its older occurredAt', async () => {
+    const { inbox } = await deliverNewestFirst(setup());
+    const [newer, older] = [...inbox.values()] as [InboundEvent, InboundEvent];
+    expect([newer.externalEventId, older.externalEventId]).toEqual(['w-v2', 'w-v1']);
     expect(Date.parse(older.occurredAt ?? '')).toBeLessThan(Date.parse(newer.occurredAt ?? ''));
-    // What core does with it: apply an event only when it is newer than what the order holds.
-    let held: InboundEvent | null = null;
-    for (const e of arrival) if (!held || Date.parse(e.occurredAt ?? '') > Date.parse(held.occurredAt ?? '')) held = e;
-    expect(((held as InboundEvent | null)?.payload as { tags: string } | undefined)?.tags).toBe('v2');
   });
 
   it('uses X-Shopify-Triggered-At for refunds (no updated_at in a refund body)', async () => {
@@ -193,6 +197,30 @@ describe('verifyWebhook', () => {
       triggeredAt: '2026-11-20T10:00:05Z',
     });
     expect([...inbox.values()][0]?.occurredAt).toBe('2026-11-20T10:00:05Z');
+  });
+});
+
+describe.each(testDatabases())('late delivery into core on $kind', ({ open }) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await open();
+    await seedLocation(db.prisma, 'wh');
+    await seedAccount(db.prisma, 'shop', [{ locationId: 'wh' }]);
+  });
+  afterAll(() => db?.close());
+
+  it('core keeps the newer state when the older payload arrives last', async () => {
+    const { connector, inbox } = await deliverNewestFirst(setup());
+    const applied = [];
+    for (const e of inbox.values()) {
+      const meaning = connector.interpret(account(), e);
+      if (meaning.kind !== 'order') throw new Error(`expected an order, got ${meaning.kind}`);
+      applied.push(await ingestOrder(db.prisma, 'shop', meaning.draft));
+    }
+    expect(applied.map((r) => r.stale)).toEqual([false, true]);
+    const order = await db.prisma.order.findUniqueOrThrow({ where: { id: applied[0]?.orderId } });
+    expect(order.tags).toEqual(['v2']);
+    expect(order.channelUpdatedAt.toISOString()).toBe('2026-11-20T14:05:00.000Z');
   });
 });
 

@@ -1,16 +1,18 @@
 // The transactional outbox: a committed change survives a crash before it is dispatched, a
 // crash in the middle of a dispatch leaves its rows for the next one, a crash after the
-// dispatch commit but before the enqueue is recovered from durable state, and two dispatchers
-// (two connection pools: two processes) never dispatch the same row twice.
+// dispatch commit but before the enqueue is recovered from durable state, and two dispatcher
+// processes never dispatch the same row twice.
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../core/db/database.ts';
-import { openDatabase } from '../../core/db/database.ts';
 import { adjust } from '../../core/inventory/ledger.ts';
 import { systemClock } from '../../core/clock.ts';
 import { type DispatchIntents, dispatchOnce } from '../../sync/outbox/dispatcher.ts';
 import { testDatabases } from '../support/databases.ts';
 import { eventually, listing, product, quietLogger, shown, start, type World, world } from './helpers.ts';
 
+const DISPATCHER = fileURLToPath(new URL('./fixtures/outbox-dispatcher.ts', import.meta.url));
 const undispatched = (db: Database) => db.prisma.outboxEvent.count({ where: { dispatchedAt: null } });
 
 describe.each(testDatabases())('outbox dispatcher on $kind', ({ kind, open }) => {
@@ -97,45 +99,49 @@ describe.each(testDatabases())('outbox dispatcher on $kind', ({ kind, open }) =>
     }
   });
 
-  // Only PostgreSQL has two connections that can race; PGlite is one connection in one process.
+  // Only PostgreSQL can be shared by two processes; PGlite is one connection in one process.
   if (kind === 'postgres')
-    it('two dispatchers (two pools) never dispatch the same row twice', async () => {
+    it('two dispatcher processes never dispatch the same row twice', async () => {
       await db.prisma.$executeRaw`
       INSERT INTO outbox_events (kind, payload)
       SELECT 'inventory.changed', jsonb_build_object('skuId', 'sku-OB-1', 'locationId', 'wh') FROM generate_series(1, 3000)`;
-      const second = await openDatabase({ url: db.url, migrate: false, poolSize: 4 });
-      const claims: bigint[][] = [[], []];
-      const run = async (d: Database, i: number) => {
-        const deps = {
-          prisma: d.prisma,
-          logger: quietLogger(),
-          clock: systemClock,
-          unitsPerChannel: 5,
-          batchSize: 50,
-          enqueue: async () => undefined,
-          hooks: { beforeCommit: (ids: bigint[]) => void claims[i]?.push(...ids) },
-        };
-        // Four concurrent loops per dispatcher, each dispatching until the outbox is empty.
-        await Promise.all(
-          [0, 1, 2, 3].map(async () => {
-            while ((await dispatchOnce(deps)) > 0) {
-              // next batch
-            }
-          }),
-        );
-      };
+      const children: ChildProcess[] = [];
       try {
-        await Promise.all([run(db, 0), run(second, 1)]);
+        const ready = [0, 1].map(
+          () =>
+            new Promise<ChildProcess>((resolve, reject) => {
+              const child = fork(DISPATCHER, [], {
+                execArgv: ['--import', 'tsx'],
+                env: { ...process.env, DATABASE_URL: db.url },
+                stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+              });
+              children.push(child);
+              child.once('message', () => resolve(child));
+              child.once('error', reject);
+              child.once('exit', (code) => reject(new Error(`dispatcher exited early (${code})`)));
+            }),
+        );
+        const processes = await Promise.all(ready);
+        // Both connected: start them together, each with four loops dispatching until the outbox is empty.
+        const claims = await Promise.all(
+          processes.map(
+            (child) =>
+              new Promise<string[]>((resolve, reject) => {
+                child.removeAllListeners('exit');
+                child.once('message', (m) => resolve((m as { claimed: string[] }).claimed));
+                child.once('exit', (code) => reject(new Error(`dispatcher exited without its claims (${code})`)));
+                child.send('go');
+              }),
+          ),
+        );
+        const all = claims.flat();
+        expect(all).toHaveLength(3000);
+        expect(new Set(all).size).toBe(3000);
+        expect(claims.map((c) => c.length > 0)).toEqual([true, true]);
+        expect(await undispatched(db)).toBe(0);
+        expect(await db.prisma.outboxEvent.count({ where: { attempts: { gt: 1 } } })).toBe(0);
       } finally {
-        await second.close();
+        for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
       }
-      const all = [...(claims[0] ?? []), ...(claims[1] ?? [])].map(String);
-      expect(all).toHaveLength(3000);
-      expect(new Set(all).size).toBe(3000);
-      expect(claims[0]?.length).toBeGreaterThan(0);
-      expect(claims[1]?.length).toBeGreaterThan(0);
-      expect(await undispatched(db)).toBe(0);
-      const twice = await db.prisma.outboxEvent.count({ where: { attempts: { gt: 1 } } });
-      expect(twice).toBe(0);
     });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import type { Database } from '../../core/db/database.ts';
 import { adjust } from '../../core/inventory/ledger.ts';
+import { pushAccountStock } from '../../sync/stock/push.ts';
 import { postgresTemplateUrl, testDatabases } from '../support/databases.ts';
 import {
   type Backend,
@@ -196,56 +197,166 @@ describe.each(matrix)('sync handlers on $backend / $kind', ({ backend, open }) =
     }
   });
 
-  it('strict mode: what the shops advertise together never exceeds what can be sold', async () => {
+  it('strict mode: at every write to a shop, what the shops advertise together never exceeds what can be sold', async () => {
     await product(w, 'RARE', 6, { mode: 'strict' });
+    // What can be sold: units received minus units buyers took on the shops (gone the moment a
+    // shop sells them, whether or not the order has reached the hub). Only this test moves RARE.
+    let received = 6;
+    let sold = 0;
+    const sellable = () => received - sold;
+    const advertised = () => [0, 1, 2].map((i) => shown(w, 'RARE', i) ?? 0);
+    const total = () => advertised().reduce((a, b) => a + b, 0);
+    const violations: string[] = [];
+    let observations = 0;
+    const observe = (what: string) => {
+      observations += 1;
+      if (total() > sellable()) violations.push(`${what}: shops show ${advertised().join('+')} > ${sellable()}`);
+    };
+    // Every change of a shop's RARE level (each stock write a push applies, each sale) is observed
+    // synchronously, before anything else can run.
+    const unhook = w.shops.map((shop, i) => {
+      const key = `${w.items.get('RARE')?.[i]}|${shop.location}`;
+      return onLevelSet(shop.sim.store.levels, (k) => {
+        if (k === key) observe(`write on shop ${i}`);
+      });
+    });
     const s = await start(w, backend);
-    const sellable = async () => {
-      const l = await db.prisma.inventoryLevel.findUniqueOrThrow({
-        where: { skuId_locationId: { skuId: 'sku-RARE', locationId: 'wh' } },
-      });
-      const unlanded = await db.prisma.inboxEvent.count({
-        where: { processedAt: null, payload: { path: ['line_items', '0', 'sku'], equals: 'RARE' } },
-      });
-      return { free: l.onHand - l.reserved, unlanded };
+    // A shop can be made to hold its RARE stock writes on the wire (a slow channel).
+    const held: (() => void)[] = [];
+    let holding = new Set<number>();
+    const release = () => {
+      holding = new Set();
+      for (const go of held.splice(0)) go();
     };
-    let violations = 0;
-    const sample = async () => {
-      const { free } = await sellable();
-      const total = [0, 1, 2].reduce((a, i) => a + (shown(w, 'RARE', i) ?? 0), 0);
-      if (total > free) violations += 1;
-    };
+    const ungate = [0, 1, 2].map((i) => {
+      const sim = w.shops[i]!.sim;
+      const item = w.items.get('RARE')?.[i] ?? '?';
+      const fetch = sim.fetch;
+      sim.fetch = async (req) => {
+        const body = holding.has(i) ? await req.clone().text() : '';
+        if (body.includes('inventorySetQuantities') && body.includes(item))
+          await new Promise<void>((release) => held.push(release));
+        return fetch.call(sim, req);
+      };
+      return () => Reflect.deleteProperty(sim, 'fetch');
+    });
     try {
-      await eventually(
-        async () => [0, 1, 2].reduce((a, i) => a + (shown(w, 'RARE', i) ?? 0), 0) === 6,
-        'the 6 units split',
+      await eventually(async () => total() === 6, 'the 6 units split');
+      expect(advertised()).toEqual([2, 2, 2]);
+      await eventually(async () => (await listing(w, 2, 'RARE')).lastConfirmedQty === 2, 'confirmed');
+
+      // A rebalance: shop 0 sells its 2 units, so the 4 left are split 2/1/1, and shop 0's raise
+      // must wait until shops 1 and 2 have confirmed their decreases. Their writes are held.
+      holding = new Set([1, 2]);
+      sold += 2;
+      await sell(w, 0, 'RARE', 2);
+      await eventually(async () => (await listing(w, 0, 'RARE')).lastConfirmedQty === 0, 'shop 0 sale landed');
+      await eventually(() => held.length === 2, 'the decreases of shops 1 and 2 on the wire');
+      // The push shop 0's job runs, now, while the decreases are still unconfirmed.
+      await pushAccountStock(
+        {
+          prisma: db.prisma,
+          secretKey: w.key,
+          connectors: { shopify: w.connector },
+          logger: w.logger,
+          unitsPerChannel: s.runtime.tuning.strictUnitsPerChannel,
+          requestPush: s.runtime.requestPush,
+        },
+        'shop-0',
       );
-      expect([0, 1, 2].map((i) => shown(w, 'RARE', i))).toEqual([2, 2, 2]);
-      for (const [shop, units] of [
-        [0, 2],
-        [1, 1],
-        [0, 0],
-        [2, 1],
-      ] as const) {
-        const have = shown(w, 'RARE', shop) ?? 0;
-        if (units > 0 && have >= units) await sell(w, shop, 'RARE', units);
-        for (let k = 0; k < 20; k++) {
-          await sample();
-          await new Promise((r) => setTimeout(r, 5));
+      expect(violations).toEqual([]);
+      release();
+      await eventually(async () => advertised().join() === '2,1,1', 'shop 0 raised once the others are down');
+      await eventually(async () => (await listing(w, 0, 'RARE')).lastConfirmedQty === 2, 'raise confirmed');
+
+      // A raise meets a sale: 3 units arrive, shop 1 is to go from 1 to 2, and while that write is on
+      // the wire a buyer takes shop 1's unit. The write must not put the sold unit back on sale.
+      holding = new Set([1]);
+      await adjust(db.prisma, 'sku-RARE', 'wh', 3, 'receipt');
+      received += 3;
+      await eventually(() => held.length === 1, "shop 1's raise on the wire");
+      sold += 1;
+      await sell(w, 1, 'RARE', 1);
+      release();
+      await eventually(
+        async () =>
+          (await db.prisma.inboxEvent.count({ where: { processedAt: null } })) === 0 && total() === sellable(),
+        'the 6 units left advertised once',
+      );
+      expect(violations).toEqual([]);
+
+      // Buyers take what a shop shows without waiting for the hub, and deliveries arrive: pushes
+      // (strict decreases and the raises that wait for them) are in flight meanwhile.
+      const steps: ({ sell: number; units: number } | { receive: number })[] = [
+        { sell: 1, units: 1 },
+        { receive: 3 },
+        { sell: 0, units: 1 },
+        { sell: 2, units: 1 },
+        { sell: 1, units: 2 },
+        { receive: 1 },
+        { sell: 0, units: 1 },
+      ];
+      for (const step of steps) {
+        if ('receive' in step) {
+          await adjust(db.prisma, 'sku-RARE', 'wh', step.receive, 'receipt');
+          received += step.receive;
+          observe(`after receiving ${step.receive}`);
+        } else {
+          const take = Math.min(step.units, shown(w, 'RARE', step.sell) ?? 0);
+          if (take > 0) {
+            sold += take;
+            await sell(w, step.sell, 'RARE', take);
+          }
+          observe(`after selling ${take} on shop ${step.sell}`);
         }
+        await new Promise((r) => setTimeout(r, 20));
       }
       await eventually(
         async () => (await db.prisma.inboxEvent.count({ where: { processedAt: null } })) === 0,
         'orders landed',
       );
-      await eventually(async () => {
-        const { free } = await sellable();
-        const total = [0, 1, 2].reduce((a, i) => a + (shown(w, 'RARE', i) ?? 0), 0);
-        return free === 2 && total === 2;
-      }, 'the 2 units left are advertised, once');
-      expect(violations).toBe(0);
-      expect(await db.prisma.order.count({ where: { holdReason: 'oversold' } })).toBeLessThanOrEqual(1); // only the LAST test's
+      const free = async () => {
+        const l = await db.prisma.inventoryLevel.findUniqueOrThrow({
+          where: { skuId_locationId: { skuId: 'sku-RARE', locationId: 'wh' } },
+        });
+        return l.onHand - l.reserved;
+      };
+      await eventually(
+        async () => (await free()) === sellable() && total() === sellable(),
+        'what is left is advertised, once',
+      );
+      expect(violations).toEqual([]);
+      // The hook saw every write the shops applied to RARE (and each sale).
+      const writes = w.shops.reduce(
+        (n, shop, i) => n + shop.sim.store.inventoryLog.filter((e) => e.itemId === w.items.get('RARE')?.[i]).length,
+        0,
+      );
+      expect(writes).toBeGreaterThanOrEqual(8); // 3 initial, 2 two-phase decreases, 1 raise, and more
+      expect(observations).toBeGreaterThanOrEqual(writes);
+      expect(sold).toBeGreaterThan(0);
+      expect(await db.prisma.exceptionItem.count({ where: { kind: 'oversold', skuId: 'sku-RARE' } })).toBe(0);
+      const rareOrders = await db.prisma.order.findMany({
+        where: { lines: { some: { skuCode: 'RARE' } } },
+        select: { status: true, holdReason: true },
+      });
+      expect(rareOrders.filter((o) => o.status === 'on_hold')).toEqual([]);
     } finally {
+      release();
+      for (const off of [...unhook, ...ungate]) off();
       await s.stop();
     }
   });
 });
+
+/** Calls `after(key)` each time `map.set` runs, right after it; returns the undo. */
+function onLevelSet(map: Map<string, number>, after: (key: string) => void): () => void {
+  const set = map.set;
+  map.set = function (this: Map<string, number>, key: string, value: number) {
+    const r = set.call(this, key, value);
+    after(key);
+    return r;
+  };
+  return () => {
+    Reflect.deleteProperty(map, 'set');
+  };
+}

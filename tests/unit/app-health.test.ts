@@ -78,9 +78,8 @@ describe('GET /health', () => {
   it('answers 503 when the probe hangs past the timeout', async () => {
     const hanging: DatabaseProbe = { kind: 'postgres', ping: () => new Promise(() => {}) };
     const { app } = appWith(hanging, { timeoutMs: 30 });
-    const started = performance.now();
+    // The probe never settles: only the time limit can answer (without it, this request never ends).
     const res = await app.request('/health');
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(res.status).toBe(503);
     const body = (await res.json()) as Json;
     expect(body.database.reason).toBe('timeout after 30 ms');

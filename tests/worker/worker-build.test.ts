@@ -6,10 +6,10 @@
 //    probe time limit with the connection closed through ctx.waitUntil, no secrets in logs.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import worker, { type WorkerContext, type WorkerEnv } from '../../api/worker.ts';
@@ -26,6 +26,32 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const WRANGLER_JS = join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
 const PG_URL =
   process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+/**
+ * The database URL the Worker gets, with a password in it, so that a leak can be seen: the test
+ * server's own password, or a made-up one for a password-less (trust) URL, which ignores it.
+ */
+const WORKER_DB_URL = withPassword(PG_URL, 'never-print-me-5f3a9c');
+const DB_PASSWORD = decodeURIComponent(new URL(WORKER_DB_URL).password);
+
+function withPassword(url: string, fallback: string): string {
+  const u = new URL(url);
+  if (!u.password) {
+    u.username ||= 'postgres';
+    u.password = fallback;
+  }
+  return u.toString();
+}
+
+/** Every file under `dir` whose text contains `needle` (paths relative to `dir`). */
+async function filesContaining(dir: string, needle: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    if ((await readFile(path)).includes(needle)) out.push(relative(dir, path));
+  }
+  return out;
+}
 
 /** Environment for every wrangler run: no metrics, no prompts, logs outside the repo. */
 function wranglerEnv(logDir: string): NodeJS.ProcessEnv {
@@ -93,12 +119,12 @@ describe('wrangler deploy --dry-run', () => {
     await rm(outdir, { recursive: true, force: true });
   });
 
-  it('bundles api/worker.ts (exit 0, worker.js in --outdir)', async () => {
-    const started = performance.now();
+  it('bundles api/worker.ts (exit 0, worker.js in --outdir), with no database URL in it', async () => {
     const { code, output } = await new Promise<{ code: number | null; output: string }>((res, rej) => {
       const child = spawn(process.execPath, [WRANGLER_JS, 'deploy', '--dry-run', '--outdir', outdir], {
         cwd: ROOT,
-        env: wranglerEnv(outdir),
+        // A DATABASE_URL in the build environment must not be baked into the bundle.
+        env: { ...wranglerEnv(outdir), DATABASE_URL: WORKER_DB_URL },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';
@@ -107,7 +133,6 @@ describe('wrangler deploy --dry-run', () => {
       child.once('error', rej);
       child.once('close', (code) => res({ code, output }));
     });
-    const ms = Math.round(performance.now() - started);
     expect(code, output).toBe(0);
     expect(output).toContain('--dry-run: exiting now');
     const bundle = join(outdir, 'worker.js');
@@ -119,7 +144,8 @@ describe('wrangler deploy --dry-run', () => {
     expect(js).not.toMatch(/from ["']pino["']|require\(["']pino["']\)/);
     const { size } = await stat(bundle);
     expect(size).toBeLessThan(1_000_000);
-    console.info(`[worker] wrangler deploy --dry-run: ${ms} ms, worker.js ${Math.round(size / 1024)} KiB`);
+    expect(output).not.toContain(DB_PASSWORD);
+    expect(await filesContaining(outdir, DB_PASSWORD)).toEqual([]);
   });
 });
 
@@ -139,7 +165,6 @@ describe('wrangler dev --local (workerd)', () => {
     }
     const [port, inspectorPort] = [await freePort(), await freePort()];
     baseUrl = `http://127.0.0.1:${port}`;
-    const started = performance.now();
     child = spawn(
       process.execPath,
       [
@@ -156,7 +181,7 @@ describe('wrangler dev --local (workerd)', () => {
         join(logDir, 'state'),
         '--show-interactive-dev-session=false',
         '--var',
-        `DATABASE_URL:${PG_URL}`,
+        `DATABASE_URL:${WORKER_DB_URL}`,
       ],
       // Own process group: wrangler starts workerd (and esbuild) children; kill them all.
       { cwd: ROOT, env: wranglerEnv(logDir), stdio: ['ignore', 'pipe', 'pipe'], detached: true },
@@ -179,7 +204,6 @@ describe('wrangler dev --local (workerd)', () => {
         await new Promise((r) => setTimeout(r, 200));
       }
     }
-    console.info(`[worker] wrangler dev ready in ${Math.round(performance.now() - started)} ms`);
   }, 45_000);
 
   afterAll(async () => {
@@ -229,9 +253,12 @@ describe('wrangler dev --local (workerd)', () => {
     expect(res.headers.get('x-request-id')).toBe('worker-test-404');
   });
 
-  it('never prints the database URL', () => {
-    if (new URL(PG_URL).password) expect(output).not.toContain(new URL(PG_URL).password);
-    expect(output).not.toContain(`"${PG_URL}"`);
+  it('never prints or writes the database password (output, logs, local state)', async () => {
+    expect(DB_PASSWORD.length).toBeGreaterThan(0);
+    // /health ran against the database with it above; its logs are in `output`.
+    expect(output).toMatch(/"path":"\/health"/);
+    expect(output).not.toContain(DB_PASSWORD);
+    expect(await filesContaining(logDir, DB_PASSWORD)).toEqual([]);
   });
 });
 
@@ -309,16 +336,13 @@ describe('worker fetch handler (direct call, fake bindings)', () => {
       HEALTH_TIMEOUT_MS: '300',
     };
     const { ctx, pending } = fakeCtx();
-    const started = performance.now();
     const res = await worker.fetch(new Request('http://omnihub.test/health'), env, ctx);
-    const elapsed = performance.now() - started;
     expect(res.status).toBe(503);
     expect(((await res.json()) as Json).database).toMatchObject({
       status: 'down',
       kind: 'postgres',
       reason: 'timeout after 300 ms',
     });
-    expect(elapsed).toBeLessThan(1500);
     // The probe's connection outlives the response; waitUntil got its tear-down.
     expect(pending.length).toBe(1);
     await Promise.all(pending);
