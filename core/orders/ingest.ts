@@ -9,7 +9,7 @@ import type { Sql, Tx } from '../db/sql.ts';
 import { type OrderDraft, type OrderDraftInput, OrderDraftSchema } from '../order/schema.ts';
 import { type HoldReason, type OrderStatus, planTransition } from '../order/state-machine.ts';
 import { type LineNeed, type ReservationRow, reconcileReservations } from './reservations.ts';
-import { pathTo, targetFor } from './status-policy.ts';
+import { pathTo, type Target, targetFor } from './status-policy.ts';
 import { withTxRetry } from '../db/retry.ts';
 
 export interface IngestOptions {
@@ -87,6 +87,9 @@ async function loadAccountSetup(prisma: PrismaClient, accountId: string, d: Orde
   };
 }
 
+// The story of one ingestion, one step per function below: lock the order's row, drop a
+// payload that is not the latest, write the header, upsert the lines, bring reservations in
+// line, react to what the channel did to stock, and move the order to its target status.
 async function ingestInTx(
   tx: Tx,
   accountId: string,
@@ -95,21 +98,8 @@ async function ingestInTx(
   actor: string,
   now: Date,
 ): Promise<IngestResult> {
-  const newId = randomUUID();
   const channelUpdatedAt = new Date(d.channelUpdatedAt);
-  // Insert-if-absent, then lock: concurrent deliveries of one order serialise here.
-  await tx.$executeRaw`
-    INSERT INTO orders (id, account_id, external_id, currency, subtotal, total, channel_created_at, channel_updated_at, updated_at)
-    VALUES (${newId}, ${accountId}, ${d.externalId}, ${d.currency}, 0, 0, ${new Date(d.channelCreatedAt)}, ${channelUpdatedAt}, now())
-    ON CONFLICT (account_id, external_id) DO NOTHING`;
-  const locked = await tx.$queryRaw<
-    { id: string; status: OrderStatus; channel_updated_at: Date; hold_reason: string | null }[]
-  >`
-    SELECT id, status, channel_updated_at, hold_reason FROM orders
-     WHERE account_id = ${accountId} AND external_id = ${d.externalId} FOR UPDATE`;
-  const row = locked[0];
-  if (!row) throw new Error('order row vanished inside its transaction');
-  const created = row.id === newId;
+  const { row, created } = await lockOrderRow(tx, accountId, d);
   const orderId = row.id;
   if (!created && channelUpdatedAt < row.channel_updated_at) {
     return {
@@ -122,12 +112,64 @@ async function ingestInTx(
       touchedSkus: [],
     };
   }
+  await writeOrderHeader(tx, orderId, d, setup);
+  const lines = await upsertLines(tx, orderId, d, setup);
+  const { shortUnits, shortBySku, touchedSkus } = await reserveForLines(
+    tx,
+    accountId,
+    orderId,
+    d,
+    setup,
+    lines.needs,
+    actor,
+  );
+  if (d.state.cancelled && d.state.restock && row.status !== 'cancelled' && lines.needs.length) {
+    await forgetChannelQuantity(
+      tx,
+      accountId,
+      lines.needs.map((n) => n.skuId),
+    );
+  }
+  const oversoldSkus = shortBySku.size ? await recordOversell(tx, accountId, orderId, d, shortBySku) : [];
+  const target = targetFor({
+    channel: d.state,
+    method: d.fulfilmentMethod,
+    shortUnits,
+    oversold: oversoldSkus.length > 0,
+    unmappedLines: lines.unmappedLines,
+    openUnits: lines.openUnits,
+    fulfilledUnits: lines.fulfilledUnits,
+    unknownLocation: setup.unknownLocation,
+  });
+  const { status, holdReason } = await moveToTarget(tx, orderId, created ? null : row, target, actor, now);
+  return { orderId, created, stale: false, status, holdReason, shortUnits, touchedSkus: [...touchedSkus] };
+}
 
+interface LockedOrder {
+  id: string;
+  status: OrderStatus;
+  channel_updated_at: Date;
+  hold_reason: string | null;
+}
+
+/** Inserts the order if absent, then locks its row: concurrent deliveries of one order serialise here. */
+async function lockOrderRow(tx: Tx, accountId: string, d: OrderDraft): Promise<{ row: LockedOrder; created: boolean }> {
+  const newId = randomUUID();
+  await tx.$executeRaw`
+    INSERT INTO orders (id, account_id, external_id, currency, subtotal, total, channel_created_at, channel_updated_at, updated_at)
+    VALUES (${newId}, ${accountId}, ${d.externalId}, ${d.currency}, 0, 0, ${new Date(d.channelCreatedAt)}, ${new Date(d.channelUpdatedAt)}, now())
+    ON CONFLICT (account_id, external_id) DO NOTHING`;
+  const locked = await tx.$queryRaw<LockedOrder[]>`
+    SELECT id, status, channel_updated_at, hold_reason FROM orders
+     WHERE account_id = ${accountId} AND external_id = ${d.externalId} FOR UPDATE`;
+  const row = locked[0];
+  if (!row) throw new Error('order row vanished inside its transaction');
+  return { row, created: row.id === newId };
+}
+
+/** The order's own fields, as the channel states them now. */
+async function writeOrderHeader(tx: Tx, orderId: string, d: OrderDraft, setup: AccountSetup) {
   const isPickup = d.fulfilmentMethod === 'pickup';
-  // Stock comes from the store for pickups and counter sales, else from the account's locations.
-  const fixedLocation = d.originLocation ? setup.originLocationId : isPickup ? setup.pickupLocationId : null;
-  const locationIds = fixedLocation ? [fixedLocation] : setup.locationIds;
-
   await tx.order.update({
     where: { id: orderId },
     data: {
@@ -148,16 +190,24 @@ async function ingestInTx(
       tags: d.tags,
       channelRef: { ...d.channelRef, sourceName: d.sourceName ?? null, presentment: d.presentment ?? null },
       channelCreatedAt: new Date(d.channelCreatedAt),
-      channelUpdatedAt,
+      channelUpdatedAt: new Date(d.channelUpdatedAt),
     },
   });
+}
 
+interface UpsertedLines {
+  /** What each stock-tracked line still needs reserved, and what it newly shipped. */
+  needs: LineNeed[];
+  unmappedLines: number;
+  openUnits: number;
+  fulfilledUnits: number;
+}
+
+/** Upserts the lines by channel line id; fulfilled quantities never go down. */
+async function upsertLines(tx: Tx, orderId: string, d: OrderDraft, setup: AccountSetup): Promise<UpsertedLines> {
   const existing = await tx.orderLine.findMany({ where: { orderId } });
   const prevByChannelId = new Map(existing.map((l) => [l.channelLineId, l]));
-  const needs: LineNeed[] = [];
-  let unmappedLines = 0;
-  let openUnits = 0;
-  let fulfilledUnits = 0;
+  const out: UpsertedLines = { needs: [], unmappedLines: 0, openUnits: 0, fulfilledUnits: 0 };
   for (const line of d.lines) {
     const prev = prevByChannelId.get(line.channelLineId);
     const data = {
@@ -175,16 +225,16 @@ async function ingestInTx(
     if (prev) await tx.orderLine.update({ where: { id: lineId }, data });
     else await tx.orderLine.create({ data: { id: lineId, orderId, channelLineId: line.channelLineId, ...data } });
 
-    openUnits += Math.max(0, line.quantity - data.fulfilledQty);
-    fulfilledUnits += data.fulfilledQty;
+    out.openUnits += Math.max(0, line.quantity - data.fulfilledQty);
+    out.fulfilledUnits += data.fulfilledQty;
     if (!line.sku) continue; // custom item: not stock-tracked
     const sku = setup.skus.get(line.sku);
     if (!sku) {
-      unmappedLines++;
+      out.unmappedLines++;
       continue;
     }
     const fulfilled = data.fulfilledQty;
-    needs.push({
+    out.needs.push({
       orderLineId: lineId,
       skuId: sku.id,
       wanted: d.state.cancelled ? 0 : Math.max(0, line.quantity - fulfilled),
@@ -192,41 +242,53 @@ async function ingestInTx(
       allowBackorder: sku.allowBackorder,
     });
   }
+  return out;
+}
 
+/** Brings the order's active reservations in line with what its lines need now. */
+async function reserveForLines(
+  tx: Tx,
+  accountId: string,
+  orderId: string,
+  d: OrderDraft,
+  setup: AccountSetup,
+  needs: LineNeed[],
+  actor: string,
+) {
+  // Stock comes from the store for pickups and counter sales, else from the account's locations.
+  const fixedLocation = d.originLocation
+    ? setup.originLocationId
+    : d.fulfilmentMethod === 'pickup'
+      ? setup.pickupLocationId
+      : null;
+  const locationIds = fixedLocation ? [fixedLocation] : setup.locationIds;
   const active = await tx.$queryRaw<ReservationRow[]>`
     SELECT id, order_line_id AS "orderLineId", sku_id AS "skuId", location_id AS "locationId", quantity, backordered
       FROM reservations WHERE order_id = ${orderId} AND status = 'active' ORDER BY created_at, id`;
-  const { shortUnits, shortBySku, touchedSkus } = await reconcileReservations(tx, needs, active, {
+  return reconcileReservations(tx, needs, active, {
     orderId,
     actor,
     reference: `order:${accountId}:${d.externalId}`,
     locationIds: locationIds.filter((x): x is string => !!x),
     newId: randomUUID,
   });
+}
 
-  if (d.state.cancelled && d.state.restock && row.status !== 'cancelled' && needs.length) {
-    await forgetChannelQuantity(
-      tx,
-      accountId,
-      needs.map((n) => n.skuId),
-    );
-  }
-  const oversoldSkus = shortBySku.size ? await recordOversell(tx, accountId, orderId, d, shortBySku) : [];
-  const target = targetFor({
-    channel: d.state,
-    method: d.fulfilmentMethod,
-    shortUnits,
-    oversold: oversoldSkus.length > 0,
-    unmappedLines,
-    openUnits,
-    fulfilledUnits,
-    unknownLocation: setup.unknownLocation,
-  });
-  const from = row.status;
-  const steps = created
-    ? ['captured' as OrderStatus, ...pathTo('captured', target.status)]
-    : pathTo(from, target.status);
-  let at: OrderStatus | null = created ? null : from;
+/**
+ * Walks the legal path from where the order is (`held` null: just created, starts at
+ * captured) to the target status, recording each transition, and stores where it ended.
+ */
+async function moveToTarget(
+  tx: Tx,
+  orderId: string,
+  held: LockedOrder | null,
+  target: Target,
+  actor: string,
+  now: Date,
+): Promise<{ status: OrderStatus; holdReason: string | null }> {
+  const from = held?.status ?? 'captured';
+  const steps = held ? pathTo(from, target.status) : ['captured' as OrderStatus, ...pathTo('captured', target.status)];
+  let at: OrderStatus | null = held ? from : null;
   let heldFrom: OrderStatus | null = null;
   for (const to of steps) {
     if (at !== null) {
@@ -247,12 +309,12 @@ async function ingestInTx(
   }
   // An order already on hold whose reason changed (e.g. unpaid -> stock short) records why.
   const status = at ?? from;
-  const holdReason = status === 'on_hold' ? (target.holdReason ?? row.hold_reason) : null;
+  const holdReason = status === 'on_hold' ? (target.holdReason ?? held?.hold_reason ?? null) : null;
   await tx.order.update({
     where: { id: orderId },
     data: { status, holdReason, ...(heldFrom ? { heldFrom } : {}) },
   });
-  return { orderId, created, stale: false, status, holdReason, shortUnits, touchedSkus: [...touchedSkus] };
+  return { status, holdReason };
 }
 
 /**
