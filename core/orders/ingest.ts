@@ -1,13 +1,15 @@
 // Takes one channel order (an OrderDraft from a connector's mapping) into the hub:
 // upserts the order by (account, external id), ignores a payload older than what the
-// hub holds, brings reservations in line with the lines, and moves the order along
-// its life. All of it is one transaction, so a crash or a retry leaves either the
-// whole change or none of it, and re-ingesting the same payload changes nothing.
+// hub holds (at an equal timestamp, the tie-break in channel-version.ts decides), brings
+// reservations in line with the lines, and moves the order along its life. All of it is
+// one transaction, so a crash or a retry leaves either the whole change or none of it,
+// and re-ingesting the same payload changes nothing.
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import type { Sql, Tx } from '../db/sql.ts';
 import { type OrderDraft, type OrderDraftInput, OrderDraftSchema } from '../order/schema.ts';
 import { type HoldReason, type OrderStatus, planTransition } from '../order/state-machine.ts';
+import { channelVersionKey, supersedes } from './channel-version.ts';
 import { type LineNeed, type ReservationRow, reconcileReservations } from './reservations.ts';
 import { pathTo, type Target, targetFor } from './status-policy.ts';
 import { withTxRetry } from '../db/retry.ts';
@@ -20,7 +22,7 @@ export interface IngestOptions {
 export interface IngestResult {
   orderId: string;
   created: boolean;
-  /** The payload was older than the state the hub holds: nothing changed. */
+  /** The payload was older than the version the hub holds (channel-version.ts): nothing changed. */
   stale: boolean;
   status: OrderStatus;
   holdReason: string | null;
@@ -98,10 +100,10 @@ async function ingestInTx(
   actor: string,
   now: Date,
 ): Promise<IngestResult> {
-  const channelUpdatedAt = new Date(d.channelUpdatedAt);
+  const incoming = { updatedAt: new Date(d.channelUpdatedAt), key: channelVersionKey(d) };
   const { row, created } = await lockOrderRow(tx, accountId, d);
   const orderId = row.id;
-  if (!created && channelUpdatedAt < row.channel_updated_at) {
+  if (!created && !supersedes(incoming, { updatedAt: row.channel_updated_at, key: row.channel_version })) {
     return {
       orderId,
       created,
@@ -112,7 +114,7 @@ async function ingestInTx(
       touchedSkus: [],
     };
   }
-  await writeOrderHeader(tx, orderId, d, setup);
+  await writeOrderHeader(tx, orderId, d, setup, incoming.key);
   const lines = await upsertLines(tx, orderId, d, setup);
   const { shortUnits, shortBySku, touchedSkus } = await reserveForLines(
     tx,
@@ -149,6 +151,7 @@ interface LockedOrder {
   id: string;
   status: OrderStatus;
   channel_updated_at: Date;
+  channel_version: string | null;
   hold_reason: string | null;
 }
 
@@ -160,7 +163,7 @@ async function lockOrderRow(tx: Tx, accountId: string, d: OrderDraft): Promise<{
     VALUES (${newId}, ${accountId}, ${d.externalId}, ${d.currency}, 0, 0, ${new Date(d.channelCreatedAt)}, ${new Date(d.channelUpdatedAt)}, now())
     ON CONFLICT (account_id, external_id) DO NOTHING`;
   const locked = await tx.$queryRaw<LockedOrder[]>`
-    SELECT id, status, channel_updated_at, hold_reason FROM orders
+    SELECT id, status, channel_updated_at, channel_version, hold_reason FROM orders
      WHERE account_id = ${accountId} AND external_id = ${d.externalId} FOR UPDATE`;
   const row = locked[0];
   if (!row) throw new Error('order row vanished inside its transaction');
@@ -168,7 +171,7 @@ async function lockOrderRow(tx: Tx, accountId: string, d: OrderDraft): Promise<{
 }
 
 /** The order's own fields, as the channel states them now. */
-async function writeOrderHeader(tx: Tx, orderId: string, d: OrderDraft, setup: AccountSetup) {
+async function writeOrderHeader(tx: Tx, orderId: string, d: OrderDraft, setup: AccountSetup, channelVersion: string) {
   const isPickup = d.fulfilmentMethod === 'pickup';
   await tx.order.update({
     where: { id: orderId },
@@ -191,6 +194,7 @@ async function writeOrderHeader(tx: Tx, orderId: string, d: OrderDraft, setup: A
       channelRef: { ...d.channelRef, sourceName: d.sourceName ?? null, presentment: d.presentment ?? null },
       channelCreatedAt: new Date(d.channelCreatedAt),
       channelUpdatedAt: new Date(d.channelUpdatedAt),
+      channelVersion,
     },
   });
 }

@@ -59,6 +59,53 @@ describe.each(testDatabases())('order ingestion on $kind', ({ open }) => {
     expect(await db.prisma.reservation.count({ where: { orderId: a.orderId, status: 'active' } })).toBe(1);
   });
 
+  it('resolves two versions with the same timestamp to the same state in either arrival order, never the older', async () => {
+    await seedSku(db.prisma, 'N13');
+    await stock(db.prisma, 'sku-N13', 'wh', 10);
+    // The same payloads reach two accounts in opposite orders.
+    await seedAccount(db.prisma, 'shop-b', [{ locationId: 'wh' }]);
+    const at = '2026-11-20T12:00:00Z';
+    const version = (id: string, over: Parameters<typeof draft>[2]) =>
+      draft(id, [{ sku: 'N13', quantity: 1 }], { channelUpdatedAt: at, ...over });
+    const paying = (payment: 'pending' | 'partially_paid') => ({
+      state: { cancelled: false, payment, fulfilment: 'unfulfilled' as const, restock: true },
+    });
+    // Same second, two states: still unpaid, then partly paid (the later one).
+    const unpaid = version('1013', paying('pending'));
+    const partlyPaid = version('1013', paying('partially_paid'));
+    // Same second, same progress, different content: neither is known to be older.
+    const gift = version('1014', { tags: ['gift'] });
+    const vip = version('1014', { tags: ['vip'] });
+
+    expect(await ingestOrder(db.prisma, 'shop', unpaid)).toMatchObject({ status: 'on_hold', holdReason: 'unpaid' });
+    expect(await ingestOrder(db.prisma, 'shop', partlyPaid)).toMatchObject({ stale: false, status: 'allocated' });
+    await ingestOrder(db.prisma, 'shop-b', partlyPaid);
+    expect(await ingestOrder(db.prisma, 'shop-b', unpaid)).toMatchObject({ stale: true, status: 'allocated' });
+    await ingestOrder(db.prisma, 'shop', gift);
+    await ingestOrder(db.prisma, 'shop', vip);
+    await ingestOrder(db.prisma, 'shop-b', vip);
+    await ingestOrder(db.prisma, 'shop-b', gift);
+
+    const state = async (accountId: string, externalId: string) => {
+      const o = await db.prisma.order.findUniqueOrThrow({ where: { accountId_externalId: { accountId, externalId } } });
+      return { status: o.status, holdReason: o.holdReason, paymentStatus: o.paymentStatus, tags: o.tags };
+    };
+    for (const account of ['shop', 'shop-b']) {
+      expect(await state(account, '1013')).toEqual({
+        status: 'allocated',
+        holdReason: null,
+        paymentStatus: 'partially_paid',
+        tags: [],
+      });
+    }
+    expect(await state('shop', '1014')).toEqual(await state('shop-b', '1014'));
+    // A replay of the version the hub holds is applied again and changes nothing.
+    const replay = await ingestOrder(db.prisma, 'shop-b', partlyPaid);
+    expect(replay).toMatchObject({ stale: false, status: 'allocated', touchedSkus: [] });
+    expect(await history(replay.orderId)).toEqual(['captured', 'confirmed', 'allocated']);
+    expect(await level('N13', 'wh')).toMatchObject({ reserved: 4 });
+  });
+
   it('releases units when the channel reduces a line, and everything when it cancels', async () => {
     await seedSku(db.prisma, 'N3');
     await stock(db.prisma, 'sku-N3', 'wh', 10);
