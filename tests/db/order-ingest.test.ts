@@ -59,6 +59,38 @@ describe.each(testDatabases())('order ingestion on $kind', ({ open }) => {
     expect(await db.prisma.reservation.count({ where: { orderId: a.orderId, status: 'active' } })).toBe(1);
   });
 
+  it('takes concurrent deliveries of one order as one order, reserved once', async () => {
+    await seedSku(db.prisma, 'N14');
+    await stock(db.prisma, 'sku-N14', 'wh', 10);
+    const delivery = draft('1014c', [{ sku: 'N14', quantity: 3 }]);
+    const results = await Promise.all(Array.from({ length: 12 }, () => ingestOrder(db.prisma, 'shop', delivery)));
+    expect(new Set(results.map((r) => r.orderId)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(results.every((r) => r.status === 'allocated')).toBe(true);
+    const orderId = results[0]!.orderId;
+    expect(await db.prisma.order.count({ where: { accountId: 'shop', externalId: '1014c' } })).toBe(1);
+    expect(await db.prisma.orderLine.count({ where: { orderId } })).toBe(1);
+    const active = await db.prisma.reservation.findMany({ where: { orderId, status: 'active' } });
+    expect(active.reduce((a, r) => a + r.quantity, 0)).toBe(3);
+    expect(await level('N14', 'wh')).toMatchObject({ onHand: 10, reserved: 3 });
+    expect(await db.prisma.inventoryMovement.count({ where: { orderId } })).toBe(1);
+    expect(await history(orderId)).toEqual(['captured', 'confirmed', 'allocated']);
+
+    // Then changed versions racing each other: the latest wins and reservations match it.
+    const versions = Array.from({ length: 12 }, (_, i) =>
+      draft('1014c', [{ sku: 'N14', quantity: (i % 4) + 1 }], {
+        channelUpdatedAt: new Date(Date.parse(delivery.channelUpdatedAt) + (i + 1) * 60_000).toISOString(),
+      }),
+    );
+    await Promise.all(versions.map((v) => ingestOrder(db.prisma, 'shop', v)));
+    const latest = versions.at(-1)!.lines[0]!.quantity;
+    const after = await db.prisma.reservation.findMany({ where: { orderId, status: 'active' } });
+    expect(after.reduce((a, r) => a + r.quantity, 0)).toBe(latest);
+    expect(await level('N14', 'wh')).toMatchObject({ onHand: 10, reserved: latest });
+    const moved = await db.prisma.inventoryMovement.aggregate({ where: { orderId }, _sum: { reservedDelta: true } });
+    expect(moved._sum.reservedDelta).toBe(latest);
+  });
+
   it('resolves two versions with the same timestamp to the same state in either arrival order, never the older', async () => {
     await seedSku(db.prisma, 'N13');
     await stock(db.prisma, 'sku-N13', 'wh', 10);
