@@ -1,16 +1,18 @@
 // Takes one channel order (an OrderDraft from a connector's mapping) into the hub:
 // upserts the order by (account, external id), ignores a payload older than what the
-// hub holds, brings reservations in line with the lines, and moves the order along
-// its life. All of it is one transaction, so a crash or a retry leaves either the
-// whole change or none of it, and re-ingesting the same payload changes nothing.
+// hub holds (at an equal timestamp, the tie-break in channel-version.ts decides), brings
+// reservations in line with the lines, and moves the order along its life. All of it is
+// one transaction, so a crash or a retry leaves either the whole change or none of it,
+// and re-ingesting the same payload changes nothing.
 import { randomUUID } from 'node:crypto';
 import { systemClock } from '../clock.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import type { Sql, Tx } from '../db/sql.ts';
 import { type OrderDraft, type OrderDraftInput, OrderDraftSchema } from '../order/schema.ts';
 import { type HoldReason, type OrderStatus, planTransition } from '../order/state-machine.ts';
+import { channelVersionKey, supersedes } from './channel-version.ts';
 import { type LineNeed, type ReservationRow, reconcileReservations } from './reservations.ts';
-import { pathTo, targetFor } from './status-policy.ts';
+import { pathTo, type Target, targetFor } from './status-policy.ts';
 import { withTxRetry } from '../db/retry.ts';
 
 export interface IngestOptions {
@@ -22,7 +24,7 @@ export interface IngestOptions {
 export interface IngestResult {
   orderId: string;
   created: boolean;
-  /** The payload was older than the state the hub holds: nothing changed. */
+  /** The payload was older than the version the hub holds (channel-version.ts): nothing changed. */
   stale: boolean;
   status: OrderStatus;
   holdReason: string | null;
@@ -91,6 +93,9 @@ async function loadAccountSetup(prisma: PrismaClient, accountId: string, d: Orde
   };
 }
 
+// The story of one ingestion, one step per function below: lock the order's row, drop a
+// payload that is not the latest, write the header, upsert the lines, bring reservations in
+// line, react to what the channel did to stock, and move the order to its target status.
 async function ingestInTx(
   tx: Tx,
   accountId: string,
@@ -99,23 +104,10 @@ async function ingestInTx(
   actor: string,
   now: Date,
 ): Promise<IngestResult> {
-  const newId = randomUUID();
-  const channelUpdatedAt = new Date(d.channelUpdatedAt);
-  // Insert-if-absent, then lock: concurrent deliveries of one order serialise here.
-  await tx.$executeRaw`
-    INSERT INTO orders (id, account_id, external_id, currency, subtotal, total, channel_created_at, channel_updated_at, created_at, updated_at)
-    VALUES (${newId}, ${accountId}, ${d.externalId}, ${d.currency}, 0, 0, ${new Date(d.channelCreatedAt)}, ${channelUpdatedAt}, ${now}, ${now})
-    ON CONFLICT (account_id, external_id) DO NOTHING`;
-  const locked = await tx.$queryRaw<
-    { id: string; status: OrderStatus; channel_updated_at: Date; hold_reason: string | null }[]
-  >`
-    SELECT id, status, channel_updated_at, hold_reason FROM orders
-     WHERE account_id = ${accountId} AND external_id = ${d.externalId} FOR UPDATE`;
-  const row = locked[0];
-  if (!row) throw new Error('order row vanished inside its transaction');
-  const created = row.id === newId;
+  const incoming = { updatedAt: new Date(d.channelUpdatedAt), key: channelVersionKey(d) };
+  const { row, created } = await lockOrderRow(tx, accountId, d, now);
   const orderId = row.id;
-  if (!created && channelUpdatedAt < row.channel_updated_at) {
+  if (!created && !supersedes(incoming, { updatedAt: row.channel_updated_at, key: row.channel_version })) {
     return {
       orderId,
       created,
@@ -127,12 +119,81 @@ async function ingestInTx(
       newOversells: [],
     };
   }
+  await writeOrderHeader(tx, orderId, d, setup, incoming.key);
+  const lines = await upsertLines(tx, orderId, d, setup);
+  const { shortUnits, shortBySku, touchedSkus } = await reserveForLines(
+    tx,
+    accountId,
+    orderId,
+    d,
+    setup,
+    lines.needs,
+    actor,
+  );
+  if (d.state.cancelled && d.state.restock && row.status !== 'cancelled' && lines.needs.length) {
+    await forgetChannelQuantity(
+      tx,
+      accountId,
+      lines.needs.map((n) => n.skuId),
+    );
+  }
+  const oversold = shortBySku.size
+    ? await recordOversell(tx, accountId, orderId, d, shortBySku)
+    : { skuIds: [], newSkuIds: [] };
+  const target = targetFor({
+    channel: d.state,
+    method: d.fulfilmentMethod,
+    shortUnits,
+    oversold: oversold.skuIds.length > 0,
+    unmappedLines: lines.unmappedLines,
+    openUnits: lines.openUnits,
+    fulfilledUnits: lines.fulfilledUnits,
+    unknownLocation: setup.unknownLocation,
+  });
+  const { status, holdReason } = await moveToTarget(tx, orderId, created ? null : row, target, actor, now);
+  return {
+    orderId,
+    created,
+    stale: false,
+    status,
+    holdReason,
+    shortUnits,
+    touchedSkus: [...touchedSkus],
+    newOversells: oversold.newSkuIds,
+  };
+}
 
+interface LockedOrder {
+  id: string;
+  status: OrderStatus;
+  channel_updated_at: Date;
+  channel_version: string | null;
+  hold_reason: string | null;
+}
+
+/** Inserts the order if absent, then locks its row: concurrent deliveries of one order serialise here. */
+async function lockOrderRow(
+  tx: Tx,
+  accountId: string,
+  d: OrderDraft,
+  now: Date,
+): Promise<{ row: LockedOrder; created: boolean }> {
+  const newId = randomUUID();
+  await tx.$executeRaw`
+    INSERT INTO orders (id, account_id, external_id, currency, subtotal, total, channel_created_at, channel_updated_at, created_at, updated_at)
+    VALUES (${newId}, ${accountId}, ${d.externalId}, ${d.currency}, 0, 0, ${new Date(d.channelCreatedAt)}, ${new Date(d.channelUpdatedAt)}, ${now}, ${now})
+    ON CONFLICT (account_id, external_id) DO NOTHING`;
+  const locked = await tx.$queryRaw<LockedOrder[]>`
+    SELECT id, status, channel_updated_at, channel_version, hold_reason FROM orders
+     WHERE account_id = ${accountId} AND external_id = ${d.externalId} FOR UPDATE`;
+  const row = locked[0];
+  if (!row) throw new Error('order row vanished inside its transaction');
+  return { row, created: row.id === newId };
+}
+
+/** The order's own fields, as the channel states them now. */
+async function writeOrderHeader(tx: Tx, orderId: string, d: OrderDraft, setup: AccountSetup, channelVersion: string) {
   const isPickup = d.fulfilmentMethod === 'pickup';
-  // Stock comes from the store for pickups and counter sales, else from the account's locations.
-  const fixedLocation = d.originLocation ? setup.originLocationId : isPickup ? setup.pickupLocationId : null;
-  const locationIds = fixedLocation ? [fixedLocation] : setup.locationIds;
-
   await tx.order.update({
     where: { id: orderId },
     data: {
@@ -153,16 +214,25 @@ async function ingestInTx(
       tags: d.tags,
       channelRef: { ...d.channelRef, sourceName: d.sourceName ?? null, presentment: d.presentment ?? null },
       channelCreatedAt: new Date(d.channelCreatedAt),
-      channelUpdatedAt,
+      channelUpdatedAt: new Date(d.channelUpdatedAt),
+      channelVersion,
     },
   });
+}
 
+interface UpsertedLines {
+  /** What each stock-tracked line still needs reserved, and what it newly shipped. */
+  needs: LineNeed[];
+  unmappedLines: number;
+  openUnits: number;
+  fulfilledUnits: number;
+}
+
+/** Upserts the lines by channel line id; fulfilled quantities never go down. */
+async function upsertLines(tx: Tx, orderId: string, d: OrderDraft, setup: AccountSetup): Promise<UpsertedLines> {
   const existing = await tx.orderLine.findMany({ where: { orderId } });
   const prevByChannelId = new Map(existing.map((l) => [l.channelLineId, l]));
-  const needs: LineNeed[] = [];
-  let unmappedLines = 0;
-  let openUnits = 0;
-  let fulfilledUnits = 0;
+  const out: UpsertedLines = { needs: [], unmappedLines: 0, openUnits: 0, fulfilledUnits: 0 };
   for (const line of d.lines) {
     const prev = prevByChannelId.get(line.channelLineId);
     const data = {
@@ -180,16 +250,16 @@ async function ingestInTx(
     if (prev) await tx.orderLine.update({ where: { id: lineId }, data });
     else await tx.orderLine.create({ data: { id: lineId, orderId, channelLineId: line.channelLineId, ...data } });
 
-    openUnits += Math.max(0, line.quantity - data.fulfilledQty);
-    fulfilledUnits += data.fulfilledQty;
+    out.openUnits += Math.max(0, line.quantity - data.fulfilledQty);
+    out.fulfilledUnits += data.fulfilledQty;
     if (!line.sku) continue; // custom item: not stock-tracked
     const sku = setup.skus.get(line.sku);
     if (!sku) {
-      unmappedLines++;
+      out.unmappedLines++;
       continue;
     }
     const fulfilled = data.fulfilledQty;
-    needs.push({
+    out.needs.push({
       orderLineId: lineId,
       skuId: sku.id,
       wanted: d.state.cancelled ? 0 : Math.max(0, line.quantity - fulfilled),
@@ -197,43 +267,53 @@ async function ingestInTx(
       allowBackorder: sku.allowBackorder,
     });
   }
+  return out;
+}
 
+/** Brings the order's active reservations in line with what its lines need now. */
+async function reserveForLines(
+  tx: Tx,
+  accountId: string,
+  orderId: string,
+  d: OrderDraft,
+  setup: AccountSetup,
+  needs: LineNeed[],
+  actor: string,
+) {
+  // Stock comes from the store for pickups and counter sales, else from the account's locations.
+  const fixedLocation = d.originLocation
+    ? setup.originLocationId
+    : d.fulfilmentMethod === 'pickup'
+      ? setup.pickupLocationId
+      : null;
+  const locationIds = fixedLocation ? [fixedLocation] : setup.locationIds;
   const active = await tx.$queryRaw<ReservationRow[]>`
     SELECT id, order_line_id AS "orderLineId", sku_id AS "skuId", location_id AS "locationId", quantity, backordered
       FROM reservations WHERE order_id = ${orderId} AND status = 'active' ORDER BY created_at, id`;
-  const { shortUnits, shortBySku, touchedSkus } = await reconcileReservations(tx, needs, active, {
+  return reconcileReservations(tx, needs, active, {
     orderId,
     actor,
     reference: `order:${accountId}:${d.externalId}`,
     locationIds: locationIds.filter((x): x is string => !!x),
     newId: randomUUID,
   });
+}
 
-  if (d.state.cancelled && d.state.restock && row.status !== 'cancelled' && needs.length) {
-    await forgetChannelQuantity(
-      tx,
-      accountId,
-      needs.map((n) => n.skuId),
-    );
-  }
-  const oversold = shortBySku.size
-    ? await recordOversell(tx, accountId, orderId, d, shortBySku)
-    : { skuIds: [], newSkuIds: [] };
-  const target = targetFor({
-    channel: d.state,
-    method: d.fulfilmentMethod,
-    shortUnits,
-    oversold: oversold.skuIds.length > 0,
-    unmappedLines,
-    openUnits,
-    fulfilledUnits,
-    unknownLocation: setup.unknownLocation,
-  });
-  const from = row.status;
-  const steps = created
-    ? ['captured' as OrderStatus, ...pathTo('captured', target.status)]
-    : pathTo(from, target.status);
-  let at: OrderStatus | null = created ? null : from;
+/**
+ * Walks the legal path from where the order is (`held` null: just created, starts at
+ * captured) to the target status, recording each transition, and stores where it ended.
+ */
+async function moveToTarget(
+  tx: Tx,
+  orderId: string,
+  held: LockedOrder | null,
+  target: Target,
+  actor: string,
+  now: Date,
+): Promise<{ status: OrderStatus; holdReason: string | null }> {
+  const from = held?.status ?? 'captured';
+  const steps = held ? pathTo(from, target.status) : ['captured' as OrderStatus, ...pathTo('captured', target.status)];
+  let at: OrderStatus | null = held ? from : null;
   let heldFrom: OrderStatus | null = null;
   for (const to of steps) {
     if (at !== null) {
@@ -254,21 +334,12 @@ async function ingestInTx(
   }
   // An order already on hold whose reason changed (e.g. unpaid -> stock short) records why.
   const status = at ?? from;
-  const holdReason = status === 'on_hold' ? (target.holdReason ?? row.hold_reason) : null;
+  const holdReason = status === 'on_hold' ? (target.holdReason ?? held?.hold_reason ?? null) : null;
   await tx.order.update({
     where: { id: orderId },
     data: { status, holdReason, ...(heldFrom ? { heldFrom } : {}) },
   });
-  return {
-    orderId,
-    created,
-    stale: false,
-    status,
-    holdReason,
-    shortUnits,
-    touchedSkus: [...touchedSkus],
-    newOversells: oversold.newSkuIds,
-  };
+  return { status, holdReason };
 }
 
 /**

@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, hashApiKey, looksLikeApiKey, touchApiKey } from '../../core/auth/api-keys.ts';
 import { ensureFirstAdminKey } from '../../core/auth/first-admin.ts';
 import { type Database, openDatabase } from '../../core/db/database.ts';
+import { ingestOrder } from '../../core/orders/ingest.ts';
 import { testDatabases } from '../support/databases.ts';
+import { draft } from '../support/drafts.ts';
+import { seedLocation, stock } from '../support/seed.ts';
 import { buildHarness, type Harness } from './harness.ts';
 import { pickupOrderFixture, seedShop, STORE_A, STORE_B } from './fixtures.ts';
 
@@ -228,6 +231,59 @@ describe.each(testDatabases())('API auth on $kind', ({ open }) => {
         orderBy: { id: 'desc' },
       });
       expect(mv.actor).toMatch(/^key:/);
+    });
+
+    it('scoped to two stores see and act on both, and nothing of a third store or the warehouse', async () => {
+      await seedLocation(db.prisma, 'store-c', 'store');
+      await db.prisma.channelLocation.create({
+        data: { accountId: 'shop', locationId: 'store-c', externalLocationId: 'gid://shopify/Location/4' },
+      });
+      await stock(db.prisma, 'sku-TEE', 'store-c', 10);
+      const pickupAt = (id: string, location: string) =>
+        ingestOrder(
+          db.prisma,
+          'shop',
+          draft(id, [{ sku: 'TEE', quantity: 1 }], {
+            fulfilmentMethod: 'pickup',
+            pickupLocation: { externalId: `gid://shopify/Location/${location}` },
+          }),
+        );
+      const [inA, inB, inC] = [
+        (await pickupAt('P2-A', '2')).orderId,
+        (await pickupAt('P2-B', '3')).orderId,
+        (await pickupAt('P2-C', '4')).orderId,
+      ];
+      const both = await h.staffKey([STORE_A, STORE_B]);
+
+      const pickups = await h.call('GET', '/api/v1/pickups', { key: both });
+      expect(pickups.status).toBe(200);
+      const seen = pickups.body.data.map((o: { id: string }) => o.id);
+      expect(seen).toEqual(expect.arrayContaining([inA, inB]));
+      expect(seen).not.toContain(inC);
+      expect((await h.call('GET', '/api/v1/pickups?locationId=store-c', { key: both })).status).toBe(404);
+      for (const id of [inA, inB])
+        expect((await h.call('GET', `/api/v1/orders/${id}`, { key: both })).status).toBe(200);
+      expect((await h.call('GET', `/api/v1/orders/${inC}`, { key: both })).status).toBe(404);
+
+      const levels = await h.call('GET', '/api/v1/inventory/levels', { key: both });
+      expect(new Set(levels.body.data.map((l: { locationId: string }) => l.locationId))).toEqual(
+        new Set([STORE_A, STORE_B]),
+      );
+      for (const loc of ['store-c', 'wh'])
+        expect((await h.call('GET', `/api/v1/inventory/levels?locationId=${loc}`, { key: both })).status).toBe(404);
+      const locations = await h.call('GET', '/api/v1/locations', { key: both });
+      expect(locations.body.data.map((l: { id: string }) => l.id).sort()).toEqual([STORE_A, STORE_B]);
+
+      const adjust = (locationId: string) =>
+        h.call('POST', '/api/v1/inventory/adjustments', {
+          key: both,
+          body: { sku: 'CAP', locationId, delta: 1, reason: 'receipt' },
+        });
+      expect((await adjust(STORE_B)).status).toBe(201);
+      expect((await adjust('store-c')).status).toBe(404);
+      expect((await h.call('POST', `/api/v1/orders/${inB}/ready-for-pickup`, { key: both })).status).toBe(200);
+      expect((await h.call('POST', `/api/v1/orders/${inC}/ready-for-pickup`, { key: both })).status).toBe(404);
+      expect((await db.prisma.order.findUniqueOrThrow({ where: { id: inC } })).status).toBe('allocated');
     });
 
     it('cannot use anything else (403)', async () => {

@@ -3,6 +3,9 @@
 // cancel, pickups) with their errors: 400 by field, 404, 409 illegal_transition, 422.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../core/db/database.ts';
+import { mapRestOrder } from '../../connectors/shopify/mapping.ts';
+import type { RestOrder } from '../../connectors/shopify/payloads.ts';
+import { ingestOrder } from '../../core/orders/ingest.ts';
 import { testDatabases } from '../support/databases.ts';
 import { pickupOrderFixture, seedShop, shipOrderFixture, STORE_A, WH } from './fixtures.ts';
 import { buildHarness, type Harness } from './harness.ts';
@@ -271,5 +274,93 @@ describe.each(testDatabases())('orders API on $kind', ({ open }) => {
     expect(r.body.status).toBe('cancelled');
     const notPickup = await h.call('POST', `/api/v1/orders/${ids['1003']}/ready-for-pickup`);
     expect(notPickup.status).toBe(400);
+  });
+});
+
+// Money keeps its currency's real exponent and its size from a Shopify body to the API:
+// JPY has no minor unit, KWD has three decimals, and an IDR order passes 2^31 minor units.
+describe.each(testDatabases())('order money from a Shopify body to the API on $kind', ({ open }) => {
+  let db: Database;
+  let h: Harness;
+  beforeAll(async () => {
+    db = await open();
+    h = await buildHarness(db);
+    await seedShop(db.prisma);
+  });
+  afterAll(() => db?.close());
+
+  /** A REST order body as Shopify sends it: 2 TEE at `price`, one tax line, one shipping line. */
+  const body = (id: number, currency: string, a: { price: string; tax: string; shipping: string; total: string }) => {
+    const set = (amount: string) => ({
+      shop_money: { amount, currency_code: currency },
+      presentment_money: { amount, currency_code: currency },
+    });
+    const order: RestOrder = {
+      id,
+      name: `#${id}`,
+      created_at: '2026-11-20T10:00:00+09:00',
+      updated_at: '2026-11-20T10:00:00+09:00',
+      currency,
+      presentment_currency: currency,
+      financial_status: 'paid',
+      fulfillment_status: null,
+      shipping_address: { first_name: 'A', last_name: 'B', address1: '1 St', city: 'Kuwait City', country_code: 'KW' },
+      line_items: [
+        {
+          id: id * 10,
+          sku: 'TEE',
+          title: 'Tee',
+          quantity: 2,
+          current_quantity: 2,
+          price: a.price,
+          price_set: set(a.price),
+          tax_lines: [{ title: 'VAT', rate: 0.1, price: a.tax, price_set: set(a.tax) }],
+          discount_allocations: [],
+          requires_shipping: true,
+        },
+      ],
+      shipping_lines: [{ title: 'Courier', code: 'courier', price_set: set(a.shipping) }],
+      current_total_discounts_set: set('0'),
+      current_total_tax_set: set(a.tax),
+      current_shipping_price_set: set(a.shipping),
+      current_total_price_set: set(a.total),
+    };
+    return order;
+  };
+
+  it.each([
+    // currency, Shopify's decimal strings, the same amounts in minor units
+    ['JPY', { price: '1500.0', tax: '300.0', shipping: '500', total: '3800.0' }, [1500, 300, 500, 3800]],
+    ['KWD', { price: '12.345', tax: '2.469', shipping: '1.500', total: '28.659' }, [12345, 2469, 1500, 28659]],
+    [
+      'IDR',
+      { price: '25000000.00', tax: '5500000.00', shipping: '50000.00', total: '55550000.00' },
+      [2_500_000_000, 550_000_000, 5_000_000, 5_555_000_000],
+    ],
+  ] as const)('keeps %s amounts exact in minor units', async (currency, decimals, [price, tax, shipping, total]) => {
+    const id = 7000 + ['JPY', 'KWD', 'IDR'].indexOf(currency);
+    const draft = mapRestOrder(body(id, currency, decimals));
+    const { orderId } = await ingestOrder(db.prisma, 'shop', draft);
+    const stored = await db.prisma.order.findUniqueOrThrow({ where: { id: orderId }, include: { lines: true } });
+    expect([stored.total, stored.taxTotal, stored.lines[0]?.unitPrice]).toEqual([
+      BigInt(total),
+      BigInt(tax),
+      BigInt(price),
+    ]);
+
+    const r = await h.call('GET', `/api/v1/orders/${orderId}`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body).toMatchObject({
+      subtotal: { amount: 2 * price, currency },
+      taxTotal: { amount: tax, currency },
+      shippingTotal: { amount: shipping, currency },
+      total: { amount: total, currency },
+    });
+    expect(r.body.lines[0]).toMatchObject({
+      unitPrice: { amount: price, currency },
+      taxTotal: { amount: tax, currency },
+    });
+    const listed = await h.call('GET', `/api/v1/orders?q=${id}`);
+    expect(listed.body.data.map((o: { total: unknown }) => o.total)).toEqual([{ amount: total, currency }]);
   });
 });

@@ -3,7 +3,7 @@
 // every repeat is a no-op.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../core/db/database.ts';
-import { getLevel } from '../../core/inventory/ledger.ts';
+import { getLevel, ledgerTotals } from '../../core/inventory/ledger.ts';
 import {
   cancelOrder,
   collectPickup,
@@ -102,6 +102,46 @@ describe.each(testDatabases())('order actions on $kind', ({ open }) => {
     expect(await level('S3')).toMatchObject({ onHand: 5, reserved: 0 });
     expect((await pushes(orderId)).map((p) => p.kind)).toEqual(['cancel']);
     await expectActionError(shipOrder(db.prisma, orderId, {}, ACTOR), 'conflict');
+  });
+
+  it('lets exactly one of a shipment and a cancellation racing on one order win, and stock follows the winner', async () => {
+    const orders = 8;
+    await seedSku(db.prisma, 'RACE');
+    await stock(db.prisma, 'sku-RACE', 'wh', orders * 2);
+    const outcomes = await Promise.all(
+      Array.from({ length: orders }, async (_, i) => {
+        const { orderId } = await ingestOrder(db.prisma, 'shop', draft(`race-${i}`, [{ sku: 'RACE', quantity: 2 }]));
+        const [ship, cancel] = await Promise.allSettled([
+          shipOrder(db.prisma, orderId, {}, ACTOR),
+          cancelOrder(db.prisma, orderId, { reason: 'customer asked' }, ACTOR),
+        ]);
+        return { orderId, ship, cancel };
+      }),
+    );
+    let shipped = 0;
+    for (const { orderId, ship, cancel } of outcomes) {
+      // One wins; the other is refused as a conflict or an illegal move, never half-applied.
+      expect([ship.status, cancel.status].sort()).toEqual(['fulfilled', 'rejected']);
+      const loser = (ship.status === 'rejected' ? ship : cancel) as PromiseRejectedResult;
+      expect(loser.reason).toBeInstanceOf(OrderActionError);
+      const order = await db.prisma.order.findUniqueOrThrow({ where: { id: orderId }, include: { lines: true } });
+      expect(order.status).toBe(ship.status === 'fulfilled' ? 'shipped' : 'cancelled');
+      expect(order.lines[0]?.fulfilledQty).toBe(ship.status === 'fulfilled' ? 2 : 0);
+      expect((await pushes(orderId)).map((p) => p.kind)).toEqual([ship.status === 'fulfilled' ? 'ship' : 'cancel']);
+      expect(await db.prisma.reservation.count({ where: { orderId, status: 'active' } })).toBe(0);
+      if (ship.status === 'fulfilled') shipped++;
+    }
+    expect(await level('RACE')).toEqual({
+      skuId: 'sku-RACE',
+      locationId: 'wh',
+      onHand: orders * 2 - shipped * 2,
+      reserved: 0,
+    });
+    const totals = await ledgerTotals(db.prisma, 'sku-RACE', 'wh');
+    expect({ onHand: totals.onHand, reserved: totals.reserved }).toEqual({
+      onHand: orders * 2 - shipped * 2,
+      reserved: 0,
+    });
   });
 
   it('holds and releases; a release while stock is short keeps the hold and says why', async () => {

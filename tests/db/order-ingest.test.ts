@@ -59,6 +59,85 @@ describe.each(testDatabases())('order ingestion on $kind', ({ open }) => {
     expect(await db.prisma.reservation.count({ where: { orderId: a.orderId, status: 'active' } })).toBe(1);
   });
 
+  it('takes concurrent deliveries of one order as one order, reserved once', async () => {
+    await seedSku(db.prisma, 'N14');
+    await stock(db.prisma, 'sku-N14', 'wh', 10);
+    const delivery = draft('1014c', [{ sku: 'N14', quantity: 3 }]);
+    const results = await Promise.all(Array.from({ length: 12 }, () => ingestOrder(db.prisma, 'shop', delivery)));
+    expect(new Set(results.map((r) => r.orderId)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(results.every((r) => r.status === 'allocated')).toBe(true);
+    const orderId = results[0]!.orderId;
+    expect(await db.prisma.order.count({ where: { accountId: 'shop', externalId: '1014c' } })).toBe(1);
+    expect(await db.prisma.orderLine.count({ where: { orderId } })).toBe(1);
+    const active = await db.prisma.reservation.findMany({ where: { orderId, status: 'active' } });
+    expect(active.reduce((a, r) => a + r.quantity, 0)).toBe(3);
+    expect(await level('N14', 'wh')).toMatchObject({ onHand: 10, reserved: 3 });
+    expect(await db.prisma.inventoryMovement.count({ where: { orderId } })).toBe(1);
+    expect(await history(orderId)).toEqual(['captured', 'confirmed', 'allocated']);
+
+    // Then changed versions racing each other: the latest wins and reservations match it.
+    const versions = Array.from({ length: 12 }, (_, i) =>
+      draft('1014c', [{ sku: 'N14', quantity: (i % 4) + 1 }], {
+        channelUpdatedAt: new Date(Date.parse(delivery.channelUpdatedAt) + (i + 1) * 60_000).toISOString(),
+      }),
+    );
+    await Promise.all(versions.map((v) => ingestOrder(db.prisma, 'shop', v)));
+    const latest = versions.at(-1)!.lines[0]!.quantity;
+    const after = await db.prisma.reservation.findMany({ where: { orderId, status: 'active' } });
+    expect(after.reduce((a, r) => a + r.quantity, 0)).toBe(latest);
+    expect(await level('N14', 'wh')).toMatchObject({ onHand: 10, reserved: latest });
+    const moved = await db.prisma.inventoryMovement.aggregate({ where: { orderId }, _sum: { reservedDelta: true } });
+    expect(moved._sum.reservedDelta).toBe(latest);
+  });
+
+  it('resolves two versions with the same timestamp to the same state in either arrival order, never the older', async () => {
+    await seedSku(db.prisma, 'N13');
+    await stock(db.prisma, 'sku-N13', 'wh', 10);
+    // The same payloads reach two accounts in opposite orders.
+    await seedAccount(db.prisma, 'shop-b', [{ locationId: 'wh' }]);
+    const at = '2026-11-20T12:00:00Z';
+    const version = (id: string, over: Parameters<typeof draft>[2]) =>
+      draft(id, [{ sku: 'N13', quantity: 1 }], { channelUpdatedAt: at, ...over });
+    const paying = (payment: 'pending' | 'partially_paid') => ({
+      state: { cancelled: false, payment, fulfilment: 'unfulfilled' as const, restock: true },
+    });
+    // Same second, two states: still unpaid, then partly paid (the later one).
+    const unpaid = version('1013', paying('pending'));
+    const partlyPaid = version('1013', paying('partially_paid'));
+    // Same second, same progress, different content: neither is known to be older.
+    const gift = version('1014', { tags: ['gift'] });
+    const vip = version('1014', { tags: ['vip'] });
+
+    expect(await ingestOrder(db.prisma, 'shop', unpaid)).toMatchObject({ status: 'on_hold', holdReason: 'unpaid' });
+    expect(await ingestOrder(db.prisma, 'shop', partlyPaid)).toMatchObject({ stale: false, status: 'allocated' });
+    await ingestOrder(db.prisma, 'shop-b', partlyPaid);
+    expect(await ingestOrder(db.prisma, 'shop-b', unpaid)).toMatchObject({ stale: true, status: 'allocated' });
+    await ingestOrder(db.prisma, 'shop', gift);
+    await ingestOrder(db.prisma, 'shop', vip);
+    await ingestOrder(db.prisma, 'shop-b', vip);
+    await ingestOrder(db.prisma, 'shop-b', gift);
+
+    const state = async (accountId: string, externalId: string) => {
+      const o = await db.prisma.order.findUniqueOrThrow({ where: { accountId_externalId: { accountId, externalId } } });
+      return { status: o.status, holdReason: o.holdReason, paymentStatus: o.paymentStatus, tags: o.tags };
+    };
+    for (const account of ['shop', 'shop-b']) {
+      expect(await state(account, '1013')).toEqual({
+        status: 'allocated',
+        holdReason: null,
+        paymentStatus: 'partially_paid',
+        tags: [],
+      });
+    }
+    expect(await state('shop', '1014')).toEqual(await state('shop-b', '1014'));
+    // A replay of the version the hub holds is applied again and changes nothing.
+    const replay = await ingestOrder(db.prisma, 'shop-b', partlyPaid);
+    expect(replay).toMatchObject({ stale: false, status: 'allocated', touchedSkus: [] });
+    expect(await history(replay.orderId)).toEqual(['captured', 'confirmed', 'allocated']);
+    expect(await level('N13', 'wh')).toMatchObject({ reserved: 4 });
+  });
+
   it('releases units when the channel reduces a line, and everything when it cancels', async () => {
     await seedSku(db.prisma, 'N3');
     await stock(db.prisma, 'sku-N3', 'wh', 10);

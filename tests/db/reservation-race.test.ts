@@ -2,10 +2,15 @@
 // Exactly 50 units end up reserved, every other order is held for stock, nothing
 // goes negative, and the ledger explains the level. Fails if reservation is done
 // by reading the level in JS and writing it back (checked by hand: see README).
+// On PostgreSQL the same race also runs between two OS processes.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../core/db/database.ts';
 import { getLevel, ledgerTotals, reserve } from '../../core/inventory/ledger.ts';
 import { ingestOrder } from '../../core/orders/ingest.ts';
+import type { CallerResult } from '../bench/ledger-bench-callers.ts';
+import type { WorkerConfig } from '../bench/ledger-bench-worker.ts';
 import { testDatabases } from '../support/databases.ts';
 import { draft } from '../support/drafts.ts';
 import { seedAccount, seedLocation, seedSku, stock } from '../support/seed.ts';
@@ -78,3 +83,77 @@ describe.each(testDatabases())('concurrent reservations on $kind', ({ open }) =>
     expect(totals).toMatchObject({ onHand: STOCK, reserved: STOCK, entries: STOCK + 1 });
   });
 });
+
+// Several hub processes share one PostgreSQL (README): the ledger's guarantee must hold
+// between processes, not only between the callers of one. PGlite is one process by nature.
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const TSX = `${REPO}node_modules/tsx/dist/cli.mjs`;
+const WORKER = `${REPO}tests/bench/ledger-bench-worker.ts`;
+
+describe.each(testDatabases().filter((d) => d.kind === 'postgres'))(
+  'reservations from two processes on $kind',
+  ({ open }) => {
+    let db: Awaited<ReturnType<typeof open>>;
+    const children: ChildProcess[] = [];
+    beforeAll(async () => {
+      db = await open();
+      await seedLocation(db.prisma, 'wh');
+    });
+    afterAll(async () => {
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill();
+      await db?.close();
+    });
+
+    /** One OS process running the benchmark's worker: 4 callers of 25 reservations each. */
+    function reserveInAnotherProcess(skuId: string) {
+      const config: WorkerConfig = {
+        url: db.url as string,
+        path: 'hub',
+        skuId,
+        locationId: 'wh',
+        attemptsPerCaller: [25, 25, 25, 25],
+      };
+      // tsx's CLI on this very Node, with an IPC channel (tsx relays it to the script).
+      const child = spawn(process.execPath, [TSX, WORKER, JSON.stringify(config)], {
+        cwd: REPO,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      children.push(child);
+      return { child, ready: nextMessage(child, 'ready'), done: nextMessage(child, 'done') };
+    }
+
+    function nextMessage(child: ChildProcess, type: 'ready' | 'done'): Promise<CallerResult | undefined> {
+      return new Promise((resolve, reject) => {
+        const onMessage = (m: { type: string; result?: CallerResult }) => {
+          if (m.type !== type) return;
+          off();
+          resolve(m.result);
+        };
+        const onExit = (code: number | null) => {
+          off();
+          reject(new Error(`worker exited (${code}) before "${type}"`));
+        };
+        const off = () => {
+          child.off('message', onMessage);
+          child.off('exit', onExit);
+        };
+        child.on('message', onMessage);
+        child.on('exit', onExit);
+      });
+    }
+
+    it(`lets exactly ${STOCK} of ${2 * 100} reservations from two processes through, and the ledger explains the level`, async () => {
+      const hot = (await seedSku(db.prisma, 'HOT2')).id;
+      await stock(db.prisma, hot, 'wh', STOCK);
+      const workers = [reserveInAnotherProcess(hot), reserveInAnotherProcess(hot)];
+      await Promise.all(workers.map((w) => w.ready));
+      for (const w of workers) w.child.send('go'); // both start together
+      const results = (await Promise.all(workers.map((w) => w.done))) as CallerResult[];
+      expect(results.map((r) => r.errors)).toEqual([0, 0]);
+      expect(results[0]!.successes + results[1]!.successes).toBe(STOCK);
+      expect(await getLevel(db.prisma, hot, 'wh')).toMatchObject({ onHand: STOCK, reserved: STOCK });
+      const totals = await ledgerTotals(db.prisma, hot, 'wh');
+      expect(totals).toEqual({ onHand: STOCK, reserved: STOCK, entries: STOCK + 1 });
+    });
+  },
+);

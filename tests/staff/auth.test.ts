@@ -143,6 +143,31 @@ describe.each(testDatabases())('staff sign-in and session on $kind', ({ open }) 
     }
   });
 
+  it('holds the limits under a burst of concurrent wrong PINs', async () => {
+    const start = clock.nowMs();
+    const failedNow = () =>
+      db.prisma.auditLog.count({ where: { action: 'staff.signin_failed', entityId: b.id, createdAt: clock.now() } });
+    try {
+      // From one address: 9 guesses at once, 3 allowed.
+      clock.set(start + 3 * 60 * 60_000);
+      const fromOne = await Promise.all(
+        Array.from({ length: 9 }, () => new Client(app, '198.51.100.1').signIn(b, '000004')),
+      );
+      expect(fromOne.every((r) => r.status === 401 || r.status === 429)).toBe(true);
+      expect(fromOne.filter((r) => r.status === 401).length).toBeLessThanOrEqual(3);
+      expect(await failedNow()).toBeLessThanOrEqual(3);
+      // From 12 addresses at once, in a later window: the store allows 5.
+      clock.set(start + 5 * 60 * 60_000);
+      const fromMany = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => new Client(app, `198.51.100.${10 + i}`).signIn(b, '000005')),
+      );
+      expect(fromMany.filter((r) => r.status === 401).length).toBeLessThanOrEqual(5);
+      expect(await failedNow()).toBeLessThanOrEqual(5);
+    } finally {
+      clock.set(start);
+    }
+  });
+
   it('refuses a POST without the CSRF token, with another session’s token, or from another origin', async () => {
     const orderId = await pickupOrder(db.prisma, 'shop', a, 'A-CSRF', [{ sku: 'MUG', quantity: 1 }]);
     const c = new Client(app);

@@ -15,6 +15,7 @@ import {
   redisAvailable,
   sell,
   shown,
+  type Started,
   start,
   stockWrites,
   type World,
@@ -38,6 +39,12 @@ const undispatched = (db: Database) => db.prisma.outboxEvent.count({ where: { di
 describe.each(matrix)('sync handlers on $backend / $kind', ({ backend, open }) => {
   let db: Database;
   let w: World;
+  /** Nothing left to do for one listing: confirmed at its target, no error, no push queued or running. */
+  const settled = async (s: Started, shopIndex: number, code: string) => {
+    const l = await listing(w, shopIndex, code);
+    const q = await s.runtime.queue.counts('stock.push');
+    return l.lastError === null && l.lastConfirmedQty === l.targetQty && q.waiting + q.active + q.delayed === 0;
+  };
   beforeAll(async () => {
     db = await open();
     w = await world(db, 3);
@@ -95,6 +102,28 @@ describe.each(matrix)('sync handlers on $backend / $kind', ({ backend, open }) =
       expect(stats.http429).toBeGreaterThanOrEqual(40);
       expect(stats.serverErrors).toBeGreaterThanOrEqual(12);
       expect(shop.sim.stats.faults).toBe(52);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('converges once after a push the channel applied but whose answer was lost', async () => {
+    await product(w, 'LOST', 10);
+    const s = await start(w, backend);
+    try {
+      await eventually(async () => (await listing(w, 0, 'LOST')).lastConfirmedQty === 10, 'initial value confirmed');
+      const shop = w.shops[0]!;
+      const item = w.items.get('LOST')![0]!;
+      const writes = () => shop.sim.store.inventoryLog.filter((x) => x.itemId === item).length;
+      const before = writes();
+      shop.sim.faults.loseNextResponses(1); // Shopify applies the next call, the answer never arrives
+      await adjust(db.prisma, 'sku-LOST', 'wh', -3, 'damage');
+      await eventually(async () => shop.sim.stats.lostResponses >= 1, 'the answer was lost');
+      await eventually(() => settled(s, 0, 'LOST'), 'the hub settled');
+      expect(shown(w, 'LOST', 0)).toBe(7);
+      expect(await listing(w, 0, 'LOST')).toMatchObject({ targetQty: 7, lastConfirmedQty: 7, lastError: null });
+      // The retry was recognised as the same request: the change landed once.
+      expect(writes() - before).toBe(1);
     } finally {
       await s.stop();
     }

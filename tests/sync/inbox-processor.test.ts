@@ -1,5 +1,6 @@
-// The inbox processor on its own: an order event becomes an order, a refund that arrives
-// before its order waits without spending attempts, a webhook that lacks the delivery method
+// The inbox processor on its own: an order event becomes an order, updates that arrive
+// before their create end at the latest state, a refund that arrives before its order waits
+// without spending attempts, a webhook that lacks the delivery method
 // is resolved by fetching the order, an unknown topic is ignored, and a payload that does not
 // map is marked failed with a message that carries no credential.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +69,56 @@ describe.each(testDatabases())('inbox processor on $kind', ({ open }) => {
       include: { lines: true },
     });
     expect(stored.lines[0]?.cancelledQty).toBe(1);
+  });
+
+  it('ends at the latest state when an order’s updates arrive before its create', async () => {
+    const sim = w.shops[0]!.sim;
+    const stocked = async () =>
+      (
+        await db.prisma.inventoryLevel.findUniqueOrThrow({
+          where: { skuId_locationId: { skuId: 'sku-MUG', locationId: 'wh' } },
+        })
+      ).reserved;
+    const reservedBefore = await stocked();
+    const order = await sim.placeOrder({
+      lines: [{ sku: 'MUG', quantity: 3 }],
+      shippingAddress: {
+        firstName: 'A',
+        lastName: 'B',
+        address1: '1 St',
+        city: 'Ottawa',
+        countryCode: 'CA',
+        zip: 'K1A 0A1',
+      },
+    });
+    const created = sim.orderWebhookBody(order.id);
+    w.clock.advance(60_000);
+    await sim.updateOrder(order.id, { tags: ['gift'] });
+    const tagged = sim.orderWebhookBody(order.id);
+    w.clock.advance(60_000);
+    await sim.cancelOrder(order.id, 'customer');
+    const cancelled = sim.orderWebhookBody(order.id);
+    const at = (body: unknown) => (body as { updated_at: string }).updated_at;
+    // Newest first, the create last: one run, and a create that comes a run later still.
+    await storeEvents(db.prisma, 'shop-0', [
+      event('late-3', 'orders/cancelled', cancelled, at(cancelled)),
+      event('late-2', 'orders/updated', tagged, at(tagged)),
+    ]);
+    const pending = async () =>
+      db.prisma.inboxEvent.count({ where: { externalEventId: { startsWith: 'late-' }, processedAt: null } });
+    await processInbox(deps(), 'shop-0');
+    expect(await pending()).toBe(0);
+    await storeEvents(db.prisma, 'shop-0', [event('late-1', 'orders/create', created, at(created))]);
+    await processInbox(deps(), 'shop-0');
+    expect(await pending()).toBe(0);
+
+    const stored = await db.prisma.order.findFirstOrThrow({ where: { externalId: order.id } });
+    expect(stored).toMatchObject({ status: 'cancelled', tags: ['gift'] });
+    expect(stored.channelUpdatedAt.toISOString()).toBe(new Date(at(cancelled)).toISOString());
+    expect(await db.prisma.order.count({ where: { externalId: order.id } })).toBe(1);
+    // The late create reserved nothing: the cancelled order holds no stock.
+    expect(await db.prisma.reservation.count({ where: { orderId: stored.id, status: 'active' } })).toBe(0);
+    expect(await stocked()).toBe(reservedBefore);
   });
 
   it('fetches an order whose webhook does not say how it is delivered, and ignores unknown topics', async () => {
