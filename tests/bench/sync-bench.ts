@@ -27,7 +27,7 @@ import { exitWithVerdict, Verdict } from './verdict.ts';
 const USAGE = `Usage: tsx tests/bench/sync-bench.ts [options]
 
   --rate N            orders per second                          (default 50)
-  --seconds N         length of the latency phase                (default 20)
+  --seconds N         length of the latency phase                (default 10)
   --shops N           Shopify simulators                         (default 3)
   --latency MS        added to every channel call                (default 80)
   --skus N            SKUs in the latency phase, 1,000 units each (default 100)
@@ -46,7 +46,7 @@ function options() {
   const { values } = parseArgs({
     options: {
       rate: { type: 'string', default: '50' },
-      seconds: { type: 'string', default: '20' },
+      seconds: { type: 'string', default: '10' },
       shops: { type: 'string', default: '3' },
       latency: { type: 'string', default: '80' },
       skus: { type: 'string', default: '100' },
