@@ -3,31 +3,51 @@
 // Makes N reservations of 1 unit against one SKU stocked with S units, split among C
 // concurrent callers (each caller loops sequentially) in P processes, on PostgreSQL
 // (1 and several processes, each run in a fresh database copied from a migrated
-// template) and on PGlite (1 process, in memory). Compares the hub's `reserve` (one
-// conditional statement) with `naiveReadThenWriteReserve` (SELECT, then UPDATE to the
-// value read + 1, then INSERT the movement: no transaction, no lock). For each run:
-//   successes     calls that reported a reservation
-//   oversold      max(0, successes - S)
+// template) and on PGlite (1 process, in memory). Per configuration, back to back:
+//   ceiling  the bare conditional UPDATE of the same hot row on the raw driver, same callers
+//   hub      the ledger's `reserve` (one conditional statement + movement + outbox row)
+//   naive    read-then-write (SELECT, then UPDATE to the value read + 1, then INSERT the
+//            movement: no transaction, no lock), the counter-example
+// Every correctness figure comes from the database after the run, not from what callers said:
+//   successes     calls that reported a reservation (callers' word)
+//   recorded      reserve movements in the ledger (the ceiling: the level's reserved)
+//   oversold      max(0, units the reserve movements took - units received)
 //   lostUpdates   sum(reserved_delta) over the SKU's movements - level.reserved
-//   perSecond     N / wall-clock seconds from "go" to the last completion
-//   p50ms, p99ms  latency of one attempt (refusals included: with S < N most are)
-// Prints one JSON line per run, then a table. Exits 1 if the hub path ever oversells
-// or loses an update, 2 on bad flags, an unavailable database asked for, or a crash.
+//   perSecond     N / wall-clock seconds from "go" to the last completion; ofCeiling = hub / ceiling
+//   p50ms, p99ms  latency of one attempt (refusals included: with S < N most are), and on
+//                 PostgreSQL where the time went: pool wait, statement round trip, server time
+// Prints one JSON line per run, then a table. Exits 1 (tests/bench/verdict.ts) when a figure
+// that must hold does not: the hub or the ceiling oversold, lost an update, sold less than it
+// could, or reported successes the ledger does not hold; 2 on bad flags, an unavailable
+// database asked for, or a crash.
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { openDatabase } from '../../core/db/database.ts';
-import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
+import { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { migrate, readMigrations } from '../../core/db/migrator.ts';
-import { pgRunner } from '../../core/db/sql-runners.ts';
-import { getLevel, ledgerTotals } from '../../core/inventory/ledger.ts';
+import { pgliteRunner, pgRunner } from '../../core/db/sql-runners.ts';
+import { getLevel } from '../../core/inventory/ledger.ts';
 import { redactUrl, withDatabase } from '../support/pg-url.ts';
 import { seedLocation, seedSku, stock } from '../support/seed.ts';
-import { type BenchPath, type CallerResult, runCallers, warmUp } from './ledger-bench-callers.ts';
-import type { WorkerConfig } from './ledger-bench-worker.ts';
+import {
+  type Attempt,
+  BENCH_PATHS,
+  type BenchPath,
+  type CallerResult,
+  ceilingAttempt,
+  ormAttempt,
+  runCallers,
+  warmUp,
+} from './ledger-bench-callers.ts';
+import { summarize, type TimingSummary } from './ledger-bench-timing.ts';
+import type { WorkerCommand, WorkerConfig } from './ledger-bench-worker.ts';
+import { exitWithVerdict, Verdict } from './verdict.ts';
 
 const USAGE = `Usage: tsx tests/bench/ledger-bench.ts [options]
 
@@ -36,11 +56,13 @@ const USAGE = `Usage: tsx tests/bench/ledger-bench.ts [options]
   --callers 1,8,32   concurrent callers, all processes together    (default 1,8,32)
   --processes 1,2    processes the callers are split over          (default 1,2; PGlite: 1 only)
   --db postgres,pglite                                             (default both)
-  --path hub,naive   hub = ledger reserve(), naive = read-then-write (default both)
+  --path ceiling,hub,naive                                         (default all three)
+                     ceiling = bare conditional UPDATE on the raw driver,
+                     hub = ledger reserve(), naive = read-then-write
   --help
 
 PostgreSQL: BENCH_DATABASE_URL, else DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres.
-Exit code 1 when the hub path oversells or loses an update in any run.`;
+Exit code 1 when a correctness figure is wrong (see the checks printed at the end).`;
 
 const DEFAULT_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 const WORKER_FILE = join(import.meta.dirname, 'ledger-bench-worker.ts');
@@ -59,7 +81,7 @@ interface Options {
   paths: BenchPath[];
 }
 
-interface RunResult {
+interface RunResult extends TimingSummary {
   db: DbKind;
   path: BenchPath;
   processes: number;
@@ -67,14 +89,19 @@ interface RunResult {
   attempts: number;
   stock: number;
   successes: number;
+  /** What the database holds: reserve movements (hub, naive) or the level's reserved (ceiling). */
+  recorded: number;
   oversold: number;
-  lostUpdates: number;
+  /** null on the ceiling path, which writes no movements to sum. */
+  lostUpdates: number | null;
   reservedWithinOnHand: boolean;
   errors: number;
   perSecond: number;
-  p50ms: number;
-  p99ms: number;
+  /** perSecond / the ceiling's perSecond in the same configuration, measured just before. */
+  ofCeiling: number | null;
 }
+
+type RunBase = Pick<RunResult, 'db' | 'path' | 'processes' | 'callers' | 'attempts' | 'stock'>;
 
 class UsageError extends Error {}
 
@@ -118,6 +145,7 @@ function parseOptions(argv: string[]): Options | 'help' {
       if (!allowed.includes(s as T)) throw new UsageError(`--${flag}: unknown "${s}" (expected ${allowed.join(', ')})`);
       return s as T;
     });
+  const paths = oneOf('path', BENCH_PATHS.join(','), BENCH_PATHS);
   return {
     attempts: int('attempts', String(values.attempts ?? '200'), 1),
     stock: int('stock', String(values.stock ?? '50'), 0),
@@ -125,7 +153,8 @@ function parseOptions(argv: string[]): Options | 'help' {
     processes: list('processes', '1,2').map((s) => int('processes', s, 1)),
     dbs: oneOf('db', 'postgres,pglite', ['postgres', 'pglite'] as const),
     dbExplicit: values.db !== undefined,
-    paths: oneOf('path', 'hub,naive', ['hub', 'naive'] as const),
+    // Ceiling first, so that each configuration's hub run has its ratio at hand.
+    paths: BENCH_PATHS.filter((p) => paths.includes(p)),
   };
 }
 
@@ -134,61 +163,107 @@ function split(n: number, parts: number): number[] {
   return Array.from({ length: parts }, (_, i) => Math.floor(n / parts) + (i < n % parts ? 1 : 0));
 }
 
-/** Nearest-rank percentile of ascending values. */
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]! : 0;
-}
-
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
 
+let skuSerial = 0;
+
+/** A fresh SKU with `units` on hand (and the location, the first time): each run its own hot row. */
 async function seed(prisma: PrismaClient, units: number): Promise<string> {
-  await seedLocation(prisma, LOCATION);
-  const sku = await seedSku(prisma, 'BENCH');
+  if (!(await prisma.location.findUnique({ where: { id: LOCATION } }))) await seedLocation(prisma, LOCATION);
+  const sku = await seedSku(prisma, `BENCH-${++skuSerial}`);
   await stock(prisma, sku.id, LOCATION, units);
   return sku.id;
 }
 
-/** Reads the level and its ledger after a run and turns the caller results into a RunResult. */
+/** What the database says the run did, read after it: the figures that must hold come from here. */
+async function ledgerFacts(prisma: PrismaClient, skuId: string, path: BenchPath) {
+  const level = await getLevel(prisma, skuId, LOCATION);
+  if (!level) throw new Error('benchmark level disappeared');
+  const [m] = await prisma.$queryRaw<
+    { reserve_rows: bigint; reserved_units: bigint | null; on_hand: bigint | null; reserved: bigint | null }[]
+  >`
+    SELECT count(*) FILTER (WHERE kind = 'reserve') AS reserve_rows,
+           sum(reserved_delta) FILTER (WHERE kind = 'reserve') AS reserved_units,
+           sum(on_hand_delta) AS on_hand, sum(reserved_delta) AS reserved
+      FROM inventory_movements WHERE sku_id = ${skuId} AND location_id = ${LOCATION}`;
+  const received = Number(m?.on_hand ?? 0);
+  if (path === 'ceiling') {
+    // The bare UPDATE appends no movement: the level is all there is to read.
+    return {
+      recorded: level.reserved,
+      oversold: Math.max(0, level.reserved - level.onHand),
+      lostUpdates: null,
+      reservedWithinOnHand: level.reserved <= level.onHand,
+    };
+  }
+  return {
+    recorded: Number(m?.reserve_rows ?? 0),
+    oversold: Math.max(0, Number(m?.reserved_units ?? 0) - received),
+    lostUpdates: Number(m?.reserved ?? 0) - level.reserved,
+    reservedWithinOnHand: level.reserved <= level.onHand,
+  };
+}
+
 async function measure(
   prisma: PrismaClient,
   skuId: string,
-  base: Pick<RunResult, 'db' | 'path' | 'processes' | 'callers' | 'attempts' | 'stock'>,
+  base: RunBase,
   results: CallerResult[],
   seconds: number,
 ): Promise<RunResult> {
-  const level = await getLevel(prisma, skuId, LOCATION);
-  const totals = await ledgerTotals(prisma, skuId, LOCATION);
-  if (!level) throw new Error('benchmark level disappeared');
-  const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
-  const successes = results.reduce((a, r) => a + r.successes, 0);
   const firstError = results.find((r) => r.firstError)?.firstError;
   if (firstError) console.error(`  [${base.db}/${base.path}] first error: ${firstError}`);
   return {
     ...base,
-    successes,
-    oversold: Math.max(0, successes - base.stock),
-    lostUpdates: totals.reserved - level.reserved,
-    reservedWithinOnHand: level.reserved <= level.onHand,
+    successes: results.reduce((a, r) => a + r.successes, 0),
+    ...(await ledgerFacts(prisma, skuId, base.path)),
     errors: results.reduce((a, r) => a + r.errors, 0),
     perSecond: round(base.attempts / seconds, 1),
-    p50ms: round(percentile(latencies, 50), 2),
-    p99ms: round(percentile(latencies, 99), 2),
+    ofCeiling: null,
+    ...summarize(
+      results.flatMap((r) => r.samples),
+      base.db === 'postgres',
+    ),
   };
 }
 
-async function runPglite(path: BenchPath, callers: number, o: Options): Promise<RunResult> {
-  const db = await openDatabase({ dataDir: 'memory://' });
-  try {
-    const skuId = await seed(db.prisma, o.stock);
-    await warmUp(db.prisma, path, LOCATION, 1);
-    const start = performance.now();
-    const result = await runCallers(db.prisma, path, skuId, LOCATION, split(o.attempts, callers));
-    const seconds = (performance.now() - start) / 1000;
-    const base = { db: 'pglite' as const, path, processes: 1, callers, attempts: o.attempts, stock: o.stock };
-    return await measure(db.prisma, skuId, base, [result], seconds);
-  } finally {
-    await db.close();
-  }
+/**
+ * One PGlite in memory for every PGlite run (each run reserves its own SKU): the client the hub
+ * builds on it (PrismaPGlite, as openDatabase does) for the hub and naive paths, the PGlite
+ * itself for the ceiling.
+ */
+async function openPglite(): Promise<{ prisma: PrismaClient; raw: PGlite; close(): Promise<void> }> {
+  const raw = new PGlite('memory://');
+  await raw.waitReady;
+  await migrate(pgliteRunner(raw), await readMigrations());
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(raw) });
+  return {
+    prisma,
+    raw,
+    close: async () => {
+      await prisma.$disconnect();
+      await raw.close();
+    },
+  };
+}
+
+async function runPglite(
+  db: { prisma: PrismaClient; raw: PGlite },
+  path: BenchPath,
+  callers: number,
+  o: Options,
+): Promise<RunResult> {
+  const skuId = await seed(db.prisma, o.stock);
+  const attempt: Attempt =
+    path === 'ceiling'
+      ? ceilingAttempt(async (text, params) => (await db.raw.query(text, params)).rows as never[], LOCATION)
+      : ormAttempt(db.prisma, path, LOCATION);
+  await warmUp(attempt, async () => undefined, 1);
+  const start = performance.now();
+  const result = await runCallers(attempt, skuId, split(o.attempts, callers));
+  const seconds = (performance.now() - start) / 1000;
+  const base = { db: 'pglite' as const, path, processes: 1, callers, attempts: o.attempts, stock: o.stock };
+  return await measure(db.prisma, skuId, base, [result], seconds);
 }
 
 /** Resolves with the worker's next message of `type`; rejects if it exits first. */
@@ -263,46 +338,55 @@ class PostgresServer {
   }
 }
 
+/**
+ * The PostgreSQL runs over P processes, in a fresh database: the workers are forked once and
+ * serve every (callers, path) run in turn, each run on its own SKU.
+ */
 async function runPostgres(
   server: PostgresServer,
-  path: BenchPath,
   processes: number,
-  callers: number,
+  callerCounts: number[],
   o: Options,
-): Promise<RunResult> {
+  onRun: (run: RunResult) => void,
+): Promise<void> {
   const copy = await server.createCopy();
   const children: ChildProcess[] = [];
   try {
     const db = await openDatabase({ url: copy.url, migrate: false, poolSize: 1 });
     try {
-      const skuId = await seed(db.prisma, o.stock);
-      // Caller i runs in process i % P; attempts are dealt out per caller.
-      const perCaller = split(o.attempts, callers);
+      const most = Math.max(...callerCounts);
       const workers = Array.from({ length: processes }, (_, p) => {
         const config: WorkerConfig = {
           url: copy.url,
-          path,
-          skuId,
           locationId: LOCATION,
-          attemptsPerCaller: perCaller.filter((_, i) => i % processes === p),
+          poolSize: split(most, processes)[p]!,
         };
         const child = fork(WORKER_FILE, [JSON.stringify(config)], { execArgv: ['--import', 'tsx'], cwd: REPO_ROOT });
         children.push(child);
-        return {
-          child,
-          exited: once(child, 'exit'),
-          ready: nextMessage(child, 'ready'),
-          done: nextMessage(child, 'done'),
-        };
+        return { child, exited: once(child, 'exit') };
       });
-      await Promise.all(workers.map((w) => w.ready));
-      const start = performance.now();
-      for (const w of workers) w.child.send('go');
-      const results = await Promise.all(workers.map((w) => w.done));
-      const seconds = (performance.now() - start) / 1000;
+      for (const callers of callerCounts) {
+        // Caller i runs in process i % P; attempts are dealt out per caller.
+        const perCaller = split(o.attempts, callers);
+        for (const path of o.paths) {
+          const skuId = await seed(db.prisma, o.stock);
+          const ready = workers.map((w) => nextMessage(w.child, 'ready'));
+          workers.forEach((w, p) => {
+            const attemptsPerCaller = perCaller.filter((_, i) => i % processes === p);
+            w.child.send({ type: 'prepare', path, skuId, attemptsPerCaller } satisfies WorkerCommand);
+          });
+          await Promise.all(ready);
+          const done = workers.map((w) => nextMessage(w.child, 'done'));
+          const start = performance.now();
+          for (const w of workers) w.child.send({ type: 'go' } satisfies WorkerCommand);
+          const results = await Promise.all(done);
+          const seconds = (performance.now() - start) / 1000;
+          const base = { db: 'postgres' as const, path, processes, callers, attempts: o.attempts, stock: o.stock };
+          onRun(await measure(db.prisma, skuId, base, results, seconds));
+        }
+      }
+      for (const w of workers) w.child.send({ type: 'stop' } satisfies WorkerCommand);
       await Promise.all(workers.map((w) => w.exited));
-      const base = { db: 'postgres' as const, path, processes, callers, attempts: o.attempts, stock: o.stock };
-      return await measure(db.prisma, skuId, base, results, seconds);
     } finally {
       await db.close();
     }
@@ -312,24 +396,51 @@ async function runPostgres(
   }
 }
 
+const ms = (x: number | null) => (x === null ? '-' : x.toFixed(2));
+const pct = (x: number | null) => (x === null ? '-' : `${x} %`);
+
 function printTable(runs: RunResult[]): void {
-  const header = ['db', 'path', 'procs', 'callers', 'attempts', 'stock', 'successes', 'oversold', 'lost updates'];
-  header.push('reserved<=on_hand', 'errors', 'res/s', 'p50 ms', 'p99 ms');
+  const header = ['db', 'path', 'procs', 'callers', 'attempts', 'stock', 'successes', 'recorded', 'oversold'];
+  header.push('lost upd', 'errors', 'res/s', 'of ceiling', 'p50 ms', 'p99 ms', 'wait p99', 'stmt p99', 'server p99');
+  header.push('wait share', 'stmt share');
   const rows = runs.map((r) => [
     r.db,
     r.path,
-    ...[r.processes, r.callers, r.attempts, r.stock, r.successes, r.oversold, r.lostUpdates].map(String),
-    r.reservedWithinOnHand ? 'yes' : 'NO',
+    ...[r.processes, r.callers, r.attempts, r.stock, r.successes, r.recorded, r.oversold].map(String),
+    r.lostUpdates === null ? '-' : String(r.lostUpdates),
     String(r.errors),
     r.perSecond.toFixed(1),
-    r.p50ms.toFixed(2),
-    r.p99ms.toFixed(2),
+    r.ofCeiling === null ? '-' : `${Math.round(r.ofCeiling * 100)} %`,
+    ms(r.p50ms),
+    ms(r.p99ms),
+    ms(r.poolWaitP99ms),
+    ms(r.statementP99ms),
+    ms(r.serverP99ms),
+    pct(r.poolWaitShare),
+    pct(r.statementShare),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const row of rows) console.log(line(row));
+  console.log(
+    '\nwait = waiting for a pool connection; stmt = statement round trip on the connection (row-lock wait,' +
+      '\nexecution, commit, network); server = inside PostgreSQL before commit (row-lock wait + execution);' +
+      '\nshares = part of all attempt time; the rest is Prisma and the caller process event loop.',
+  );
+}
+
+/** The figures every run must get right; the naive path's oversell is its point, not a failure. */
+function check(verdict: Verdict, r: RunResult): void {
+  const run = `${r.db}/${r.path} ${r.processes}p×${r.callers}c`;
+  verdict.zero(`${run}: errors`, r.errors);
+  verdict.equal(`${run}: successes callers reported = reservations recorded`, r.successes, r.recorded);
+  if (r.path === 'naive') return;
+  verdict.zero(`${run}: oversold`, r.oversold);
+  verdict.equal(`${run}: units sold = min(attempts, stock)`, r.recorded, Math.min(r.attempts, r.stock));
+  verdict.that(`${run}: reserved <= on hand`, r.reservedWithinOnHand, 'reserved > on hand');
+  if (r.lostUpdates !== null) verdict.zero(`${run}: lost updates`, r.lostUpdates);
 }
 
 async function main(): Promise<number> {
@@ -359,42 +470,43 @@ async function main(): Promise<number> {
       console.error('ledger-bench: skipping the PostgreSQL runs (pass --db postgres to make this an error).');
   }
 
+  const pglite = o.dbs.includes('pglite') ? await openPglite() : null;
   const runs: RunResult[] = [];
+  // The paths of one configuration run back to back, ceiling first, so that a machine shared
+  // with other work loads the ceiling and the hub alike.
+  let ceiling: RunResult | null = null;
+  const onRun = (run: RunResult) => {
+    if (run.path === 'ceiling') ceiling = run;
+    else if (ceiling?.callers === run.callers && ceiling.processes === run.processes && ceiling.db === run.db)
+      run.ofCeiling = round(run.perSecond / ceiling.perSecond, 3);
+    console.log(JSON.stringify(run));
+    runs.push(run);
+  };
   try {
     for (const db of o.dbs) {
       if (db === 'postgres' && !server) continue;
-      for (const path of o.paths) {
-        for (const processes of o.processes) {
-          if (db === 'pglite' && processes !== 1) continue; // one in-memory database, one process
-          for (const callers of o.callers) {
-            if (callers < processes) {
-              console.error(
-                `  skipped ${db}/${path}: ${callers} caller(s) cannot be split over ${processes} processes`,
-              );
-              continue;
-            }
-            const run =
-              server && db === 'postgres'
-                ? await runPostgres(server, path, processes, callers, o)
-                : await runPglite(path, callers, o);
-            console.log(JSON.stringify(run));
-            runs.push(run);
-          }
+      for (const processes of o.processes) {
+        if (db === 'pglite' && processes !== 1) continue; // one in-memory database, one process
+        const callers = o.callers.filter((c) => c >= processes);
+        for (const c of o.callers.filter((c) => c < processes))
+          console.error(`  skipped ${db}: ${c} caller(s) cannot be split over ${processes} processes`);
+        if (server && db === 'postgres') {
+          if (callers.length) await runPostgres(server, processes, callers, o, onRun);
+        } else {
+          for (const c of callers) for (const path of o.paths) onRun(await runPglite(pglite!, path, c, o));
         }
       }
     }
   } finally {
     await server?.close();
+    await pglite?.close();
   }
 
   printTable(runs);
-  const broken = runs.filter((r) => r.path === 'hub' && (r.oversold > 0 || r.lostUpdates !== 0));
-  if (broken.length) {
-    console.log(`\nFAIL: the hub path oversold or lost updates in ${broken.length} run(s).`);
-    return 1;
-  }
-  if (runs.some((r) => r.path === 'hub')) console.log('\nOK: the hub path never oversold and never lost an update.');
-  return 0;
+  const verdict = new Verdict();
+  for (const r of runs) check(verdict, r);
+  exitWithVerdict(verdict);
+  return Number(process.exitCode ?? 0);
 }
 
 try {

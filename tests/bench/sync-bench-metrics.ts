@@ -15,7 +15,12 @@ export function percentile(values: number[], p: number): number {
 
 export interface Propagation {
   samples: number[];
-  /** Reservations some other shop never got a value for before the run ended. */
+  /**
+   * Reservation × shop pairs with no write of ours reflecting the reservation: a shop's level
+   * moves only by our writes and its own sales, so its own sales got it there first (a pushed
+   * value was then confirmed by a re-read, not written). Whether every shop ends right is
+   * checked once the hub has drained (shops agree with the confirmed values), not here.
+   */
   missing: number;
 }
 

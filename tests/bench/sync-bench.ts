@@ -9,20 +9,25 @@
 // Phase 2 (oversells): a scarce catalogue sold out by buyers who only buy what their shop
 //   shows, with webhooks that take --webhook-delay ms to arrive; once in shared-pool mode,
 //   once in strict mode. Reports the orders that could not be reserved (oversold).
-// Prints a JSON line, then a table. Exit 1 when strict mode oversold, 2 on bad flags or a crash.
+// Prints a JSON line, then a table. Exits 1 (tests/bench/verdict.ts) when a correctness figure is
+// wrong: strict mode oversold, a phase ended with work left in the inbox, outbox, listings or
+// queues, the orders in the database differ from the buys the shops took, or a shop shows another
+// value than the hub confirmed; 2 on bad flags or a crash.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createLogger } from '../../core/log.ts';
+import { JOB_NAMES } from '../../sync/jobs.ts';
 import { type SyncRuntime, startSync } from '../../sync/runtime.ts';
 import { oversells, percentile, propagation } from './sync-bench-metrics.ts';
 import { addCatalogue, type BenchWorld, buildWorld, buy, openBenchDatabase, shown } from './sync-bench-world.ts';
+import { exitWithVerdict, Verdict } from './verdict.ts';
 
 const USAGE = `Usage: tsx tests/bench/sync-bench.ts [options]
 
   --rate N            orders per second                          (default 50)
-  --seconds N         length of the latency phase                (default 20)
+  --seconds N         length of the latency phase                (default 10)
   --shops N           Shopify simulators                         (default 3)
   --latency MS        added to every channel call                (default 80)
   --skus N            SKUs in the latency phase, 1,000 units each (default 100)
@@ -41,7 +46,7 @@ function options() {
   const { values } = parseArgs({
     options: {
       rate: { type: 'string', default: '50' },
-      seconds: { type: 'string', default: '20' },
+      seconds: { type: 'string', default: '10' },
       shops: { type: 'string', default: '3' },
       latency: { type: 'string', default: '80' },
       skus: { type: 'string', default: '100' },
@@ -81,23 +86,45 @@ function options() {
   };
 }
 
-/** Waits until the hub has nothing left to do: inbox, outbox, listings the shops lack, queued jobs. */
-async function quiesce(w: BenchWorld, runtime: SyncRuntime, limitMs = 60_000): Promise<boolean> {
+/** What the hub still has to do; all zero once it has drained. */
+interface Backlog {
+  /** Inbox events not processed, including those given up on after their attempts. */
+  inbox: number;
+  outbox: number;
+  /** Listings whose target the shop has not confirmed. */
+  listings: number;
+  /** Jobs waiting, active or delayed, over every job kind. */
+  jobs: number;
+}
+
+async function backlog(w: BenchWorld, runtime: SyncRuntime): Promise<Backlog> {
+  const [inbox, outbox, dirty] = await Promise.all([
+    w.db.prisma.inboxEvent.count({ where: { processedAt: null } }),
+    w.db.prisma.outboxEvent.count({ where: { dispatchedAt: null } }),
+    w.db.prisma.$queryRaw<
+      { n: bigint }[]
+    >`SELECT count(*) AS n FROM listings WHERE target_qty IS DISTINCT FROM last_confirmed_qty`,
+  ]);
+  let jobs = 0;
+  for (const name of JOB_NAMES) {
+    const c = await runtime.queue.counts(name);
+    jobs += c.waiting + c.active + c.delayed;
+  }
+  return { inbox, outbox, listings: Number(dirty[0]?.n ?? 0), jobs };
+}
+
+const drained = (b: Backlog) => b.inbox + b.outbox + b.listings + b.jobs === 0;
+const describe = (b: Backlog) =>
+  `${b.inbox} inbox events, ${b.outbox} outbox rows, ${b.listings} unconfirmed listings, ${b.jobs} jobs left`;
+
+/** Waits until the hub has nothing left to do (or `limitMs` passed); returns what is left. */
+async function quiesce(w: BenchWorld, runtime: SyncRuntime, limitMs = 60_000): Promise<Backlog> {
   const until = Date.now() + limitMs;
-  while (Date.now() < until) {
-    const [inbox, outbox, dirty] = await Promise.all([
-      w.db.prisma.inboxEvent.count({ where: { processedAt: null, attempts: { lt: 10 } } }),
-      w.db.prisma.outboxEvent.count({ where: { dispatchedAt: null } }),
-      w.db.prisma.$queryRaw<
-        { n: bigint }[]
-      >`SELECT count(*) AS n FROM listings WHERE target_qty IS DISTINCT FROM last_confirmed_qty`,
-    ]);
-    const push = await runtime.queue.counts('stock.push');
-    const busy = push.waiting + push.active + push.delayed;
-    if (inbox === 0 && outbox === 0 && Number(dirty[0]?.n ?? 0) === 0 && busy === 0) return true;
+  for (;;) {
+    const left = await backlog(w, runtime);
+    if (drained(left) || Date.now() >= until) return left;
     await sleep(100);
   }
-  return false;
 }
 
 /** Fires `fn` `rate` times a second for `seconds` (or until it returns 'stop'); returns the achieved rate. */
@@ -152,8 +179,9 @@ async function oversellPhase(
   const units = 4;
   const codes = await addCatalogue(w, mode === 'shared' ? 'SHR' : 'STR', o.scarceSkus, units, mode);
   await runtime.sweep();
-  await quiesce(w, runtime); // every shop has its first value (strict shares differ per shop)
+  const ready = await quiesce(w, runtime); // every shop has its first value (strict shares differ per shop)
   let blocked = 0;
+  let bought = 0;
   let emptySince: number | null = null;
   const result = await drive(o.rate, 120, () => {
     const open = w.shops.flatMap((_, i) => codes.filter((c) => shown(w, i, c) > 0).map((c) => [i, c] as const));
@@ -166,18 +194,23 @@ async function oversellPhase(
     const [shop, code] = pick(open);
     const delay = o.delay[0] + Math.random() * (o.delay[1] - o.delay[0]);
     return buy(w, shop, code, delay).then((ok) => {
-      if (!ok) blocked += 1;
+      if (ok) bought += 1;
+      else blocked += 1;
     });
   });
-  await quiesce(w, runtime);
+  const left = await quiesce(w, runtime);
   const counted = await oversells(w.db, codes);
   return {
     mode,
     units: units * o.scarceSkus,
+    bought,
     sold: counted.orders,
     oversold: counted.oversold,
     blocked,
     perSecond: result.perSecond,
+    ready,
+    left,
+    shopsDisagree: await disagreements(w, codes),
   };
 }
 
@@ -235,16 +268,23 @@ async function main() {
     const codes = await addCatalogue(w, 'LAT', o.skus, units, 'shared');
     await runtime.sweep();
     await waitShown(w, codes, () => units, 'latency catalogue');
-    await quiesce(w, runtime);
+    const ready = await quiesce(w, runtime);
     const before = stockCalls(w);
     const writesBefore = w.writes.length;
     const firstOrderAt = Date.now();
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
-    const driven = await drive(o.rate, o.seconds, () => buy(w, Math.floor(Math.random() * o.shops), pick(codes), 20));
+    let bought = 0;
+    const driven = await drive(o.rate, o.seconds, () =>
+      buy(w, Math.floor(Math.random() * o.shops), pick(codes), 20).then((ok) => {
+        if (ok) bought += 1;
+      }),
+    );
     loop.disable();
-    const settled = await quiesce(w, runtime);
-    if (!settled) await explainUnsettled(w);
+    const left = await quiesce(w, runtime);
+    if (!drained(left)) await explainUnsettled(w);
+    const { orders } = await oversells(db, codes);
+    const shopsDisagree = await disagreements(w, codes);
     const after = stockCalls(w);
     const prop = await propagation(db, { ...w, writes: w.writes.slice(writesBefore) }, codes, units);
     const changes = await db.prisma.inventoryMovement.count({
@@ -281,7 +321,11 @@ async function main() {
       latencyMsPerCall: o.latency,
       ordersPerSecond: { target: o.rate, achieved: Number(driven.perSecond.toFixed(1)) },
       stockChanges: changes,
-      settled,
+      buys: bought,
+      orders,
+      drainedBefore: drained(ready),
+      left,
+      shopsDisagree,
       propagationMs: {
         p50: percentile(prop.samples, 50),
         p99: percentile(prop.samples, 99),
@@ -303,13 +347,37 @@ async function main() {
     };
     console.log(JSON.stringify(report));
     printTable(report);
-    process.exitCode = strict.oversold > 0 ? 1 : 0;
+    const verdict = new Verdict();
+    verdict.that('latency phase: hub drained before the buyers came', drained(ready), describe(ready));
+    verdict.that('latency phase: hub drained', drained(left), describe(left));
+    verdict.equal('latency phase: orders in the database = successful buys', orders, bought);
+    verdict.zero('latency phase: listings whose shop shows another value than confirmed', shopsDisagree);
+    for (const phase of [shared, strict]) {
+      const name = `${phase.mode} phase`;
+      verdict.that(`${name}: hub drained before the buyers came`, drained(phase.ready), describe(phase.ready));
+      verdict.that(`${name}: hub drained`, drained(phase.left), describe(phase.left));
+      verdict.equal(`${name}: orders in the database = successful buys`, phase.sold, phase.bought);
+      verdict.zero(`${name}: listings whose shop shows another value than confirmed`, phase.shopsDisagree);
+    }
+    verdict.zero('strict phase: oversold orders', strict.oversold);
+    exitWithVerdict(verdict);
   } finally {
     await runtime.stop();
     if (o.redis) await dropRedisKeys(o.redis, prefix);
     await w.close();
     await drop();
   }
+}
+
+/** Listings of `codes` whose shop shows another value than the hub last confirmed there. */
+async function disagreements(w: BenchWorld, codes: string[]): Promise<number> {
+  const rows = await w.db.prisma.$queryRaw<{ account_id: string; code: string; qty: number | null }[]>`
+    SELECT l.account_id, s.code, l.last_confirmed_qty AS qty FROM listings l JOIN skus s ON s.id = l.sku_id
+     WHERE s.code = ANY(${codes}::text[])`;
+  return rows.filter((r) => {
+    const shop = w.shops.findIndex((s) => s.accountId === r.account_id);
+    return shown(w, shop, r.code) !== r.qty;
+  }).length;
 }
 
 async function explainUnsettled(w: BenchWorld): Promise<void> {
@@ -319,6 +387,13 @@ async function explainUnsettled(w: BenchWorld): Promise<void> {
   console.error('not settled after 60 s; listings still waiting:', rows);
 }
 
+interface PhaseCounts {
+  buys: number;
+  orders: number;
+  left: Backlog;
+  shopsDisagree: number;
+}
+
 function printTable(r: {
   db: string;
   queue: string;
@@ -326,6 +401,10 @@ function printTable(r: {
   latencyMsPerCall: number;
   ordersPerSecond: { target: number; achieved: number };
   stockChanges: number;
+  buys: number;
+  orders: number;
+  left: Backlog;
+  shopsDisagree: number;
   propagationMs: { p50: number; p99: number; max: number; samples: number; missing: number };
   rateLimit: { connectorWaitMs: number; throttled: number };
   callsPer1000Changes: {
@@ -334,15 +413,30 @@ function printTable(r: {
     naiveOnePerChangePerShop: number;
     batchingFloor: number;
   };
-  oversells: Record<'shared' | 'strict', { units: number; sold: number; oversold: number; blocked: number }>;
+  oversells: Record<
+    'shared' | 'strict',
+    {
+      units: number;
+      bought: number;
+      sold: number;
+      oversold: number;
+      blocked: number;
+      left: Backlog;
+      shopsDisagree: number;
+    }
+  >;
 }) {
+  const counts = (p: PhaseCounts) =>
+    `${p.orders} orders in the database for ${p.buys} buys; ${drained(p.left) ? 'drained' : `NOT drained: ${describe(p.left)}`}; ` +
+    `${p.shopsDisagree} listings where the shop disagrees with the hub`;
+  const { shared, strict } = r.oversells;
   const rows: [string, string][] = [
     ['setup', `${r.shops} Shopify simulators, ${r.latencyMsPerCall} ms per call, ${r.db}, ${r.queue} queue`],
     ['orders/s (target / achieved)', `${r.ordersPerSecond.target} / ${r.ordersPerSecond.achieved}`],
     ['stock changes (reservations)', String(r.stockChanges)],
     [
       'propagation p50 / p99 / max',
-      `${r.propagationMs.p50} / ${r.propagationMs.p99} / ${r.propagationMs.max} ms (${r.propagationMs.samples} reservation×shop pairs, ${r.propagationMs.missing} missing)`,
+      `${r.propagationMs.p50} / ${r.propagationMs.p99} / ${r.propagationMs.max} ms (${r.propagationMs.samples} reservation×shop pairs; ${r.propagationMs.missing} without a write: the shop's own sales got there first)`,
     ],
     ['rate-limit waits in the connector', `${r.rateLimit.connectorWaitMs} ms, ${r.rateLimit.throttled} throttled`],
     [
@@ -351,14 +445,11 @@ function printTable(r: {
     ],
     ['  vs one call per change per shop', String(r.callsPer1000Changes.naiveOnePerChangePerShop)],
     ['  vs batching floor (250 per call)', String(r.callsPer1000Changes.batchingFloor)],
-    [
-      'oversold orders, shared pool',
-      `${r.oversells.shared.oversold} of ${r.oversells.shared.sold} orders (${r.oversells.shared.units} units)`,
-    ],
-    [
-      'oversold orders, strict',
-      `${r.oversells.strict.oversold} of ${r.oversells.strict.sold} orders (${r.oversells.strict.units} units)`,
-    ],
+    ['latency phase', counts(r)],
+    ['oversold orders, shared pool', `${shared.oversold} of ${shared.sold} orders (${shared.units} units)`],
+    ['  shared phase', counts({ ...shared, buys: shared.bought, orders: shared.sold })],
+    ['oversold orders, strict', `${strict.oversold} of ${strict.sold} orders (${strict.units} units)`],
+    ['  strict phase', counts({ ...strict, buys: strict.bought, orders: strict.sold })],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);

@@ -1,6 +1,7 @@
 // The load generator of `npm run bench:webhooks`, in a worker thread so that autocannon does
-// not share the hub's event loop. Sends signed Shopify webhooks (one body, one HMAC, a new
-// X-Shopify-Webhook-Id per request so every delivery is a new inbox row).
+// not share the bench's event loop. Sends signed Shopify webhooks: the deliveries (body and its
+// HMAC, signed beforehand) in turn, each request with a new X-Shopify-Webhook-Id so that every
+// delivery is a new inbox row.
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 
@@ -26,7 +27,7 @@ export interface LoadConfig {
   durationSeconds: number;
   /** Requests per second over all connections; 0 = as fast as the hub answers. */
   rate: number;
-  body: string;
+  deliveries: { body: string; hmac: string }[];
   headers: Record<string, string>;
   idPrefix: string;
 }
@@ -54,11 +55,15 @@ const options = {
   requests: [
     {
       method: 'POST',
-      body: cfg.body,
-      headers: cfg.headers,
-      setupRequest: (req: { headers: Record<string, string> }) => {
+      setupRequest: (req: { headers: Record<string, string>; body: string }) => {
         seq += 1;
-        req.headers = { ...cfg.headers, 'X-Shopify-Webhook-Id': `${cfg.idPrefix}-${seq}` };
+        const d = cfg.deliveries[seq % cfg.deliveries.length]!;
+        req.headers = {
+          ...cfg.headers,
+          'X-Shopify-Hmac-Sha256': d.hmac,
+          'X-Shopify-Webhook-Id': `${cfg.idPrefix}-${seq}`,
+        };
+        req.body = d.body;
         return req;
       },
     },

@@ -10,7 +10,7 @@ import type { Database } from '../../core/db/database.ts';
 import { getLevel, ledgerTotals, reserve } from '../../core/inventory/ledger.ts';
 import { ingestOrder } from '../../core/orders/ingest.ts';
 import type { CallerResult } from '../bench/ledger-bench-callers.ts';
-import type { WorkerConfig } from '../bench/ledger-bench-worker.ts';
+import type { WorkerCommand, WorkerConfig } from '../bench/ledger-bench-worker.ts';
 import { testDatabases } from '../support/databases.ts';
 import { draft } from '../support/drafts.ts';
 import { seedAccount, seedLocation, seedSku, stock } from '../support/seed.ts';
@@ -106,19 +106,15 @@ describe.each(testDatabases().filter((d) => d.kind === 'postgres'))(
 
     /** One OS process running the benchmark's worker: 4 callers of 25 reservations each. */
     function reserveInAnotherProcess(skuId: string) {
-      const config: WorkerConfig = {
-        url: db.url as string,
-        path: 'hub',
-        skuId,
-        locationId: 'wh',
-        attemptsPerCaller: [25, 25, 25, 25],
-      };
+      const config: WorkerConfig = { url: db.url as string, locationId: 'wh', poolSize: 4 };
       // tsx's CLI on this very Node, with an IPC channel (tsx relays it to the script).
       const child = spawn(process.execPath, [TSX, WORKER, JSON.stringify(config)], {
         cwd: REPO,
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       children.push(child);
+      const command: WorkerCommand = { type: 'prepare', path: 'hub', skuId, attemptsPerCaller: [25, 25, 25, 25] };
+      child.send(command);
       return { child, ready: nextMessage(child, 'ready'), done: nextMessage(child, 'done') };
     }
 
@@ -147,8 +143,9 @@ describe.each(testDatabases().filter((d) => d.kind === 'postgres'))(
       await stock(db.prisma, hot, 'wh', STOCK);
       const workers = [reserveInAnotherProcess(hot), reserveInAnotherProcess(hot)];
       await Promise.all(workers.map((w) => w.ready));
-      for (const w of workers) w.child.send('go'); // both start together
+      for (const w of workers) w.child.send({ type: 'go' } satisfies WorkerCommand); // both start together
       const results = (await Promise.all(workers.map((w) => w.done))) as CallerResult[];
+      for (const w of workers) w.child.send({ type: 'stop' } satisfies WorkerCommand);
       expect(results.map((r) => r.errors)).toEqual([0, 0]);
       expect(results[0]!.successes + results[1]!.successes).toBe(STOCK);
       expect(await getLevel(db.prisma, hot, 'wh')).toMatchObject({ onHand: STOCK, reserved: STOCK });
