@@ -152,6 +152,7 @@ async function ingestInTx(
       shippingLines: d.shippingLines,
       tags: d.tags,
       channelRef: { ...d.channelRef, sourceName: d.sourceName ?? null, presentment: d.presentment ?? null },
+      unconfirmed: d.unconfirmed,
       channelCreatedAt: new Date(d.channelCreatedAt),
       channelUpdatedAt,
     },
