@@ -5,7 +5,8 @@
 // attempts; an order whose re-read fails is recorded from its webhook body with the delivery
 // method marked unknown, and the re-read completes it later; refund amounts are kept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replaceCredentials } from '../../core/accounts/accounts.ts';
+import { loadAccountContext, replaceCredentials } from '../../core/accounts/accounts.ts';
+import { authRefusedAt, flagAuthRefused } from '../../core/accounts/auth-status.ts';
 import type { Database } from '../../core/db/database.ts';
 import { MAX_ATTEMPTS } from '../../core/inbox/failures.ts';
 import { storeEvents } from '../../core/inbox/inbox.ts';
@@ -278,6 +279,21 @@ describe.each(testDatabases())('nothing disappears on $kind', ({ open }) => {
     ).toBe(1);
   });
 
+  it('a refusal of credentials that were replaced meanwhile flags nothing', async () => {
+    const shop = w.shops[1]!;
+    const refused = await loadAccountContext(db.prisma, w.key, 'shop-1'); // what a worker still held
+    await replaceCredentials(db.prisma, w.key, 'shop-1', {
+      shop: shop.sim.shop,
+      accessToken: shop.sim.accessToken,
+      apiSecretKey: shop.sim.apiSecret,
+    });
+    expect(await flagAuthRefused(db.prisma, w.key, refused, 'unauthorized: HTTP 401')).toBe(false);
+    expect(await authRefusedAt(db.prisma, 'shop-1')).toBeNull();
+    const current = await loadAccountContext(db.prisma, w.key, 'shop-1');
+    expect(await flagAuthRefused(db.prisma, w.key, current, 'unauthorized: HTTP 401')).toBe(true);
+    expect(await authRefusedAt(db.prisma, 'shop-1')).not.toBeNull();
+  });
+
   it('stores refund amounts, in the order currency when the transaction names none, also for money-only refunds', async () => {
     const sim = w.shops[0]!.sim;
     const order = await sim.placeOrder({ lines: [{ sku: 'MUG', quantity: 2, price: 1500 }], shippingAddress: ADDRESS });
@@ -305,5 +321,13 @@ describe.each(testDatabases())('nothing disappears on $kind', ({ open }) => {
         ['gid://shopify/Refund/991', { amount: 250, currency: 'USD' }],
       ]),
     );
+
+    // An amount that is no number is content at fault, found by core: an exception at once.
+    const garbled = { ...goodwill, id: 992, admin_graphql_api_id: 'gid://shopify/Refund/992' };
+    garbled.transactions = [{ ...body.transactions[0]!, amount: '1e3' }];
+    const e = await deliver('shop-0', 'refunds/create', garbled);
+    expect((await processInbox(deps(), 'shop-0')).failed).toBe(1);
+    expect((await db.prisma.inboxEvent.findUniqueOrThrow({ where: { id: e.id } })).attempts).toBe(MAX_ATTEMPTS);
+    expect(await db.prisma.exceptionItem.count({ where: { dedupeKey: `inbox_event:${e.id}` } })).toBe(1);
   });
 });
