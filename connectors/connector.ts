@@ -9,6 +9,9 @@
 // - fulfilment is a parcel with tracking, or an in-store pickup (ready, then collected).
 // Nothing here names a vendor field; everything vendor-specific lives in connectors/<channel>/.
 import type { OrderDraft } from '../core/order/schema.ts';
+import type { RefundAmount } from '../core/orders/refund-amount.ts';
+
+export type { RefundAmount } from '../core/orders/refund-amount.ts';
 
 // The account a connector acts for (credentials decrypted) is core's: one definition for all layers.
 export type { AccountContext, ChannelType } from '../core/accounts/accounts.ts';
@@ -64,8 +67,11 @@ export interface ReturnDraft {
   lines: ReturnLineDraft[];
   occurredAt: string;
   reason?: string | null;
-  /** Money given back to the buyer, integer minor units in the order currency; null when unknown. */
-  refund?: { amount: number; currency: string } | null;
+  /**
+   * Money given back to the buyer; null when the channel does not say. When the channel names no
+   * currency, the decimal amounts are passed on and core reads them in the order's currency.
+   */
+  refund?: RefundAmount | null;
 }
 
 /**
@@ -77,7 +83,17 @@ export interface ReturnDraft {
 export type InterpretedEvent =
   | { kind: 'order'; draft: OrderDraft }
   | { kind: 'return'; externalOrderId: string; draft: ReturnDraft }
-  | { kind: 'fetch'; externalOrderId: string; reason: string }
+  | {
+      kind: 'fetch';
+      externalOrderId: string;
+      reason: string;
+      /**
+       * The order as far as the event itself tells it, with what it cannot say listed in
+       * `unconfirmed`: recorded when the read fails, so that the order is never missing
+       * while the channel cannot be read. Absent for pure pointers.
+       */
+      provisional?: OrderDraft | null;
+    }
   | { kind: 'ignored'; reason: string };
 
 /** One stock value to advertise for one listing at one channel location. */
@@ -183,6 +199,21 @@ export class ConnectorError extends Error {
     this.retryable = opts.retryable;
     this.retryAfterMs = opts.retryAfterMs ?? null;
   }
+}
+
+/**
+ * ConnectorError codes that mean the channel refused the account itself (HTTP 401/403, a scope
+ * the app was not granted, a missing token): retrying cannot help until a person fixes the
+ * credentials, so the sync layer flags the account instead of spending attempts.
+ */
+export const CREDENTIALS_REFUSED_CODES: ReadonlySet<string> = new Set([
+  'unauthorized',
+  'access_denied',
+  'invalid_credentials',
+]);
+
+export function credentialsRefused(error: unknown): error is ConnectorError {
+  return error instanceof ConnectorError && CREDENTIALS_REFUSED_CODES.has(error.code);
 }
 
 export interface ChannelConnector {

@@ -2,23 +2,21 @@
 // says what an event means (interpret is pure), core applies it once (orders upsert under a
 // row lock and ignore stale payloads; returns apply once per return id), and the event is
 // marked processed. A pointer event is resolved by fetching the order and storing it as a new
-// event. Failures are recorded on the event with a message that never carries a credential.
+// event (inbox-fetch.ts). An event that cannot be applied is never dropped out of sight: each
+// failure is treated by its kind (inbox-failures.ts) and ends, when nothing else can be tried,
+// as an open exception a person can replay; its message never carries a credential.
+import { authRefusedAt } from '../core/accounts/auth-status.ts';
 import type { Clock } from '../core/clock.ts';
 import type { PrismaClient } from '../core/db/generated/prisma/client.ts';
-import { markFailed, markProcessed, pendingEvents, type StoredEvent, storeEvents } from '../core/inbox/inbox.ts';
+import { markProcessed, noteWaiting, pendingEvents, type StoredEvent } from '../core/inbox/inbox.ts';
 import type { Logger } from '../core/log.ts';
 import type { HubMetrics } from '../core/metrics/hub-metrics.ts';
-import { ingestOrder } from '../core/orders/ingest.ts';
 import { recordReturn } from '../core/orders/returns.ts';
-import {
-  type AccountContext,
-  type ChannelConnector,
-  ConnectorError,
-  type InboundEvent,
-  type InterpretedEvent,
-} from '../connectors/connector.ts';
-import { type AccountCache, type ConnectorRegistry, openAccount, safeMessage } from './connectors.ts';
-import { takeSoldUnits } from './stock/beliefs.ts';
+import type { AccountContext, ChannelConnector, InboundEvent, InterpretedEvent } from '../connectors/connector.ts';
+import { type AccountCache, type ConnectorRegistry, openAccount } from './connectors.ts';
+import { resolvePointer } from './inbox-fetch.ts';
+import { type AuthGate, describeError, handleFailure, type Outcome, permanentFailure } from './inbox-failures.ts';
+import { applyOrder } from './inbox-orders.ts';
 
 export interface InboxDeps {
   prisma: PrismaClient;
@@ -34,7 +32,7 @@ export interface InboxDeps {
 export interface InboxRun {
   processed: number;
   failed: number;
-  /** Returns whose order has not arrived yet: left pending for a later run. */
+  /** Left pending without spending an attempt: returns whose order has not arrived yet, events that need the channel while it refuses the account's credentials. */
   waiting: number;
   /** The run stopped at its limit: more events are pending. */
   more: boolean;
@@ -54,6 +52,7 @@ export async function processInbox(
   const handle = await openAccount(deps, accountId);
   if (!handle) return run;
   const { account, connector } = handle;
+  const gate: AuthGate = { refused: (await authRefusedAt(deps.prisma, accountId)) !== null };
   const limit = opts.limit ?? 500;
   const tried = new Set<bigint>();
   for (;;) {
@@ -72,7 +71,15 @@ export async function processInbox(
     await eachLimit([...groups.values()], opts.concurrency ?? 4, async (group) => {
       for (const { event, meaning } of group) {
         if (run.retryAfterMs !== null) return; // the channel is down: leave the rest for the retry
-        const { outcome, retryAfterMs } = await processOne(deps, account, connector, event, meaning, deps.clock.now());
+        const { outcome, retryAfterMs } = await processOne(
+          deps,
+          account,
+          connector,
+          gate,
+          event,
+          meaning,
+          deps.clock.now(),
+        );
         run[outcome] += 1;
         if (retryAfterMs !== null) run.retryAfterMs = retryAfterMs;
       }
@@ -107,10 +114,8 @@ function interpretSafely(
 }
 
 function orderKey(meaning: InterpretedEvent | Error): string | null {
-  if (meaning instanceof Error) return null;
-  if (meaning.kind === 'order') return `order:${meaning.draft.externalId}`;
-  if (meaning.kind === 'return' || meaning.kind === 'fetch') return `order:${meaning.externalOrderId}`;
-  return null;
+  const id = meaning instanceof Error ? null : orderIdOf(meaning);
+  return id === null ? null : `order:${id}`;
 }
 
 async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -124,70 +129,50 @@ async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
-type Outcome = { outcome: 'processed' | 'failed' | 'waiting'; retryAfterMs: number | null };
 const done = (outcome: Outcome['outcome']): Outcome => ({ outcome, retryAfterMs: null });
 
 async function processOne(
   deps: InboxDeps,
   account: AccountContext,
   connector: ChannelConnector,
+  gate: AuthGate,
   event: StoredEvent,
   meaning: InterpretedEvent | Error,
   now: Date,
 ): Promise<Outcome> {
   try {
-    if (meaning instanceof Error) throw meaning;
+    // interpret() is pure: what it cannot map now it never will.
+    if (meaning instanceof Error) throw permanentFailure(`does not map: ${describeError(meaning)}`, meaning);
     switch (meaning.kind) {
-      case 'order': {
-        const r = await ingestOrder(deps.prisma, account.id, meaning.draft, { now });
-        if (r.newOversells.length) deps.metrics?.oversells.inc({ channel: account.type }, r.newOversells.length);
-        if (r.created && !r.stale && !meaning.draft.state.cancelled) {
-          const units = new Map<string, number>();
-          for (const l of meaning.draft.lines) if (l.sku) units.set(l.sku, (units.get(l.sku) ?? 0) + l.quantity);
-          await takeSoldUnits(deps.prisma, account.id, units);
-        }
+      case 'order':
+        await applyOrder(deps, account, meaning.draft, now);
         break;
-      }
       case 'return': {
         const r = await recordReturn(deps.prisma, account.id, meaning.externalOrderId, meaning.draft, { now });
         if (r.skipped === 'unknown_order') {
           if (event.occurredAt && now.getTime() - event.occurredAt.getTime() > WAIT_FOR_ORDER_MS) {
-            await markFailed(deps.prisma, event.id, `order ${meaning.externalOrderId} never arrived`);
-            return done('failed');
+            throw permanentFailure(`order ${meaning.externalOrderId} never arrived`);
           }
           // Not a failure: the order is on its way (webhooks arrive in any order). No attempt is spent.
-          await deps.prisma.$executeRaw`
-            UPDATE inbox_events SET last_error = ${`waiting for order ${meaning.externalOrderId}`} WHERE id = ${event.id}`;
+          await noteWaiting(deps.prisma, event.id, `waiting for order ${meaning.externalOrderId}`);
           return done('waiting');
         }
         break;
       }
-      case 'fetch': {
-        const fetched = await connector.fetchOrder(account, meaning.externalOrderId);
-        await deps.prisma.$transaction(async (tx) => {
-          if (fetched) await storeEvents(tx, account.id, [fetched]);
-          await markProcessed(tx, event.id, now);
-        });
-        return done('processed');
-      }
+      case 'fetch':
+        return await resolvePointer(deps, account, connector, gate, event, meaning, now);
       case 'ignored':
         break;
     }
     await markProcessed(deps.prisma, event.id, now);
     return done('processed');
   } catch (error) {
-    const message = safeMessage(error, account);
-    if (error instanceof ConnectorError && error.retryable) {
-      // The channel is unavailable, the event is fine: keep its attempts for real failures.
-      await deps.prisma.$executeRaw`UPDATE inbox_events SET last_error = ${message} WHERE id = ${event.id}`;
-      deps.logger.warn({ accountId: account.id, eventId: String(event.id), error: message }, 'channel unavailable');
-      return { outcome: 'failed', retryAfterMs: error.retryAfterMs ?? 1000 };
-    }
-    await markFailed(deps.prisma, event.id, message);
-    deps.logger.warn(
-      { accountId: account.id, eventId: String(event.id), topic: event.topic, error: message },
-      'inbox event failed',
-    );
-    return done('failed');
+    return handleFailure(deps, account, gate, event, error, meaning instanceof Error ? null : orderIdOf(meaning));
   }
+}
+
+function orderIdOf(meaning: InterpretedEvent): string | null {
+  if (meaning.kind === 'order') return meaning.draft.externalId;
+  if (meaning.kind === 'return' || meaning.kind === 'fetch') return meaning.externalOrderId;
+  return null;
 }

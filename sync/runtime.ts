@@ -12,6 +12,7 @@ import { hubMetrics } from '../core/metrics/hub-metrics.ts';
 import { metrics as processMetrics, type MetricsRegistry } from '../core/metrics/registry.ts';
 import type { ConnectorLimits } from '../connectors/connector.ts';
 import { AccountCache, type ConnectorRegistry, safeMessage } from './connectors.ts';
+import { guardCredentials } from './credentials-guard.ts';
 import { FulfilmentPushPayload, pushFulfilment } from './fulfilment-push.ts';
 import { processInbox } from './inbox-processor.ts';
 import { accountGroup, JOB_NAMES, type JobName, parsePayload } from './jobs.ts';
@@ -256,7 +257,8 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     },
     'orders.poll': async (data) => {
       const p = parsePayload('orders.poll', data);
-      const run = await pollAccountOrders(deps, p.accountId);
+      const run = await guardCredentials(deps, p.accountId, () => pollAccountOrders(deps, p.accountId));
+      if (!run) return; // the account is flagged: a person fixes the credentials
       if (run.stored) await requestInbox(p.accountId);
       if (run.more) await queue.add('orders.poll', p, { jobId: jobId('poll-more', p.accountId, randomUUID()) });
     },

@@ -4,6 +4,7 @@
 // exceptions, the latest orders and the synchronizer's backlog.
 import { systemClock } from '../../core/clock.ts';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
+import { REPLAYABLE_KINDS } from '../../core/exceptions/replay.ts';
 import { TO_PICK_STATUSES } from '../../core/pickups/queries.ts';
 
 /** What a channel shows for a listing right now, or null when it cannot be read. */
@@ -20,6 +21,8 @@ export interface ChannelCount {
   /** Sold at a store counter (POS). */
   counter: number;
   lastMinute: number;
+  /** When the channel refused the account's credentials (its events that need the channel wait), or null. */
+  authRefusedAt: string | null;
 }
 
 export interface ChannelStock {
@@ -78,7 +81,10 @@ export interface RecentOrder {
 }
 
 export interface ExceptionView {
+  id: string;
   kind: string;
+  /** POST /api/v1/exceptions/{id}/replay tries again what failed. */
+  replayable: boolean;
   message: string;
   occurrences: number;
   updatedAt: string;
@@ -118,15 +124,16 @@ export async function landingSnapshot(prisma: PrismaClient, opts: SnapshotOption
       pickup: bigint;
       counter: bigint;
       last_minute: bigint;
+      auth_refused_at: Date | null;
     }[]
   >`
-    SELECT a.id, a.name, a.type::text AS type,
+    SELECT a.id, a.name, a.type::text AS type, a.auth_refused_at,
            count(o.id) AS orders,
            count(o.id) FILTER (WHERE o.fulfilment_method = 'pickup') AS pickup,
            count(o.id) FILTER (WHERE o.channel_ref->>'sourceName' = 'pos') AS counter,
            count(o.id) FILTER (WHERE o.created_at >= ${minuteAgo}) AS last_minute
       FROM channel_accounts a LEFT JOIN orders o ON o.account_id = a.id
-     GROUP BY a.id, a.name, a.type, a.created_at
+     GROUP BY a.id, a.name, a.type, a.created_at, a.auth_refused_at
      ORDER BY a.created_at, a.name`;
   const channels: ChannelCount[] = channelRows.map((r) => ({
     accountId: r.id,
@@ -137,6 +144,7 @@ export async function landingSnapshot(prisma: PrismaClient, opts: SnapshotOption
     counter: n(r.counter),
     online: n(r.orders) - n(r.pickup) - n(r.counter),
     lastMinute: n(r.last_minute),
+    authRefusedAt: r.auth_refused_at ? r.auth_refused_at.toISOString() : null,
   }));
 
   const codes = opts.hotSkus?.length
@@ -256,7 +264,7 @@ export async function landingSnapshot(prisma: PrismaClient, opts: SnapshotOption
       where: { resolvedAt: null },
       orderBy: { updatedAt: 'desc' },
       take: 5,
-      select: { kind: true, message: true, occurrences: true, updatedAt: true },
+      select: { id: true, kind: true, message: true, occurrences: true, updatedAt: true },
     }),
   ]);
   const byKind = Object.fromEntries(byKindRows.map((r) => [r.kind, n(r.n)]));
@@ -321,7 +329,9 @@ export async function landingSnapshot(prisma: PrismaClient, opts: SnapshotOption
       open: Object.values(byKind).reduce((s, x) => s + x, 0),
       byKind,
       latest: latestExceptions.map((e) => ({
+        id: e.id,
         kind: e.kind,
+        replayable: REPLAYABLE_KINDS.has(e.kind),
         message: e.message,
         occurrences: e.occurrences,
         updatedAt: e.updatedAt.toISOString(),

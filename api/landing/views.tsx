@@ -225,6 +225,11 @@ export const Live: FC<{ snap: LandingSnapshot; info: PageInfo; now: Date }> = ({
                 <h3>{c.name}</h3>
                 <span class="chip">{c.type}</span>
               </header>
+              {c.authRefusedAt ? (
+                <p class="badge bad" data-k={`auth-refused-${c.accountId}`}>
+                  credentials refused {age(c.authRefusedAt, now)}: its events wait
+                </p>
+              ) : null}
               <p class="big">
                 <span data-k={`orders-${c.accountId}`}>{c.orders}</span> <small>orders</small>
               </p>
@@ -286,9 +291,15 @@ export const Live: FC<{ snap: LandingSnapshot; info: PageInfo; now: Date }> = ({
           ) : (
             <ul class="exceptions">
               {snap.exceptions.latest.map((e) => (
-                <li>
+                <li data-exception={e.id}>
                   <span class="badge bad">{e.kind.replace(/_/g, ' ')}</span> {e.message}
                   {e.occurrences > 1 ? <small> (×{e.occurrences})</small> : null} <small>{age(e.updatedAt, now)}</small>
+                  {e.replayable ? (
+                    <small class="replay" title="an admin API key replays it">
+                      {' '}
+                      · replay: <code>POST /api/v1/exceptions/{e.id}/replay</code>
+                    </small>
+                  ) : null}
                 </li>
               ))}
             </ul>

@@ -1,9 +1,11 @@
 // Exceptions: what a person must look at (oversold orders, unmapped SKUs, failed pushes,
-// expired pickups). Listing and resolving; the layers below open them.
+// expired pickups, channel events that could not be applied, refused credentials). Listing,
+// resolving and replaying; the layers below open them.
 import { createRoute, z } from '@hono/zod-openapi';
+import { REPLAYABLE_KINDS, replayException } from '../../core/exceptions/replay.ts';
 import { principalOf } from '../auth/principal.ts';
 import type { RouteContext } from './context.ts';
-import { notFound } from './errors.ts';
+import { ApiError, notFound } from './errors.ts';
 import { bearer, newRouter } from './router.ts';
 import { body, errors, IdParam, json, page, PageQuery, Timestamp } from './schemas.ts';
 import { decodeCursor, iso, pageOf } from './serialize.ts';
@@ -22,8 +24,22 @@ const ExceptionSchema = z
     updatedAt: Timestamp,
     resolvedAt: Timestamp.nullable(),
     resolvedBy: z.string().nullable(),
+    replayable: z.boolean().openapi({
+      description: 'POST /exceptions/{id}/replay tries again what failed (a channel event, refused credentials)',
+    }),
   })
   .openapi('Exception');
+
+const ReplayResultSchema = z
+  .object({
+    outcome: z.enum(['queued', 'already_applied']).openapi({
+      description:
+        'queued: tried again shortly (the exception resolves when it succeeds, or counts one more occurrence); ' +
+        'already_applied: nothing left to do, the exception is resolved',
+    }),
+    exception: ExceptionSchema,
+  })
+  .openapi('ReplayResult');
 
 const tags = ['exceptions'];
 
@@ -59,6 +75,20 @@ const resolve = createRoute({
   responses: { 200: json(ExceptionSchema, 'The exception'), ...errors(403, 404) },
 });
 
+const replay = createRoute({
+  method: 'post',
+  path: '/exceptions/{id}/replay',
+  tags,
+  security: bearer,
+  summary:
+    'Try again what failed: a channel event that could not be applied, or an account whose credentials were refused',
+  request: { params: IdParam },
+  responses: {
+    202: json(ReplayResultSchema, 'Queued again (or found applied meanwhile)'),
+    ...errors(403, 404, 409),
+  },
+});
+
 type Row = {
   id: string;
   kind: string;
@@ -81,6 +111,7 @@ function shape(e: Row) {
     createdAt: iso(e.createdAt),
     updatedAt: iso(e.updatedAt),
     resolvedAt: iso(e.resolvedAt),
+    replayable: REPLAYABLE_KINDS.has(e.kind),
   };
 }
 
@@ -126,6 +157,29 @@ export function exceptionRoutes(ctx: RouteContext) {
       data: { actor, action: 'exception.resolved', entity: 'exception', entityId: id, data: note ? { note } : {} },
     });
     return c.json(shape(row), 200);
+  });
+
+  app.openapi(replay, async (c) => {
+    const { id } = c.req.valid('param');
+    const actor = principalOf(c).actor;
+    const existing = await prisma.exceptionItem.findUnique({ where: { id } });
+    if (!existing) throw notFound(`exception ${id}`);
+    const outcome = await replayException(prisma, existing, actor);
+    if (outcome === 'not_replayable') {
+      throw new ApiError(
+        409,
+        'not_replayable',
+        `a ${existing.kind} exception has nothing to replay: resolve it instead`,
+      );
+    }
+    if (outcome === 'gone') {
+      throw new ApiError(409, 'gone', 'the channel event of this exception is no longer stored: resolve it instead');
+    }
+    await prisma.auditLog.create({
+      data: { actor, action: 'exception.replayed', entity: 'exception', entityId: id, data: { outcome } },
+    });
+    const row = await prisma.exceptionItem.findUniqueOrThrow({ where: { id } });
+    return c.json({ outcome, exception: shape(row) }, 202);
   });
 
   return app;

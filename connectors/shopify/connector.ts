@@ -15,7 +15,14 @@ import { type ClientStats, routeShop, ShopifyClient, type Transport } from './cl
 import { readConfig } from './config.ts';
 import { pushFulfilment } from './fulfilment.ts';
 import { discoverListings } from './listings.ts';
-import { mapGraphqlOrder, mapGraphqlRefund, mapRestOrder, mapRestRefund, restOrderNeedsFetch } from './mapping.ts';
+import {
+  mapGraphqlOrder,
+  mapGraphqlRefund,
+  mapRestOrder,
+  mapRestRefund,
+  provisionalRestOrder,
+  restOrderNeedsFetch,
+} from './mapping.ts';
 import { ORDER_SNAPSHOT_TOPIC, REFUND_SNAPSHOT_TOPIC, fetchOrder, pollOrders } from './orders.ts';
 import type { GqlOrder, GqlRefund, RestOrder, RestRefund } from './payloads.ts';
 import { SHOP_QUERY, OP } from './queries.ts';
@@ -62,6 +69,7 @@ export function createShopifyConnector(options: ShopifyConnectorOptions = {}): S
           kind: 'fetch',
           externalOrderId: order.admin_graphql_api_id ?? `gid://shopify/Order/${String(order.id)}`,
           reason: 'webhook order body does not carry the delivery method (possible local pickup)',
+          provisional: provisionalRestOrder(order),
         };
       }
       return { kind: 'order', draft: mapRestOrder(order) };
@@ -72,9 +80,9 @@ export function createShopifyConnector(options: ShopifyConnectorOptions = {}): S
         topic === REFUND_TOPIC
           ? mapRestRefund(event.payload as RestRefund)
           : mapGraphqlRefund(event.payload as GqlRefund, (event.payload as GqlRefund).order?.id ?? '');
-      if (mapped.draft.lines.length === 0) {
-        // Money-only refunds (shipping, goodwill) move no goods; the payment status arrives with orders/updated.
-        return { kind: 'ignored', reason: 'refund without line items' };
+      if (mapped.draft.lines.length === 0 && !mapped.draft.refund) {
+        // Nothing moves and no money is stated; the payment status arrives with orders/updated.
+        return { kind: 'ignored', reason: 'refund without line items or amount' };
       }
       return { kind: 'return', externalOrderId: mapped.externalOrderId, draft: mapped.draft };
     }

@@ -2,7 +2,7 @@
 // shopify.dev (REST Order / Refund resources for webhook bodies, GraphQL Order for polling).
 // Money always comes from the *_set / *Set bags in shop currency (shop_money / shopMoney),
 // parsed with parseMinor (no floats); the presentment bag only feeds `presentment`.
-import type { ReturnDraft } from '../connector.ts';
+import type { RefundAmount, ReturnDraft } from '../connector.ts';
 import { allocateMinor, parseMinor } from '../../core/money/money.ts';
 import {
   type Address,
@@ -24,6 +24,7 @@ import type {
   RestOrder,
   RestRefund,
   RestTaxLine,
+  RestTransaction,
 } from './payloads.ts';
 
 // ---------------------------------------------------------------------------
@@ -303,6 +304,19 @@ export function restOrderNeedsFetch(order: RestOrder): boolean {
   return order.line_items.some((li) => li.requires_shipping !== false && (li.current_quantity ?? li.quantity) > 0);
 }
 
+/**
+ * The order a body that needs a re-read describes, for the hub to record while the re-read
+ * cannot be made: shipped, with the delivery method marked unconfirmed. Null when the body does
+ * not map (the re-read may still succeed).
+ */
+export function provisionalRestOrder(order: RestOrder): OrderDraft | null {
+  try {
+    return { ...mapRestOrder(order), unconfirmed: ['fulfilmentMethod'] };
+  } catch {
+    return null;
+  }
+}
+
 export function mapRestOrder(order: RestOrder): OrderDraft {
   const c = order.currency;
   const lines = restLines(order);
@@ -502,8 +516,6 @@ export function mapRestRefund(refund: RestRefund): { externalOrderId: string; dr
   const occurredAt = refund.processed_at ?? refund.created_at;
   if (!occurredAt) throw new Error('refund has neither processed_at nor created_at');
   const txs = (refund.transactions ?? []).filter((t) => t.kind === 'refund' && t.status === 'success' && t.amount);
-  const currencies = new Set(txs.map((t) => t.currency).filter((x): x is string => Boolean(x)));
-  const currency = currencies.size === 1 ? [...currencies][0] : null;
   return {
     externalOrderId: gid('Order', refund.order_id),
     draft: {
@@ -518,11 +530,22 @@ export function mapRestRefund(refund: RestRefund): { externalOrderId: string; dr
       }),
       occurredAt,
       reason: text(refund.note),
-      refund: currency
-        ? { amount: txs.reduce((s, t) => s + parseMinor(t.amount ?? '0', currency), 0), currency }
-        : null,
+      refund: restRefundAmount(txs),
     },
   };
+}
+
+/**
+ * The money of a refund's successful refund transactions. A transaction that names no currency
+ * is in the order's (core reads it so); transactions in two currencies cannot be summed: null.
+ */
+function restRefundAmount(txs: RestTransaction[]): RefundAmount | null {
+  if (txs.length === 0) return null;
+  const named = new Set(txs.map((t) => text(t.currency)));
+  if (named.size > 1) return null;
+  const currency = [...named][0] ?? null;
+  if (currency === null) return { decimals: txs.map((t) => t.amount ?? '0'), currency: null };
+  return { amount: txs.reduce((s, t) => s + parseMinor(t.amount ?? '0', currency), 0), currency };
 }
 
 /** A refund read through GraphQL (polling safety net) -> return draft. */

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { decryptJson, encryptJson } from '../crypto/secrets.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
+import { clearAuthRefused } from './auth-status.ts';
 
 export const CHANNEL_TYPES = ['shopify', 'amazon', 'ebay', 'pos'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
@@ -53,15 +54,18 @@ export async function createAccount(prisma: PrismaClient, key: Uint8Array, input
   });
 }
 
+/** New credentials also lift a refusal of the old ones: the account's waiting events are queued again. */
 export async function replaceCredentials(
   prisma: PrismaClient,
   key: Uint8Array,
   id: string,
   credentials: Record<string, string>,
+  by = 'system:credentials-replaced',
 ) {
-  await prisma.channelAccount.update({
-    where: { id },
-    data: { credentialsEnc: await encryptJson(credentials, key, `account:${id}`) },
+  const credentialsEnc = await encryptJson(credentials, key, `account:${id}`);
+  await prisma.$transaction(async (tx) => {
+    await tx.channelAccount.update({ where: { id }, data: { credentialsEnc } });
+    await clearAuthRefused(tx, id, by);
   });
 }
 

@@ -3,6 +3,7 @@
 // no-op and a worker that dies mid-way loses nothing: the row waits to be processed.
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import type { Sql } from '../db/sql.ts';
+import { eventExceptionKey, MAX_ATTEMPTS } from './failures.ts';
 
 export interface InboundEventInput {
   externalEventId: string;
@@ -19,6 +20,8 @@ export interface StoredEvent {
   occurredAt: Date | null;
   payload: unknown;
   attempts: number;
+  /** Why the last attempt failed or why the event waits; null for a fresh event. */
+  lastError: string | null;
 }
 
 export interface Delivery {
@@ -90,22 +93,33 @@ export async function pendingEvents(
   opts: { accountId?: string; limit?: number; maxAttempts?: number } = {},
 ) {
   const limit = opts.limit ?? 100;
-  const maxAttempts = opts.maxAttempts ?? 10;
+  const maxAttempts = opts.maxAttempts ?? MAX_ATTEMPTS;
   const rows = opts.accountId
     ? await prisma.$queryRaw<RawEvent[]>`
-        SELECT id, account_id, external_event_id, topic, occurred_at, payload, attempts FROM inbox_events
+        SELECT id, account_id, external_event_id, topic, occurred_at, payload, attempts, last_error FROM inbox_events
          WHERE processed_at IS NULL AND attempts < ${maxAttempts} AND account_id = ${opts.accountId}
          ORDER BY occurred_at NULLS FIRST, id LIMIT ${limit}`
     : await prisma.$queryRaw<RawEvent[]>`
-        SELECT id, account_id, external_event_id, topic, occurred_at, payload, attempts FROM inbox_events
+        SELECT id, account_id, external_event_id, topic, occurred_at, payload, attempts, last_error FROM inbox_events
          WHERE processed_at IS NULL AND attempts < ${maxAttempts}
          ORDER BY occurred_at NULLS FIRST, id LIMIT ${limit}`;
   return rows.map(toStored);
 }
 
-/** `now` comes from the app clock: retention (purgeProcessed) compares processed_at with it. */
+/**
+ * Marks the event done and, in the same statement, resolves the exception it had (a replayed
+ * failure). `now` comes from the app clock: retention (purgeProcessed) compares processed_at with it.
+ */
 export async function markProcessed(sql: Sql, id: bigint, now: Date): Promise<void> {
-  await sql.$executeRaw`UPDATE inbox_events SET processed_at = ${now}, last_error = NULL WHERE id = ${id}`;
+  await sql.$executeRaw`
+    WITH p AS (UPDATE inbox_events SET processed_at = ${now}, last_error = NULL WHERE id = ${id} RETURNING id)
+    UPDATE exceptions SET resolved_at = ${now}, resolved_by = 'system:inbox', updated_at = ${now}
+     WHERE dedupe_key = ${eventExceptionKey(id)} AND resolved_at IS NULL AND EXISTS (SELECT 1 FROM p)`;
+}
+
+/** Says why an event waits (its order has not arrived, the channel is down) without spending an attempt. */
+export async function noteWaiting(sql: Sql, id: bigint, why: string): Promise<void> {
+  await sql.$executeRaw`UPDATE inbox_events SET last_error = ${why.slice(0, 2000)} WHERE id = ${id}`;
 }
 
 export async function markFailed(sql: Sql, id: bigint, error: string): Promise<void> {
@@ -126,6 +140,7 @@ interface RawEvent {
   occurred_at: Date | null;
   payload: unknown;
   attempts: number;
+  last_error: string | null;
 }
 
 function toStored(r: RawEvent): StoredEvent {
@@ -137,5 +152,6 @@ function toStored(r: RawEvent): StoredEvent {
     occurredAt: r.occurred_at,
     payload: r.payload,
     attempts: r.attempts,
+    lastError: r.last_error,
   };
 }

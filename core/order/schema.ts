@@ -110,6 +110,13 @@ export const ChannelStateSchema = z.object({
 });
 export type ChannelState = z.infer<typeof ChannelStateSchema>;
 
+/**
+ * What a mapping may be unable to settle from the payload it has: the order can still be
+ * recorded, with these fields marked unconfirmed until a fuller read of the order arrives.
+ */
+export const UNCONFIRMED_FIELDS = ['fulfilmentMethod'] as const;
+export type UnconfirmedField = (typeof UNCONFIRMED_FIELDS)[number];
+
 export const OrderDraftSchema = z
   .object({
     externalId: z.string().min(1).max(255),
@@ -134,6 +141,8 @@ export const OrderDraftSchema = z
     channelRef: z.record(z.string(), z.unknown()).default({}),
     channelCreatedAt: instant,
     channelUpdatedAt: instant,
+    /** Fields given a provisional value (e.g. `ship` for a delivery method the payload does not state). */
+    unconfirmed: z.array(z.enum(UNCONFIRMED_FIELDS)).default([]),
   })
   .superRefine((d, ctx) => {
     if (d.fulfilmentMethod === 'pickup' && !d.pickupLocation) {

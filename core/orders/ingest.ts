@@ -213,6 +213,7 @@ async function writeOrderHeader(tx: Tx, orderId: string, d: OrderDraft, setup: A
       shippingLines: d.shippingLines,
       tags: d.tags,
       channelRef: { ...d.channelRef, sourceName: d.sourceName ?? null, presentment: d.presentment ?? null },
+      unconfirmed: d.unconfirmed,
       channelCreatedAt: new Date(d.channelCreatedAt),
       channelUpdatedAt: new Date(d.channelUpdatedAt),
       channelVersion,

@@ -9,12 +9,15 @@ import { withTxRetry } from '../db/retry.ts';
 import { forgetChannelQuantity } from './ingest.ts';
 import { adjust, release } from '../inventory/ledger.ts';
 import { canTransition, type OrderStatus, planTransition } from '../order/state-machine.ts';
+import { type RefundAmount, refundMinor } from './refund-amount.ts';
 
 export interface ReturnInput {
   externalReturnId: string;
   lines: { channelLineId: string; quantity: number; restock: boolean }[];
   occurredAt: string;
   reason?: string | null;
+  /** Money given back (see refundMinor); null or absent when nobody said. */
+  refund?: RefundAmount | null;
 }
 
 export interface ReturnResult {
@@ -43,14 +46,17 @@ export async function recordReturn(
   return withTxRetry(() =>
     prisma.$transaction(
       async (tx) => {
-        const orders = await tx.$queryRaw<{ id: string; status: OrderStatus }[]>`
-          SELECT id, status FROM orders WHERE account_id = ${accountId} AND external_id = ${externalOrderId} FOR UPDATE`;
+        const orders = await tx.$queryRaw<{ id: string; status: OrderStatus; currency: string }[]>`
+          SELECT id, status, currency FROM orders
+           WHERE account_id = ${accountId} AND external_id = ${externalOrderId} FOR UPDATE`;
         const order = orders[0];
         if (!order) return { applied: false, skipped: 'unknown_order' as const, touchedSkus: [] };
+        const refund = input.refund ? refundMinor(input.refund, order.currency.trim()) : null;
         const inserted = await tx.$executeRaw`
-          INSERT INTO returns (id, order_id, lines, reason, external_id, idempotency_key)
+          INSERT INTO returns (id, order_id, lines, reason, external_id, idempotency_key, refund_amount, refund_currency)
           VALUES (${randomUUID()}, ${order.id}, ${JSON.stringify(input.lines)}::jsonb, ${input.reason ?? null},
-                  ${input.externalReturnId}, ${`${accountId}:${input.externalReturnId}`})
+                  ${input.externalReturnId}, ${`${accountId}:${input.externalReturnId}`},
+                  ${refund === null ? null : BigInt(refund.amount)}, ${refund?.currency ?? null})
           ON CONFLICT (idempotency_key) DO NOTHING`;
         if (inserted === 0)
           return { applied: false, skipped: 'duplicate' as const, orderId: order.id, touchedSkus: [] };

@@ -192,6 +192,14 @@ describe('mapRestRefund', () => {
     expect(draft.lines).toEqual([{ channelLineId: 'gid://shopify/LineItem/518995019', quantity: 1, restock: false }]);
     expect(draft.refund).toEqual({ amount: 4194, currency: 'USD' });
   });
+
+  it('passes the amounts on for core to read in the order currency when the transactions name none', () => {
+    const refund = fixture<RestRefund>('rest-refund-929361472.json');
+    const unnamed = { ...refund, transactions: (refund.transactions ?? []).map(({ currency: _c, ...t }) => t) };
+    expect(mapRestRefund(unnamed).draft.refund).toEqual({ decimals: ['41.94'], currency: null });
+    const mixed = { ...refund, transactions: [...(refund.transactions ?? []), ...unnamed.transactions] };
+    expect(mapRestRefund(mixed).draft.refund).toBeNull(); // two currencies cannot be summed
+  });
 });
 
 describe('status tables', () => {
@@ -277,23 +285,28 @@ describe('order lifecycle through signed webhooks: create -> update -> cancel ->
       kind: 'fetch',
       externalOrderId: 'gid://shopify/Order/450789469',
       reason: expect.stringContaining('delivery method'),
+      // What the body says, to record should the read fail: a shipment, its method marked unconfirmed.
+      provisional: expect.objectContaining({
+        externalId: 'gid://shopify/Order/450789469',
+        fulfilmentMethod: 'ship',
+        unconfirmed: ['fulfilmentMethod'],
+      }),
     });
   });
 
-  it('ignores topics it does not handle and money-only refunds', () => {
+  it('ignores topics it does not handle and refunds that move neither goods nor money; keeps money-only refunds', () => {
     const connector = createShopifyConnector();
     expect(
       connector.interpret(account(), { externalEventId: 'a', topic: 'app/uninstalled', occurredAt: null, payload: {} })
         .kind,
     ).toBe('ignored');
+    const refund = (payload: RestRefund) =>
+      connector.interpret(account(), { externalEventId: 'b', topic: 'refunds/create', occurredAt: null, payload });
     const moneyOnly = { ...fixture<RestRefund>('rest-refund-929361472.json'), refund_line_items: [] };
-    expect(
-      connector.interpret(account(), {
-        externalEventId: 'b',
-        topic: 'refunds/create',
-        occurredAt: null,
-        payload: moneyOnly,
-      }).kind,
-    ).toBe('ignored');
+    expect(refund(moneyOnly)).toMatchObject({
+      kind: 'return',
+      draft: { lines: [], refund: { amount: 4194, currency: 'USD' } },
+    });
+    expect(refund({ ...moneyOnly, transactions: [] }).kind).toBe('ignored');
   });
 });

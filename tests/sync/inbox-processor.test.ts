@@ -2,9 +2,10 @@
 // before their create end at the latest state, a refund that arrives before its order waits
 // without spending attempts, a webhook that lacks the delivery method
 // is resolved by fetching the order, an unknown topic is ignored, and a payload that does not
-// map is marked failed with a message that carries no credential.
+// map becomes an exception at once, with a message that carries no credential.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../core/db/database.ts';
+import { MAX_ATTEMPTS } from '../../core/inbox/failures.ts';
 import { storeEvents } from '../../core/inbox/inbox.ts';
 import { processInbox, WAIT_FOR_ORDER_MS } from '../../sync/inbox-processor.ts';
 import { testDatabases } from '../support/databases.ts';
@@ -135,7 +136,7 @@ describe.each(testDatabases())('inbox processor on $kind', ({ open }) => {
     expect(await db.prisma.inboxEvent.count({ where: { topic: 'orders/snapshot' } })).toBe(1);
   });
 
-  it('marks a payload that does not map as failed, without leaking the access token', async () => {
+  it('gives up a payload that does not map at once, as an exception that does not leak the access token', async () => {
     const sim = w.shops[0]!.sim;
     const token = sim.accessToken;
     const order = await sim.placeOrder({
@@ -156,12 +157,15 @@ describe.each(testDatabases())('inbox processor on $kind', ({ open }) => {
     body.line_items[0]!.price_set.shop_money.currency_code = token;
     await storeEvents(db.prisma, 'shop-0', [event('bad-1', 'orders/create', body)]);
     const run = await processInbox(deps(), 'shop-0');
-    expect(run.failed).toBe(1);
+    expect(run.failed).toBeGreaterThanOrEqual(1);
     const bad = await db.prisma.inboxEvent.findFirstOrThrow({ where: { externalEventId: 'bad-1' } });
-    expect(bad.attempts).toBe(1);
+    expect(bad.attempts).toBe(MAX_ATTEMPTS); // content cannot change: no pointless retries
     expect(bad.processedAt).toBeNull();
     expect(bad.lastError).not.toContain(token);
     expect(bad.lastError).toMatch(/shop money is in \[redacted\]/);
+    const ex = await db.prisma.exceptionItem.findUniqueOrThrow({ where: { dedupeKey: `inbox_event:${bad.id}` } });
+    expect(ex).toMatchObject({ kind: 'inbox_event_failed', accountId: 'shop-0', resolvedAt: null });
+    expect(JSON.stringify(ex)).not.toContain(token);
   });
 
   // Last: it moves the shared clock a week on.
@@ -170,8 +174,6 @@ describe.each(testDatabases())('inbox processor on $kind', ({ open }) => {
     const order = await sim.placeOrder({ lines: [{ sku: 'MUG', quantity: 1 }] });
     const refund = await sim.refund(order.id, [{ lineItemId: order.lines[0]!.id, quantity: 1, restockType: 'CANCEL' }]);
     const { restRefund } = await import('../../connectors/shopify/simulator/serialize.ts');
-    // Park the unmappable payload of the test above (retried every run): the counts below are this refund's.
-    await db.prisma.inboxEvent.updateMany({ where: { processedAt: null }, data: { attempts: 10 } });
     await storeEvents(db.prisma, 'shop-0', [
       event('r-lost', 'refunds/create', restRefund(sim.store, sim.store.mustOrder(order.id), refund)),
     ]);
@@ -181,7 +183,9 @@ describe.each(testDatabases())('inbox processor on $kind', ({ open }) => {
     w.clock.advance(1);
     expect(await processInbox(deps(), 'shop-0')).toMatchObject({ processed: 0, waiting: 0, failed: 1 });
     const lost = await db.prisma.inboxEvent.findFirstOrThrow({ where: { externalEventId: 'r-lost' } });
-    expect(lost).toMatchObject({ processedAt: null, attempts: 1 });
+    expect(lost).toMatchObject({ processedAt: null, attempts: MAX_ATTEMPTS });
     expect(lost.lastError).toContain('never arrived');
+    const ex = await db.prisma.exceptionItem.findUniqueOrThrow({ where: { dedupeKey: `inbox_event:${lost.id}` } });
+    expect(ex.message).toContain('never arrived');
   });
 });

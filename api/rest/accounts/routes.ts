@@ -2,6 +2,7 @@
 // test the connection, sync now, and the unmapped-SKU report.
 import { createRoute, z } from '@hono/zod-openapi';
 import { createAccount, replaceCredentials } from '../../../core/accounts/accounts.ts';
+import { principalOf } from '../../auth/principal.ts';
 import type { RouteContext } from '../context.ts';
 import { ApiError, isUniqueViolation, notFound } from '../errors.ts';
 import { requireLocations } from '../lookups.ts';
@@ -178,7 +179,7 @@ export function accountRoutes(ctx: RouteContext) {
       if (isUniqueViolation(e)) throw new ApiError(409, 'conflict', 'an account with this name already exists');
       throw e;
     }
-    if (b.credentials) await replaceCredentials(prisma, ctx.secretKey, id, b.credentials);
+    if (b.credentials) await replaceCredentials(prisma, ctx.secretKey, id, b.credentials, principalOf(c).actor);
     ctx.accounts.invalidate(id);
     return c.json(shapeAccount(await load(id)), 200);
   });

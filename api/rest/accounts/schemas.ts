@@ -86,6 +86,12 @@ export const AccountSchema = z
     stockMax: z.number().int().nullable(),
     stockPercent: z.number().int(),
     active: z.boolean(),
+    authRefusedAt: Timestamp.nullable().openapi({
+      description:
+        'When the channel refused the credentials: events that need the channel wait (not failing) until the ' +
+        "credentials are replaced or the account's credentials_refused exception is replayed",
+    }),
+    authError: z.string().nullable().openapi({ description: 'What the channel answered (never a credential)' }),
     locations: z.array(
       z.object({ locationId: z.string(), priority: z.number().int(), externalLocationId: z.string().nullable() }),
     ),

@@ -12,6 +12,8 @@ interface AccountRow {
   stockMax: number | null;
   stockPercent: number;
   active: boolean;
+  authRefusedAt: Date | null;
+  authError: string | null;
   createdAt: Date;
   updatedAt: Date;
   locations: { locationId: string; priority: number; externalLocationId: string | null }[];
@@ -30,6 +32,8 @@ export function shapeAccount(a: AccountRow): z.infer<typeof AccountSchema> {
     stockMax: a.stockMax,
     stockPercent: a.stockPercent,
     active: a.active,
+    authRefusedAt: iso(a.authRefusedAt),
+    authError: a.authError,
     locations: [...a.locations]
       .sort((x, y) => x.priority - y.priority || x.locationId.localeCompare(y.locationId))
       .map((l) => ({ locationId: l.locationId, priority: l.priority, externalLocationId: l.externalLocationId })),
@@ -48,6 +52,8 @@ export const ACCOUNT_SELECT = {
   stockMax: true,
   stockPercent: true,
   active: true,
+  authRefusedAt: true,
+  authError: true,
   createdAt: true,
   updatedAt: true,
   locations: { select: { locationId: true, priority: true, externalLocationId: true } },

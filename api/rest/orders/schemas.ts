@@ -32,8 +32,16 @@ export const OrderSummarySchema = z
     status: Status,
     holdReason: z.string().nullable(),
     paymentStatus: z.string(),
-    fulfilmentMethod: z.enum(['ship', 'pickup']),
+    fulfilmentMethod: z.enum(['ship', 'pickup', 'unknown']).openapi({
+      description:
+        'unknown: the channel could not be read to say (the order is held as a shipment meanwhile; see unconfirmed)',
+    }),
     pickupLocationId: z.string().nullable(),
+    unconfirmed: z.array(z.string()).openapi({
+      description:
+        'Fields recorded without the channel confirming them, e.g. fulfilmentMethod while the re-read that settles ' +
+        'it is pending; empty once a full read of the order arrived',
+    }),
     customer: z.object({ name: z.string().nullable(), email: z.string().nullable() }).nullable(),
     total: MoneySchema,
     channelCreatedAt: Timestamp,
@@ -115,6 +123,7 @@ export const OrderDetailSchema = OrderSummarySchema.extend({
       lines: json,
       reason: z.string().nullable(),
       externalId: z.string().nullable(),
+      refund: MoneySchema.nullable().openapi({ description: 'Money given back; null when the channel did not say' }),
       createdAt: Timestamp,
     }),
   ),

@@ -13,6 +13,7 @@ type OrderRow = {
   paymentStatus: string;
   fulfilmentMethod: 'ship' | 'pickup';
   pickupLocationId: string | null;
+  unconfirmed: string[];
   customer: unknown;
   currency: string;
   total: bigint;
@@ -41,8 +42,9 @@ export function shapeOrderSummary(o: OrderRow): z.infer<typeof OrderSummarySchem
     status: o.status,
     holdReason: o.holdReason,
     paymentStatus: o.paymentStatus,
-    fulfilmentMethod: o.fulfilmentMethod,
+    fulfilmentMethod: o.unconfirmed.includes('fulfilmentMethod') ? 'unknown' : o.fulfilmentMethod,
     pickupLocationId: o.pickupLocationId,
+    unconfirmed: o.unconfirmed,
     customer: customerOf(o.customer),
     total: money(o.total, o.currency),
     channelCreatedAt: iso(o.channelCreatedAt),
@@ -109,7 +111,15 @@ type DetailRow = OrderRow & {
     lastError: string | null;
     createdAt: Date;
   }[];
-  returns: { id: string; lines: unknown; reason: string | null; externalId: string | null; createdAt: Date }[];
+  returns: {
+    id: string;
+    lines: unknown;
+    reason: string | null;
+    externalId: string | null;
+    refundAmount: bigint | null;
+    refundCurrency: string | null;
+    createdAt: Date;
+  }[];
 };
 
 export function shapeOrderDetail(o: DetailRow): z.infer<typeof OrderDetailSchema> {
@@ -162,7 +172,11 @@ export function shapeOrderDetail(o: DetailRow): z.infer<typeof OrderDetailSchema
       lastError: f.lastError,
       createdAt: iso(f.createdAt),
     })),
-    returns: o.returns.map((r) => ({ ...r, createdAt: iso(r.createdAt) })),
+    returns: o.returns.map(({ refundAmount, refundCurrency, ...r }) => ({
+      ...r,
+      refund: refundAmount === null ? null : money(refundAmount, (refundCurrency ?? cur).trim()),
+      createdAt: iso(r.createdAt),
+    })),
   };
 }
 

@@ -10,7 +10,8 @@ import { OPERATIONS, operationName } from './operations.ts';
 import type { SimStore } from './state.ts';
 
 export interface Fault {
-  status: 429 | 500 | 502 | 503 | 504;
+  /** 401/403: the token was revoked or a scope withdrawn (the app was uninstalled, an admin changed its access). */
+  status: 401 | 403 | 429 | 500 | 502 | 503 | 504;
   retryAfterSeconds?: number;
 }
 
@@ -64,6 +65,13 @@ export function createSimulatorApp(deps: AppDeps): Hono {
           },
           429,
         );
+      }
+      if (fault.status === 401) {
+        stats.unauthorized += 1;
+        return c.json({ errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' }, 401);
+      }
+      if (fault.status === 403) {
+        return c.json({ errors: '[API] This action requires merchant approval for read_orders scope.' }, 403);
       }
       return c.json({ errors: 'Internal Server Error' }, fault.status);
     }

@@ -1,0 +1,66 @@
+// An event that only points at an order, or lacks something core needs (a Shopify webhook
+// body does not say whether the order is a local pickup): the order is read from the channel
+// and stored as a new inbox event. When it cannot be read — the channel is down, refuses the
+// credentials, or does not know the order — the order the event itself describes is recorded
+// provisionally (what it cannot say marked unconfirmed), so that it is never missing from the
+// hub; the event stays to be read again and completes the order then.
+import { storeEvents, markProcessed, type StoredEvent } from '../core/inbox/inbox.ts';
+import type { AccountContext, ChannelConnector, InterpretedEvent } from '../connectors/connector.ts';
+import type { InboxDeps } from './inbox-processor.ts';
+import { type AuthGate, type Outcome, permanentFailure, waitForCredentials } from './inbox-failures.ts';
+import { recordProvisional } from './inbox-orders.ts';
+
+type FetchMeaning = Extract<InterpretedEvent, { kind: 'fetch' }>;
+
+export async function resolvePointer(
+  deps: InboxDeps,
+  account: AccountContext,
+  connector: ChannelConnector,
+  gate: AuthGate,
+  event: StoredEvent,
+  meaning: FetchMeaning,
+  now: Date,
+): Promise<Outcome> {
+  if (gate.refused) {
+    await provisionally(deps, account, meaning, now);
+    return waitForCredentials(deps.prisma, event);
+  }
+  let fetched: Awaited<ReturnType<ChannelConnector['fetchOrder']>>;
+  try {
+    fetched = await connector.fetchOrder(account, meaning.externalOrderId);
+  } catch (error) {
+    await provisionally(deps, account, meaning, now);
+    throw error;
+  }
+  if (!fetched) {
+    await provisionally(deps, account, meaning, now);
+    throw permanentFailure(`the channel does not know order ${meaning.externalOrderId}`);
+  }
+  await deps.prisma.$transaction(async (tx) => {
+    await storeEvents(tx, account.id, [fetched]);
+    await markProcessed(tx, event.id, now);
+  });
+  return { outcome: 'processed', retryAfterMs: null };
+}
+
+async function provisionally(
+  deps: InboxDeps,
+  account: AccountContext,
+  meaning: FetchMeaning,
+  now: Date,
+): Promise<void> {
+  if (!meaning.provisional) return;
+  try {
+    await recordProvisional(deps, account, meaning.provisional, now);
+  } catch (error) {
+    // The event stays pending either way: the read, when it works, records the order.
+    deps.logger.warn(
+      {
+        accountId: account.id,
+        externalOrderId: meaning.externalOrderId,
+        error: String((error as Error)?.message ?? error),
+      },
+      'provisional order could not be recorded',
+    );
+  }
+}
