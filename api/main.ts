@@ -5,6 +5,7 @@ import { defaultConnectors } from '../connectors/registry.ts';
 import { ensureFirstAdminKey } from '../core/auth/first-admin.ts';
 import { systemClock } from '../core/clock.ts';
 import { ConfigError, loadConfig } from '../core/config.ts';
+import { DataDirLockedError } from '../core/db/data-dir-lock.ts';
 import { resolveSecretKey } from '../core/crypto/secret-key.ts';
 import { openDatabase } from '../core/db/database.ts';
 import { createLogger } from '../core/log.ts';
@@ -43,7 +44,11 @@ export async function main() {
 
 if (import.meta.main || process.argv[1]?.endsWith('api/main.ts')) {
   main().catch((e) => {
-    console.error(e instanceof ConfigError ? e.message : `omnihub failed to start: ${(e as Error).stack ?? e}`);
+    console.error(
+      e instanceof ConfigError || e instanceof DataDirLockedError
+        ? e.message
+        : `omnihub failed to start: ${(e as Error).stack ?? e}`,
+    );
     process.exit(1);
   });
 }

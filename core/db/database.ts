@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/prisma/client.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { migrate, readMigrations } from './migrator.ts';
 import { pgliteRunner, pgRunner } from './sql-runners.ts';
 
@@ -54,8 +55,16 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       close: () => prisma.$disconnect(),
     };
   }
-  const pglite = new PGlite(opts.dataDir ?? './data');
-  await pglite.waitReady;
+  const dataDir = opts.dataDir ?? './data';
+  const unlock = dataDir.startsWith('memory://') ? () => undefined : lockDataDir(dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = new PGlite(dataDir);
+    await pglite.waitReady;
+  } catch (e) {
+    unlock();
+    throw e;
+  }
   const applied = migrations.length ? await migrate(pgliteRunner(pglite), migrations) : [];
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
@@ -68,6 +77,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();
+      unlock();
     },
   };
 }
