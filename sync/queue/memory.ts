@@ -151,6 +151,7 @@ export class MemoryQueue implements JobQueue {
     const spec = k.spec;
     if (!k.handler || !spec || this.closed) return;
     while (k.running < spec.concurrency) {
+      // Real time, not the hub's clock: delays and pacing here are waits on real timers.
       const now = Date.now();
       let wake = Number.POSITIVE_INFINITY;
       const index = k.waiting.findIndex((e) => {

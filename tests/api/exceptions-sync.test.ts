@@ -26,7 +26,9 @@ describe.each(testDatabases())('exceptions and sync status on $kind', ({ open })
         },
       });
     }
-    const now = Date.now();
+    // The synchronizer stamps sent/confirmed times with the database's clock (sync/stock): so do we.
+    const dbClock = await db.prisma.$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`;
+    const now = (dbClock[0] as { now: Date }).now.getTime();
     await db.prisma.listing.createMany({
       data: [
         {
@@ -112,6 +114,7 @@ describe.each(testDatabases())('exceptions and sync status on $kind', ({ open })
       lastError: null,
     });
     expect(byId['l-ok'].ageSeconds).toBeGreaterThanOrEqual(59);
+    expect(byId['l-ok'].ageSeconds).toBeLessThan(3600); // measured on the clock that stamped it
     expect(byId['l-err']).toMatchObject({
       state: 'error',
       lastError: 'NOT_FOUND: inventory item',
