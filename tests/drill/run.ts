@@ -6,7 +6,6 @@
 // reads the figures from the hub's database and the simulators' own state.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -18,7 +17,7 @@ import { openDatabase } from '../../core/db/database.ts';
 import { lossyWebhookTarget, startShopProxy } from './faults.ts';
 import { breaches, type StateFigures, stateFigures } from './figures.ts';
 import { HubProcess } from './hub-process.ts';
-import { startOwnRedis } from './own-redis.ts';
+import { freePort, startOwnRedis } from './own-redis.ts';
 import { runTraffic, type TrafficFigures } from './traffic.ts';
 
 export interface DrillOptions {
@@ -63,17 +62,6 @@ function rng(seed: number): () => number {
     s = (s * 1664525 + 1013904223) >>> 0;
     return s / 2 ** 32;
   };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** The demo catalogue with enough stock for the traffic, its hot SKUs scarce and strict. */
