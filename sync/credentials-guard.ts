@@ -3,6 +3,7 @@
 // the inbox sets — instead of the job failing, being retried and failing again until a person
 // looks at logs nobody reads.
 import { flagAuthRefused } from '../core/accounts/auth-status.ts';
+import type { Clock } from '../core/clock.ts';
 import type { PrismaClient } from '../core/db/generated/prisma/client.ts';
 import type { Logger } from '../core/log.ts';
 import { credentialsRefused } from '../connectors/connector.ts';
@@ -14,6 +15,7 @@ export interface GuardDeps {
   connectors: ConnectorRegistry;
   accountCache?: AccountCache;
   logger: Logger;
+  clock: Clock;
 }
 
 /** The call's result, or null when the channel refused the credentials and the account is now flagged. */
@@ -29,7 +31,7 @@ export async function guardCredentials<T>(
     const handle = await openAccount(deps, accountId);
     if (!handle) throw error;
     const message = safeMessage(error, handle.account);
-    if (!(await flagAuthRefused(deps.prisma, deps.secretKey, handle.account, message))) {
+    if (!(await flagAuthRefused(deps.prisma, deps.secretKey, handle.account, message, deps.clock.now()))) {
       // New credentials arrived meanwhile: the queue's retry uses them.
       deps.accountCache?.forget(accountId);
       throw error;

@@ -12,6 +12,7 @@
 //   one exception); its events that need the channel wait, spending nothing.
 import { z } from 'zod';
 import { flagAuthRefused } from '../core/accounts/auth-status.ts';
+import type { Clock } from '../core/clock.ts';
 import type { PrismaClient } from '../core/db/generated/prisma/client.ts';
 import { recordEventFailure } from '../core/inbox/failures.ts';
 import { noteWaiting, type StoredEvent } from '../core/inbox/inbox.ts';
@@ -70,6 +71,7 @@ export interface FailureDeps {
   secretKey: Uint8Array;
   accountCache?: AccountCache;
   logger: Logger;
+  clock: Clock;
 }
 
 /** Whether the account's credentials are refused: shared by the events of one run. */
@@ -103,7 +105,7 @@ export async function handleFailure(
       deps.logger.warn(log, 'channel unavailable');
       return { outcome: 'failed', retryAfterMs: failure.retryAfterMs ?? 1000 };
     case 'credentials': {
-      if (!(await flagAuthRefused(deps.prisma, deps.secretKey, account, message))) {
+      if (!(await flagAuthRefused(deps.prisma, deps.secretKey, account, message, deps.clock.now()))) {
         // The account holds other credentials by now: run again with those.
         deps.accountCache?.forget(account.id);
         return { outcome: 'failed', retryAfterMs: 1000 };
@@ -114,11 +116,12 @@ export async function handleFailure(
     }
     case 'permanent':
     case 'transient': {
-      const r = await recordEventFailure(deps.prisma, event, {
-        message,
-        permanent: failure.kind === 'permanent',
-        externalOrderId,
-      });
+      const r = await recordEventFailure(
+        deps.prisma,
+        event,
+        { message, permanent: failure.kind === 'permanent', externalOrderId },
+        deps.clock.now(),
+      );
       deps.logger.warn({ ...log, attempts: r.attempts, exception: r.exception }, 'inbox event failed');
       return { outcome: 'failed', retryAfterMs: null };
     }

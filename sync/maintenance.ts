@@ -21,7 +21,7 @@ export async function refreshAccountToken(deps: MaintenanceDeps, accountId: stri
   if (!handle || !canRefresh(handle.connector)) return false;
   const fresh = await handle.connector.refreshCredentials(handle.account);
   if (!fresh) return false;
-  await replaceCredentials(deps.prisma, deps.secretKey, accountId, fresh);
+  await replaceCredentials(deps.prisma, deps.secretKey, accountId, fresh, 'system:token-refresh', deps.clock.now());
   deps.accountCache?.forget(accountId);
   deps.logger.info({ accountId }, 'channel credentials refreshed');
   return true;

@@ -164,7 +164,7 @@ export function exceptionRoutes(ctx: RouteContext) {
     const actor = principalOf(c).actor;
     const existing = await prisma.exceptionItem.findUnique({ where: { id } });
     if (!existing) throw notFound(`exception ${id}`);
-    const outcome = await replayException(prisma, existing, actor);
+    const outcome = await replayException(prisma, existing, actor, ctx.clock.now());
     if (outcome === 'not_replayable') {
       throw new ApiError(
         409,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { decryptJson, encryptJson } from '../crypto/secrets.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import { clearAuthRefused } from './auth-status.ts';
+import { systemClock } from '../clock.ts';
 
 export const CHANNEL_TYPES = ['shopify', 'amazon', 'ebay', 'pos'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
@@ -61,11 +62,12 @@ export async function replaceCredentials(
   id: string,
   credentials: Record<string, string>,
   by = 'system:credentials-replaced',
+  now: Date = systemClock.now(),
 ) {
   const credentialsEnc = await encryptJson(credentials, key, `account:${id}`);
   await prisma.$transaction(async (tx) => {
     await tx.channelAccount.update({ where: { id }, data: { credentialsEnc } });
-    await clearAuthRefused(tx, id, by);
+    await clearAuthRefused(tx, id, by, now);
   });
 }
 

@@ -30,6 +30,7 @@ export async function flagAuthRefused(
   key: Uint8Array,
   used: AccountContext,
   reason: string,
+  now: Date,
 ): Promise<boolean> {
   const row = await prisma.channelAccount.findUnique({
     where: { id: used.id },
@@ -43,15 +44,15 @@ export async function flagAuthRefused(
     'wait; update the credentials, or replay this exception once the channel accepts them again.';
   const rows = await prisma.$queryRaw<{ id: string }[]>`
     WITH a AS (
-      UPDATE channel_accounts SET auth_refused_at = COALESCE(auth_refused_at, now()), auth_error = ${reason.slice(0, 1000)}
+      UPDATE channel_accounts SET auth_refused_at = COALESCE(auth_refused_at, ${now}), auth_error = ${reason.slice(0, 1000)}
        WHERE id = ${used.id} AND credentials_enc = ${row.credentialsEnc}
       RETURNING id
     )
-    INSERT INTO exceptions (id, kind, dedupe_key, account_id, message, data)
+    INSERT INTO exceptions (id, kind, dedupe_key, account_id, message, data, created_at, updated_at)
     SELECT ${randomUUID()}, ${AUTH_REFUSED}, ${authExceptionKey(used.id)}, a.id, ${message.slice(0, 1000)},
-           jsonb_build_object('reason', ${reason.slice(0, 1000)}::text)
+           jsonb_build_object('reason', ${reason.slice(0, 1000)}::text), ${now}, ${now}
       FROM a
-    ON CONFLICT (dedupe_key) DO UPDATE SET occurrences = exceptions.occurrences + 1, updated_at = now(),
+    ON CONFLICT (dedupe_key) DO UPDATE SET occurrences = exceptions.occurrences + 1, updated_at = ${now},
            message = EXCLUDED.message, data = EXCLUDED.data, resolved_at = NULL, resolved_by = NULL
     RETURNING id`;
   return rows.length > 0;
@@ -61,14 +62,14 @@ export async function flagAuthRefused(
  * Clears the flag, resolves the account's exception and queues its waiting events, in one
  * statement. Returns whether the account was flagged.
  */
-export async function clearAuthRefused(sql: Sql, accountId: string, by: string): Promise<boolean> {
+export async function clearAuthRefused(sql: Sql, accountId: string, by: string, now: Date): Promise<boolean> {
   const rows = await sql.$queryRaw<{ flagged: number }[]>`
     WITH a AS (
       UPDATE channel_accounts SET auth_refused_at = NULL, auth_error = NULL
        WHERE id = ${accountId} AND auth_refused_at IS NOT NULL
       RETURNING id
     ), x AS (
-      UPDATE exceptions SET resolved_at = now(), resolved_by = ${by}, updated_at = now()
+      UPDATE exceptions SET resolved_at = ${now}, resolved_by = ${by}, updated_at = ${now}
        WHERE dedupe_key = ${authExceptionKey(accountId)} AND resolved_at IS NULL
       RETURNING id
     ), o AS (

@@ -26,9 +26,14 @@ interface ExceptionRow {
   data: unknown;
 }
 
-export async function replayException(prisma: PrismaClient, ex: ExceptionRow, actor: string): Promise<ReplayOutcome> {
+export async function replayException(
+  prisma: PrismaClient,
+  ex: ExceptionRow,
+  actor: string,
+  now: Date,
+): Promise<ReplayOutcome> {
   if (ex.kind === AUTH_REFUSED && ex.accountId) {
-    await clearAuthRefused(prisma, ex.accountId, actor);
+    await clearAuthRefused(prisma, ex.accountId, actor, now);
     return 'queued';
   }
   if (ex.kind !== EVENT_FAILED) return 'not_replayable';
@@ -48,7 +53,7 @@ export async function replayException(prisma: PrismaClient, ex: ExceptionRow, ac
   if (!processed) return 'gone';
   await prisma.exceptionItem.updateMany({
     where: { id: ex.id, resolvedAt: null },
-    data: { resolvedAt: new Date(), resolvedBy: actor, updatedAt: new Date() },
+    data: { resolvedAt: now, resolvedBy: actor, updatedAt: now },
   });
   return 'already_applied';
 }

@@ -33,6 +33,7 @@ export async function recordEventFailure(
   sql: Sql,
   event: FailedEvent,
   f: EventFailureRecord,
+  now: Date,
 ): Promise<{ attempts: number; exception: boolean }> {
   const message = f.message.slice(0, 2000);
   const headline = `${event.topic} event ${event.externalEventId} could not be applied: ${message}`.slice(0, 1000);
@@ -52,11 +53,11 @@ export async function recordEventFailure(
        WHERE id = ${event.id}
       RETURNING account_id, attempts
     ), x AS (
-      INSERT INTO exceptions (id, kind, dedupe_key, account_id, message, data)
+      INSERT INTO exceptions (id, kind, dedupe_key, account_id, message, data, created_at, updated_at)
       SELECT ${randomUUID()}, ${EVENT_FAILED}, ${eventExceptionKey(event.id)}, e.account_id, ${headline},
-             ${data}::jsonb || jsonb_build_object('attempts', e.attempts)
+             ${data}::jsonb || jsonb_build_object('attempts', e.attempts), ${now}, ${now}
         FROM e WHERE e.attempts >= ${MAX_ATTEMPTS}::int
-      ON CONFLICT (dedupe_key) DO UPDATE SET occurrences = exceptions.occurrences + 1, updated_at = now(),
+      ON CONFLICT (dedupe_key) DO UPDATE SET occurrences = exceptions.occurrences + 1, updated_at = ${now},
              message = EXCLUDED.message, data = EXCLUDED.data, resolved_at = NULL, resolved_by = NULL
       RETURNING 1
     )

@@ -44,10 +44,10 @@ export async function releaseProvisionalStock(
           touched.add(r.skuId);
         }
         if (active.length) {
-          await tx.reservation.updateMany({
-            where: { id: { in: active.map((r) => r.id) } },
-            data: { quantity: 0, backordered: 0, status: 'released', updatedAt: new Date() },
-          });
+          // Database clock, as in every reservation write: the reconciler's grace compares it with now().
+          await tx.$executeRaw`
+            UPDATE reservations SET quantity = 0, backordered = 0, status = 'released', updated_at = now()
+             WHERE id = ANY(${active.map((r) => r.id)}::text[])`;
         }
         return [...touched];
       },

@@ -287,10 +287,10 @@ describe.each(testDatabases())('nothing disappears on $kind', ({ open }) => {
       accessToken: shop.sim.accessToken,
       apiSecretKey: shop.sim.apiSecret,
     });
-    expect(await flagAuthRefused(db.prisma, w.key, refused, 'unauthorized: HTTP 401')).toBe(false);
+    expect(await flagAuthRefused(db.prisma, w.key, refused, 'unauthorized: HTTP 401', w.clock.now())).toBe(false);
     expect(await authRefusedAt(db.prisma, 'shop-1')).toBeNull();
     const current = await loadAccountContext(db.prisma, w.key, 'shop-1');
-    expect(await flagAuthRefused(db.prisma, w.key, current, 'unauthorized: HTTP 401')).toBe(true);
+    expect(await flagAuthRefused(db.prisma, w.key, current, 'unauthorized: HTTP 401', w.clock.now())).toBe(true);
     expect(await authRefusedAt(db.prisma, 'shop-1')).not.toBeNull();
   });
 

@@ -179,7 +179,9 @@ export function accountRoutes(ctx: RouteContext) {
       if (isUniqueViolation(e)) throw new ApiError(409, 'conflict', 'an account with this name already exists');
       throw e;
     }
-    if (b.credentials) await replaceCredentials(prisma, ctx.secretKey, id, b.credentials, principalOf(c).actor);
+    if (b.credentials) {
+      await replaceCredentials(prisma, ctx.secretKey, id, b.credentials, principalOf(c).actor, ctx.clock.now());
+    }
     ctx.accounts.invalidate(id);
     return c.json(shapeAccount(await load(id)), 200);
   });
