@@ -16,7 +16,9 @@ export interface ChannelVersion {
 /**
  * The rule: a payload replaces the version the hub holds when its timestamp is later, or when
  * the timestamps are equal and its key is not smaller. The key ranks the payload's progress
- * first — cancelled, fulfilment state, units fulfilled, payment stage, in that order; each only
+ * first — cancelled, fulfilment state, units fulfilled, payment stage, then whether the channel
+ * confirmed every field (a provisional version, recorded from a webhook body while the re-read
+ * that completes it could not be made, ranks below the re-read of the same instant); each only
  * grows over an order's life, so a later version never ranks below an earlier one — then its
  * content hash. So equal timestamps never move an order backwards, two different versions end
  * in the same state whichever arrives first, and an identical replay (same key) is applied
@@ -52,6 +54,7 @@ export function channelVersionKey(d: OrderDraft): string {
     FULFILMENT_STAGE[d.state.fulfilment],
     String(fulfilledUnits).padStart(10, '0'), // at most 1,000 lines of 1,000,000 units
     PAYMENT_STAGE[d.state.payment],
+    d.unconfirmed.length === 0 ? 1 : 0,
   ].join('.');
   return `${progress}:${createHash('sha256').update(canonicalJson(d)).digest('hex')}`;
 }

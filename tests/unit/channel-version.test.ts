@@ -52,6 +52,21 @@ describe('supersedes', () => {
     );
   });
 
+  it('at an equal timestamp and progress, lets the version the channel confirmed win over a provisional one', () => {
+    // A webhook body recorded while its re-read failed, then the re-read of the same instant
+    // (whatever else differs between them: not left to the content hash).
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (a, b) => {
+        const provisional = version(parsed({ tags: [a], unconfirmed: ['fulfilmentMethod'] }));
+        const confirmed = version(
+          parsed({ tags: [b], fulfilmentMethod: 'pickup', pickupLocation: { externalId: 'store' } }),
+        );
+        expect(supersedes(confirmed, provisional)).toBe(true);
+        expect(supersedes(provisional, confirmed)).toBe(false);
+      }),
+    );
+  });
+
   it('hashes content, not key order', () => {
     const d = parsed();
     const reordered = Object.fromEntries(Object.entries(d).reverse()) as OrderDraft;
