@@ -69,6 +69,8 @@ describe.each(testDatabases())('staff pickup pages on $kind', ({ open }) => {
     // yesterday — the same UTC date (2026-11-21), so only the store's day tells them apart.
     const before = clock.nowMs();
     clock.set('2026-11-21T00:00:00Z');
+    // A session lives 12 h on the hub's clock: sign in again at the moved time, and back after.
+    await c.signIn(a);
     await db.prisma.order.update({ where: { id: today }, data: { collectedAt: new Date('2026-11-20T23:30:00Z') } });
     await db.prisma.order.update({ where: { id: yesterday }, data: { collectedAt: new Date('2026-11-20T14:30:00Z') } });
     try {
@@ -90,6 +92,7 @@ describe.each(testDatabases())('staff pickup pages on $kind', ({ open }) => {
       expect(laneNumbers(fragment.html, 'collected')).toEqual(['#L-TODAY']);
     } finally {
       clock.set(before);
+      await c.signIn(a);
     }
     // tidy: later tests count lanes afresh
     for (const id of [newOrder, picking, ready]) await c.post(`/staff/orders/${id}/refuse`, { reason: 'other' });
