@@ -38,8 +38,9 @@ function tokenize(doc: string): string[] {
   const out: string[] = [];
   const re =
     /\s+|,|#[^\n]*|("(?:[^"\\]|\\.)*")|(\.\.\.)|([{}()[\]:!$@=|&])|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)/gy;
-  let m: RegExpExecArray | null;
-  while (re.lastIndex < doc.length && (m = re.exec(doc))) {
+  while (re.lastIndex < doc.length) {
+    const m = re.exec(doc);
+    if (!m) break;
     const t = m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5];
     if (t !== undefined) out.push(t);
   }

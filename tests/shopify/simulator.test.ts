@@ -2,7 +2,11 @@
 // cost-based throttling with extensions.cost, single-query limit, faults, latency,
 // cursor pagination, webhooks on state changes.
 import { describe, expect, it } from 'vitest';
-import { ORDERS_UPDATED_SINCE_QUERY, PRODUCT_VARIANTS_PAGE_QUERY, SHOP_QUERY } from '../../connectors/shopify/queries.ts';
+import {
+  ORDERS_UPDATED_SINCE_QUERY,
+  PRODUCT_VARIANTS_PAGE_QUERY,
+  SHOP_QUERY,
+} from '../../connectors/shopify/queries.ts';
 import { ManualClock } from '../../core/clock.ts';
 import { createShopifySimulator } from '../../connectors/shopify/simulator/index.ts';
 import { hmacMatches } from '../../connectors/shopify/webhooks.ts';
