@@ -16,6 +16,7 @@ import type { ShopifyClient } from './client.ts';
 import type { GqlOrder, GqlRefund } from './payloads.ts';
 import {
   FULL_ORDER_SIZES,
+  LINE_PAGE_SIZE,
   OP,
   ORDER_DETAILS_QUERY,
   ORDER_LINE_ITEMS_PAGE_QUERY,
@@ -142,7 +143,7 @@ async function completeLines(client: ShopifyClient, order: GqlOrder): Promise<Gq
   let page: LinePage = order.lineItems;
   const nodes = [...page.nodes];
   while (page.pageInfo?.hasNextPage && page.pageInfo.endCursor) {
-    const variables = { id: order.id, after: page.pageInfo.endCursor };
+    const variables = { id: order.id, after: page.pageInfo.endCursor, first: LINE_PAGE_SIZE };
     const data = await client.request<{ node: { lineItems: LinePage } | null }>(
       OP.orderLineItemsPage,
       ORDER_LINE_ITEMS_PAGE_QUERY,

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { POLL_ORDER_SIZES, pollPageFirst } from '../../connectors/shopify/orders.ts';
 import {
   FULL_ORDER_SIZES,
+  LINE_PAGE_SIZE,
   FULFILLMENT_ORDERS_FOR_ORDER_QUERY,
   INVENTORY_LEVELS_AT_LOCATION_QUERY,
   INVENTORY_SET_QUANTITIES_MUTATION,
@@ -71,7 +72,9 @@ describe('query cost by Shopify rules', () => {
     expect(requestedQueryCost(ORDER_DETAILS_QUERY, { ids: ['x'], ...FULL_ORDER_SIZES })).toBeLessThanOrEqual(
       SINGLE_QUERY_LIMIT,
     );
-    expect(requestedQueryCost(ORDER_LINE_ITEMS_PAGE_QUERY, { id: 'x' })).toBeLessThanOrEqual(SINGLE_QUERY_LIMIT);
+    expect(requestedQueryCost(ORDER_LINE_ITEMS_PAGE_QUERY, { id: 'x', first: LINE_PAGE_SIZE })).toBeLessThanOrEqual(
+      SINGLE_QUERY_LIMIT,
+    );
     expect(requestedQueryCost(FULFILLMENT_ORDERS_FOR_ORDER_QUERY, { id: 'x' })).toBeLessThanOrEqual(SINGLE_QUERY_LIMIT);
     expect(requestedQueryCost(INVENTORY_LEVELS_AT_LOCATION_QUERY, { ids: Array(250).fill('x') })).toBeLessThanOrEqual(
       SINGLE_QUERY_LIMIT,

@@ -99,14 +99,12 @@ const orderDetails: Handler = ({ store, variables }) => {
   return { data: { nodes }, actualCost: Math.max(1, nodes.length) };
 };
 
-/** Lines per OrderLineItemsPage (the literal `first` of ORDER_LINE_ITEMS_PAGE_QUERY). */
-const LINE_PAGE = 60;
-
 const orderLineItemsPage: Handler = ({ store, variables }) => {
   const o = store.orders.get(String(variables.id));
   if (!o) return { data: { node: null }, actualCost: 1 };
   const from = readLineCursor(variables.after as string | null);
-  const page = o.lines.slice(from, from + LINE_PAGE);
+  const linePage = Math.min(250, Math.max(1, Number(variables.first ?? 20)));
+  const page = o.lines.slice(from, from + linePage);
   return {
     data: {
       node: {
@@ -114,7 +112,7 @@ const orderLineItemsPage: Handler = ({ store, variables }) => {
         lineItems: {
           nodes: page.map((l) => gqlLineItem(store, o, l)),
           pageInfo: {
-            hasNextPage: from + LINE_PAGE < o.lines.length,
+            hasNextPage: from + linePage < o.lines.length,
             endCursor: page.length ? lineCursor(from + page.length) : null,
           },
         },
