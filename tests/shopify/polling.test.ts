@@ -92,7 +92,9 @@ describe('pollOrders', () => {
       shippingAddress: { address1: 'x', countryCode: 'CA' },
     });
     const refunded = orders[3]!;
-    await h.sim.refund(refunded.id, [{ lineItemId: refunded.lines[0]!.id, quantity: 1, restockType: 'NO_RESTOCK' }]);
+    // Two refunds: more than the page reads (one), so the order is read again whole.
+    for (let i = 0; i < 2; i++)
+      await h.sim.refund(refunded.id, [{ lineItemId: refunded.lines[0]!.id, quantity: 1, restockType: 'NO_RESTOCK' }]);
     const events: InboundEvent[] = [];
     let cursor: unknown = null;
     for (;;) {
@@ -104,7 +106,8 @@ describe('pollOrders', () => {
     const snapshots = events.filter((e) => e.topic === ORDER_SNAPSHOT_TOPIC).map((e) => e.payload as GqlOrder);
     expect(new Set(snapshots.map((o) => o.id))).toEqual(new Set([...orders, long].map((o) => o.id)));
     expect(snapshots.find((o) => o.id === long.id)?.lineItems.nodes).toHaveLength(8);
-    expect(snapshots.find((o) => o.id === refunded.id)?.refunds).toHaveLength(1);
+    expect(snapshots.find((o) => o.id === refunded.id)?.refunds).toHaveLength(2);
+    expect(events.filter((e) => e.topic === 'refunds/snapshot')).toHaveLength(2);
     // 31 orders in a handful of page queries (not one per order); one re-read for the refunded
     // order, one line page for the long one.
     const calls = h.sim.stats.byOperation;
