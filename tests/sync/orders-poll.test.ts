@@ -8,7 +8,7 @@ import type { Database } from '../../core/db/database.ts';
 import { storeEvents } from '../../core/inbox/inbox.ts';
 import { pollAccountOrders } from '../../sync/orders-poll.ts';
 import { testDatabases } from '../support/databases.ts';
-import { eventually, type Shop, start, type World, world } from './helpers.ts';
+import { type Backend, eventually, redisAvailable, type Shop, start, type World, world } from './helpers.ts';
 
 const pglite = testDatabases().find((d) => d.kind === 'pglite');
 
@@ -87,21 +87,48 @@ describe.runIf(pglite)('orders poll in the sync layer (pglite)', () => {
     const ids = events.map((e) => (e.payload as { id: string }).id);
     expect(ids.sort()).toEqual(placed.map((o) => o.id).sort());
   });
+});
 
-  it('webhook events already stored are processed while a poll of the same account is running', async () => {
-    const shop = w.shops[1]!;
+const pg = testDatabases().find((d) => d.kind === 'postgres');
+const redisUp = await redisAvailable();
+const backends: { backend: Backend; kind: string; open: () => Promise<Database> }[] = [
+  ...(pglite ? [{ backend: 'memory' as const, kind: 'pglite', open: () => pglite.open() }] : []),
+  ...(pg && redisUp ? [{ backend: 'bullmq' as const, kind: 'postgres', open: () => pg.open() }] : []),
+];
+
+describe.each(backends)('a running poll and the inbox on $backend / $kind', ({ backend, open }) => {
+  let db: Database;
+  let w: World;
+  beforeAll(async () => {
+    db = await open();
+    w = await world(db, 1);
+  });
+  afterAll(() => db?.close());
+
+  it('webhook events already stored are processed while a poll of the same account is running; polls never overlap', async () => {
+    const shop = w.shops[0]!;
     const [order] = await placeOrders(shop, w, 1);
     let release!: () => void;
     const latch = new Promise<void>((r) => {
       release = r;
     });
     let pollStarted = false;
+    let running = 0;
+    let mostAtOnce = 0;
+    let polls = 0;
     const held = withPoll(w, async (account, cursor, now) => {
       pollStarted = true;
-      await latch; // a slow sweep: minutes of paced reads after an outage
-      return w.connector.pollOrders(account, cursor, now);
+      polls += 1;
+      running += 1;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      try {
+        await latch; // a slow sweep: minutes of paced reads after an outage
+        return await w.connector.pollOrders(account, cursor, now);
+      } finally {
+        running -= 1;
+      }
     });
-    const s = await start(w, 'memory', { connectors: { shopify: held } });
+    const s = await start(w, backend, { connectors: { shopify: held } });
     try {
       await s.runtime.queue.add('orders.poll', { accountId: shop.accountId }, { jobId: 'held-poll' });
       await eventually(() => pollStarted, 'poll running');
@@ -123,6 +150,12 @@ describe.runIf(pglite)('orders poll in the sync layer (pglite)', () => {
         10_000,
       );
       expect((await s.runtime.queue.counts('orders.poll')).active).toBe(1);
+      // A second poll of the account (the next tick) waits for the first: they share the cursor.
+      await s.runtime.queue.add('orders.poll', { accountId: shop.accountId }, { jobId: 'second-poll' });
+      await new Promise((r) => setTimeout(r, 300));
+      release();
+      await eventually(() => polls === 2 && running === 0, 'both polls done');
+      expect(mostAtOnce).toBe(1);
     } finally {
       release();
       await eventually(async () => (await s.runtime.queue.counts('orders.poll')).active === 0, 'poll done');
