@@ -29,11 +29,17 @@ export function parsePayload<N extends JobName>(name: N, data: unknown): JobPayl
   return JOB_PAYLOADS[name].parse(data) as JobPayload<N>;
 }
 
-/** Jobs that touch an account's stock on the channel run one at a time per account. */
+/**
+ * Jobs that touch an account's stock on the channel run one at a time per account, and so do
+ * the account's inbox runs. Polling has a group of its own: two polls of an account never
+ * overlap (they share its cursor), but a long poll (minutes of paced reads after an outage)
+ * never holds up the events webhooks already stored; it only adds events to the inbox.
+ */
 export function accountGroup(name: JobName, data: unknown): string | null {
   const id = (data as { accountId?: unknown } | null)?.accountId;
   if (typeof id !== 'string') return null;
   if (name === 'stock.push' || name === 'stock.reconcile') return `stock:${id}`;
-  if (name === 'inbox.process' || name === 'orders.poll') return `orders:${id}`;
+  if (name === 'inbox.process') return `orders:${id}`;
+  if (name === 'orders.poll') return `poll:${id}`;
   return `misc:${id}`;
 }

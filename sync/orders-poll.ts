@@ -1,7 +1,8 @@
 // The orders.poll job: reads the channel's changed orders page by page and stores them in the
 // inbox. Each page's events and the cursor that follows them are stored in one transaction,
-// so a crash never moves the cursor past events that were not kept (a repeat is harmless:
-// the inbox drops events it already has).
+// so a crash never moves the cursor past events that were not kept and re-polls at most the
+// page it was reading (a repeat is harmless: the inbox drops events it already has). Each
+// committed page asks for an inbox run at once, so recovered orders land while the sweep goes on.
 import type { Clock } from '../core/clock.ts';
 import type { PrismaClient } from '../core/db/generated/prisma/client.ts';
 import { storeEvents } from '../core/inbox/inbox.ts';
@@ -28,7 +29,11 @@ export interface PollRun {
 export async function pollAccountOrders(
   deps: PollDeps,
   accountId: string,
-  opts: { maxPages?: number } = {},
+  opts: {
+    maxPages?: number;
+    /** Called after each page that stored new events is committed: process them now, not after the sweep. */
+    onStored?: (stored: number) => Promise<void>;
+  } = {},
 ): Promise<PollRun> {
   const run: PollRun = { pages: 0, events: 0, stored: 0, more: false };
   const handle = await openAccount(deps, accountId);
@@ -49,6 +54,7 @@ export async function pollAccountOrders(
     run.pages += 1;
     run.events += page.events.length;
     run.stored += stored;
+    if (stored && opts.onStored) await opts.onStored(stored);
     if (!page.hasMore) break;
     if (run.pages >= (opts.maxPages ?? 20)) {
       run.more = true;

@@ -257,9 +257,10 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     },
     'orders.poll': async (data) => {
       const p = parsePayload('orders.poll', data);
-      const run = await guardCredentials(deps, p.accountId, () => pollAccountOrders(deps, p.accountId));
+      const run = await guardCredentials(deps, p.accountId, () =>
+        pollAccountOrders(deps, p.accountId, { onStored: () => requestInbox(p.accountId) }),
+      );
       if (!run) return; // the account is flagged: a person fixes the credentials
-      if (run.stored) await requestInbox(p.accountId);
       if (run.more) await queue.add('orders.poll', p, { jobId: jobId('poll-more', p.accountId, randomUUID()) });
     },
     'fulfilment.push': async (data) => {

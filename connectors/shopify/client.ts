@@ -94,6 +94,8 @@ export interface RequestOptions {
    * THROTTLED and 429 are always retried: Shopify did not run the call.
    */
   retrySafe: boolean;
+  /** The call's requested cost when the caller priced it (query-cost.ts): paced on that, not on a guess. */
+  requestedCost?: number;
 }
 
 /** First guess of a call's requested cost before Shopify has told us (then learned per operation). */
@@ -146,7 +148,7 @@ export class ShopifyClient {
     let serverRetries = 0;
     let rateRetries = 0;
     for (;;) {
-      const estimate = this.learnedCost.get(op) ?? DEFAULT_COST_GUESS;
+      const estimate = opts.requestedCost ?? this.learnedCost.get(op) ?? DEFAULT_COST_GUESS;
       this.stats.waitedMs += await this.pacer.acquire(estimate);
       this.stats.calls += 1;
       const perOp = this.stats.byOperation[op] ?? { calls: 0, costPoints: 0 };

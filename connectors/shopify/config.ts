@@ -19,12 +19,10 @@ export interface ShopifyAccountConfig {
   apiVersion: string;
   /** Re-read this many minutes before the last watermark on every sweep (clock skew, late commits). */
   pollOverlapMinutes: number;
-  /** Orders per page of the orders(first:) listing (max 250). */
+  /** At most this many orders per poll page (max 250; the cost budget usually allows fewer). */
   pollPageSize: number;
   /** Days to look back when an account has no cursor yet (read_orders sees 60 days; see README). */
   pollLookbackDays: number;
-  /** Orders hydrated per detail query (bounded by the 1,000-point single-query limit). */
-  orderDetailBatch: number;
   /** inventorySetQuantities reason (one of Shopify's documented reasons). */
   stockReason: string;
   /** Recorded by Shopify with each adjustment, shown in the admin's inventory history. */
@@ -76,7 +74,6 @@ export function readConfig(account: AccountContext): ShopifyAccountConfig {
     pollOverlapMinutes: int(s.pollOverlapMinutes, 5, 0, 24 * 60),
     pollPageSize: int(s.pollPageSize, 250, 1, 250),
     pollLookbackDays: int(s.pollLookbackDays, 7, 1, 3650),
-    orderDetailBatch: int(s.orderDetailBatch, 1, 1, 50),
     stockReason: str(s.stockReason) ?? 'correction',
     referenceDocumentUri: str(s.referenceDocumentUri) ?? 'gid://omnihub/StockSync/push',
   };

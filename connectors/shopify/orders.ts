@@ -1,7 +1,8 @@
 // Orders in, pull side: the polling safety net behind webhooks, and fetchOrder() for events
 // that only point at an order.
-// A sweep lists orders with updated_at after (watermark - overlap), oldest change first
-// (sortKey UPDATED_AT), 250 per page, then reads the full orders in small batches.
+// A sweep reads orders with updated_at after (watermark - overlap), oldest change first
+// (sortKey UPDATED_AT), each page one `orders` query carrying the orders with their lines,
+// sized so its requested cost (Shopify's rules, query-cost.ts) fits the bucket.
 // - The watermark is the newest updatedAt the previous sweep saw, not "now": a clock
 //   difference between us and Shopify cannot skip an order.
 // - The overlap (default 5 minutes) re-reads the boundary: an order committed late with an
@@ -13,8 +14,16 @@
 import type { InboundEvent, PollResult } from '../connector.ts';
 import type { ShopifyClient } from './client.ts';
 import type { GqlOrder, GqlRefund } from './payloads.ts';
-import { OP, ORDER_DETAILS_QUERY, ORDER_LINE_ITEMS_PAGE_QUERY, ORDERS_UPDATED_SINCE_QUERY } from './queries.ts';
-import { chunk } from './stock.ts';
+import {
+  FULL_ORDER_SIZES,
+  LINE_PAGE_SIZE,
+  OP,
+  ORDER_DETAILS_QUERY,
+  ORDER_LINE_ITEMS_PAGE_QUERY,
+  ORDERS_PAGE_QUERY,
+  type OrderListSizes,
+} from './queries.ts';
+import { requestedQueryCost, SINGLE_QUERY_LIMIT } from './query-cost.ts';
 
 /** Topic of an order read through GraphQL; interpret() maps it with mapGraphqlOrder. */
 export const ORDER_SNAPSHOT_TOPIC = 'orders/snapshot';
@@ -87,22 +96,59 @@ function refundEvents(order: GqlOrder): InboundEvent[] {
   }));
 }
 
-interface ListPage {
-  orders: { nodes: { id: string; updatedAt: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+interface OrdersPage {
+  orders: { nodes: GqlOrder[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 }
 
 type LinePage = GqlOrder['lineItems'];
+
+/**
+ * Nested list sizes of the poll page: enough for most orders (5 lines, one shipping line, two
+ * fulfillment orders, one refund of up to 5 lines) at 138 requested points an order, so about
+ * 7 orders fit under the 1,000-point single-query limit. An order that fills any of them is
+ * re-read whole (FULL_ORDER_SIZES) or, for lines only, completed page by page.
+ */
+export const POLL_ORDER_SIZES: OrderListSizes = {
+  lines: 5,
+  shippingLines: 1,
+  fulfillmentOrders: 2,
+  refunds: 1,
+  refundLines: 5,
+};
+
+/**
+ * Orders per poll page: as many as Shopify's rules let the requested cost fit both the
+ * single-query limit and the bucket (its size as last reported), capped by pollPageSize.
+ */
+export function pollPageFirst(maxPageSize: number, bucketMax: number | null): number {
+  const budget = Math.min(SINGLE_QUERY_LIMIT, bucketMax ?? SINGLE_QUERY_LIMIT);
+  const base = requestedQueryCost(ORDERS_PAGE_QUERY, { first: 0, ...POLL_ORDER_SIZES });
+  const perOrder = requestedQueryCost(ORDERS_PAGE_QUERY, { first: 1, ...POLL_ORDER_SIZES }) - base;
+  return Math.max(1, Math.min(maxPageSize, Math.floor((budget - base) / perOrder)));
+}
+
+/** True when a nested list other than the lines may hold more than the page asked for. */
+function truncatedBeyondLines(o: GqlOrder, sizes: OrderListSizes): boolean {
+  const refunds = o.refunds ?? [];
+  return Boolean(
+    o.shippingLines?.pageInfo?.hasNextPage ||
+      o.fulfillmentOrders?.pageInfo?.hasNextPage ||
+      refunds.length >= sizes.refunds ||
+      refunds.some((r) => r.refundLineItems?.pageInfo?.hasNextPage),
+  );
+}
 
 /** Reads the lines beyond the first page: a truncated order would look like removed lines to core. */
 async function completeLines(client: ShopifyClient, order: GqlOrder): Promise<GqlOrder> {
   let page: LinePage = order.lineItems;
   const nodes = [...page.nodes];
   while (page.pageInfo?.hasNextPage && page.pageInfo.endCursor) {
+    const variables = { id: order.id, after: page.pageInfo.endCursor, first: LINE_PAGE_SIZE };
     const data = await client.request<{ node: { lineItems: LinePage } | null }>(
       OP.orderLineItemsPage,
       ORDER_LINE_ITEMS_PAGE_QUERY,
-      { id: order.id, after: page.pageInfo.endCursor },
-      { retrySafe: true },
+      variables,
+      { retrySafe: true, requestedCost: requestedQueryCost(ORDER_LINE_ITEMS_PAGE_QUERY, variables) },
     );
     if (!data.node) break;
     page = data.node.lineItems;
@@ -111,42 +157,53 @@ async function completeLines(client: ShopifyClient, order: GqlOrder): Promise<Gq
   return { ...order, lineItems: { nodes, pageInfo: { hasNextPage: false, endCursor: null } } };
 }
 
+/** Full orders by id, one per query (a full read of one order is 871 of the 1,000 points). */
 async function readOrders(client: ShopifyClient, ids: string[]): Promise<GqlOrder[]> {
   const out: GqlOrder[] = [];
-  for (const batch of chunk(ids, client.config.orderDetailBatch)) {
-    const data = await client.request<{ nodes: (GqlOrder | null)[] }>(
-      OP.orderDetails,
-      ORDER_DETAILS_QUERY,
-      { ids: batch },
-      { retrySafe: true },
-    );
+  for (const id of ids) {
+    const variables = { ids: [id], ...FULL_ORDER_SIZES };
+    const data = await client.request<{ nodes: (GqlOrder | null)[] }>(OP.orderDetails, ORDER_DETAILS_QUERY, variables, {
+      retrySafe: true,
+      requestedCost: requestedQueryCost(ORDER_DETAILS_QUERY, variables),
+    });
     for (const n of data.nodes)
       if (n && typeof n === 'object' && 'lineItems' in n) out.push(await completeLines(client, n));
   }
   return out;
 }
 
+/** An order of the poll page made whole: re-read when a list other than lines was cut short. */
+async function wholeOrder(client: ShopifyClient, o: GqlOrder): Promise<GqlOrder | null> {
+  if (truncatedBeyondLines(o, POLL_ORDER_SIZES)) return (await readOrders(client, [o.id]))[0] ?? null;
+  return completeLines(client, o);
+}
+
+/**
+ * One poll page: the orders changed since the watermark with their lines, many per query.
+ * The caller stores the page's events with the returned cursor in one transaction.
+ */
 export async function pollOrders(client: ShopifyClient, cursor: unknown | null, now: Date): Promise<PollResult> {
   const cfg = client.config;
   const cur = isPollCursor(cursor) ? cursor : startCursor(now, cfg.pollLookbackDays);
   const query = cur.query ?? sweepQuery(cur.watermark, cfg.pollOverlapMinutes);
-  const page = await client.request<ListPage>(
-    OP.ordersUpdatedSince,
-    ORDERS_UPDATED_SINCE_QUERY,
-    { first: cfg.pollPageSize, after: cur.after, query },
-    { retrySafe: true },
-  );
+  const variables = {
+    first: pollPageFirst(cfg.pollPageSize, client.bucket()?.maximumAvailable ?? null),
+    after: cur.after,
+    query,
+    ...POLL_ORDER_SIZES,
+  };
+  const page = await client.request<OrdersPage>(OP.ordersPage, ORDERS_PAGE_QUERY, variables, {
+    retrySafe: true,
+    requestedCost: requestedQueryCost(ORDERS_PAGE_QUERY, variables),
+  });
   const listed = page.orders.nodes;
-  const orders = await readOrders(
-    client,
-    listed.map((n) => n.id),
-  );
   const events: InboundEvent[] = [];
-  for (const o of orders) {
-    events.push(await orderSnapshotEvent(o), ...refundEvents(o));
+  for (const listedOrder of listed) {
+    const o = await wholeOrder(client, listedOrder);
+    if (o) events.push(await orderSnapshotEvent(o), ...refundEvents(o));
   }
-  // The watermark follows what the listing said (the version we asked about), not the
-  // possibly newer hydrated version: a newer one will be listed again in a later page/sweep.
+  // The watermark follows what the page said (the version listed), not a possibly newer
+  // re-read version: a newer one will be listed again in a later page/sweep.
   const sweepMax = listed.reduce<string | null>((m, n) => later(m, n.updatedAt), cur.sweepMax);
   const { hasNextPage, endCursor } = page.orders.pageInfo;
   if (hasNextPage && endCursor) {

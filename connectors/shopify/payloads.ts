@@ -226,7 +226,10 @@ export interface GqlRefund {
   note?: string | null;
   order?: { id: string } | null;
   totalRefundedSet?: GqlMoneyBag | null;
-  refundLineItems: { nodes: { lineItem: { id: string }; quantity: number; restockType: string }[] };
+  refundLineItems: {
+    nodes: { lineItem: { id: string }; quantity: number; restockType: string }[];
+    pageInfo?: { hasNextPage: boolean } | null;
+  };
 }
 export interface GqlOrder {
   id: string;
@@ -257,8 +260,8 @@ export interface GqlOrder {
   currentTotalPriceSet: GqlMoneyBag;
   currentShippingPriceSet?: GqlMoneyBag | null;
   lineItems: { nodes: GqlLineItem[]; pageInfo?: { hasNextPage: boolean; endCursor: string | null } | null };
-  shippingLines?: { nodes: GqlShippingLine[] } | null;
-  fulfillmentOrders?: { nodes: GqlFulfillmentOrderSummary[] } | null;
+  shippingLines?: { nodes: GqlShippingLine[]; pageInfo?: { hasNextPage: boolean } | null } | null;
+  fulfillmentOrders?: { nodes: GqlFulfillmentOrderSummary[]; pageInfo?: { hasNextPage: boolean } | null } | null;
   refunds?: GqlRefund[] | null;
 }
 

@@ -7,6 +7,7 @@
 export const OP = {
   shop: 'ShopInfo',
   ordersUpdatedSince: 'OrdersUpdatedSince',
+  ordersPage: 'OrdersPage',
   orderDetails: 'OrderDetails',
   orderLineItemsPage: 'OrderLineItemsPage',
   inventorySet: 'InventorySetQuantities',
@@ -24,12 +25,7 @@ query ShopInfo {
   shop { name myshopifyDomain currencyCode }
 }`;
 
-/**
- * Page of orders changed since a watermark, oldest change first. Only ids and versions:
- * hydrating 250 orders with their lines in one query would exceed the 1,000-point
- * single-query limit, so details are read in small batches by ORDER_DETAILS_QUERY.
- * `query` is Shopify search syntax, e.g. "updated_at:>'2026-11-20T10:00:00Z'".
- */
+/** Ids and versions of orders changed since a watermark (diagnostics and simulator tests). */
 export const ORDERS_UPDATED_SINCE_QUERY = /* GraphQL */ `
 query OrdersUpdatedSince($first: Int!, $after: String, $query: String!) {
   orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) {
@@ -56,56 +52,109 @@ const LINE_ITEM = `
   product { id }`;
 
 /**
- * Full orders by id: what mapping.ts mapGraphqlOrder() reads. One order per query by
- * default: 50 lines with their money, discounts and taxes plus refunds cost several hundred
- * requested points, and a query may not request more than 1,000.
+ * The fields mapping.ts mapGraphqlOrder() reads from an Order. Every nested list is sized by a
+ * variable (OrderListSizes): the poll page asks for a few of each so many orders fit in one
+ * query, a full read asks for more. Sizes are priced by query-cost.ts (Shopify's rules); a
+ * line costs 15 points (itself, its price set, discount allocation, tax line, variant, product).
  */
+const ORDER_FIELDS = `
+  id legacyResourceId name createdAt updatedAt cancelledAt cancelReason
+  displayFinancialStatus displayFulfillmentStatus
+  currencyCode presentmentCurrencyCode taxesIncluded sourceName tags email phone test
+  discountCodes
+  retailLocation { id }
+  customer { id displayName }
+  billingAddress { ${ADDRESS} }
+  shippingAddress { ${ADDRESS} }
+  currentSubtotalPriceSet { ${MONEY_BAG} }
+  currentTotalDiscountsSet { ${MONEY_BAG} }
+  currentTotalTaxSet { ${MONEY_BAG} }
+  currentTotalPriceSet { ${MONEY_BAG} }
+  currentShippingPriceSet { ${MONEY_BAG} }
+  lineItems(first: $lines) { nodes { ${LINE_ITEM} } pageInfo { hasNextPage endCursor } }
+  shippingLines(first: $shippingLines, includeRemovals: true) {
+    nodes {
+      title code isRemoved
+      originalPriceSet { ${MONEY_BAG} }
+      discountAllocations { allocatedAmountSet { ${MONEY_BAG} } }
+      taxLines { priceSet { ${MONEY_BAG} } }
+    }
+    pageInfo { hasNextPage }
+  }
+  fulfillmentOrders(first: $fulfillmentOrders) {
+    nodes { id status deliveryMethod { methodType } assignedLocation { location { id } } }
+    pageInfo { hasNextPage }
+  }
+  refunds(first: $refunds) {
+    id createdAt note
+    order { id }
+    totalRefundedSet { ${MONEY_BAG} }
+    refundLineItems(first: $refundLines) {
+      nodes { lineItem { id } quantity restockType }
+      pageInfo { hasNextPage }
+    }
+  }`;
+
+const ORDER_SIZE_VARS =
+  '$lines: Int!, $shippingLines: Int!, $fulfillmentOrders: Int!, $refunds: Int!, $refundLines: Int!';
+
+/** How many of each nested list an order read asks for (the variables of ORDER_FIELDS). */
+export interface OrderListSizes {
+  lines: number;
+  shippingLines: number;
+  fulfillmentOrders: number;
+  refunds: number;
+  refundLines: number;
+}
+
+/**
+ * A full read of one order: 871 requested points by Shopify's rules, under the 1,000-point
+ * single-query limit. Lines beyond 30 come from ORDER_LINE_ITEMS_PAGE_QUERY.
+ */
+export const FULL_ORDER_SIZES: OrderListSizes = {
+  lines: 30,
+  shippingLines: 10,
+  fulfillmentOrders: 10,
+  refunds: 5,
+  refundLines: 20,
+};
+
+/** Full orders by id (fetchOrder, and the poll's re-read of an order its page truncated). */
 export const ORDER_DETAILS_QUERY = /* GraphQL */ `
-query OrderDetails($ids: [ID!]!) {
+query OrderDetails($ids: [ID!]!, ${ORDER_SIZE_VARS}) {
   nodes(ids: $ids) {
-    ... on Order {
-      id legacyResourceId name createdAt updatedAt cancelledAt cancelReason
-      displayFinancialStatus displayFulfillmentStatus
-      currencyCode presentmentCurrencyCode taxesIncluded sourceName tags email phone test
-      discountCodes
-      retailLocation { id }
-      customer { id displayName }
-      billingAddress { ${ADDRESS} }
-      shippingAddress { ${ADDRESS} }
-      currentSubtotalPriceSet { ${MONEY_BAG} }
-      currentTotalDiscountsSet { ${MONEY_BAG} }
-      currentTotalTaxSet { ${MONEY_BAG} }
-      currentTotalPriceSet { ${MONEY_BAG} }
-      currentShippingPriceSet { ${MONEY_BAG} }
-      lineItems(first: 50) { nodes { ${LINE_ITEM} } pageInfo { hasNextPage endCursor } }
-      shippingLines(first: 10, includeRemovals: true) {
-        nodes {
-          title code isRemoved
-          originalPriceSet { ${MONEY_BAG} }
-          discountAllocations { allocatedAmountSet { ${MONEY_BAG} } }
-          taxLines { priceSet { ${MONEY_BAG} } }
-        }
-      }
-      fulfillmentOrders(first: 10) {
-        nodes { id status deliveryMethod { methodType } assignedLocation { location { id } } }
-      }
-      refunds(first: 5) {
-        id createdAt note
-        order { id }
-        totalRefundedSet { ${MONEY_BAG} }
-        refundLineItems(first: 20) { nodes { lineItem { id } quantity restockType } }
-      }
+    ... on Order {${ORDER_FIELDS}
     }
   }
 }`;
 
-/** The rest of an order's lines when it has more than the 50 ORDER_DETAILS_QUERY reads. */
+/**
+ * The poll page: orders changed since a watermark, oldest change first, each with its lines
+ * and everything mapping needs, `first` chosen by the connector so the requested cost fits
+ * the bucket (orders.ts). `query` is Shopify search syntax, e.g. "updated_at:>='2026-11-20T10:00:00Z'".
+ */
+export const ORDERS_PAGE_QUERY = /* GraphQL */ `
+query OrdersPage($first: Int!, $after: String, $query: String!, ${ORDER_SIZE_VARS}) {
+  orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) {
+    nodes {${ORDER_FIELDS}
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/**
+ * The rest of an order's lines beyond the first page. `first` is kept small (LINE_PAGE_SIZE):
+ * Shopify admits a query only once the bucket holds its whole requested cost, so asking for
+ * 60 lines (903 points) to read the 3 an order has left would wait for points it never uses.
+ */
+export const LINE_PAGE_SIZE = 20;
+
 export const ORDER_LINE_ITEMS_PAGE_QUERY = /* GraphQL */ `
-query OrderLineItemsPage($id: ID!, $after: String) {
+query OrderLineItemsPage($id: ID!, $after: String, $first: Int!) {
   node(id: $id) {
     ... on Order {
       id
-      lineItems(first: 100, after: $after) { nodes { ${LINE_ITEM} } pageInfo { hasNextPage endCursor } }
+      lineItems(first: $first, after: $after) { nodes { ${LINE_ITEM} } pageInfo { hasNextPage endCursor } }
     }
   }
 }`;

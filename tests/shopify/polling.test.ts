@@ -4,7 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InboundEvent, InterpretedEvent } from '../../connectors/connector.ts';
 import type { PollCursor } from '../../connectors/shopify/orders.ts';
-import { ORDER_SNAPSHOT_TOPIC } from '../../connectors/shopify/orders.ts';
+import { ORDER_SNAPSHOT_TOPIC, POLL_ORDER_SIZES } from '../../connectors/shopify/orders.ts';
+import { LINE_PAGE_SIZE } from '../../connectors/shopify/queries.ts';
 import type { GqlOrder } from '../../connectors/shopify/payloads.ts';
 import type { OrderDraft } from '../../core/order/schema.ts';
 import { account, type Harness, harness, toWebhookRequest } from './helpers.ts';
@@ -82,6 +83,41 @@ describe('pollOrders', () => {
     );
   });
 
+  it('reads many whole orders per query, each query within the bucket, and finishes long or refunded orders', async () => {
+    const acct = account({ pollLookbackDays: 1 });
+    const { v, orders } = await seedOrders(30, 0.1);
+    // One order longer than the page's line budget, one with a refund: both must still arrive whole.
+    const long = await h.sim.placeOrder({
+      lines: Array.from({ length: 8 }, (_, i) => ({ variantId: v.id, quantity: 1 + i })),
+      shippingAddress: { address1: 'x', countryCode: 'CA' },
+    });
+    const refunded = orders[3]!;
+    // Two refunds: more than the page reads (one), so the order is read again whole.
+    for (let i = 0; i < 2; i++)
+      await h.sim.refund(refunded.id, [{ lineItemId: refunded.lines[0]!.id, quantity: 1, restockType: 'NO_RESTOCK' }]);
+    const events: InboundEvent[] = [];
+    let cursor: unknown = null;
+    for (;;) {
+      const res = await h.connector.pollOrders(acct, cursor, h.clock.now());
+      events.push(...res.events);
+      cursor = res.cursor;
+      if (!res.hasMore) break;
+    }
+    const snapshots = events.filter((e) => e.topic === ORDER_SNAPSHOT_TOPIC).map((e) => e.payload as GqlOrder);
+    expect(new Set(snapshots.map((o) => o.id))).toEqual(new Set([...orders, long].map((o) => o.id)));
+    expect(snapshots.find((o) => o.id === long.id)?.lineItems.nodes).toHaveLength(8);
+    expect(snapshots.find((o) => o.id === refunded.id)?.refunds).toHaveLength(2);
+    expect(events.filter((e) => e.topic === 'refunds/snapshot')).toHaveLength(2);
+    // 31 orders in a handful of page queries (not one per order); one re-read for the refunded
+    // order, one line page for the long one.
+    const calls = h.sim.stats.byOperation;
+    expect(calls.OrdersPage).toBeLessThanOrEqual(Math.ceil(31 / 6));
+    expect(calls.OrderDetails ?? 0).toBe(1);
+    expect(calls.OrderLineItemsPage ?? 0).toBe(1);
+    expect(h.sim.stats.maxRequested).toBeLessThanOrEqual(1000);
+    expect(h.sim.stats.throttled).toBe(0);
+  });
+
   it('the overlap re-reads the boundary: repeats keep their ids, a late commit is found', async () => {
     const acct = account({ pollPageSize: 250, pollOverlapMinutes: 5 });
     const { v } = await seedOrders(2);
@@ -146,7 +182,8 @@ describe('pollOrders', () => {
     const res = await h.connector.pollOrders(account(), null, h.clock.now());
     const draft = draftOf(h.connector.interpret(account(), res.events[0] as InboundEvent));
     expect(draft.lines).toHaveLength(60);
-    expect(h.sim.stats.byOperation.OrderLineItemsPage).toBe(1);
+    // The poll page carries the first lines; the rest come in line pages.
+    expect(h.sim.stats.byOperation.OrderLineItemsPage).toBe(Math.ceil((60 - POLL_ORDER_SIZES.lines) / LINE_PAGE_SIZE));
   });
 });
 

@@ -2,7 +2,11 @@
 // cost-based throttling with extensions.cost, single-query limit, faults, latency,
 // cursor pagination, webhooks on state changes.
 import { describe, expect, it } from 'vitest';
-import { ORDERS_UPDATED_SINCE_QUERY, SHOP_QUERY } from '../../connectors/shopify/queries.ts';
+import {
+  ORDERS_UPDATED_SINCE_QUERY,
+  PRODUCT_VARIANTS_PAGE_QUERY,
+  SHOP_QUERY,
+} from '../../connectors/shopify/queries.ts';
 import { ManualClock } from '../../core/clock.ts';
 import { createShopifySimulator } from '../../connectors/shopify/simulator/index.ts';
 import { hmacMatches } from '../../connectors/shopify/webhooks.ts';
@@ -66,7 +70,8 @@ describe('simulator endpoint', () => {
 
   it('refuses a query above the 1,000-point single-query limit', async () => {
     const sim = createShopifySimulator({ shop: SHOP, clock: new ManualClock() });
-    const body = (await (await post(sim, 'query ProductVariantsPage { x }', { first: 250 })).json()) as {
+    // 250 variants with their product and 10 inventory levels each: far above 1,000 by Shopify's rules.
+    const body = (await (await post(sim, PRODUCT_VARIANTS_PAGE_QUERY, { first: 250 })).json()) as {
       errors: { extensions: { code: string } }[];
     };
     expect(body.errors[0]?.extensions.code).toBe('MAX_COST_EXCEEDED');

@@ -5,7 +5,7 @@
 // operation, charged its actual cost, with extensions.cost on every answer.
 import { Hono } from 'hono';
 import type { Clock } from '../../../core/clock.ts';
-import { type Bucket, requestedCost, SINGLE_QUERY_LIMIT } from './cost.ts';
+import { type Bucket, priceCall, SINGLE_QUERY_LIMIT } from './cost.ts';
 import { OPERATIONS, operationName } from './operations.ts';
 import type { SimStore } from './state.ts';
 
@@ -23,6 +23,9 @@ export interface SimStats {
   unauthorized: number;
   /** Actual cost points charged. */
   costPoints: number;
+  /** Requested cost of the calls that ran (their sum and the largest). */
+  requestedPoints: number;
+  maxRequested: number;
   /** Answers dropped after the operation ran (see faults.loseNextResponses). */
   lostResponses: number;
 }
@@ -98,7 +101,14 @@ export function createSimulatorApp(deps: AppDeps): Hono {
       string,
       unknown
     >;
-    const requested = requestedCost(op, variables);
+    const query = typeof body.query === 'string' ? body.query : '';
+    let price: ReturnType<typeof priceCall>;
+    try {
+      price = priceCall(query, variables);
+    } catch (e) {
+      return c.json({ errors: [{ message: `Parse error: ${(e as Error).message}` }] });
+    }
+    const requested = price.requested;
     if (requested > SINGLE_QUERY_LIMIT) {
       return c.json({
         errors: [
@@ -125,14 +135,16 @@ export function createSimulatorApp(deps: AppDeps): Hono {
     const result = handler({
       store: deps.store,
       version,
-      query: typeof body.query === 'string' ? body.query : '',
+      query,
       variables,
       orderChanged: deps.orderChanged,
       idempotency: deps.idempotency,
     });
-    const actual = Math.min(requested, result.actualCost);
+    const actual = Math.min(requested, result.data === undefined ? result.actualCost : price.actual(result.data));
     bucket.charge(actual);
     stats.costPoints += actual;
+    stats.requestedPoints += requested;
+    stats.maxRequested = Math.max(stats.maxRequested, requested);
     if (deps.lostResponses.count > 0) {
       // The work is done, the caller never hears: only idempotency makes a retry safe.
       deps.lostResponses.count -= 1;

@@ -3,14 +3,13 @@
 // in the bucket before it runs (else THROTTLED, nothing runs); it is charged its *actual*
 // cost; the bucket refills at restoreRate points per second up to maximumAvailable; no single
 // query may request more than 1,000 points (MAX_COST_EXCEEDED).
-// The per-operation costs below approximate Shopify's rule (objects 1 point, connections
-// `first` x their node cost, mutations 10) for the documents in queries.ts; they are not
-// Shopify's exact numbers, which the connector never hard-codes: it learns each operation's
-// requestedQueryCost from the responses.
+// Costs come from the document itself, priced by Shopify's published rules (../query-cost.ts):
+// objects 1, scalars and enums 0, connections 2 + first x node cost, mutations 10.
 import type { Clock } from '../../../core/clock.ts';
+import { actualQueryCost, requestedQueryCost } from '../query-cost.ts';
 import type { QueryCost, ThrottleStatus } from '../throttle.ts';
 
-export const SINGLE_QUERY_LIMIT = 1000;
+export { SINGLE_QUERY_LIMIT } from '../query-cost.ts';
 
 export interface BucketConfig {
   /** Bucket size in points. */
@@ -71,29 +70,13 @@ export class Bucket {
   }
 }
 
-const MUTATION = 10;
-
-/** Requested cost of an operation from its variables (the simulator does not parse documents). */
-export function requestedCost(op: string, variables: Record<string, unknown>): number {
-  const n = (v: unknown, d: number) => (typeof v === 'number' ? v : d);
-  const len = (v: unknown) => (Array.isArray(v) ? v.length : 0);
-  switch (op) {
-    case 'ShopInfo':
-      return 1;
-    case 'OrdersUpdatedSince':
-      return 2 + n(variables.first, 250);
-    case 'OrderDetails':
-      // per order: ~40 for the order's objects, 50 lines x 6, 10 fulfillment orders x 3, 5 refunds x (4 + 20 x 2)
-      return Math.max(1, len(variables.ids)) * (40 + 300 + 30 + 220);
-    case 'OrderLineItemsPage':
-      return 2 + 100 * 6;
-    case 'InventoryLevelsAtLocation':
-      return 1 + Math.max(1, len(variables.ids)) * 3;
-    case 'FulfillmentOrdersForOrder':
-      return 1 + 20 * 4 + 5 * (4 + 50 * 2);
-    case 'ProductVariantsPage':
-      return 2 + n(variables.first, 25) * (3 + 10 * 3);
-    default:
-      return MUTATION;
-  }
+/**
+ * Requested and actual cost of a call, by Shopify's published rules over the document the
+ * caller sent (../query-cost.ts, the same code the connector sizes its queries with).
+ */
+export function priceCall(document: string, variables: Record<string, unknown>) {
+  return {
+    requested: requestedQueryCost(document, variables),
+    actual: (data: unknown) => actualQueryCost(document, variables, data),
+  };
 }

@@ -83,6 +83,8 @@ export function createShopifySimulator(options: SimulatorOptions = {}): ShopifyS
     faults: 0,
     unauthorized: 0,
     costPoints: 0,
+    requestedPoints: 0,
+    maxRequested: 0,
     lostResponses: 0,
   };
   const auto = options.autoWebhooks ?? false;

@@ -5,7 +5,7 @@
 // cursors on orders encode the UPDATED_AT sort value so a record updated during paging
 // moves behind the cursor instead of being skipped.
 import { versionAtLeast } from '../config.ts';
-import { gqlLineItem, gqlOrder, iso, lineCursor, readLineCursor } from './serialize.ts';
+import { gqlLineItem, gqlOrder, iso, lineCursor, orderLimits, readLineCursor } from './serialize.ts';
 import type { SimFulfillmentOrder, SimStore } from './state.ts';
 
 export interface OpContext {
@@ -51,8 +51,9 @@ export function parseUpdatedAtFilter(query: unknown): { after: number; inclusive
   return Number.isNaN(t) ? null : { after: t, inclusive: m[1] === '>=' };
 }
 
-const ordersUpdatedSince: Handler = ({ store, variables }) => {
-  const first = Math.min(250, Math.max(1, Number(variables.first ?? 50)));
+/** Orders matching the search filter after the cursor, oldest change first, one page of them. */
+function ordersAfter(store: SimStore, variables: Record<string, unknown>) {
+  const first = Math.min(250, Math.max(0, Number(variables.first ?? 50)));
   const filter = parseUpdatedAtFilter(variables.query);
   const cursor = unb64<{ u: number; id: number }>(variables.after);
   const rows = [...store.orders.values()]
@@ -62,40 +63,48 @@ const ordersUpdatedSince: Handler = ({ store, variables }) => {
   const page = rows.slice(0, first);
   const last = page.at(-1);
   return {
-    data: {
-      orders: {
-        nodes: page.map((o) => ({ id: o.id, updatedAt: iso(o.updatedAt) })),
-        pageInfo: {
-          hasNextPage: rows.length > first,
-          endCursor: last ? b64({ u: last.updatedAt, id: last.legacyId }) : null,
-        },
-      },
+    page,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      endCursor: last ? b64({ u: last.updatedAt, id: last.legacyId }) : null,
     },
+  };
+}
+
+const ordersUpdatedSince: Handler = ({ store, variables }) => {
+  const { page, pageInfo } = ordersAfter(store, variables);
+  return {
+    data: { orders: { nodes: page.map((o) => ({ id: o.id, updatedAt: iso(o.updatedAt) })), pageInfo } },
+    actualCost: 2 + page.length,
+  };
+};
+
+/** The poll page: whole orders (their nested lists sized by the variables) in one connection. */
+const ordersPage: Handler = ({ store, variables }) => {
+  const { page, pageInfo } = ordersAfter(store, variables);
+  const limits = orderLimits(variables);
+  return {
+    data: { orders: { nodes: page.map((o) => gqlOrder(store, o, limits)), pageInfo } },
     actualCost: 2 + page.length,
   };
 };
 
 const orderDetails: Handler = ({ store, variables }) => {
   const ids = Array.isArray(variables.ids) ? (variables.ids as string[]) : [];
-  let cost = 0;
+  const limits = orderLimits(variables);
   const nodes = ids.map((id) => {
     const o = store.orders.get(id);
-    if (!o) return null;
-    cost +=
-      40 +
-      Math.min(50, o.lines.length) * 6 +
-      store.fulfillmentOrdersOf(id).length * 3 +
-      store.refundsOf(id).length * 10;
-    return gqlOrder(store, o);
+    return o ? gqlOrder(store, o, limits) : null;
   });
-  return { data: { nodes }, actualCost: Math.max(1, cost) };
+  return { data: { nodes }, actualCost: Math.max(1, nodes.length) };
 };
 
 const orderLineItemsPage: Handler = ({ store, variables }) => {
   const o = store.orders.get(String(variables.id));
   if (!o) return { data: { node: null }, actualCost: 1 };
   const from = readLineCursor(variables.after as string | null);
-  const page = o.lines.slice(from, from + 100);
+  const linePage = Math.min(250, Math.max(1, Number(variables.first ?? 20)));
+  const page = o.lines.slice(from, from + linePage);
   return {
     data: {
       node: {
@@ -103,7 +112,7 @@ const orderLineItemsPage: Handler = ({ store, variables }) => {
         lineItems: {
           nodes: page.map((l) => gqlLineItem(store, o, l)),
           pageInfo: {
-            hasNextPage: from + 100 < o.lines.length,
+            hasNextPage: from + linePage < o.lines.length,
             endCursor: page.length ? lineCursor(from + page.length) : null,
           },
         },
@@ -472,6 +481,7 @@ const shopInfo: Handler = ({ store }) => ({
 export const OPERATIONS: Readonly<Record<string, Handler>> = {
   ShopInfo: shopInfo,
   OrdersUpdatedSince: ordersUpdatedSince,
+  OrdersPage: ordersPage,
   OrderDetails: orderDetails,
   OrderLineItemsPage: orderLineItemsPage,
   InventorySetQuantities: inventorySet(true),

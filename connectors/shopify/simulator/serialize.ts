@@ -140,7 +140,7 @@ export function gqlLineItem(store: SimStore, o: SimOrder, l: SimLine) {
   };
 }
 
-export function gqlRefund(o: SimOrder, r: SimRefund) {
+export function gqlRefund(o: SimOrder, r: SimRefund, lineLimit = 20) {
   return {
     id: r.id,
     createdAt: iso(r.createdAt),
@@ -148,7 +148,10 @@ export function gqlRefund(o: SimOrder, r: SimRefund) {
     order: { id: o.id },
     totalRefundedSet: gqlMoney(o, r.amount),
     refundLineItems: {
-      nodes: r.lines.map((l) => ({ lineItem: { id: l.lineItemId }, quantity: l.quantity, restockType: l.restockType })),
+      nodes: r.lines
+        .slice(0, lineLimit)
+        .map((l) => ({ lineItem: { id: l.lineItemId }, quantity: l.quantity, restockType: l.restockType })),
+      pageInfo: { hasNextPage: r.lines.length > lineLimit },
     },
   };
 }
@@ -162,8 +165,37 @@ function gqlFulfillmentOrderSummary(fo: SimFulfillmentOrder) {
   };
 }
 
-/** The Order node of ORDER_DETAILS_QUERY (first `lineLimit` lines; the rest via OrderLineItemsPage). */
-export function gqlOrder(store: SimStore, o: SimOrder, lineLimit = 50) {
+/** How many of each nested list an order read asked for (the variables of ORDER_FIELDS in queries.ts). */
+export interface OrderLimits {
+  lines: number;
+  shippingLines: number;
+  fulfillmentOrders: number;
+  refunds: number;
+  refundLines: number;
+}
+
+const DEFAULT_LIMITS: OrderLimits = {
+  lines: 50,
+  shippingLines: 10,
+  fulfillmentOrders: 10,
+  refunds: 5,
+  refundLines: 20,
+};
+
+/** Reads the list sizes from a query's variables (the defaults where one is missing). */
+export function orderLimits(variables: Record<string, unknown>): OrderLimits {
+  const out = { ...DEFAULT_LIMITS };
+  for (const k of Object.keys(out) as (keyof OrderLimits)[]) {
+    const v = variables[k];
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 0) out[k] = Math.min(250, v);
+  }
+  return out;
+}
+
+/** The Order node of ORDER_FIELDS (first `limits.lines` lines; the rest via OrderLineItemsPage). */
+export function gqlOrder(store: SimStore, o: SimOrder, limits: OrderLimits = DEFAULT_LIMITS) {
+  const lineLimit = limits.lines;
+  const fos = store.fulfillmentOrdersOf(o.id);
   const t = totals(o);
   const page = o.lines.slice(0, lineLimit);
   return {
@@ -199,7 +231,8 @@ export function gqlOrder(store: SimStore, o: SimOrder, lineLimit = 50) {
       pageInfo: { hasNextPage: o.lines.length > lineLimit, endCursor: page.length ? lineCursor(lineLimit) : null },
     },
     shippingLines: {
-      nodes: o.shippingLines.map((s) => ({
+      pageInfo: { hasNextPage: o.shippingLines.length > limits.shippingLines },
+      nodes: o.shippingLines.slice(0, limits.shippingLines).map((s) => ({
         title: s.title,
         code: s.code,
         isRemoved: s.isRemoved,
@@ -208,11 +241,14 @@ export function gqlOrder(store: SimStore, o: SimOrder, lineLimit = 50) {
         taxLines: [],
       })),
     },
-    fulfillmentOrders: { nodes: store.fulfillmentOrdersOf(o.id).map(gqlFulfillmentOrderSummary) },
+    fulfillmentOrders: {
+      nodes: fos.slice(0, limits.fulfillmentOrders).map(gqlFulfillmentOrderSummary),
+      pageInfo: { hasNextPage: fos.length > limits.fulfillmentOrders },
+    },
     refunds: store
       .refundsOf(o.id)
-      .slice(0, 5)
-      .map((r) => gqlRefund(o, r)),
+      .slice(0, limits.refunds)
+      .map((r) => gqlRefund(o, r, limits.refundLines)),
   };
 }
 

@@ -20,9 +20,15 @@ export async function serveSimulator(options: SimulatorOptions & { port?: number
       (info: AddressInfo) => resolve(info.port),
     );
   });
+  // Failed webhook deliveries are retried on Shopify's schedule (webhooks.ts) as their time comes.
+  const retries = setInterval(() => void sim.webhooks.retryDue().catch(() => undefined), 1000);
+  retries.unref();
   return {
     sim,
     url: `http://${hostname}:${port}`,
-    close: () => new Promise((resolve) => (server ? server.close(() => resolve()) : resolve())),
+    close: () => {
+      clearInterval(retries);
+      return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    },
   };
 }

@@ -3,6 +3,15 @@
 // (or the "shopify-*" events style). On demand: duplicates (same webhook id delivered
 // again, as Shopify's at-least-once retries do) and out-of-order delivery (hold deliveries,
 // then flush them reversed or shuffled).
+// Failed deliveries are retried as Shopify documents (shopify.dev changelog "Updates to webhook
+// retry mechanism", 2024-09-10: "retried a total of 8 times over 4 hours using an exponential
+// backoff schedule", with the original payload, to the address configured when triggered).
+// A delivery fails when the hub answers non-2xx, cannot be reached, or takes longer than the
+// 5 seconds Shopify waits. Shopify does not publish the exact delays; RETRY_DELAYS_MS is the
+// doubling series that spans 4 hours. Retries fall due on the simulator's clock: retryDue()
+// sends those whose time has come (tests advance a ManualClock; serve.ts calls it on a timer).
+// Shopify also deletes a subscription made through the Admin API after 8 consecutive failed
+// deliveries; set adminApiSubscription to model it (app-specific subscriptions stay).
 import type { Clock } from '../../../core/clock.ts';
 import { signBody } from '../webhooks.ts';
 
@@ -17,7 +26,28 @@ export interface Delivery {
 
 export interface DeliveryLog {
   delivery: Delivery;
+  /** HTTP status, or 0 when the hub could not be reached or did not answer within 5 seconds. */
   status: number;
+  /** 0 for the first delivery, 1..8 for the retries. */
+  attempt: number;
+  ok: boolean;
+}
+
+/** Shopify's wait for an answer (HTTPS delivery: 5 seconds in all). */
+export const DELIVERY_TIMEOUT_MS = 5_000;
+/** 8 retries over 4 hours, each wait twice the one before (about 56 s, 113 s, ... 2 h). */
+export const RETRY_DELAYS_MS: readonly number[] = Array.from({ length: 8 }, (_, k) =>
+  Math.round(((4 * 3_600_000) / (2 ** 8 - 1)) * 2 ** k),
+);
+/** Consecutive failures after which Shopify deletes a subscription made through the Admin API. */
+export const FAILURES_BEFORE_REMOVAL = 8;
+
+interface PendingRetry {
+  delivery: Delivery;
+  secret: string;
+  target: WebhookTarget;
+  attempt: number;
+  dueAt: number;
 }
 
 export interface SendOptions {
@@ -38,7 +68,13 @@ export class WebhookEmitter {
   /** Queue every delivery until flush() (out-of-order scenarios). */
   holdAll = false;
   readonly log: DeliveryLog[] = [];
+  /** Model Shopify deleting an Admin-API subscription after FAILURES_BEFORE_REMOVAL failures in a row. */
+  adminApiSubscription = false;
+  /** Set when the subscription was deleted for failing (target is then null). */
+  removedAt: Date | null = null;
+  private consecutiveFailures = 0;
   private readonly held: { delivery: Delivery; secret: string }[] = [];
+  private retries: PendingRetry[] = [];
   private seq = 0;
 
   constructor(
@@ -84,6 +120,25 @@ export class WebhookEmitter {
     return this.held.length;
   }
 
+  /** Retries waiting for their time (due or not). */
+  retriesPending(): number {
+    return this.retries.length;
+  }
+
+  /** When the next retry falls due (clock ms), or null. */
+  nextRetryAt(): number | null {
+    return this.retries.reduce<number | null>((m, r) => (m === null || r.dueAt < m ? r.dueAt : m), null);
+  }
+
+  /** Sends every retry whose time has come on the clock; returns how many were sent. */
+  async retryDue(): Promise<number> {
+    const now = this.clock.nowMs();
+    const due = this.retries.filter((r) => r.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt);
+    this.retries = this.retries.filter((r) => r.dueAt > now);
+    for (const r of due) await this.attempt(r.delivery, r.secret, r.target, r.attempt);
+    return due.length;
+  }
+
   async request(
     delivery: Delivery,
     secret = this.secret,
@@ -127,9 +182,39 @@ export class WebhookEmitter {
 
   private async deliver(delivery: Delivery, secret: string): Promise<void> {
     if (!this.target) throw new Error('webhook target not set: sim.webhooks.target = handler or URL');
-    const target = this.target;
+    await this.attempt(delivery, secret, this.target, 0);
+  }
+
+  private async attempt(delivery: Delivery, secret: string, target: WebhookTarget, attempt: number): Promise<void> {
     const req = await this.request(delivery, secret, typeof target === 'string' ? target : undefined);
-    const res = typeof target === 'string' ? await fetch(req) : await target(req);
-    this.log.push({ delivery, status: res.status });
+    const started = this.clock.nowMs();
+    let status = 0;
+    try {
+      const res =
+        typeof target === 'string'
+          ? await fetch(req, { signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) })
+          : await target(req);
+      status = res.status;
+    } catch {
+      status = 0; // refused, reset, or cut off at the timeout
+    }
+    // An answer after the timeout is no answer: Shopify has closed the connection and retries.
+    const late = this.clock.nowMs() - started > DELIVERY_TIMEOUT_MS;
+    const ok = status >= 200 && status < 300 && !late;
+    this.log.push({ delivery, status: late ? 0 : status, attempt, ok });
+    if (ok) {
+      this.consecutiveFailures = 0;
+      return;
+    }
+    this.consecutiveFailures += 1;
+    if (this.adminApiSubscription && this.consecutiveFailures >= FAILURES_BEFORE_REMOVAL) {
+      this.target = null;
+      this.removedAt = this.clock.now();
+      this.retries = [];
+      return;
+    }
+    const wait = RETRY_DELAYS_MS[attempt];
+    if (wait !== undefined)
+      this.retries.push({ delivery, secret, target, attempt: attempt + 1, dueAt: this.clock.nowMs() + wait });
   }
 }

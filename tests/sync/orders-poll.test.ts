@@ -1,0 +1,165 @@
+// The polling safety net in the sync layer: a crash mid-sweep loses nothing and re-reads at
+// most the page it was reading (the cursor moves with the events, one transaction per page),
+// and a running poll never holds up the events webhooks already stored for the account.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChannelConnector } from '../../connectors/connector.ts';
+import { ORDER_SNAPSHOT_TOPIC, type PollCursor } from '../../connectors/shopify/orders.ts';
+import type { Database } from '../../core/db/database.ts';
+import { storeEvents } from '../../core/inbox/inbox.ts';
+import { pollAccountOrders } from '../../sync/orders-poll.ts';
+import { testDatabases } from '../support/databases.ts';
+import { type Backend, eventually, redisAvailable, type Shop, start, type World, world } from './helpers.ts';
+
+const pglite = testDatabases().find((d) => d.kind === 'pglite');
+
+/** The world's connector with pollOrders wrapped (the rest unchanged). */
+function withPoll(w: World, poll: ChannelConnector['pollOrders']): ChannelConnector {
+  const c = Object.create(w.connector) as ChannelConnector;
+  c.pollOrders = poll;
+  return c;
+}
+
+async function placeOrders(shop: Shop, w: World, n: number) {
+  shop.sim.store.addVariant({
+    sku: `P-${shop.accountId}`,
+    productTitle: 'P',
+    price: 1000,
+    stock: { [shop.location]: 1000 },
+  });
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    w.clock.advance(1000);
+    out.push(
+      await shop.sim.placeOrder({
+        lines: [{ sku: `P-${shop.accountId}`, quantity: 1 }],
+        shippingAddress: { address1: `${i} Main St`, city: 'Ottawa', countryCode: 'CA', zip: 'K1A 0A1' },
+      }),
+    );
+  }
+  return out;
+}
+
+describe.runIf(pglite)('orders poll in the sync layer (pglite)', () => {
+  let db: Database;
+  let w: World;
+  beforeAll(async () => {
+    db = await pglite!.open();
+    w = await world(db, 2);
+  });
+  afterAll(() => db?.close());
+
+  it('a crash mid-sweep loses nothing: the next run resumes after the last committed page', async () => {
+    const shop = w.shops[0]!;
+    const placed = await placeOrders(shop, w, 20);
+    let calls = 0;
+    const crashing = withPoll(w, async (account, cursor, now) => {
+      calls += 1;
+      if (calls === 3) throw new Error('process killed while reading page 3');
+      return w.connector.pollOrders(account, cursor, now);
+    });
+    const deps = (connector: ChannelConnector) => ({
+      prisma: db.prisma,
+      secretKey: w.key,
+      connectors: { shopify: connector },
+      logger: w.logger,
+      clock: w.clock,
+    });
+    await expect(pollAccountOrders(deps(crashing), shop.accountId)).rejects.toThrow('process killed');
+    // Two pages are committed with the cursor that follows them.
+    const row = await db.prisma.channelAccount.findUniqueOrThrow({ where: { id: shop.accountId } });
+    expect((row.cursor as PollCursor | null)?.after).not.toBeNull();
+    const committed = await db.prisma.inboxEvent.count({
+      where: { accountId: shop.accountId, topic: ORDER_SNAPSHOT_TOPIC },
+    });
+    expect(committed).toBeGreaterThan(0);
+    expect(committed).toBeLessThan(20);
+
+    const pagesBefore = shop.sim.stats.byOperation.OrdersPage ?? 0;
+    const run = await pollAccountOrders(deps(w.connector), shop.accountId);
+    // The restart reads only what was not committed: one page per page-size of the rest.
+    const perPage = committed / 2;
+    expect((shop.sim.stats.byOperation.OrdersPage ?? 0) - pagesBefore).toBe(Math.ceil((20 - committed) / perPage));
+    expect(run.stored).toBe(20 - committed);
+    const events = await db.prisma.inboxEvent.findMany({
+      where: { accountId: shop.accountId, topic: ORDER_SNAPSHOT_TOPIC },
+      select: { payload: true },
+    });
+    const ids = events.map((e) => (e.payload as { id: string }).id);
+    expect(ids.sort()).toEqual(placed.map((o) => o.id).sort());
+  });
+});
+
+const pg = testDatabases().find((d) => d.kind === 'postgres');
+const redisUp = await redisAvailable();
+const backends: { backend: Backend; kind: string; open: () => Promise<Database> }[] = [
+  ...(pglite ? [{ backend: 'memory' as const, kind: 'pglite', open: () => pglite.open() }] : []),
+  ...(pg && redisUp ? [{ backend: 'bullmq' as const, kind: 'postgres', open: () => pg.open() }] : []),
+];
+
+describe.each(backends)('a running poll and the inbox on $backend / $kind', ({ backend, open }) => {
+  let db: Database;
+  let w: World;
+  beforeAll(async () => {
+    db = await open();
+    w = await world(db, 1);
+  });
+  afterAll(() => db?.close());
+
+  it('webhook events already stored are processed while a poll of the same account is running; polls never overlap', async () => {
+    const shop = w.shops[0]!;
+    const [order] = await placeOrders(shop, w, 1);
+    let release!: () => void;
+    const latch = new Promise<void>((r) => {
+      release = r;
+    });
+    let pollStarted = false;
+    let running = 0;
+    let mostAtOnce = 0;
+    let polls = 0;
+    const held = withPoll(w, async (account, cursor, now) => {
+      pollStarted = true;
+      polls += 1;
+      running += 1;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      try {
+        await latch; // a slow sweep: minutes of paced reads after an outage
+        return await w.connector.pollOrders(account, cursor, now);
+      } finally {
+        running -= 1;
+      }
+    });
+    const s = await start(w, backend, { connectors: { shopify: held } });
+    try {
+      await s.runtime.queue.add('orders.poll', { accountId: shop.accountId }, { jobId: 'held-poll' });
+      await eventually(() => pollStarted, 'poll running');
+      // A webhook the door acknowledged: stored in the inbox while the poll holds on.
+      await storeEvents(db.prisma, shop.accountId, [
+        {
+          externalEventId: 'webhook-during-poll',
+          topic: 'orders/create',
+          occurredAt: new Date(w.clock.nowMs()).toISOString(),
+          payload: shop.sim.orderWebhookBody(order!.id),
+        },
+      ]);
+      await s.runtime.requestInbox(shop.accountId);
+      await s.runtime.flush();
+      await eventually(
+        async () =>
+          (await db.prisma.order.count({ where: { accountId: shop.accountId, externalId: order!.id } })) === 1,
+        'the stored webhook applied while the poll is still held',
+        10_000,
+      );
+      expect((await s.runtime.queue.counts('orders.poll')).active).toBe(1);
+      // A second poll of the account (the next tick) waits for the first: they share the cursor.
+      await s.runtime.queue.add('orders.poll', { accountId: shop.accountId }, { jobId: 'second-poll' });
+      await new Promise((r) => setTimeout(r, 300));
+      release();
+      await eventually(() => polls === 2 && running === 0, 'both polls done');
+      expect(mostAtOnce).toBe(1);
+    } finally {
+      release();
+      await eventually(async () => (await s.runtime.queue.counts('orders.poll')).active === 0, 'poll done');
+      await s.stop();
+    }
+  });
+});
