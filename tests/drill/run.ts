@@ -255,6 +255,17 @@ export async function runDrill(o: DrillOptions): Promise<DrillResult> {
       }
       return off;
     };
+    // Events the hub holds but has not applied yet (the poll keeps reading after traffic stops).
+    const inboxNow = async () => {
+      const res = await fetch(`${hub.url}/metrics`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!res.ok) throw new Error(`GET /metrics: ${res.status}`);
+      const m = /^omnihub_queue_depth\{queue="inbox"\} (\d+)/m.exec(await res.text());
+      if (!m) throw new Error('/metrics has no inbox depth');
+      return Number(m[1]);
+    };
     // A hub too busy to answer counts as "not yet", never as an answer.
     const orNull = <T>(p: Promise<T>) => p.catch(() => null);
     const missingAtStop = (await orNull(missingNow())) ?? -1;
@@ -263,7 +274,7 @@ export async function runDrill(o: DrillOptions): Promise<DrillResult> {
     const until = stoppedAt + o.settleTimeoutMs;
     while (Date.now() < until) {
       if (ordersInMs === null && (await orNull(missingNow())) === 0) ordersInMs = Date.now() - stoppedAt;
-      if (ordersInMs !== null && (await orNull(offNow())) === 0) {
+      if (ordersInMs !== null && (await orNull(offNow())) === 0 && (await orNull(inboxNow())) === 0) {
         convergedMs = Date.now() - stoppedAt;
         break;
       }
