@@ -33,6 +33,8 @@ export async function pollAccountOrders(
     maxPages?: number;
     /** Called after each page that stored new events is committed: process them now, not after the sweep. */
     onStored?: (stored: number) => Promise<void>;
+    /** Asked after each committed page: true when the process is stopping (the cursor keeps the rest). */
+    stopping?: () => boolean;
   } = {},
 ): Promise<PollRun> {
   const run: PollRun = { pages: 0, events: 0, stored: 0, more: false };
@@ -56,7 +58,7 @@ export async function pollAccountOrders(
     run.stored += stored;
     if (stored && opts.onStored) await opts.onStored(stored);
     if (!page.hasMore) break;
-    if (run.pages >= (opts.maxPages ?? 20)) {
+    if (run.pages >= (opts.maxPages ?? 20) || opts.stopping?.()) {
       run.more = true;
       break;
     }

@@ -239,6 +239,8 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
   };
   const deps = { prisma, secretKey, connectors, accountCache, logger: log, clock, metrics: hub };
 
+  /** Set by stop(): long jobs end at their next safe point. */
+  let stopping = false;
   const handlers: Record<JobName, (data: unknown) => Promise<void>> = {
     'stock.push': async (data) => {
       const p = parsePayload('stock.push', data);
@@ -258,7 +260,9 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     'orders.poll': async (data) => {
       const p = parsePayload('orders.poll', data);
       const run = await guardCredentials(deps, p.accountId, () =>
-        pollAccountOrders(deps, p.accountId, { onStored: () => requestInbox(p.accountId) }),
+        // A sweep paced by the channel's rate limit can last minutes: a stopping process ends it
+        // after the page in hand (its cursor is committed) instead of holding up shutdown.
+        pollAccountOrders(deps, p.accountId, { onStored: () => requestInbox(p.accountId), stopping: () => stopping }),
       );
       if (!run) return; // the account is flagged: a person fixes the credentials
       if (run.more) await queue.add('orders.poll', p, { jobId: jobId('poll-more', p.accountId, randomUUID()) });
@@ -399,6 +403,7 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
       await queue.promoteDelayed();
     },
     async stop() {
+      stopping = true;
       await schedules?.stop();
       if (sweepTimer) clearInterval(sweepTimer);
       await dispatcher?.stop();

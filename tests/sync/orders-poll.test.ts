@@ -163,3 +163,53 @@ describe.each(backends)('a running poll and the inbox on $backend / $kind', ({ b
     }
   });
 });
+
+describe.runIf(pglite)('a poll when the hub stops (pglite)', () => {
+  let db: Database;
+  let w: World;
+  beforeAll(async () => {
+    db = await pglite!.open();
+    w = await world(db, 1);
+  });
+  afterAll(() => db?.close());
+
+  it('ends its sweep after the page in hand, so shutdown does not wait for a paced sweep; the next run resumes', async () => {
+    const shop = w.shops[0]!;
+    const placed = await placeOrders(shop, w, 30);
+    let pages = 0;
+    let stopRequested!: () => void;
+    const firstPage = new Promise<void>((r) => {
+      stopRequested = r;
+    });
+    // Each page after the first waits as a throttled channel would, until the test lets it go.
+    let release!: () => void;
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    const paced = withPoll(w, async (account, cursor, now) => {
+      pages += 1;
+      if (pages === 1) stopRequested();
+      else await released;
+      return w.connector.pollOrders(account, cursor, now);
+    });
+    const s = await start(w, 'memory', { connectors: { shopify: paced } });
+    await s.runtime.queue.add('orders.poll', { accountId: shop.accountId }, { jobId: 'long-poll' });
+    await firstPage;
+    const stopped = s.stop();
+    release();
+    await stopped;
+    // The sweep ended at a page boundary, long before the 30 orders' pages were read.
+    expect(pages).toBeLessThan(3);
+    const kept = await db.prisma.inboxEvent.count({
+      where: { accountId: shop.accountId, topic: ORDER_SNAPSHOT_TOPIC },
+    });
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(placed.length);
+    // The next process resumes after the committed pages and reads the rest.
+    const run = await pollAccountOrders(
+      { prisma: db.prisma, secretKey: w.key, connectors: { shopify: w.connector }, logger: w.logger, clock: w.clock },
+      shop.accountId,
+    );
+    expect(run.stored).toBe(placed.length - kept);
+  });
+});
