@@ -17,7 +17,8 @@ export const ErrorSchema = z
       code: z.string().openapi({
         description:
           'Stable machine-readable code: invalid_request, unauthorized, forbidden, not_found, conflict, ' +
-          'illegal_transition, wrong_pickup_code, insufficient_stock, payload_too_large, unavailable, internal',
+          'illegal_transition, wrong_pickup_code, insufficient_stock, on_hand_limit, payload_too_large, ' +
+          'unsupported_media_type, unavailable, internal',
         example: 'invalid_request',
       }),
       message: z.string(),
@@ -32,7 +33,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'Missing or invalid API key',
   403: 'The key may not do this (read-only key, or a staff key outside its stores)',
   404: 'Not found (or not visible to this key)',
-  409: 'Conflict: illegal state transition, duplicate, or stock the change would break',
+  409: 'Conflict: illegal state transition, duplicate, stock the change would break, or on hand past its limit',
   413: 'Body too large',
   422: 'Wrong pickup code',
   503: 'A dependency is not available',
