@@ -4,6 +4,7 @@
 //
 //   app.route('/', createApiRoutes({ prisma, secretKey, connectors, logger, config, sync }));
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
 import { authenticate } from '../auth/authenticate.ts';
 import { KeyCache } from '../auth/key-cache.ts';
 import { authorize } from '../auth/policy.ts';
@@ -32,10 +33,14 @@ import { orderActionRoutes } from './orders/actions.ts';
 import { orderRoutes } from './orders/routes.ts';
 import { pickupRoutes } from './pickups.ts';
 import { newRouter } from './router.ts';
+import { ApiError } from './errors.ts';
 import { ErrorSchema } from './schemas.ts';
 import { syncStatusRoutes } from './sync-status.ts';
 
 export type { ApiDeps, ApiEnv, SyncTrigger } from './deps.ts';
+
+/** Largest /api/v1 request body (1 MiB): a product with 500 SKUs is far below it. */
+export const DEFAULT_API_MAX_BYTES = 1024 * 1024;
 
 export interface ApiRoutes extends OpenAPIHono<ApiEnv> {
   /** Forget a cached account (call after changing an account outside this API). */
@@ -84,7 +89,19 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
 
   const root = newRouter();
   root.onError(errorHandler(deps.logger));
-  root.use('/api/v1/*', ...auth);
+  const maxBytes = deps.apiMaxBytes ?? DEFAULT_API_MAX_BYTES;
+  // Before the key check: a declared oversize body is refused without reading it; a chunked one
+  // is cut off as it streams in (hono's bodyLimit), whoever sends it.
+  root.use(
+    '/api/v1/*',
+    bodyLimit({
+      maxSize: maxBytes,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `request bodies are limited to ${maxBytes} bytes`);
+      },
+    }),
+    ...auth,
+  );
   root.route('/api/v1', v1);
 
   registerSecurity(root);

@@ -34,7 +34,7 @@ const ERROR_TEXT: Record<number, string> = {
   403: 'The key may not do this (read-only key, or a staff key outside its stores)',
   404: 'Not found (or not visible to this key)',
   409: 'Conflict: illegal state transition, duplicate, stock the change would break, or on hand past its limit',
-  413: 'Body too large',
+  413: 'Body over the request size limit (1 MiB by default)',
   422: 'Wrong pickup code',
   503: 'A dependency is not available',
 };
@@ -43,7 +43,7 @@ const ERROR_TEXT: Record<number, string> = {
 export function errors(...statuses: number[]) {
   const out: Record<number, { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } }> =
     {};
-  for (const s of [400, 401, ...statuses]) {
+  for (const s of [400, 401, 413, ...statuses]) {
     out[s] = { description: ERROR_TEXT[s] ?? 'Error', content: { 'application/json': { schema: ErrorSchema } } };
   }
   return out;
