@@ -117,6 +117,7 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
       accounts: ctx.accounts,
       logger: deps.logger,
       metrics: ctx.hub,
+      clock,
       ...(deps.webhookMaxBytes ? { maxBytes: deps.webhookMaxBytes } : {}),
       ...(deps.webhookWriter ? { writer: deps.webhookWriter } : {}),
       ...(deps.onInboxEvents ? { onInboxEvents: deps.onInboxEvents } : {}),
