@@ -2,7 +2,8 @@
 // but a 2xx (8 times over 4 hours, then may drop the subscription), so a correctly signed
 // delivery is never answered 500 for its content; it is kept, and what is wrong with it is
 // where a person looks (an open exception), never dropped in silence:
-// - a NUL (U+0000), which PostgreSQL cannot store, is replaced and the paths are reported;
+// - a NUL (U+0000) or an unpaired surrogate, which PostgreSQL cannot store, is replaced and the
+//   paths are reported;
 // - a date out of range ("+275760-…", "-001000-…") does not order the event, and the order is
 //   given up at once as a content error;
 // - valid JSON that is not the topic's shape ([1,2,3], {}) is given up at once, naming the field.
@@ -73,7 +74,7 @@ describe.each(testDatabases())('webhook content on $kind', ({ open }) => {
     const body = structuredClone(ORDER);
     body.note = 'leave at\u0000door';
     body.line_items[0].title = 'IPod\u0000Nano';
-    body.note_attributes = [{ name: 'gift\u0000', value: 'yes' }];
+    body.note_attributes = [{ name: 'gift\u0000', value: 'half an emoji \uD83D' }];
     body['weird\u0000key'] = 1;
     expect(await send('orders/create', body, 'nul-1', 2)).toEqual([200, 200]);
     expect(await db.prisma.inboxEvent.count({ where: { externalEventId: 'nul-1' } })).toBe(1);
@@ -87,7 +88,7 @@ describe.each(testDatabases())('webhook content on $kind', ({ open }) => {
     expect(ex).toMatchObject({ accountId: 'shop', resolvedAt: null });
     expect(ex.message).toContain('nul-1');
     expect((ex.data as Json).paths.sort()).toEqual(
-      ['line_items.0.title', 'note', 'note_attributes.0.name', 'weird\uFFFDkey'].sort(),
+      ['line_items.0.title', 'note', 'note_attributes.0.name', 'note_attributes.0.value', 'weird\uFFFDkey'].sort(),
     );
     // Nothing is lost: the order is applied like any other.
     await runInbox();
