@@ -10,6 +10,7 @@ export const UNSTORABLE_MESSAGE = 'must not contain NUL (U+0000) or unpaired sur
 export const REPLACEMENT = '\uFFFD';
 
 /** NUL, a high surrogate not followed by a low one, or a low one not preceded by a high one (code units). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this rule looks for
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
 
