@@ -25,8 +25,10 @@ import { fuzzString, HOSTILE, hostile, schemaArbitrary } from '../support/schema
 import { seedShop, shipOrderFixture } from './fixtures.ts';
 import { buildHarness, type Harness, type Json } from './harness.ts';
 
-const API_RUNS = 150;
-const WEBHOOK_RUNS = 60;
+// CI runs stay at seconds; OMNIHUB_FUZZ_RUNS=2000 searches deeper on a workstation.
+const DEEP = Number(process.env.OMNIHUB_FUZZ_RUNS) || 0;
+const API_RUNS = DEEP || 150;
+const WEBHOOK_RUNS = Math.ceil(DEEP / 3) || 60;
 const SHOP = 'fuzz.myshopify.com';
 const ORDER: Json = JSON.parse(
   readFileSync(join(import.meta.dirname, '..', 'fixtures', 'shopify', 'rest-order-450789469.json'), 'utf8'),
