@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_API_MAX_BYTES } from '../../api/rest/index.ts';
 import type { Database } from '../../core/db/database.ts';
 import { testDatabases } from '../support/databases.ts';
+import { seedShop, shipOrderFixture } from './fixtures.ts';
 import { buildHarness, type Harness } from './harness.ts';
 
 describe.each(testDatabases())('bad input through the API on $kind', ({ open }) => {
@@ -80,5 +81,17 @@ describe.each(testDatabases())('bad input through the API on $kind', ({ open }) 
     // A body within the limit is served as usual.
     const fits = await h.call('POST', '/api/v1/skus', { body: { code: 'FITS', title: 'fits' } });
     expect(fits.status).toBe(201);
+  });
+
+  // Found by tests/api/fuzz.test.ts: an empty location reached the fulfilment's foreign key (500).
+  it('refuses shipping from an empty location id with 400 naming it, and ships nothing', async () => {
+    await seedShop(db.prisma);
+    await shipOrderFixture(db.prisma, 'O-EMPTY');
+    const order = await db.prisma.order.findFirstOrThrow({ where: { externalId: 'O-EMPTY' } });
+    const r = await h.call('POST', `/api/v1/orders/${order.id}/ship`, { body: { locationId: '' } });
+    expect(r.status).toBe(400);
+    expect(r.body.error.fields[0].path).toBe('locationId');
+    expect(await db.prisma.fulfilment.count()).toBe(0);
+    expect((await db.prisma.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe(order.status);
   });
 });
