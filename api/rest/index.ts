@@ -154,6 +154,13 @@ function documentWebhooks(app: OpenAPIHono<ApiEnv>) {
         description: 'Stored (or already stored)',
         content: { 'application/json': { schema: z.object({ received: z.number().int(), stored: z.number().int() }) } },
       },
+      400: {
+        description:
+          'Signed, but not a delivery the hub can read: headers missing, another shop, a body that is not JSON. ' +
+          'Signed JSON is never refused for its content: what cannot be stored as is gets replaced and reported ' +
+          'as an exception, and what does not map becomes an exception at once.',
+        content: { 'application/json': { schema: ErrorSchema } },
+      },
       401: { description: 'Signature missing or wrong', content: { 'application/json': { schema: ErrorSchema } } },
       404: { description: 'Unknown channel account', content: { 'application/json': { schema: ErrorSchema } } },
       413: { description: 'Body over the size limit', content: { 'application/json': { schema: ErrorSchema } } },
