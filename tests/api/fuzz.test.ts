@@ -202,15 +202,24 @@ describe.each(testDatabases())('fuzzing the API and the webhook door on $kind', 
       { weight: 1, arbitrary: fuzzString() },
     );
     const topic = fc.constantFrom(...ORDER_TOPICS, REFUND_TOPIC, 'products/update');
+    // X-Shopify-Triggered-At orders an event when its body has no usable date: hostile too.
+    const triggeredAt = fc.constantFrom(
+      '2026-11-20T10:00:00.000Z',
+      '+275760-09-13T00:00:00.000Z',
+      '-001000-01-01T00:00:00Z',
+      '0000-01-01T00:00:00Z',
+      'yesterday',
+      '',
+    );
     let n = 0;
     sim.webhooks.target = async (req) => h.app.request(new Request('http://hub.test/webhooks/hooks', req));
     await fc.assert(
-      fc.asyncProperty(topic, payload, async (t, p) => {
+      fc.asyncProperty(topic, payload, triggeredAt, async (t, p, at) => {
         const webhookId = `fuzz-${++n}-${Date.now()}`;
         sim.webhooks.log.length = 0;
-        await sim.webhooks.send(t, p, { webhookId });
+        await sim.webhooks.send(t, p, { webhookId, triggeredAt: at });
         const status = sim.webhooks.log[0]?.status ?? 0;
-        const what = `${t} ${JSON.stringify(p).slice(0, 400)}`;
+        const what = `${t} at ${at}: ${JSON.stringify(p).slice(0, 400)}`;
         expect(status, what).toBeLessThan(500);
         const stored = await db.prisma.inboxEvent.count({ where: { accountId: 'hooks', externalEventId: webhookId } });
         // Refused (a body that is not JSON at all): nothing kept. Accepted: kept once.
