@@ -31,6 +31,8 @@ export interface ApiDeps {
   queueDepths?: QueueDepths;
   /** Defaults to the process-wide registry. */
   metrics?: MetricsRegistry;
+  /** Largest /api/v1 request body accepted (default 1 MiB); larger → 413 payload_too_large. */
+  apiMaxBytes?: number;
   /** Largest webhook body accepted (default 5 MiB); larger → 413. */
   webhookMaxBytes?: number;
   /** Group commit of webhook inbox writes (api/webhooks/inbox-writer.ts); defaults suit a pool of 10. */

@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import { ApiKeyError } from '../../core/auth/api-keys.ts';
+import { OnHandLimitError } from '../../core/inventory/ledger.ts';
 import { OrderActionError } from '../../core/orders/action-kit.ts';
 import type { AppLogger } from '../app.ts';
 
@@ -22,6 +23,7 @@ export type ApiErrorCode =
   | 'illegal_transition'
   | 'wrong_pickup_code'
   | 'insufficient_stock'
+  | 'on_hand_limit'
   | 'payload_too_large'
   | 'unavailable'
   | 'internal';
@@ -76,6 +78,10 @@ function fromDomain(err: unknown): ApiError | null {
     const fields = err.field ? [{ path: err.field, message: err.message }] : undefined;
     const code = err.code === 'invalid_input' ? 'invalid_request' : err.code;
     return new ApiError(err.status as ContentfulStatusCode, code, err.message, fields);
+  }
+  if (err instanceof OnHandLimitError) {
+    // The request's own field names the same number as the ledger's argument (delta, counted, quantity).
+    return new ApiError(409, 'on_hand_limit', err.message, [{ path: err.field, message: err.message }]);
   }
   if (err instanceof ApiKeyError) {
     if (err.code === 'not_found') return new ApiError(404, 'not_found', err.message);

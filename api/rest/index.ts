@@ -4,6 +4,7 @@
 //
 //   app.route('/', createApiRoutes({ prisma, secretKey, connectors, logger, config, sync }));
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
 import { authenticate } from '../auth/authenticate.ts';
 import { KeyCache } from '../auth/key-cache.ts';
 import { authorize } from '../auth/policy.ts';
@@ -32,10 +33,14 @@ import { orderActionRoutes } from './orders/actions.ts';
 import { orderRoutes } from './orders/routes.ts';
 import { pickupRoutes } from './pickups.ts';
 import { newRouter } from './router.ts';
+import { ApiError } from './errors.ts';
 import { ErrorSchema } from './schemas.ts';
 import { syncStatusRoutes } from './sync-status.ts';
 
 export type { ApiDeps, ApiEnv, SyncTrigger } from './deps.ts';
+
+/** Largest /api/v1 request body (1 MiB): a product with 500 SKUs is far below it. */
+export const DEFAULT_API_MAX_BYTES = 1024 * 1024;
 
 export interface ApiRoutes extends OpenAPIHono<ApiEnv> {
   /** Forget a cached account (call after changing an account outside this API). */
@@ -84,7 +89,19 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
 
   const root = newRouter();
   root.onError(errorHandler(deps.logger));
-  root.use('/api/v1/*', ...auth);
+  const maxBytes = deps.apiMaxBytes ?? DEFAULT_API_MAX_BYTES;
+  // Before the key check: a declared oversize body is refused without reading it; a chunked one
+  // is cut off as it streams in (hono's bodyLimit), whoever sends it.
+  root.use(
+    '/api/v1/*',
+    bodyLimit({
+      maxSize: maxBytes,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `request bodies are limited to ${maxBytes} bytes`);
+      },
+    }),
+    ...auth,
+  );
   root.route('/api/v1', v1);
 
   registerSecurity(root);
@@ -100,6 +117,7 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
       accounts: ctx.accounts,
       logger: deps.logger,
       metrics: ctx.hub,
+      clock,
       ...(deps.webhookMaxBytes ? { maxBytes: deps.webhookMaxBytes } : {}),
       ...(deps.webhookWriter ? { writer: deps.webhookWriter } : {}),
       ...(deps.onInboxEvents ? { onInboxEvents: deps.onInboxEvents } : {}),
@@ -135,6 +153,13 @@ function documentWebhooks(app: OpenAPIHono<ApiEnv>) {
       200: {
         description: 'Stored (or already stored)',
         content: { 'application/json': { schema: z.object({ received: z.number().int(), stored: z.number().int() }) } },
+      },
+      400: {
+        description:
+          'Signed, but not a delivery the hub can read: headers missing, another shop, a body that is not JSON. ' +
+          'Signed JSON is never refused for its content: what cannot be stored as is gets replaced and reported ' +
+          'as an exception, and what does not map becomes an exception at once.',
+        content: { 'application/json': { schema: ErrorSchema } },
       },
       401: { description: 'Signature missing or wrong', content: { 'application/json': { schema: ErrorSchema } } },
       404: { description: 'Unknown channel account', content: { 'application/json': { schema: ErrorSchema } } },

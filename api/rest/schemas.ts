@@ -17,7 +17,8 @@ export const ErrorSchema = z
       code: z.string().openapi({
         description:
           'Stable machine-readable code: invalid_request, unauthorized, forbidden, not_found, conflict, ' +
-          'illegal_transition, wrong_pickup_code, insufficient_stock, payload_too_large, unavailable, internal',
+          'illegal_transition, wrong_pickup_code, insufficient_stock, on_hand_limit, payload_too_large, ' +
+          'unsupported_media_type, unavailable, internal',
         example: 'invalid_request',
       }),
       message: z.string(),
@@ -32,8 +33,8 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'Missing or invalid API key',
   403: 'The key may not do this (read-only key, or a staff key outside its stores)',
   404: 'Not found (or not visible to this key)',
-  409: 'Conflict: illegal state transition, duplicate, or stock the change would break',
-  413: 'Body too large',
+  409: 'Conflict: illegal state transition, duplicate, stock the change would break, or on hand past its limit',
+  413: 'Body over the request size limit (1 MiB by default)',
   422: 'Wrong pickup code',
   503: 'A dependency is not available',
 };
@@ -42,7 +43,7 @@ const ERROR_TEXT: Record<number, string> = {
 export function errors(...statuses: number[]) {
   const out: Record<number, { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } }> =
     {};
-  for (const s of [400, 401, ...statuses]) {
+  for (const s of [400, 401, 413, ...statuses]) {
     out[s] = { description: ERROR_TEXT[s] ?? 'Error', content: { 'application/json': { schema: ErrorSchema } } };
   }
   return out;

@@ -36,6 +36,7 @@ import {
   type StoreInfo,
 } from '../../core/pickups/queries.ts';
 import { DEFAULT_SIGN_IN_LIMITS, type SignInLimits, signInStores, signInWithPin } from '../../core/pickups/sign-in.ts';
+import { isStorable, UNSTORABLE_MESSAGE } from '../../core/text/storable.ts';
 import type { AppLogger } from '../app.ts';
 import { STAFF_CSS, STAFF_JS } from './assets.ts';
 import {
@@ -124,7 +125,8 @@ function sameOrigin(c: Context): boolean {
   }
 }
 
-const FormText = z.string().trim();
+/** Form text PostgreSQL can store (core/text/storable.ts): a NUL or a lone surrogate is a form error, not a 500. */
+const FormText = z.string().trim().refine(isStorable, UNSTORABLE_MESSAGE);
 const SignInForm = z.object({
   store: FormText.min(1, 'choose your store').max(64),
   pin: FormText.min(1, 'enter the PIN').max(32),
@@ -217,6 +219,16 @@ export function createStaffRoutes(deps: StaffDeps): Hono<StaffEnv> {
   app.onError((err, c) => {
     logger.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'staff page failed');
     return message(c, 500, 'Something went wrong', 'Nothing was lost: try again in a moment.');
+  });
+
+  // An address or query holding a character PostgreSQL cannot store names nothing the hub has.
+  app.use('*', async (c, next) => {
+    const url = new URL(c.req.url);
+    const values = [decodedPath(url.pathname), ...url.searchParams.keys(), ...url.searchParams.values()];
+    if (!values.every(isStorable)) {
+      return message(c, 400, 'Bad address', 'This address holds characters that cannot be used.');
+    }
+    await next();
   });
 
   // -------------------------------------------------------------------------
@@ -577,4 +589,13 @@ export function createStaffRoutes(deps: StaffDeps): Hono<StaffEnv> {
   );
 
   return app;
+}
+
+/** The path as hono's router sees it (bytes that are not UTF-8 stay escaped, as they do there). */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }

@@ -8,6 +8,8 @@ import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import type { AppLogger } from '../app.ts';
 import type { HubMetrics } from '../../core/metrics/hub-metrics.ts';
 import type { AccountCache } from './account-cache.ts';
+import { guardContent, recordAltered } from './content-guard.ts';
+import { type Clock, systemClock } from '../../core/clock.ts';
 import { readBodyCapped } from './read-body.ts';
 import { InboxWriter, type InboxWriterOptions } from './inbox-writer.ts';
 
@@ -23,6 +25,8 @@ export interface WebhookDeps {
   /** Group commit of inbox writes (see inbox-writer.ts). */
   writer?: InboxWriterOptions;
   onInboxEvents?: (accountId: string) => void | Promise<void>;
+  /** Dates the exceptions the door opens (content-guard.ts). */
+  clock?: Clock;
 }
 
 type Env = { Variables: { requestId: string } };
@@ -78,7 +82,14 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
         headers: c.req.raw.headers,
         rawBody: body.bytes,
       });
-      if (result.ok) stored = await inbox.write(accountId, result.events);
+      if (result.ok) {
+        // Content PostgreSQL cannot store is made storable and reported, never answered 500 (content-guard.ts).
+        const guarded = guardContent(result.events);
+        stored = await inbox.write(accountId, guarded.events);
+        if (guarded.altered.length > 0) {
+          await recordAltered(deps.prisma, accountId, guarded.altered, (deps.clock ?? systemClock).now());
+        }
+      }
     } catch (err) {
       // A 500 makes the channel deliver again later; nothing was stored.
       metrics.webhookRequests.inc({ channel, outcome: 'error' });

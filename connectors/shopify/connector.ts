@@ -24,7 +24,8 @@ import {
   restOrderNeedsFetch,
 } from './mapping.ts';
 import { ORDER_SNAPSHOT_TOPIC, REFUND_SNAPSHOT_TOPIC, fetchOrder, pollOrders } from './orders.ts';
-import type { GqlOrder, GqlRefund, RestOrder, RestRefund } from './payloads.ts';
+import { restOrderBody, restRefundBody } from './payload-shapes.ts';
+import type { GqlOrder, GqlRefund } from './payloads.ts';
 import { SHOP_QUERY, OP } from './queries.ts';
 import { STOCK_BATCH_SIZE, pushStock } from './stock.ts';
 import { ORDER_TOPICS, REFUND_TOPIC, verifyShopifyWebhook } from './webhooks.ts';
@@ -63,7 +64,7 @@ export function createShopifyConnector(options: ShopifyConnectorOptions = {}): S
   function interpret(_account: AccountContext, event: InboundEvent): InterpretedEvent {
     const topic = event.topic;
     if ((ORDER_TOPICS as readonly string[]).includes(topic)) {
-      const order = event.payload as RestOrder;
+      const order = restOrderBody(event.payload);
       if (restOrderNeedsFetch(order)) {
         return {
           kind: 'fetch',
@@ -78,7 +79,7 @@ export function createShopifyConnector(options: ShopifyConnectorOptions = {}): S
     if (topic === REFUND_TOPIC || topic === REFUND_SNAPSHOT_TOPIC) {
       const mapped =
         topic === REFUND_TOPIC
-          ? mapRestRefund(event.payload as RestRefund)
+          ? mapRestRefund(restRefundBody(event.payload))
           : mapGraphqlRefund(event.payload as GqlRefund, (event.payload as GqlRefund).order?.id ?? '');
       if (mapped.draft.lines.length === 0 && !mapped.draft.refund) {
         // Nothing moves and no money is stated; the payment status arrives with orders/updated.

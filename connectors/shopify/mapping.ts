@@ -3,6 +3,7 @@
 // Money always comes from the *_set / *Set bags in shop currency (shop_money / shopMoney),
 // parsed with parseMinor (no floats); the presentment bag only feeds `presentment`.
 import type { RefundAmount, ReturnDraft } from '../connector.ts';
+import { INSTANT_RANGE_MESSAGE, saneInstant } from '../../core/instant.ts';
 import { allocateMinor, parseMinor } from '../../core/money/money.ts';
 import {
   type Address,
@@ -107,6 +108,13 @@ function shopAmount(set: RestMoneySet | GqlMoneyBag | null | undefined, currency
     throw new Error(`${what}: shop money is in ${code}, the order in ${currency}`);
   }
   return parseMinor(m.amount, currency);
+}
+
+/** A channel time the draft carries: out of range ("+275760-…", "-001000-…") is a content error. */
+function instantOf(v: string, what: string): string {
+  const ok = saneInstant(v);
+  if (ok === null) throw new RangeError(`${what}: ${INSTANT_RANGE_MESSAGE} (got ${JSON.stringify(v).slice(0, 40)})`);
+  return ok;
 }
 
 function need(v: number | null, what: string): number {
@@ -513,8 +521,9 @@ export function mapGraphqlOrder(order: GqlOrder): OrderDraft {
 
 /** refunds/create webhook body -> the order it belongs to and a return draft. */
 export function mapRestRefund(refund: RestRefund): { externalOrderId: string; draft: ReturnDraft } {
-  const occurredAt = refund.processed_at ?? refund.created_at;
-  if (!occurredAt) throw new Error('refund has neither processed_at nor created_at');
+  const at = refund.processed_at ?? refund.created_at;
+  if (!at) throw new Error('refund has neither processed_at nor created_at');
+  const occurredAt = instantOf(at, refund.processed_at ? 'processed_at' : 'created_at');
   const txs = (refund.transactions ?? []).filter((t) => t.kind === 'refund' && t.status === 'success' && t.amount);
   return {
     externalOrderId: gid('Order', refund.order_id),
@@ -560,7 +569,7 @@ export function mapGraphqlRefund(refund: GqlRefund, orderId: string): { external
         quantity: r.quantity,
         restock: RESTOCK[r.restockType.toLowerCase()] ?? false,
       })),
-      occurredAt: refund.createdAt,
+      occurredAt: instantOf(refund.createdAt, 'createdAt'),
       reason: text(refund.note),
       refund: money ? { amount: parseMinor(money.amount, money.currencyCode), currency: money.currencyCode } : null,
     },

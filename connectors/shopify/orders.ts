@@ -11,6 +11,8 @@
 // - An order updated while we page moves to the end of the UPDATED_AT order; Shopify's
 //   cursor encodes the sort value, so it appears again on a later page, never lost.
 // The cursor is returned to the caller after every page and stored per account.
+import { saneInstant } from '../../core/instant.ts';
+import { makeStorable, storable } from '../../core/text/storable.ts';
 import type { InboundEvent, PollResult } from '../connector.ts';
 import type { ShopifyClient } from './client.ts';
 import type { GqlOrder, GqlRefund } from './payloads.ts';
@@ -78,22 +80,40 @@ async function shortHash(value: unknown): Promise<string> {
  * in the same second would share it; the content hash keeps them apart.
  */
 export async function orderSnapshotEvent(order: GqlOrder): Promise<InboundEvent> {
-  return {
+  return storableEvent({
     externalEventId: `${order.id}@${order.updatedAt}#${await shortHash(order)}`,
     topic: ORDER_SNAPSHOT_TOPIC,
     occurredAt: order.updatedAt,
     payload: order,
-  };
+  });
 }
 
 function refundEvents(order: GqlOrder): InboundEvent[] {
-  return (order.refunds ?? []).map((r: GqlRefund) => ({
-    // A refund never changes once made: its id is its version.
-    externalEventId: r.id,
-    topic: REFUND_SNAPSHOT_TOPIC,
-    occurredAt: r.createdAt,
-    payload: { ...r, order: r.order ?? { id: order.id } },
-  }));
+  return (order.refunds ?? []).map((r: GqlRefund) =>
+    storableEvent({
+      // A refund never changes once made: its id is its version.
+      externalEventId: r.id,
+      topic: REFUND_SNAPSHOT_TOPIC,
+      occurredAt: r.createdAt,
+      payload: { ...r, order: r.order ?? { id: order.id } },
+    }),
+  );
+}
+
+/**
+ * What was read goes to the inbox as the webhook door sends it there: a character PostgreSQL
+ * cannot store (NUL, an unpaired surrogate) is replaced with U+FFFD, and a date outside the
+ * accepted range does not order the event (the mapping refuses it as a content error). Else one
+ * such order would fail the whole page's insert on every sweep and stop polling for good. The
+ * channel keeps the original: nothing is lost that a later read cannot bring back.
+ */
+function storableEvent(e: InboundEvent): InboundEvent {
+  return {
+    externalEventId: storable(e.externalEventId),
+    topic: e.topic,
+    occurredAt: saneInstant(e.occurredAt),
+    payload: makeStorable(e.payload).value,
+  };
 }
 
 interface OrdersPage {

@@ -4,6 +4,7 @@
 // in platform code). Header names are the two styles @shopify/shopify-api's
 // webhooks.validate accepts: "X-Shopify-*" (webhooks) and "shopify-*" (events).
 import type { InboundEvent, WebhookRequest, WebhookResult } from '../connector.ts';
+import { saneInstant } from '../../core/instant.ts';
 
 /** The topics this connector subscribes to; others are stored too and ignored by interpret(). */
 export const ORDER_TOPICS = ['orders/create', 'orders/updated', 'orders/cancelled'] as const;
@@ -120,9 +121,8 @@ export function parseJsonKeepingBigInts(text: string): unknown {
   } as (this: unknown, key: string, value: unknown) => unknown);
 }
 
-function validInstant(v: unknown): string | null {
-  return typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? v : null;
-}
+/** A time the event can be ordered by; out-of-range dates ("+275760-…") are not. */
+const validInstant = saneInstant;
 
 /**
  * The event's occurredAt: the version of the state the body carries. For orders that is the

@@ -5,7 +5,26 @@
 // the row lock, so concurrent callers can never oversell or lose an update: a
 // refused change touches nothing and returns null. The CHECK constraint in the
 // migration backs this up should any other code write the table.
+// On hand is also bounded above (MAX_ON_HAND, far below the int column's 2^31 - 1): a change
+// that would pass it is refused the same way and reported as OnHandLimitError, never an overflow.
 import type { Sql } from '../db/sql.ts';
+
+/** The most units one SKU may have on hand at one location (also a CHECK on inventory_levels). */
+export const MAX_ON_HAND = 1_000_000_000;
+
+/** A change would take on hand past MAX_ON_HAND; `field` names the argument at fault. */
+export class OnHandLimitError extends RangeError {
+  constructor(
+    readonly field: 'delta' | 'counted' | 'quantity',
+    readonly onHand: number,
+    readonly change: number,
+  ) {
+    super(
+      `${field}: on hand would exceed ${MAX_ON_HAND.toLocaleString('en')} units (on hand ${onHand}, change ${change})`,
+    );
+    this.name = 'OnHandLimitError';
+  }
+}
 
 export type MovementKind = 'reserve' | 'release' | 'commit' | 'adjust' | 'transfer_out' | 'transfer_in';
 
@@ -43,7 +62,7 @@ function assertQuantity(name: string, q: number, allowZero = false): void {
 
 /**
  * Applies one movement if and only if the level exists and stays within
- * 0 <= reserved <= on_hand; returns the new level, or null when refused.
+ * 0 <= reserved <= on_hand <= MAX_ON_HAND; returns the new level, or null when refused.
  */
 export async function applyMovement(sql: Sql, d: Delta, ctx: MovementContext = {}): Promise<Level | null> {
   const rows = await sql.$queryRaw<{ on_hand: number; reserved: number }[]>`
@@ -55,6 +74,7 @@ export async function applyMovement(sql: Sql, d: Delta, ctx: MovementContext = {
        WHERE sku_id = ${d.skuId} AND location_id = ${d.locationId}
          AND reserved + ${d.reservedDelta}::int >= 0
          AND on_hand + ${d.onHandDelta}::int >= reserved + ${d.reservedDelta}::int
+         AND on_hand::bigint + ${d.onHandDelta}::bigint <= ${MAX_ON_HAND}::bigint
       RETURNING sku_id, location_id, on_hand, reserved
     ), mv AS (
       INSERT INTO inventory_movements (sku_id, location_id, kind, on_hand_delta, reserved_delta, reason, order_id, reference, actor)
@@ -141,17 +161,32 @@ export async function adjust(
 ): Promise<Level | null> {
   if (!Number.isSafeInteger(delta) || delta === 0)
     throw new RangeError(`delta must be a non-zero integer (got ${delta})`);
+  if (Math.abs(delta) > MAX_ON_HAND) throw new OnHandLimitError('delta', 0, delta);
   await ensureLevel(sql, skuId, locationId);
-  return applyMovement(
+  const level = await applyMovement(
     sql,
     { kind: 'adjust', skuId, locationId, onHandDelta: delta, reservedDelta: 0 },
     { ...ctx, reason: ctx.reason ? `${reason}: ${ctx.reason}` : reason },
   );
+  // Adding units can only be refused by the upper bound (the level exists: ensured above).
+  if (!level && delta > 0) throw await limitError(sql, 'delta', skuId, locationId, delta);
+  return level;
+}
+
+async function limitError(
+  sql: Sql,
+  field: OnHandLimitError['field'],
+  skuId: string,
+  locationId: string,
+  change: number,
+): Promise<OnHandLimitError> {
+  return new OnHandLimitError(field, (await getLevel(sql, skuId, locationId))?.onHand ?? 0, change);
 }
 
 /**
  * Sets on hand to a counted quantity; the movement records the difference. Refused
  * (null) when the count is below what is reserved: the reservations must be resolved first.
+ * A count over MAX_ON_HAND throws OnHandLimitError.
  */
 export async function setOnHand(
   sql: Sql,
@@ -161,6 +196,7 @@ export async function setOnHand(
   ctx: MovementContext = {},
 ): Promise<Level | null> {
   assertQuantity('counted', counted, true);
+  if (counted > MAX_ON_HAND) throw new OnHandLimitError('counted', 0, counted);
   await ensureLevel(sql, skuId, locationId);
   const rows = await sql.$queryRaw<{ on_hand: number; reserved: number }[]>`
     WITH old AS (
@@ -189,6 +225,8 @@ export async function setOnHand(
 /**
  * Moves free stock between locations. Must run inside a transaction (both legs or
  * neither); locks both rows in a fixed order first so two opposite transfers cannot deadlock.
+ * False when the units are not free; throws OnHandLimitError (rolling the transaction back)
+ * when the destination would pass MAX_ON_HAND.
  */
 export async function transfer(
   tx: Sql,
@@ -200,6 +238,7 @@ export async function transfer(
 ): Promise<boolean> {
   assertQuantity('quantity', quantity);
   if (fromLocationId === toLocationId) throw new RangeError('a transfer needs two different locations');
+  if (quantity > MAX_ON_HAND) throw new OnHandLimitError('quantity', 0, quantity);
   await ensureLevel(tx, skuId, toLocationId);
   await tx.$queryRaw`
     SELECT 1 FROM inventory_levels
@@ -212,11 +251,12 @@ export async function transfer(
     { ...ctx, reference },
   );
   if (!out) return false;
-  await applyMovement(
+  const into = await applyMovement(
     tx,
     { kind: 'transfer_in', skuId, locationId: toLocationId, onHandDelta: quantity, reservedDelta: 0 },
     { ...ctx, reference },
   );
+  if (!into) throw await limitError(tx, 'quantity', skuId, toLocationId, quantity);
   return true;
 }
 

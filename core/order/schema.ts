@@ -3,14 +3,15 @@
 // Money fields are integer minor units in the draft's `currency` (the shop's
 // currency); the buyer's presentment currency is kept beside it when it differs.
 import { z } from 'zod';
+import { INSTANT_RANGE_MESSAGE, instantInRange } from '../instant.ts';
 import { CurrencySchema } from '../money/money.ts';
 import { FulfilmentMethodSchema, PaymentStatusSchema } from './state-machine.ts';
 
 const minor = z.number().int().safe();
 const nonNegMinor = minor.nonnegative();
 const quantity = z.number().int().nonnegative().max(1_000_000);
-/** Channel timestamps: ISO-8601 with an offset, stored as UTC. */
-const instant = z.iso.datetime({ offset: true });
+/** Channel timestamps: ISO-8601 with an offset, stored as UTC, within the range core/instant.ts accepts. */
+const instant = z.iso.datetime({ offset: true }).refine((v) => instantInRange(Date.parse(v)), INSTANT_RANGE_MESSAGE);
 
 export const AddressSchema = z.object({
   name: z.string().max(255).nullish(),

@@ -3,9 +3,9 @@
 // and a change the ledger refuses is a 409 that touches nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../core/db/database.ts';
-import { ledgerTotals } from '../../core/inventory/ledger.ts';
+import { ledgerTotals, MAX_ON_HAND } from '../../core/inventory/ledger.ts';
 import { testDatabases } from '../support/databases.ts';
-import { seedShop, shipOrderFixture, STORE_A, WH } from './fixtures.ts';
+import { seedShop, shipOrderFixture, STORE_A, STORE_B, WH } from './fixtures.ts';
 import { buildHarness, type Harness } from './harness.ts';
 
 describe.each(testDatabases())('inventory API on $kind', ({ open }) => {
@@ -59,6 +59,41 @@ describe.each(testDatabases())('inventory API on $kind', ({ open }) => {
       body: { sku: 'TEE', locationId: WH, counted: 1 },
     });
     expect(count.status).toBe(409);
+  });
+
+  it('bounds on hand: the adjustment that would pass the limit is a 409 naming the field, and changes nothing', async () => {
+    const add = (delta: number) =>
+      h.call('POST', '/api/v1/inventory/adjustments', {
+        body: { sku: 'TEE', locationId: STORE_B, delta, reason: 'receipt' },
+      });
+    // Each adjustment is within its own cap; the running total is what must be bounded.
+    const start = (await level(STORE_B)).onHand;
+    for (let n = start; n + 100_000_000 <= MAX_ON_HAND; n += 100_000_000) {
+      expect((await add(100_000_000)).status).toBe(201);
+    }
+    const before = (await level(STORE_B)).onHand;
+    const movements = await db.prisma.inventoryMovement.count();
+    const r = await add(100_000_000);
+    expect(r.status).toBe(409);
+    expect(r.body.error).toMatchObject({ code: 'on_hand_limit', fields: [{ path: 'delta' }] });
+    expect((await level(STORE_B)).onHand).toBe(before);
+    expect(await db.prisma.inventoryMovement.count()).toBe(movements);
+    // Up to the limit exactly is fine; one unit more, from anywhere, is not.
+    expect((await add(MAX_ON_HAND - before)).body.onHand).toBe(MAX_ON_HAND);
+    const full = await db.prisma.inventoryMovement.count();
+    const into = await h.call('POST', '/api/v1/inventory/transfers', {
+      body: { sku: 'TEE', fromLocationId: STORE_A, toLocationId: STORE_B, quantity: 1 },
+    });
+    expect(into.status).toBe(409);
+    expect(into.body.error).toMatchObject({ code: 'on_hand_limit', fields: [{ path: 'quantity' }] });
+    expect((await level(STORE_B)).onHand).toBe(MAX_ON_HAND);
+    expect((await level(STORE_A)).onHand).toBe(10);
+    expect(await db.prisma.inventoryMovement.count()).toBe(full);
+    // Back to where the other tests expect it.
+    expect(
+      (await h.call('POST', '/api/v1/inventory/counts', { body: { sku: 'TEE', locationId: STORE_B, counted: 10 } }))
+        .status,
+    ).toBe(201);
   });
 
   it('validates adjustments and counts by field', async () => {

@@ -9,6 +9,8 @@ import {
   commit,
   getLevel,
   ledgerTotals,
+  MAX_ON_HAND,
+  OnHandLimitError,
   release,
   reserve,
   reserveUpTo,
@@ -178,5 +180,27 @@ describe.each(testDatabases())('inventory ledger on $kind', ({ open }) => {
     await expect(reserve(db.prisma, id, 'wh', 0)).rejects.toThrow(RangeError);
     await expect(reserve(db.prisma, id, 'wh', 1.5)).rejects.toThrow(/positive integer/);
     await expect(adjust(db.prisma, id, 'wh', 0, 'count')).rejects.toThrow(/non-zero integer/);
+  });
+
+  it('bounds on hand: an adjustment, a count or a transfer past MAX_ON_HAND is refused and changes nothing', async () => {
+    const { id } = await seedSku(db.prisma, 'A-11');
+    await adjust(db.prisma, id, 'wh', MAX_ON_HAND - 5, 'receipt');
+    await expect(adjust(db.prisma, id, 'wh', 6, 'receipt')).rejects.toThrow(OnHandLimitError);
+    await expect(setOnHand(db.prisma, id, 'wh', MAX_ON_HAND + 1)).rejects.toMatchObject({ field: 'counted' });
+    await adjust(db.prisma, id, 'store', 10, 'receipt');
+    const into = db.prisma.$transaction((tx) => transfer(tx, id, 'store', 'wh', 6));
+    await expect(into).rejects.toMatchObject({ name: 'OnHandLimitError', field: 'quantity' });
+    expect(await getLevel(db.prisma, id, 'wh')).toMatchObject({ onHand: MAX_ON_HAND - 5 });
+    expect(await getLevel(db.prisma, id, 'store')).toMatchObject({ onHand: 10 }); // the out leg rolled back
+    expect(await adjust(db.prisma, id, 'wh', 5, 'receipt')).toMatchObject({ onHand: MAX_ON_HAND });
+    await expectExplained(id, 'wh');
+    await expectExplained(id, 'store');
+    // The database backs the bound up for any other writer.
+    await expect(
+      db.prisma.inventoryLevel.update({
+        where: { skuId_locationId: { skuId: id, locationId: 'wh' } },
+        data: { onHand: MAX_ON_HAND + 1 },
+      }),
+    ).rejects.toThrow(/inventory_levels_on_hand_max|check constraint/i);
   });
 });

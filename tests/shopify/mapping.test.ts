@@ -310,3 +310,29 @@ describe('order lifecycle through signed webhooks: create -> update -> cancel ->
     expect(refund({ ...moneyOnly, transactions: [] }).kind).toBe('ignored');
   });
 });
+
+describe('dates out of range are content errors', () => {
+  const far = [
+    '+275760-09-13T00:00:00.000Z',
+    '-001000-01-01T00:00:00Z',
+    '0000-01-01T00:00:00Z',
+    '1969-12-31T23:59:59Z',
+  ];
+
+  it('an order dated outside 1970–9999 does not map, naming the field', () => {
+    for (const at of far) {
+      expect(() => mapRestOrder({ ...order450(), created_at: at }), at).toThrow(/channelCreatedAt/);
+      expect(() => mapRestOrder({ ...order450(), updated_at: at }), at).toThrow(/channelUpdatedAt/);
+    }
+    expect(mapRestOrder({ ...order450(), updated_at: '9999-12-31T23:59:59Z' }).channelUpdatedAt).toBe(
+      '9999-12-31T23:59:59Z',
+    );
+  });
+
+  it('a refund dated outside 1970–9999 does not map, naming the field', () => {
+    const refund = fixture<RestRefund>('rest-refund-509562969.json');
+    for (const at of far) {
+      expect(() => mapRestRefund({ ...refund, processed_at: at }), at).toThrow(/processed_at: must be a date between/);
+    }
+  });
+});

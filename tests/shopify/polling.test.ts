@@ -8,6 +8,7 @@ import { ORDER_SNAPSHOT_TOPIC, POLL_ORDER_SIZES } from '../../connectors/shopify
 import { LINE_PAGE_SIZE } from '../../connectors/shopify/queries.ts';
 import type { GqlOrder } from '../../connectors/shopify/payloads.ts';
 import type { OrderDraft } from '../../core/order/schema.ts';
+import { unstorablePaths } from '../../core/text/storable.ts';
 import { account, type Harness, harness, toWebhookRequest } from './helpers.ts';
 
 let h: Harness;
@@ -214,5 +215,32 @@ describe('local pickup: webhook -> fetch -> GraphQL snapshot', () => {
     expect(draft.pickupLocation).toEqual({ externalId: store.id });
     expect(draft.shippingAddress).toBeNull();
     expect(await h.connector.fetchOrder(account(), 'gid://shopify/Order/1')).toBeNull();
+  });
+});
+
+describe('polled content the database cannot store', () => {
+  it('reaches the inbox with NUL and unpaired surrogates replaced, so one order cannot stall the sweep', async () => {
+    const loc = h.sim.store.addLocation('Warehouse');
+    const v = h.sim.store.addVariant({ sku: 'TEE-M', productTitle: 'Tee', price: 2500, stock: { [loc.id]: 10 } });
+    h.clock.advance(60_000);
+    await h.sim.placeOrder({
+      lines: [{ variantId: v.id, quantity: 1 }],
+      shippingAddress: {
+        firstName: 'Ada\u0000',
+        lastName: 'L',
+        address1: '1 Main St\uD800',
+        city: 'Ottawa',
+        countryCode: 'CA',
+        zip: 'K1A 0A1',
+      },
+      customer: { firstName: 'Ada\u0000', lastName: 'L', email: 'ada@example.com' },
+    });
+    const res = await h.connector.pollOrders(account({ pollLookbackDays: 1 }), null, h.clock.now());
+    const snapshot = res.events.find((e) => e.topic === ORDER_SNAPSHOT_TOPIC);
+    expect(snapshot).toBeDefined();
+    for (const e of res.events) expect(unstorablePaths(e.payload)).toEqual([]);
+    const order = snapshot?.payload as GqlOrder;
+    expect(order.shippingAddress?.address1).toBe('1 Main St\uFFFD');
+    expect(order.customer?.displayName).toContain('Ada\uFFFD');
   });
 });

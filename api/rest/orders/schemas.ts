@@ -170,7 +170,7 @@ export const ShipBody = z
         url: z.url().max(1000).optional(),
       })
       .optional(),
-    locationId: z.string().optional().openapi({ description: 'Ship from this location only' }),
+    locationId: z.string().min(1).max(200).optional().openapi({ description: 'Ship from this location only' }),
     idempotencyKey,
   })
   .openapi('ShipOrder');
