@@ -36,6 +36,7 @@ import {
   type StoreInfo,
 } from '../../core/pickups/queries.ts';
 import { DEFAULT_SIGN_IN_LIMITS, type SignInLimits, signInStores, signInWithPin } from '../../core/pickups/sign-in.ts';
+import { endStaffSession, isLiveSession, startStaffSession } from '../../core/pickups/staff-sessions.ts';
 import { isStorable, UNSTORABLE_MESSAGE } from '../../core/text/storable.ts';
 import type { AppLogger } from '../app.ts';
 import { STAFF_CSS, STAFF_JS } from './assets.ts';
@@ -269,6 +270,8 @@ export function createStaffRoutes(deps: StaffDeps): Hono<StaffEnv> {
     const store = await getStore(prisma, session.locationId);
     // A new PIN (or none) ends the sessions signed in with the old one.
     if (!store?.staffPinHash || (await pinTag(store.staffPinHash)) !== session.pinTag) return null;
+    // Signed out (or its PIN changed): the cookie may be a copy, its session is over.
+    if (!(await isLiveSession(prisma, session.id, session.locationId, now()))) return null;
     const { staffPinHash: _, ...info } = store;
     const who = session.staffName ? `:${session.staffName}` : '';
     return { session, store: info, actor: `staff:${store.code}${who}` };
@@ -342,11 +345,18 @@ export function createStaffRoutes(deps: StaffDeps): Hono<StaffEnv> {
       }
       return signInPage(c, 401, { kind: 'error', text: 'Wrong PIN. Try again.' }, storeCode, name);
     }
+    const expiresAt = Math.floor(now().getTime() / 1000) + SESSION_TTL_SECONDS;
     const session: StaffSession = {
+      id: await startStaffSession(prisma, {
+        locationId: result.store.id,
+        staffName: name,
+        now: now(),
+        ttlMs: SESSION_TTL_SECONDS * 1000,
+      }),
       locationId: result.store.id,
       staffName: name,
       csrf: randomToken(),
-      expiresAt: Math.floor(now().getTime() / 1000) + SESSION_TTL_SECONDS,
+      expiresAt,
       pinTag: await pinTag(result.store.staffPinHash),
     };
     setCookie(c, SESSION_COOKIE, await sealSession(await keyPromise, session), cookieOptions(c, SESSION_TTL_SECONDS));
@@ -376,7 +386,8 @@ export function createStaffRoutes(deps: StaffDeps): Hono<StaffEnv> {
     return next();
   });
 
-  app.post('/logout', (c) => {
+  app.post('/logout', async (c) => {
+    await endStaffSession(prisma, c.get('staff').session.id, now(), 'signed_out');
     deleteCookie(c, SESSION_COOKIE, { path: base, secure: isHttps(c), httpOnly: true, sameSite: 'Strict' });
     return c.redirect(`${base}/login`, 303);
   });
