@@ -35,6 +35,8 @@ import {
   pickupLanes,
   type StoreInfo,
 } from '../../core/pickups/queries.ts';
+import type { AttemptLimits } from '../../core/pickups/attempt-throttle.ts';
+import { PickupCodeThrottled, throttledCodeCheck } from '../../core/pickups/code-checks.ts';
 import { DEFAULT_SIGN_IN_LIMITS, type SignInLimits, signInStores, signInWithPin } from '../../core/pickups/sign-in.ts';
 import { endStaffSession, isLiveSession, startStaffSession } from '../../core/pickups/staff-sessions.ts';
 import { isStorable, UNSTORABLE_MESSAGE } from '../../core/text/storable.ts';
@@ -79,6 +81,8 @@ export interface StaffDeps {
    */
   clientAddress?: (c: Context) => string;
   signInLimits?: SignInLimits;
+  /** Wrong pickup codes allowed per session and per store (default DEFAULT_CODE_CHECK_LIMITS). */
+  codeCheckLimits?: AttemptLimits;
 }
 
 interface Staff {
@@ -429,11 +433,59 @@ export function createStaffRoutes(deps: StaffDeps): Hono<StaffEnv> {
     return c.html(await (<Lanes ctx={ctx} lanes={lanes} />).toString());
   });
 
+  /**
+   * A pickup code check through the store's code throttle (core/pickups/code-checks.ts):
+   * per session and per store. Over a limit: 429 on the board, nothing checked.
+   */
+  const checkCode = async <T,>(
+    c: Context<StaffEnv>,
+    orderId: string | undefined,
+    check: () => Promise<T>,
+    wrong: Parameters<typeof throttledCodeCheck<T>>[3],
+  ): Promise<T | Response> => {
+    const staff = c.get('staff');
+    try {
+      return await throttledCodeCheck(
+        prisma,
+        {
+          storeId: staff.store.id,
+          by: `session:${staff.session.id}`,
+          actor: staff.actor,
+          ...(orderId ? { orderId } : {}),
+          now: now(),
+          ...(deps.codeCheckLimits ? { limits: deps.codeCheckLimits } : {}),
+        },
+        check,
+        wrong,
+      );
+    } catch (e) {
+      if (!(e instanceof PickupCodeThrottled)) throw e;
+      logger.warn(
+        { locationId: staff.store.id, scope: e.scope, requestId: c.get('requestId') },
+        'staff: pickup code checks throttled',
+      );
+      c.header('Retry-After', String(e.retryAfterSeconds));
+      const minutes = Math.ceil(e.retryAfterSeconds / 60);
+      const who = e.scope === 'key' ? 'from this session' : 'at this store';
+      return board(c, 429, {
+        kind: 'error',
+        text: `Too many wrong pickup codes ${who}. Codes cannot be checked for ${minutes} minute(s); nothing was handed over. Your manager can see this under exceptions.`,
+      });
+    }
+  };
+
   app.post('/find', async (c) => {
     const form = CodeForm.safeParse(await c.req.parseBody());
     if (!form.success) return board(c, 400, { kind: 'error', text: 'Enter the customer’s pickup code.' });
-    const store = c.get('staff').store;
-    const orderId = await findReadyPickupByCode(prisma, store, form.data.code);
+    const staff = c.get('staff');
+    const store = staff.store;
+    const orderId = await checkCode(
+      c,
+      undefined,
+      () => findReadyPickupByCode(prisma, store, form.data.code),
+      (o) => (o.ok ? o.value === null : false),
+    );
+    if (orderId instanceof Response) return orderId;
     if (!orderId) {
       return board(c, 404, { kind: 'error', text: 'No pickup is ready at this store with that code.' });
     }
@@ -578,7 +630,13 @@ export function createStaffRoutes(deps: StaffDeps): Hono<StaffEnv> {
           );
         }
       }
-      const after = await collectPickup(prisma, p.id, { code, ...(lines ? { lines } : {}) }, s.actor, clock);
+      const after = await checkCode(
+        c,
+        p.id,
+        () => collectPickup(prisma, p.id, { code, ...(lines ? { lines } : {}) }, s.actor, clock),
+        (o) => !o.ok && o.error instanceof OrderActionError && o.error.code === 'wrong_pickup_code',
+      );
+      if (after instanceof Response) return after;
       return after.status === 'collected' ? { done: 'collected', to: 'board' } : { done: 'partial', to: 'detail' };
     }),
   );
