@@ -67,6 +67,8 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     ...(o.metrics ? { metrics: o.metrics } : {}),
   });
   const redis = o.redisUrl ? new Redis(o.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true }) : null;
+  // While Redis is down the probe reports it; without a listener ioredis prints every retry.
+  redis?.on('error', (err) => logger.debug({ err }, 'health probe: redis connection error'));
   const probes: Record<string, HealthProbe> = redis
     ? {
         redis: {
