@@ -5,7 +5,10 @@
 // Security, in one place:
 // - sign-in with the store's counter PIN (core/pickups/sign-in.ts: scrypt, throttled per
 //   store and per client address); the session is a signed cookie (session.ts) for ONE
-//   location: HttpOnly, SameSite=Strict, Path=/staff, Secure on HTTPS, 12 h;
+//   location: HttpOnly, SameSite=Strict, Path=/staff, Secure on HTTPS, 12 h, naming a
+//   server-side session row (core/pickups/staff-sessions.ts) that sign-out and PIN changes end;
+// - pickup codes (find, hand-over) are checked through the store's code throttle, per
+//   session and per store (core/pickups/code-checks.ts): 429 and an exception over a limit;
 // - every POST passes an Origin check (same host, or refused) and, once signed in, the
 //   session's synchronizer token (`_csrf` form field, compared in constant time);
 // - every order id is looked up within the session's store: another store's pickup is a
