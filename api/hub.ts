@@ -14,7 +14,9 @@ import { jobId } from '../sync/queue/job-id.ts';
 import { type SyncRuntime, type SyncTuning, startSync } from '../sync/runtime.ts';
 import { createApp } from './app.ts';
 import { type HealthProbe, makeHealthCheck } from './health.ts';
-import { createLandingRoutes, type LandingDeps } from './landing/index.tsx';
+import { resolvePrincipal } from './auth/authenticate.ts';
+import { KeyCache } from './auth/key-cache.ts';
+import { createLandingRoutes, type LandingAccess, type LandingDeps } from './landing/index.tsx';
 import { createApiRoutes } from './rest/index.ts';
 import { type RunningServer, startServer } from './server.ts';
 import { createStaffRoutes } from './staff/index.ts';
@@ -34,7 +36,12 @@ export interface HubOptions {
   /** Lets several processes without Redis coordinate schedules (advisory locks). */
   databaseUrl?: string | undefined;
   /** What the landing page shows beyond the database (the demo adds its simulators). */
-  landing?: Omit<LandingDeps, 'prisma' | 'logger' | 'clock'>;
+  landing?: Omit<LandingDeps, 'prisma' | 'logger' | 'clock' | 'access'>;
+  /**
+   * The overview at "/" for everyone (the demo only). Otherwise it needs an admin or
+   * read-only API key (or the admin token); "/" then says where to sign in.
+   */
+  publicLanding?: boolean;
   syncTuning?: Partial<SyncTuning>;
   /** The one clock every time rule of the hub reads (core/clock.ts); the system clock by default. */
   clock?: Clock;
@@ -67,6 +74,8 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     ...(o.metrics ? { metrics: o.metrics } : {}),
   });
   const redis = o.redisUrl ? new Redis(o.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true }) : null;
+  // While Redis is down the probe reports it; without a listener ioredis prints every retry.
+  redis?.on('error', (err) => logger.debug({ err }, 'health probe: redis connection error'));
   const probes: Record<string, HealthProbe> = redis
     ? {
         redis: {
@@ -114,7 +123,20 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     }),
   );
   app.route('/staff', createStaffRoutes({ prisma: db.prisma, secretKey, logger, clock }));
-  app.route('/', createLandingRoutes({ prisma: db.prisma, logger, clock, ...(o.landing ?? {}) }));
+  const keys = new KeyCache(clock);
+  const landingAccess: LandingAccess = o.publicLanding
+    ? { public: true }
+    : {
+        public: false,
+        mayView: async (secret) => {
+          const p = await resolvePrincipal({ prisma: db.prisma, adminToken: o.adminToken, keys }, secret);
+          return p?.role === 'admin' || p?.role === 'readonly';
+        },
+      };
+  app.route(
+    '/',
+    createLandingRoutes({ prisma: db.prisma, logger, clock, ...(o.landing ?? {}), access: landingAccess }),
+  );
 
   let server: RunningServer;
   try {

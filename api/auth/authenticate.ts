@@ -31,6 +31,25 @@ function unauthorized(message: string): ApiError {
   return new ApiError(401, 'unauthorized', message);
 }
 
+/**
+ * Who a bearer secret belongs to: the OMNIHUB_ADMIN_TOKEN (constant-time compare) or an
+ * active API key (by its hash, through the short cache); null when neither. The one place
+ * a secret becomes a principal: the API and the landing page's sign-in both use it.
+ */
+export async function resolvePrincipal(
+  deps: Pick<AuthDeps, 'prisma' | 'adminToken' | 'keys'>,
+  token: string,
+  onKeyUsed?: (keyId: string) => void,
+): Promise<Principal | null> {
+  if (deps.adminToken && (await secretsEqual(token, deps.adminToken))) {
+    return { keyId: ADMIN_TOKEN_KEY_ID, role: 'admin', locationIds: [], actor: `key:${ADMIN_TOKEN_KEY_ID}` };
+  }
+  const record = await deps.keys.get(token, () => findActiveApiKey(deps.prisma, token));
+  if (!record) return null;
+  onKeyUsed?.(record.id);
+  return { keyId: record.id, role: record.role, locationIds: record.locationIds, actor: `key:${record.id}` };
+}
+
 export function authenticate(deps: AuthDeps): MiddlewareHandler<ApiEnv> {
   const touched = new Map<string, number>();
 
@@ -51,16 +70,7 @@ export function authenticate(deps: AuthDeps): MiddlewareHandler<ApiEnv> {
         'missing API key: send "Authorization: Bearer <key>" (create keys with "omnihub keys create")',
       );
     }
-    let principal: Principal | null = null;
-    if (deps.adminToken && (await secretsEqual(token, deps.adminToken))) {
-      principal = { keyId: ADMIN_TOKEN_KEY_ID, role: 'admin', locationIds: [], actor: `key:${ADMIN_TOKEN_KEY_ID}` };
-    } else {
-      const record = await deps.keys.get(token, () => findActiveApiKey(deps.prisma, token));
-      if (record) {
-        principal = { keyId: record.id, role: record.role, locationIds: record.locationIds, actor: `key:${record.id}` };
-        recordUse(record.id);
-      }
-    }
+    const principal = await resolvePrincipal(deps, token, recordUse);
     if (!principal) {
       c.header('WWW-Authenticate', 'Bearer realm="omnihub", error="invalid_token"');
       throw unauthorized('invalid or revoked API key');

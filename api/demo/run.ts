@@ -147,6 +147,8 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       host: o.host,
       port: o.port,
       ...(o.syncTuning ? { syncTuning: o.syncTuning } : {}),
+      // A sandbox of simulated shops: its overview is public (a real hub's needs a key).
+      publicLanding: true,
       landing: {
         title: 'omnihub demo',
         subtitle: `Harbour & Pine · ${sims.shops.length} Shopify shops (one selling at the counter through Shopify POS) · ${LOCATIONS.length} locations · ${setup.catalogue.length} SKUs`,

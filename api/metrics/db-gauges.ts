@@ -1,7 +1,7 @@
 // Metrics read from the database on each scrape: they are true for the whole deployment,
 // not just this process (queue depths, orders per channel, oversells, sync health).
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
-import { MetricsRegistry } from '../../core/metrics/registry.ts';
+import type { MetricsRegistry } from '../../core/metrics/registry.ts';
 
 export type QueueDepths = () => Promise<Record<string, number>>;
 
@@ -14,9 +14,11 @@ interface Totals {
   listings_behind: bigint;
 }
 
-/** Renders the DB-derived metrics (and the job queues' depths when given) in Prometheus text. */
-export async function renderDbMetrics(prisma: PrismaClient, queueDepths?: QueueDepths): Promise<string> {
-  const reg = new MetricsRegistry();
+/**
+ * Adds the DB-derived metrics to `reg` (which may already hold the job queues' depths).
+ * Throws when the database does not answer; the caller bounds it in time (routes.ts).
+ */
+export async function addDbMetrics(reg: MetricsRegistry, prisma: PrismaClient): Promise<void> {
   const [totals] = await prisma.$queryRaw<Totals[]>`
     SELECT (SELECT count(*) FROM inbox_events WHERE processed_at IS NULL) AS inbox_pending,
            (SELECT count(*) FROM inbox_events WHERE processed_at IS NULL AND attempts > 0) AS inbox_failing,
@@ -35,16 +37,9 @@ export async function renderDbMetrics(prisma: PrismaClient, queueDepths?: QueueD
     SELECT kind, count(*) AS n FROM exceptions WHERE resolved_at IS NULL GROUP BY kind ORDER BY kind`;
 
   const t = totals as Totals;
-  const depth = reg.gauge(
-    'omnihub_queue_depth',
-    'Work waiting, by queue (inbox and outbox rows; job queues when running)',
-    ['queue'],
-  );
+  const depth = queueDepthGauge(reg);
   depth.set({ queue: 'inbox' }, Number(t.inbox_pending));
   depth.set({ queue: 'outbox' }, Number(t.outbox_pending));
-  if (queueDepths) {
-    for (const [queue, n] of Object.entries(await queueDepths())) depth.set({ queue }, n);
-  }
   reg
     .gauge('omnihub_inbox_failing', 'Inbox events waiting after at least one failed attempt')
     .set(undefined, Number(t.inbox_failing));
@@ -66,5 +61,16 @@ export async function renderDbMetrics(prisma: PrismaClient, queueDepths?: QueueD
   );
   listings.set({ state: 'error' }, Number(t.listings_error));
   listings.set({ state: 'behind' }, Number(t.listings_behind));
-  return reg.render();
+}
+
+/** The job queues' depths, on the same gauge as the inbox and outbox rows. */
+export function addQueueDepths(reg: MetricsRegistry, depths: Record<string, number>): void {
+  const depth = queueDepthGauge(reg);
+  for (const [queue, n] of Object.entries(depths)) depth.set({ queue }, n);
+}
+
+function queueDepthGauge(reg: MetricsRegistry) {
+  return reg.gauge('omnihub_queue_depth', 'Work waiting, by queue (inbox and outbox rows; job queues when running)', [
+    'queue',
+  ]);
 }

@@ -5,7 +5,10 @@
 // Security, in one place:
 // - sign-in with the store's counter PIN (core/pickups/sign-in.ts: scrypt, throttled per
 //   store and per client address); the session is a signed cookie (session.ts) for ONE
-//   location: HttpOnly, SameSite=Strict, Path=/staff, Secure on HTTPS, 12 h;
+//   location: HttpOnly, SameSite=Strict, Path=/staff, Secure on HTTPS, 12 h, naming a
+//   server-side session row (core/pickups/staff-sessions.ts) that sign-out and PIN changes end;
+// - pickup codes (find, hand-over) are checked through the store's code throttle, per
+//   session and per store (core/pickups/code-checks.ts): 429 and an exception over a limit;
 // - every POST passes an Origin check (same host, or refused) and, once signed in, the
 //   session's synchronizer token (`_csrf` form field, compared in constant time);
 // - every order id is looked up within the session's store: another store's pickup is a
@@ -35,7 +38,10 @@ import {
   pickupLanes,
   type StoreInfo,
 } from '../../core/pickups/queries.ts';
+import type { AttemptLimits } from '../../core/pickups/attempt-throttle.ts';
+import { PickupCodeThrottled, throttledCodeCheck } from '../../core/pickups/code-checks.ts';
 import { DEFAULT_SIGN_IN_LIMITS, type SignInLimits, signInStores, signInWithPin } from '../../core/pickups/sign-in.ts';
+import { endStaffSession, isLiveSession, startStaffSession } from '../../core/pickups/staff-sessions.ts';
 import { isStorable, UNSTORABLE_MESSAGE } from '../../core/text/storable.ts';
 import type { AppLogger } from '../app.ts';
 import { STAFF_CSS, STAFF_JS } from './assets.ts';
@@ -78,6 +84,8 @@ export interface StaffDeps {
    */
   clientAddress?: (c: Context) => string;
   signInLimits?: SignInLimits;
+  /** Wrong pickup codes allowed per session and per store (default DEFAULT_CODE_CHECK_LIMITS). */
+  codeCheckLimits?: AttemptLimits;
 }
 
 interface Staff {
@@ -269,6 +277,8 @@ export function createStaffRoutes(deps: StaffDeps): Hono<StaffEnv> {
     const store = await getStore(prisma, session.locationId);
     // A new PIN (or none) ends the sessions signed in with the old one.
     if (!store?.staffPinHash || (await pinTag(store.staffPinHash)) !== session.pinTag) return null;
+    // Signed out (or its PIN changed): the cookie may be a copy, its session is over.
+    if (!(await isLiveSession(prisma, session.id, session.locationId, now()))) return null;
     const { staffPinHash: _, ...info } = store;
     const who = session.staffName ? `:${session.staffName}` : '';
     return { session, store: info, actor: `staff:${store.code}${who}` };
@@ -342,11 +352,18 @@ export function createStaffRoutes(deps: StaffDeps): Hono<StaffEnv> {
       }
       return signInPage(c, 401, { kind: 'error', text: 'Wrong PIN. Try again.' }, storeCode, name);
     }
+    const expiresAt = Math.floor(now().getTime() / 1000) + SESSION_TTL_SECONDS;
     const session: StaffSession = {
+      id: await startStaffSession(prisma, {
+        locationId: result.store.id,
+        staffName: name,
+        now: now(),
+        ttlMs: SESSION_TTL_SECONDS * 1000,
+      }),
       locationId: result.store.id,
       staffName: name,
       csrf: randomToken(),
-      expiresAt: Math.floor(now().getTime() / 1000) + SESSION_TTL_SECONDS,
+      expiresAt,
       pinTag: await pinTag(result.store.staffPinHash),
     };
     setCookie(c, SESSION_COOKIE, await sealSession(await keyPromise, session), cookieOptions(c, SESSION_TTL_SECONDS));
@@ -376,7 +393,8 @@ export function createStaffRoutes(deps: StaffDeps): Hono<StaffEnv> {
     return next();
   });
 
-  app.post('/logout', (c) => {
+  app.post('/logout', async (c) => {
+    await endStaffSession(prisma, c.get('staff').session.id, now(), 'signed_out');
     deleteCookie(c, SESSION_COOKIE, { path: base, secure: isHttps(c), httpOnly: true, sameSite: 'Strict' });
     return c.redirect(`${base}/login`, 303);
   });
@@ -418,11 +436,59 @@ export function createStaffRoutes(deps: StaffDeps): Hono<StaffEnv> {
     return c.html(await (<Lanes ctx={ctx} lanes={lanes} />).toString());
   });
 
+  /**
+   * A pickup code check through the store's code throttle (core/pickups/code-checks.ts):
+   * per session and per store. Over a limit: 429 on the board, nothing checked.
+   */
+  const checkCode = async <T,>(
+    c: Context<StaffEnv>,
+    orderId: string | undefined,
+    check: () => Promise<T>,
+    wrong: Parameters<typeof throttledCodeCheck<T>>[3],
+  ): Promise<T | Response> => {
+    const staff = c.get('staff');
+    try {
+      return await throttledCodeCheck(
+        prisma,
+        {
+          storeId: staff.store.id,
+          by: `session:${staff.session.id}`,
+          actor: staff.actor,
+          ...(orderId ? { orderId } : {}),
+          now: now(),
+          ...(deps.codeCheckLimits ? { limits: deps.codeCheckLimits } : {}),
+        },
+        check,
+        wrong,
+      );
+    } catch (e) {
+      if (!(e instanceof PickupCodeThrottled)) throw e;
+      logger.warn(
+        { locationId: staff.store.id, scope: e.scope, requestId: c.get('requestId') },
+        'staff: pickup code checks throttled',
+      );
+      c.header('Retry-After', String(e.retryAfterSeconds));
+      const minutes = Math.ceil(e.retryAfterSeconds / 60);
+      const who = e.scope === 'key' ? 'from this session' : 'at this store';
+      return board(c, 429, {
+        kind: 'error',
+        text: `Too many wrong pickup codes ${who}. Codes cannot be checked for ${minutes} minute(s); nothing was handed over. Your manager can see this under exceptions.`,
+      });
+    }
+  };
+
   app.post('/find', async (c) => {
     const form = CodeForm.safeParse(await c.req.parseBody());
     if (!form.success) return board(c, 400, { kind: 'error', text: 'Enter the customer’s pickup code.' });
-    const store = c.get('staff').store;
-    const orderId = await findReadyPickupByCode(prisma, store, form.data.code);
+    const staff = c.get('staff');
+    const store = staff.store;
+    const orderId = await checkCode(
+      c,
+      undefined,
+      () => findReadyPickupByCode(prisma, store, form.data.code),
+      (o) => (o.ok ? o.value === null : false),
+    );
+    if (orderId instanceof Response) return orderId;
     if (!orderId) {
       return board(c, 404, { kind: 'error', text: 'No pickup is ready at this store with that code.' });
     }
@@ -567,7 +633,13 @@ export function createStaffRoutes(deps: StaffDeps): Hono<StaffEnv> {
           );
         }
       }
-      const after = await collectPickup(prisma, p.id, { code, ...(lines ? { lines } : {}) }, s.actor, clock);
+      const after = await checkCode(
+        c,
+        p.id,
+        () => collectPickup(prisma, p.id, { code, ...(lines ? { lines } : {}) }, s.actor, clock),
+        (o) => !o.ok && o.error instanceof OrderActionError && o.error.code === 'wrong_pickup_code',
+      );
+      if (after instanceof Response) return after;
       return after.status === 'collected' ? { done: 'collected', to: 'board' } : { done: 'partial', to: 'detail' };
     }),
   );

@@ -1,10 +1,11 @@
-// The staff session: a signed cookie, no server-side store. WebCrypto only (Node and
-// Workers alike).
+// The staff session cookie: signed, and naming a server-side session row
+// (core/pickups/staff-sessions.ts) that sign-out and PIN changes end, so a copied cookie
+// stops working with its session. WebCrypto only (Node and Workers alike).
 //
 //   value  = base64url(JSON payload) "." base64url(HMAC-SHA256(key, "staff-session.v1." + payload))
 //   key    = HKDF-SHA256(hub secret key, info "omnihub staff session v1"): never the
 //            encryption key itself, so a session signature can never help attack credentials.
-//   payload = { l: location id, n: staff name, c: CSRF token, e: expiry (unix s), k: PIN tag }
+//   payload = { s: session row id, l: location id, n: staff name, c: CSRF token, e: expiry (unix s), k: PIN tag }
 //
 // The PIN tag is a hash of the store's stored PIN hash: setting a new PIN ends every
 // session of that store. The CSRF token is the synchronizer token of this session: every
@@ -12,6 +13,8 @@
 import { fromBase64Url, toBase64Url } from '../../core/crypto/secrets.ts';
 
 export interface StaffSession {
+  /** The server-side session row: the cookie works only while that row is open. */
+  id: string;
   locationId: string;
   /** Who signed in, as typed (optional): recorded as the actor of each action. */
   staffName: string;
@@ -53,7 +56,7 @@ function signedBytes(payload: string): Uint8Array<ArrayBuffer> {
 
 export async function sealSession(key: CryptoKey, s: StaffSession): Promise<string> {
   const payload = toBase64Url(
-    enc.encode(JSON.stringify({ l: s.locationId, n: s.staffName, c: s.csrf, e: s.expiresAt, k: s.pinTag })),
+    enc.encode(JSON.stringify({ s: s.id, l: s.locationId, n: s.staffName, c: s.csrf, e: s.expiresAt, k: s.pinTag })),
   );
   const sig = new Uint8Array(await crypto.subtle.sign('HMAC', key, signedBytes(payload)));
   return `${payload}.${toBase64Url(sig)}`;
@@ -80,8 +83,9 @@ export async function openSession(
   } catch {
     return null;
   }
-  const o = p as { l?: unknown; n?: unknown; c?: unknown; e?: unknown; k?: unknown };
+  const o = p as { s?: unknown; l?: unknown; n?: unknown; c?: unknown; e?: unknown; k?: unknown };
   if (
+    typeof o.s !== 'string' ||
     typeof o.l !== 'string' ||
     typeof o.n !== 'string' ||
     typeof o.c !== 'string' ||
@@ -91,7 +95,7 @@ export async function openSession(
     return null;
   }
   if (o.e * 1000 <= nowMs) return null;
-  return { locationId: o.l, staffName: o.n, csrf: o.c, expiresAt: o.e, pinTag: o.k };
+  return { id: o.s, locationId: o.l, staffName: o.n, csrf: o.c, expiresAt: o.e, pinTag: o.k };
 }
 
 /** Constant-time string comparison (for the CSRF token). */

@@ -3,9 +3,11 @@
 // can be raised later without invalidating existing PINs:
 //   scrypt$<log2 N>$<r>$<p>$<salt, base64url>$<hash, base64url>
 // Setting a new PIN (or clearing it) changes the hash, which also ends every staff
-// session signed in with the old one (sessions carry a tag of the hash).
+// session of the store (their rows in staff_sessions end; sessions also carry a tag of the hash).
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { systemClock } from '../clock.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
+import { endStoreSessions } from './staff-sessions.ts';
 
 export type StorePinErrorCode = 'weak_pin' | 'not_found' | 'not_a_store';
 
@@ -86,7 +88,7 @@ export async function setStorePin(
   prisma: PrismaClient,
   locationId: string,
   pin: string | null,
-  opts: { actor?: string } = {},
+  opts: { actor?: string; now?: Date } = {},
 ): Promise<void> {
   if (pin !== null) {
     const problem = pinProblem(pin);
@@ -96,8 +98,11 @@ export async function setStorePin(
   if (!location) throw new StorePinError('not_found', `location ${locationId} not found`);
   if (location.kind !== 'store') throw new StorePinError('not_a_store', `location ${locationId} is not a store`);
   const staffPinHash = pin === null ? null : await hashPin(pin);
+  const now = opts.now ?? systemClock.now();
   await prisma.$transaction([
     prisma.location.update({ where: { id: locationId }, data: { staffPinHash } }),
+    // Copied cookies of the old PIN's sessions stop working with the rows they name.
+    endStoreSessions(prisma, locationId, now, 'pin_changed'),
     prisma.auditLog.create({
       data: {
         actor: opts.actor ?? 'system',

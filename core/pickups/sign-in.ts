@@ -1,14 +1,10 @@
 // Staff sign-in to one store with its counter PIN, throttled per store and per client
-// address. The attempts are rows of the audit log, so the limit holds across every hub
-// process sharing the database and leaves a trail of who tried what from where:
-//   1. record the attempt (`staff.signin_attempt`) BEFORE checking the PIN, then count
-//      the store's attempts and failures in the window including this one — concurrent
-//      guesses each see the others, so a burst cannot slip past the limit;
-//   2. over the limit: the attempt becomes `staff.signin_throttled` (not counted) and is
-//      refused without running scrypt;
-//   3. otherwise check the PIN; the row becomes `staff.signin` or `staff.signin_failed`.
+// address by the store's attempt throttle (attempt-throttle.ts: audit rows
+// `staff.signin_attempt` → `staff.signin` | `staff.signin_failed` | `staff.signin_throttled`);
+// a throttled attempt is refused without running scrypt.
 import { systemClock } from '../clock.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
+import { beginAttempt } from './attempt-throttle.ts';
 import { verifyPin } from './pin.ts';
 
 export interface SignInLimits {
@@ -62,42 +58,18 @@ export async function signInWithPin(
     return { ok: false, reason: 'unknown_store' };
   }
   const ip = input.clientAddress.slice(0, 64);
-  const attempt = await prisma.auditLog.create({
-    data: {
-      actor: `staff@${ip}`,
-      action: 'staff.signin_attempt',
-      entity: 'location',
-      entityId: store.id,
-      data: { ip },
-      createdAt: now,
-    },
-    select: { id: true },
+  const attempt = await beginAttempt(prisma, {
+    kind: 'staff.signin',
+    okAction: 'staff.signin',
+    storeId: store.id,
+    actor: `staff@${ip}`,
+    by: { field: 'ip', value: ip },
+    now,
+    limits: { windowMs: limits.windowMs, perKey: limits.perAddress, perStore: limits.perStore },
   });
-  const since = new Date(now.getTime() - limits.windowMs);
-  const counted = await prisma.auditLog.findMany({
-    where: {
-      entity: 'location',
-      entityId: store.id,
-      action: { in: ['staff.signin_attempt', 'staff.signin_failed'] },
-      createdAt: { gt: since },
-    },
-    select: { id: true, createdAt: true, data: true },
-    orderBy: { createdAt: 'asc' },
-  });
-  const fromAddress = counted.filter((r) => (r.data as { ip?: string } | null)?.ip === ip);
-  const over = fromAddress.length > limits.perAddress ? fromAddress : counted.length > limits.perStore ? counted : null;
-  if (over) {
-    await prisma.auditLog.update({ where: { id: attempt.id }, data: { action: 'staff.signin_throttled' } });
-    // Allowed again once the oldest counted failure leaves the window.
-    const oldest = over[0]?.createdAt ?? now;
-    const retryAfterSeconds = Math.max(1, Math.ceil((oldest.getTime() + limits.windowMs - now.getTime()) / 1000));
-    return { ok: false, reason: 'rate_limited', retryAfterSeconds };
-  }
+  if (attempt.throttled) return { ok: false, reason: 'rate_limited', retryAfterSeconds: attempt.retryAfterSeconds };
   const ok = await verifyPin(input.pin, store.staffPinHash);
-  await prisma.auditLog.update({
-    where: { id: attempt.id },
-    data: { action: ok ? 'staff.signin' : 'staff.signin_failed' },
-  });
+  await attempt.settle(ok);
   if (!ok) return { ok: false, reason: 'wrong_pin' };
   return {
     ok: true,

@@ -21,8 +21,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startOwnRedis(logFile: string): Promise<OwnRedis> {
-  const port = await freePort();
+/** Starts a Redis on a free port, or on `port` (to bring a stopped one back where its clients look). */
+export async function startOwnRedis(logFile: string, port?: number): Promise<OwnRedis> {
+  port ??= await freePort();
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--logfile', logFile],

@@ -271,4 +271,45 @@ describe.each(testDatabases())('staff sign-in and session on $kind', ({ open }) 
     expect(out.headers.get('set-cookie')).toMatch(/omnihub_staff=;.*Max-Age=0/);
     expect((await c.get('/staff')).status).toBe(303);
   });
+
+  it('signs out on the server: a copy of the cookie taken before sign-out is refused, other devices stay in', async () => {
+    const c = new Client(app);
+    await c.signIn(a);
+    await c.get('/staff');
+    const copied = c.cookie;
+    const colleague = new Client(app, '10.0.0.2');
+    await colleague.signIn(a);
+    expect((await c.post('/staff/logout')).status).toBe(303);
+
+    const thief = new Client(app, '203.0.113.9');
+    thief.cookie = copied;
+    const replay = await thief.get('/staff');
+    expect(replay.status).toBe(303);
+    expect(replay.location).toBe('/staff/login?expired=1');
+    expect((await thief.get('/staff/lanes')).status).toBe(401);
+    // Only that device's session ended.
+    expect((await colleague.get('/staff')).status).toBe(200);
+  });
+
+  it('ends every server-side session of the store when its PIN changes, and only that store', async () => {
+    const inA = new Client(app);
+    await inA.signIn(a);
+    const other = await seedStore(db.prisma, 'store-pin-other', { name: 'Other Store', pin: '640213' });
+    const inOther = new Client(app);
+    expect((await inOther.signIn(other)).status).toBe(303);
+    const openBefore = await db.prisma.staffSession.count({ where: { locationId: a.id, endedAt: null } });
+    expect(openBefore).toBeGreaterThan(0);
+    await setStorePin(db.prisma, a.id, '591730', { now: clock.now() });
+    try {
+      expect(await db.prisma.staffSession.count({ where: { locationId: a.id, endedAt: null } })).toBe(0);
+      const ended = await db.prisma.staffSession.count({
+        where: { locationId: a.id, endedWhy: 'pin_changed', endedAt: clock.now() },
+      });
+      expect(ended).toBe(openBefore);
+      expect((await inA.get('/staff')).status).toBe(303);
+      expect((await inOther.get('/staff')).status).toBe(200);
+    } finally {
+      await setStorePin(db.prisma, a.id, a.pin);
+    }
+  });
 });

@@ -113,7 +113,7 @@ describe.each(testDatabases())('nothing disappears on $kind', ({ open }) => {
 
     const snap = await landingSnapshot(db.prisma);
     expect(snap.exceptions.byKind.inbox_event_failed).toBeGreaterThanOrEqual(3);
-    const page = await (await createLandingRoutes({ prisma: db.prisma }).request('/')).text();
+    const page = await (await createLandingRoutes({ prisma: db.prisma, access: { public: true } }).request('/')).text();
     expect(page).toContain(`/api/v1/exceptions/${notOrder.id}/replay`);
   });
 

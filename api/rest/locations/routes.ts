@@ -175,7 +175,7 @@ export function locationRoutes(ctx: RouteContext) {
   /** Sets or clears the PIN through core (which also ends the store's staff sessions). */
   async function storePin(id: string, pin: string | null, actor: string) {
     try {
-      await setStorePin(prisma, id, pin, { actor });
+      await setStorePin(prisma, id, pin, { actor, now: ctx.clock.now() });
     } catch (e) {
       if (!(e instanceof StorePinError)) throw e;
       if (e.code === 'not_found') throw notFound(`location ${id}`);

@@ -16,10 +16,12 @@ import {
   returnOrder,
   shipOrder,
 } from '../../../core/orders/actions.ts';
+import { OrderActionError } from '../../../core/orders/action-kit.ts';
+import { PickupCodeThrottled, throttledCodeCheck } from '../../../core/pickups/code-checks.ts';
 import { assertLocation, principalOf } from '../../auth/principal.ts';
 import type { RouteContext } from '../context.ts';
 import type { ApiEnv } from '../deps.ts';
-import { notFound } from '../errors.ts';
+import { ApiError, notFound } from '../errors.ts';
 import { bearer, newRouter } from '../router.ts';
 import { body, errors, IdParam, json } from '../schemas.ts';
 import {
@@ -104,7 +106,7 @@ const collect = createRoute({
   security: bearer,
   summary: "Hand a pickup over against the customer's code",
   request: { params: IdParam, body: body(CollectBody) },
-  responses: { 200: json(ActionResultSchema, 'The order'), ...errors(403, 404, 409, 422) },
+  responses: { 200: json(ActionResultSchema, 'The order'), ...errors(403, 404, 409, 422, 429) },
 });
 const refuse = createRoute({
   method: 'post',
@@ -215,12 +217,24 @@ export function orderActionRoutes(ctx: RouteContext) {
     const { id } = c.req.valid('param');
     const b = c.req.valid('json');
     const actor = await actorFor(c, id);
-    return c.json(
-      shapeActionResult(
-        await collectPickup(prisma, id, { code: b.code, ...(b.lines ? { lines: b.lines } : {}) }, actor, clock),
-      ),
-      200,
-    );
+    const collect = () =>
+      collectPickup(prisma, id, { code: b.code, ...(b.lines ? { lines: b.lines } : {}) }, actor, clock);
+    const order = await prisma.order.findUnique({ where: { id }, select: { pickupLocationId: true } });
+    if (!order?.pickupLocationId) return c.json(shapeActionResult(await collect()), 200); // core answers 404/400
+    // Codes are checked through the store's code throttle: per API key and per store.
+    try {
+      const summary = await throttledCodeCheck(
+        prisma,
+        { storeId: order.pickupLocationId, by: `key:${principalOf(c).keyId}`, actor, orderId: id, now: clock.now() },
+        collect,
+        (o) => !o.ok && o.error instanceof OrderActionError && o.error.code === 'wrong_pickup_code',
+      );
+      return c.json(shapeActionResult(summary), 200);
+    } catch (e) {
+      if (!(e instanceof PickupCodeThrottled)) throw e;
+      c.header('Retry-After', String(e.retryAfterSeconds));
+      throw new ApiError(429, 'rate_limited', e.message);
+    }
   });
 
   app.openapi(refuse, async (c) => {
