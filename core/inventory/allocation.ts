@@ -185,18 +185,30 @@ export function strictSendValue(
  * The hub's belief (claim) after a channel confirmed `sent`. The channel shows `sent` now; units
  * sold there and not yet landed are counted in (they are subtracted when their orders land),
  * and units that landed while the push was in flight are kept out:
- * belief = sent + (beliefNow − channelPrevious), where channelPrevious is what the channel held
- * just before our write (previousSent, the value compared against, when it did not say otherwise).
- * Exact when the only changes on the channel are its sales and our writes.
+ * belief = sent + (beliefNow − before), never below 0, evaluated with the belief as it is when
+ * the answer is recorded.
+ *
+ * `before` is what the channel showed before the write: normally `channelPrevious` (it said so)
+ * or `previousSent` (the value compared against, when it did not say otherwise). But when
+ * `doubtFrom` is set, an earlier write's outcome is unknown (its answer was lost, the process
+ * died): the channel's value may be that write's, so its difference to the belief is not units
+ * sold. Then what the hub knew before the doubt holds: `doubtFrom`, what the channel showed when
+ * the first unconfirmed write was sent. Exact when the channel's only changes are its sales and
+ * our writes and, while in doubt, it sold nothing whose order had not landed.
+ *
+ * sync/stock/record.ts evaluates the same rule in SQL (BELIEF_AFTER_CONFIRM_SQL); a test runs
+ * both on generated cases.
  */
 export function beliefAfterConfirm(
   sent: number,
   previousSent: number | null,
   channelPrevious: number | null | undefined,
   beliefNow: number | null,
+  doubtFrom: number | null = null,
 ): number {
-  if (previousSent === null || beliefNow === null) return sent;
-  const before = channelPrevious ?? previousSent;
+  if (beliefNow === null) return sent;
+  const before = doubtFrom ?? (previousSent === null ? null : (channelPrevious ?? previousSent));
+  if (before === null) return sent;
   return Math.max(0, sent + beliefNow - before);
 }
 
@@ -274,5 +286,6 @@ export function planWrite(w: WriteInput): WritePlan {
  * so the channel may show claim − (beliefAtPlan − channelBefore).
  */
 export function secondWrite(claim: number, beliefAtPlan: number, channelBefore: number): number {
-  return Math.max(0, claim - (beliefAtPlan - channelBefore));
+  // A channel showing more than its claim means the belief was stale: nothing was sold there.
+  return Math.max(0, claim - Math.max(0, beliefAtPlan - channelBefore));
 }
