@@ -167,16 +167,24 @@ export function channelBound(belief: number | null, inFlight: number | null): nu
  * The value to push now for a strict listing, or null to wait. Lowering (or setting a channel
  * whose value is unknown) is always safe. A raise is sent only as far as the pool allows beside
  * the other channels' bounds; if that is not above what the channel has, it waits for their
- * decreases to be confirmed.
+ * decreases to be confirmed. In doubt (`inDoubt`: an earlier write unconfirmed), only what fits
+ * beside the others is sent.
  */
 export function strictSendValue(
   target: number,
   belief: number | null,
   othersBound: number,
   pool: number,
+  inDoubt = false,
 ): number | null {
-  if (belief === null || target <= belief) return target;
   const room = pool - othersBound;
+  // A write of this channel whose outcome is unknown (its answer lost): it may show less than the
+  // belief (the first write of two is 0), so no value above 0 is sure to be a decrease. What fits
+  // beside the others' bounds is safe whatever it shows; 0 when nothing fits. Either resolves the
+  // doubt, and frees the bound the lost write holds: waiting instead could leave two channels in
+  // doubt each waiting for the other.
+  if (inDoubt) return Math.max(0, Math.min(target, room));
+  if (belief === null || target <= belief) return target;
   const value = Math.min(target, room);
   return value > belief ? value : null;
 }
@@ -269,7 +277,7 @@ export type WritePlan =
  * against 0 (the channel cannot sell below it), establishes exactly the planned claim.
  */
 export function planWrite(w: WriteInput): WritePlan {
-  const claim = w.mode === 'strict' ? strictSendValue(w.target, w.belief, w.othersBound, w.pool) : w.target;
+  const claim = w.mode === 'strict' ? strictSendValue(w.target, w.belief, w.othersBound, w.pool, w.inFlight) : w.target;
   if (claim === null) return { kind: 'defer' };
   const shown = shownEstimate(w.belief, w.lastWritten, w.inFlight);
   const value = valueToWrite(claim, w.belief, shown);

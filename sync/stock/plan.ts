@@ -94,8 +94,9 @@ export async function planPush(
           plan.doubtFrom.set(l.id, doubt && l.doubtFromQty !== null ? l.doubtFromQty : w.previous);
           if (t.mode === 'strict') plan.strictSkus.add(l.skuId);
           plan.skuOf.set(l.id, l.skuId);
-          // While in flight, a strict listing is bounded by the claim it will hold.
-          plan.inFlight.set(l.id, t.mode === 'strict' ? w.claim : w.value);
+          // While in flight, a strict listing is bounded by the claim it will hold, and by an earlier
+          // unconfirmed write until this one is confirmed (the channel may show that one until then).
+          plan.inFlight.set(l.id, t.mode === 'strict' ? Math.max(w.claim, inFlight(l) ?? 0) : w.value);
           if (w.twoPhase) plan.twoPhase.set(l.id, { claim: w.claim, beliefAtPlan: l.lastConfirmedQty ?? 0 });
           plan.updates.push({
             listingId: l.id,
