@@ -294,6 +294,34 @@ describe.each(testDatabases())('stock pushes interrupted at every step ($kind)',
     });
   }
 
+  it('strict: a write in doubt keeps its bound until confirmed, so the other shop cannot raise into it', async () => {
+    const code = 'BOUND';
+    await newSku(w, code, 4, 'strict');
+    await settle(code, 4);
+    watched = code;
+    raisesAbovePool.length = 0;
+    trace.length = 0;
+    try {
+      // Freed units: shop 0 is raised 2 -> 0 -> 4; the second write's answer never arrives.
+      await change(w, code, 4);
+      expect(await hub.push('shop-0', { step: 5, when: 'after' })).toBe('crashed');
+      expect(shown(w, code, 0)).toBe(4);
+      // Stock drops: its next write (a lower share) is stamped, and the hub dies before sending it.
+      await change(w, code, -4);
+      expect(await hub.push('shop-0', { step: 3, when: 'before' })).toBe('crashed');
+      expect(shown(w, code, 0)).toBe(4);
+      // Units come back: shop 1 may rise only beside what shop 0 may still show (4).
+      await change(w, code, 2);
+      await hub.push('shop-1');
+      expect(raisesAbovePool).toEqual([]);
+      await settle(code, 6);
+      expect(raisesAbovePool).toEqual([]);
+      expect(shown(w, code, 0)! + shown(w, code, 1)!).toBeLessThanOrEqual(6);
+    } finally {
+      watched = null;
+    }
+  });
+
   it('the drill: a shop already at the target the hub believes is lower takes one push, then none', async () => {
     await newSku(w, 'DRILL-LOW', 40);
     await settle('DRILL-LOW', 2);
