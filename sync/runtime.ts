@@ -34,7 +34,7 @@ import { type Schedules, startSchedules } from './schedules.ts';
 import { pushAccountStock, type StockDeps } from './stock/push.ts';
 import { reconcileAccount } from './stock/reconcile.ts';
 import { recomputeTargets } from './stock/recompute.ts';
-import { PERMANENT } from './stock/state.ts';
+import { NEEDS_PUSH_SQL } from './stock/status.ts';
 
 export interface SyncTuning {
   /** Changes to one account within this window become one push (the latest value wins). */
@@ -328,8 +328,7 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     const dirty = await prisma.$queryRaw<{ account_id: string }[]>`
       SELECT DISTINCT l.account_id FROM listings l JOIN channel_accounts a ON a.id = l.account_id
        WHERE a.active AND l.external_stock_id IS NOT NULL AND l.target_qty IS NOT NULL
-         AND l.target_qty IS DISTINCT FROM l.last_confirmed_qty
-         AND NOT (COALESCE(l.last_error, '') LIKE ${`${PERMANENT}%`} AND l.last_sent_qty = l.target_qty)`;
+         AND ${NEEDS_PUSH_SQL}`;
     for (const r of dirty) await requestPush(r.account_id);
     const inbox = await prisma.$queryRaw<{ account_id: string }[]>`
       SELECT DISTINCT account_id FROM inbox_events WHERE processed_at IS NULL AND attempts < 10`;

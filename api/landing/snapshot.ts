@@ -6,6 +6,7 @@ import { systemClock } from '../../core/clock.ts';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { REPLAYABLE_KINDS } from '../../core/exceptions/replay.ts';
 import { TO_PICK_STATUSES } from '../../core/pickups/queries.ts';
+import { IN_SYNC_SQL } from '../../sync/stock/status.ts';
 
 /** What a channel shows for a listing right now, or null when it cannot be read. */
 export type ChannelQuantity = (listing: { accountId: string; externalStockId: string }) => number | null;
@@ -180,10 +181,11 @@ export async function landingSnapshot(prisma: PrismaClient, opts: SnapshotOption
           last_confirmed_qty: number | null;
           last_confirmed_at: Date | null;
           last_error: string | null;
+          in_sync: boolean;
         }[]
       >`
         SELECT l.sku_id, l.account_id, a.name AS account_name, l.external_stock_id, l.target_qty,
-               l.last_confirmed_qty, l.last_confirmed_at, l.last_error
+               l.last_confirmed_qty, l.last_confirmed_at, l.last_error, ${IN_SYNC_SQL} AS in_sync
           FROM listings l JOIN channel_accounts a ON a.id = l.account_id
          WHERE l.sku_id = ANY(${skuRows.map((s) => s.id)}::text[]) AND a.active
          ORDER BY a.created_at, a.name`
@@ -212,7 +214,8 @@ export async function landingSnapshot(prisma: PrismaClient, opts: SnapshotOption
             target: l.target_qty,
             shows,
             source: read === null ? ('hub' as const) : ('channel' as const),
-            inSync: l.target_qty !== null && shows === l.target_qty,
+            // Read from the channel: what it shows. Otherwise the hub's one rule (nothing unconfirmed).
+            inSync: read === null ? l.in_sync : l.target_qty !== null && read === l.target_qty,
             error: l.last_error,
           };
         });
@@ -313,8 +316,7 @@ export async function landingSnapshot(prisma: PrismaClient, opts: SnapshotOption
   const [sync] = await prisma.$queryRaw<{ inbox: bigint; outbox: bigint; behind: bigint }[]>`
     SELECT (SELECT count(*) FROM inbox_events WHERE processed_at IS NULL AND attempts < 10) AS inbox,
            (SELECT count(*) FROM outbox_events WHERE dispatched_at IS NULL) AS outbox,
-           (SELECT count(*) FROM listings WHERE target_qty IS NOT NULL
-               AND last_confirmed_qty IS DISTINCT FROM target_qty) AS behind`;
+           (SELECT count(*) FROM listings l WHERE l.target_qty IS NOT NULL AND NOT ${IN_SYNC_SQL}) AS behind`;
 
   return {
     generatedAt: now.toISOString(),

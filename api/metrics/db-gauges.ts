@@ -2,6 +2,7 @@
 // not just this process (queue depths, orders per channel, oversells, sync health).
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import type { MetricsRegistry } from '../../core/metrics/registry.ts';
+import { IN_SYNC_SQL } from '../../sync/stock/status.ts';
 
 export type QueueDepths = () => Promise<Record<string, number>>;
 
@@ -25,8 +26,8 @@ export async function addDbMetrics(reg: MetricsRegistry, prisma: PrismaClient): 
            (SELECT count(*) FROM outbox_events WHERE dispatched_at IS NULL) AS outbox_pending,
            (SELECT count(*) FROM exceptions WHERE kind = 'oversold') AS oversold,
            (SELECT count(*) FROM listings WHERE last_error IS NOT NULL) AS listings_error,
-           (SELECT count(*) FROM listings
-             WHERE target_qty IS NOT NULL AND last_confirmed_qty IS DISTINCT FROM target_qty) AS listings_behind`;
+           (SELECT count(*) FROM listings l
+             WHERE l.target_qty IS NOT NULL AND NOT ${IN_SYNC_SQL}) AS listings_behind`;
   const orders = await prisma.$queryRaw<{ channel: string; n: bigint }[]>`
     SELECT a.type::text AS channel, count(o.id) AS n
       FROM channel_accounts a LEFT JOIN orders o ON o.account_id = a.id

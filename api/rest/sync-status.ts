@@ -1,7 +1,8 @@
 // The stock sync status of every listing: what the hub wants the channel to show, what it
 // last sent and what the channel last confirmed, how long ago, and the last error.
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Prisma } from '../../core/db/generated/prisma/client.ts';
+import { Prisma } from '../../core/db/generated/prisma/client.ts';
+import { IN_SYNC_SQL, isInSync } from '../../sync/stock/status.ts';
 import type { RouteContext } from './context.ts';
 import { bearer, newRouter } from './router.ts';
 import { errors, json, page, PageQuery, Timestamp } from './schemas.ts';
@@ -18,7 +19,8 @@ const SyncStatusSchema = z
     externalStockId: z.string().nullable(),
     state: z.enum(STATES).openapi({
       description:
-        'error: the last push failed; in_sync: the channel confirmed the target; pending: a newer target is not confirmed yet; ' +
+        'error: the last push failed; in_sync: the channel confirmed the target and no write to it is unconfirmed; ' +
+        "pending: the target is not confirmed yet, or a write's outcome is not known yet; " +
         'never_pushed: no target computed yet',
     }),
     targetQty: z.number().int().nullable(),
@@ -67,29 +69,22 @@ type Row = {
 function stateOf(l: Row): (typeof STATES)[number] {
   if (l.lastError) return 'error';
   if (l.targetQty === null) return 'never_pushed';
-  return l.lastConfirmedQty === l.targetQty ? 'in_sync' : 'pending';
+  return isInSync(l) ? 'in_sync' : 'pending';
 }
 
-/** `target` is Prisma's reference to target_qty: the comparison runs in SQL. */
-function stateWhere(
-  state: (typeof STATES)[number] | undefined,
-  target: Prisma.IntFieldRefInput<'Listing'>,
-): Prisma.ListingWhereInput {
+/** The same states in SQL (listings as `l`): in_sync is sync/stock/status.ts's one rule. */
+function stateSql(state: (typeof STATES)[number] | undefined): Prisma.Sql {
   switch (state) {
     case 'error':
-      return { lastError: { not: null } };
+      return Prisma.sql`l.last_error IS NOT NULL`;
     case 'never_pushed':
-      return { lastError: null, targetQty: null };
+      return Prisma.sql`l.last_error IS NULL AND l.target_qty IS NULL`;
     case 'in_sync':
-      return { lastError: null, targetQty: { not: null }, lastConfirmedQty: { equals: target } };
+      return Prisma.sql`l.last_error IS NULL AND ${IN_SYNC_SQL}`;
     case 'pending':
-      return {
-        lastError: null,
-        targetQty: { not: null },
-        OR: [{ lastConfirmedQty: null }, { NOT: { lastConfirmedQty: { equals: target } } }],
-      };
+      return Prisma.sql`l.last_error IS NULL AND l.target_qty IS NOT NULL AND NOT ${IN_SYNC_SQL}`;
     default:
-      return {};
+      return Prisma.sql`TRUE`;
   }
 }
 
@@ -102,17 +97,16 @@ export function syncStatusRoutes(ctx: RouteContext) {
     // SQL with clock_timestamp() (sync/stock), so its age is measured on that same clock.
     const dbClock = await ctx.prisma.$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`;
     const now = (dbClock[0] as { now: Date }).now.getTime();
+    const ids = await ctx.prisma.$queryRaw<{ id: string }[]>`
+      SELECT l.id FROM listings l
+       WHERE ${stateSql(state)}
+         AND (${accountId ?? null}::text IS NULL OR l.account_id = ${accountId ?? null})
+         AND (${after?.id ?? null}::text IS NULL OR l.id > ${after?.id ?? null})
+       ORDER BY l.id LIMIT ${limit + 1}`;
     const rows = await ctx.prisma.listing.findMany({
-      where: {
-        AND: [
-          accountId ? { accountId } : {},
-          stateWhere(state, ctx.prisma.listing.fields.targetQty),
-          after ? { id: { gt: after.id } } : {},
-        ],
-      },
+      where: { id: { in: ids.map((r) => r.id) } },
       include: { sku: { select: { code: true } } },
       orderBy: { id: 'asc' },
-      take: limit + 1,
     });
     return c.json(
       pageOf(

@@ -167,16 +167,24 @@ export function channelBound(belief: number | null, inFlight: number | null): nu
  * The value to push now for a strict listing, or null to wait. Lowering (or setting a channel
  * whose value is unknown) is always safe. A raise is sent only as far as the pool allows beside
  * the other channels' bounds; if that is not above what the channel has, it waits for their
- * decreases to be confirmed.
+ * decreases to be confirmed. In doubt (`inDoubt`: an earlier write unconfirmed), only what fits
+ * beside the others is sent.
  */
 export function strictSendValue(
   target: number,
   belief: number | null,
   othersBound: number,
   pool: number,
+  inDoubt = false,
 ): number | null {
-  if (belief === null || target <= belief) return target;
   const room = pool - othersBound;
+  // A write of this channel whose outcome is unknown (its answer lost): it may show less than the
+  // belief (the first write of two is 0), so no value above 0 is sure to be a decrease. What fits
+  // beside the others' bounds is safe whatever it shows; 0 when nothing fits. Either resolves the
+  // doubt, and frees the bound the lost write holds: waiting instead could leave two channels in
+  // doubt each waiting for the other.
+  if (inDoubt) return Math.max(0, Math.min(target, room));
+  if (belief === null || target <= belief) return target;
   const value = Math.min(target, room);
   return value > belief ? value : null;
 }
@@ -185,18 +193,30 @@ export function strictSendValue(
  * The hub's belief (claim) after a channel confirmed `sent`. The channel shows `sent` now; units
  * sold there and not yet landed are counted in (they are subtracted when their orders land),
  * and units that landed while the push was in flight are kept out:
- * belief = sent + (beliefNow − channelPrevious), where channelPrevious is what the channel held
- * just before our write (previousSent, the value compared against, when it did not say otherwise).
- * Exact when the only changes on the channel are its sales and our writes.
+ * belief = sent + (beliefNow − before), never below 0, evaluated with the belief as it is when
+ * the answer is recorded.
+ *
+ * `before` is what the channel showed before the write: normally `channelPrevious` (it said so)
+ * or `previousSent` (the value compared against, when it did not say otherwise). But when
+ * `doubtFrom` is set, an earlier write's outcome is unknown (its answer was lost, the process
+ * died): the channel's value may be that write's, so its difference to the belief is not units
+ * sold. Then what the hub knew before the doubt holds: `doubtFrom`, what the channel showed when
+ * the first unconfirmed write was sent. Exact when the channel's only changes are its sales and
+ * our writes and, while in doubt, it sold nothing whose order had not landed.
+ *
+ * sync/stock/record.ts evaluates the same rule in SQL (BELIEF_AFTER_CONFIRM_SQL); a test runs
+ * both on generated cases.
  */
 export function beliefAfterConfirm(
   sent: number,
   previousSent: number | null,
   channelPrevious: number | null | undefined,
   beliefNow: number | null,
+  doubtFrom: number | null = null,
 ): number {
-  if (previousSent === null || beliefNow === null) return sent;
-  const before = channelPrevious ?? previousSent;
+  if (beliefNow === null) return sent;
+  const before = doubtFrom ?? (previousSent === null ? null : (channelPrevious ?? previousSent));
+  if (before === null) return sent;
   return Math.max(0, sent + beliefNow - before);
 }
 
@@ -257,7 +277,7 @@ export type WritePlan =
  * against 0 (the channel cannot sell below it), establishes exactly the planned claim.
  */
 export function planWrite(w: WriteInput): WritePlan {
-  const claim = w.mode === 'strict' ? strictSendValue(w.target, w.belief, w.othersBound, w.pool) : w.target;
+  const claim = w.mode === 'strict' ? strictSendValue(w.target, w.belief, w.othersBound, w.pool, w.inFlight) : w.target;
   if (claim === null) return { kind: 'defer' };
   const shown = shownEstimate(w.belief, w.lastWritten, w.inFlight);
   const value = valueToWrite(claim, w.belief, shown);
@@ -274,5 +294,6 @@ export function planWrite(w: WriteInput): WritePlan {
  * so the channel may show claim − (beliefAtPlan − channelBefore).
  */
 export function secondWrite(claim: number, beliefAtPlan: number, channelBefore: number): number {
-  return Math.max(0, claim - (beliefAtPlan - channelBefore));
+  // A channel showing more than its claim means the belief was stale: nothing was sold there.
+  return Math.max(0, claim - Math.max(0, beliefAtPlan - channelBefore));
 }

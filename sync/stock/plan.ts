@@ -6,7 +6,8 @@
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { planWrite } from '../../core/inventory/allocation.ts';
 import type { StockUpdate } from '../../connectors/connector.ts';
-import { inFlight, loadStock, needsPush, PERMANENT, saveTargets, targetsOf } from './state.ts';
+import { loadStock, saveTargets, targetsOf } from './state.ts';
+import { inFlight, NEEDS_PUSH_SQL, needsPush } from './status.ts';
 
 export interface PushPlan {
   updates: StockUpdate[];
@@ -23,6 +24,11 @@ export interface PushPlan {
   inFlight: Map<string, number>;
   /** Two-phase strict writes: the claim to write once the first write (0) is confirmed, and the belief it was planned from. */
   twoPhase: Map<string, { claim: number; beliefAtPlan: number }>;
+  /**
+   * Listings sent while an earlier write's outcome was unknown, with what the channel showed
+   * before that doubt (null: not known): their answer is recorded from it (beliefAfterConfirm).
+   */
+  doubt: Map<string, number | null>;
 }
 
 export async function planPush(
@@ -31,10 +37,9 @@ export async function planPush(
   opts: { batchSize: number; prioritySkuIds: readonly string[]; unitsPerChannel: number },
 ): Promise<PushPlan> {
   const candidates = await prisma.$queryRaw<{ id: string; sku_id: string }[]>`
-    SELECT id, sku_id FROM listings
+    SELECT id, sku_id FROM listings l
      WHERE account_id = ${accountId} AND external_stock_id IS NOT NULL
-       AND (target_qty IS DISTINCT FROM last_confirmed_qty OR sku_id = ANY(${[...opts.prioritySkuIds]}::text[]))
-       AND NOT (COALESCE(last_error, '') LIKE ${`${PERMANENT}%`} AND last_sent_qty IS NOT DISTINCT FROM target_qty)
+       AND (${NEEDS_PUSH_SQL} OR sku_id = ANY(${[...opts.prioritySkuIds]}::text[]))
      ORDER BY (sku_id = ANY(${[...opts.prioritySkuIds]}::text[])) DESC, sku_id
      LIMIT ${opts.batchSize + 1}`;
   const more = candidates.length > opts.batchSize;
@@ -48,6 +53,7 @@ export async function planPush(
     noLocation: 0,
     inFlight: new Map(),
     twoPhase: new Map(),
+    doubt: new Map(),
   });
   if (batch.length === 0) return empty();
   const mine = new Set(batch.map((c) => c.id));
@@ -61,7 +67,7 @@ export async function planPush(
       const targets = targetsOf(snap, opts.unitsPerChannel);
       await saveTargets(tx, targets, snap);
       const account = snap.accounts.get(accountId);
-      const plan: PushPlan = { ...empty(), more };
+      const plan: PushPlan & { doubtFrom: Map<string, number | null> } = { ...empty(), more, doubtFrom: new Map() };
       for (const sku of snap.skus.values()) {
         for (const l of sku.listings) {
           const t = targets.get(l.id);
@@ -82,10 +88,15 @@ export async function planPush(
           });
           if (w.kind === 'defer') plan.deferred += 1;
           if (w.kind !== 'write') continue;
+          // An earlier write still unconfirmed: it may have been applied, the channel's value is in doubt.
+          const doubt = inFlight(l) !== null;
+          if (doubt) plan.doubt.set(l.id, l.doubtFromQty);
+          plan.doubtFrom.set(l.id, doubt && l.doubtFromQty !== null ? l.doubtFromQty : w.previous);
           if (t.mode === 'strict') plan.strictSkus.add(l.skuId);
           plan.skuOf.set(l.id, l.skuId);
-          // While in flight, a strict listing is bounded by the claim it will hold.
-          plan.inFlight.set(l.id, t.mode === 'strict' ? w.claim : w.value);
+          // While in flight, a strict listing is bounded by the claim it will hold, and by an earlier
+          // unconfirmed write until this one is confirmed (the channel may show that one until then).
+          plan.inFlight.set(l.id, t.mode === 'strict' ? Math.max(w.claim, inFlight(l) ?? 0) : w.value);
           if (w.twoPhase) plan.twoPhase.set(l.id, { claim: w.claim, beliefAtPlan: l.lastConfirmedQty ?? 0 });
           plan.updates.push({
             listingId: l.id,
@@ -97,12 +108,16 @@ export async function planPush(
         }
       }
       if (plan.updates.length) {
+        // Stamped before the call: if its answer never comes, the next push knows the value is in doubt.
+        const ids = [...plan.inFlight.keys()];
         await tx.$executeRaw`
-          UPDATE listings l SET last_sent_qty = u.q, last_sent_at = clock_timestamp()
-            FROM unnest(${[...plan.inFlight.keys()]}::text[], ${[...plan.inFlight.values()]}::int[]) AS u(id, q)
+          UPDATE listings l SET last_sent_qty = u.q, last_sent_at = clock_timestamp(), doubt_from_qty = u.f
+            FROM unnest(${ids}::text[], ${ids.map((id) => plan.inFlight.get(id) ?? 0)}::int[],
+                        ${ids.map((id) => plan.doubtFrom.get(id) ?? null)}::int[]) AS u(id, q, f)
            WHERE l.id = u.id`;
       }
-      return plan;
+      const { doubtFrom: _, ...out } = plan;
+      return out;
     },
     { timeout: 30_000, maxWait: 30_000 },
   );

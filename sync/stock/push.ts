@@ -103,7 +103,14 @@ async function pushOnce(
       error instanceof ConnectorError ? error.retryAfterMs : null,
     );
   }
-  const recorded = await recordPush(deps.prisma, accountId, plan.updates, result, new Set(plan.twoPhase.keys()));
+  const recorded = await recordPush(
+    deps.prisma,
+    accountId,
+    plan.updates,
+    result,
+    new Set(plan.twoPhase.keys()),
+    plan.doubt,
+  );
   if (plan.twoPhase.size) await secondPhase(deps, account, connector, plan, result);
   if (plan.more) await deps.requestPush(accountId);
   if (plan.strictSkus.size && recorded.confirmed) await unblockStrict(deps, accountId, [...plan.strictSkus]);
@@ -150,7 +157,8 @@ async function secondPhase(
     const second = plan.twoPhase.get(c.listingId);
     const u = byId.get(c.listingId);
     if (!second || !u) continue;
-    const before = c.channelPrevious ?? u.previousQuantity ?? 0;
+    // In doubt, the channel's value may be our own lost write: what it showed before the doubt counts.
+    const before = plan.doubt.get(c.listingId) ?? c.channelPrevious ?? u.previousQuantity ?? 0;
     const quantity = secondWrite(second.claim, second.beliefAtPlan, before);
     if (quantity === 0) settled.push(c.listingId);
     else writes.push({ ...u, quantity, previousQuantity: 0 });

@@ -2,7 +2,8 @@
 // have listings to push. Runs inside the outbox dispatcher's transaction, so a SKU change
 // is turned into durable targets exactly when its outbox row is marked dispatched.
 import type { Sql } from '../../core/db/sql.ts';
-import { loadStock, needsPush, saveTargets, targetsOf } from './state.ts';
+import { loadStock, saveTargets, targetsOf } from './state.ts';
+import { needsPush } from './status.ts';
 
 export interface Recomputed {
   /** Accounts with at least one listing whose target the channel does not have, and the SKUs concerned. */

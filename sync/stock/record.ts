@@ -2,6 +2,7 @@
 // of what the channel shows), or why it refused. Refusals for good (unknown item, wrong
 // location) are filed as exceptions for a person; the others are retried.
 import { randomUUID } from 'node:crypto';
+import { Prisma } from '../../core/db/generated/prisma/client.ts';
 import type { Sql } from '../../core/db/sql.ts';
 import type { StockPushResult, StockUpdate } from '../../connectors/connector.ts';
 import { PERMANENT } from './state.ts';
@@ -16,6 +17,18 @@ export interface Recorded {
 }
 
 /**
+ * beliefAfterConfirm (core/inventory/allocation.ts) in SQL, evaluated on the row as it is when the
+ * answer is recorded (units whose orders landed while the push was in flight are kept out). It
+ * reads l.last_confirmed_qty and u.q (sent), u.prev (previousQuantity), u.chprev (channelPrevious),
+ * u.doubt (doubtFrom). tests/sync/belief-formula.test.ts runs both forms on the same cases.
+ */
+export const BELIEF_AFTER_CONFIRM_SQL = Prisma.sql`
+  CASE WHEN l.last_confirmed_qty IS NULL
+         OR COALESCE(u.doubt, CASE WHEN u.prev IS NULL THEN NULL ELSE COALESCE(u.chprev, u.prev) END) IS NULL THEN u.q
+       ELSE GREATEST(0, u.q + l.last_confirmed_qty
+                          - COALESCE(u.doubt, CASE WHEN u.prev IS NULL THEN NULL ELSE COALESCE(u.chprev, u.prev) END)) END`;
+
+/**
  * `interim`: listings whose write was the first of two (strict, see planWrite): their belief is
  * updated, but they stay in flight, bounded by the claim the second write will establish.
  */
@@ -25,35 +38,33 @@ export async function recordPush(
   updates: StockUpdate[],
   result: StockPushResult,
   interim: ReadonlySet<string> = new Set(),
+  doubt: ReadonlyMap<string, number | null> = new Map(),
 ): Promise<Recorded> {
   const sent = new Map(updates.map((u) => [u.listingId, u]));
+  const args = (cs: StockPushResult['confirmed']) =>
+    Prisma.sql`unnest(${cs.map((c) => c.listingId)}::text[], ${cs.map((c) => c.quantity)}::int[],
+                      ${cs.map((c) => sent.get(c.listingId)?.previousQuantity ?? null)}::int[],
+                      ${cs.map((c) => c.channelPrevious ?? null)}::int[],
+                      ${cs.map((c) => doubt.get(c.listingId) ?? null)}::int[]) AS u(id, q, prev, chprev, doubt)`;
   const all = result.confirmed.filter((c) => sent.has(c.listingId));
   const first = all.filter((c) => interim.has(c.listingId));
   if (first.length) {
+    // The channel now shows the first write's value, known for certain: the base of any later doubt.
     await sql.$executeRaw`
-      UPDATE listings l SET
-        last_confirmed_qty = CASE WHEN u.prev IS NULL OR l.last_confirmed_qty IS NULL THEN u.q
-                                  ELSE GREATEST(0, u.q + l.last_confirmed_qty - COALESCE(u.chprev, u.prev)) END
-        FROM unnest(${first.map((c) => c.listingId)}::text[], ${first.map((c) => c.quantity)}::int[],
-                    ${first.map((c) => sent.get(c.listingId)?.previousQuantity ?? null)}::int[],
-                    ${first.map((c) => c.channelPrevious ?? null)}::int[]) AS u(id, q, prev, chprev)
+      UPDATE listings l SET last_confirmed_qty = ${BELIEF_AFTER_CONFIRM_SQL}, doubt_from_qty = u.q
+        FROM ${args(first)}
        WHERE l.id = u.id`;
   }
   const confirmed = all.filter((c) => !interim.has(c.listingId));
   if (confirmed.length) {
-    // The SQL form of beliefAfterConfirm (core/inventory/allocation.ts), evaluated on the row as
-    // it is now, so that units whose orders landed while the push was in flight are kept out.
-    const prev = confirmed.map((c) => sent.get(c.listingId)?.previousQuantity ?? null);
-    const chprev = confirmed.map((c) => (c.channelPrevious === undefined ? null : c.channelPrevious));
     await sql.$executeRaw`
       UPDATE listings l SET
-        last_confirmed_qty = CASE WHEN u.prev IS NULL OR l.last_confirmed_qty IS NULL THEN u.q
-                                  ELSE GREATEST(0, u.q + l.last_confirmed_qty - COALESCE(u.chprev, u.prev)) END,
+        last_confirmed_qty = ${BELIEF_AFTER_CONFIRM_SQL},
         last_confirmed_at = clock_timestamp(),
         last_sent_qty = u.q,
-        last_error = NULL
-        FROM unnest(${confirmed.map((c) => c.listingId)}::text[], ${confirmed.map((c) => c.quantity)}::int[],
-                    ${prev}::int[], ${chprev}::int[]) AS u(id, q, prev, chprev)
+        last_error = NULL,
+        doubt_from_qty = NULL
+        FROM ${args(confirmed)}
        WHERE l.id = u.id`;
   }
   const retry = result.failed.filter((f) => f.retryable);
@@ -84,8 +95,12 @@ export async function recordPush(
     retryable: retry.length,
     permanent: refused.length,
     pending: result.pending.length,
+    // In doubt, a different value on the channel is expected (our own unconfirmed write), not a sale.
     overwritten: confirmed.filter(
-      (c) => c.channelPrevious != null && c.channelPrevious !== sent.get(c.listingId)?.previousQuantity,
+      (c) =>
+        !doubt.has(c.listingId) &&
+        c.channelPrevious != null &&
+        c.channelPrevious !== sent.get(c.listingId)?.previousQuantity,
     ).length,
   };
 }

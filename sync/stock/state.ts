@@ -8,6 +8,7 @@ import { parseAllocationMode } from '../../core/inventory/allocation.ts';
 import type { StockLevel } from '../../core/inventory/available-to-sell.ts';
 import { computeTargets, type ListingTarget, type TargetAccount } from '../../core/inventory/stock-targets.ts';
 import type { Sql } from '../../core/db/sql.ts';
+import { inFlight } from './status.ts';
 
 export interface ListingRow {
   id: string;
@@ -20,6 +21,8 @@ export interface ListingRow {
   lastConfirmedQty: number | null;
   lastConfirmedAt: Date | null;
   lastError: string | null;
+  /** See status.ts and README "Beliefs": the channel's value when the first unconfirmed write was sent. */
+  doubtFromQty: number | null;
 }
 
 export interface SkuState {
@@ -32,12 +35,6 @@ export interface SkuState {
 export interface StockSnapshot {
   skus: Map<string, SkuState>;
   accounts: Map<string, TargetAccount & { stockLocation: string | null }>;
-}
-
-/** A value sent after the last confirmation may have been applied: it bounds the channel too. */
-export function inFlight(l: ListingRow): number | null {
-  if (l.lastSentQty === null || !l.lastSentAt) return null;
-  return !l.lastConfirmedAt || l.lastSentAt > l.lastConfirmedAt ? l.lastSentQty : null;
 }
 
 export async function loadStock(tx: Sql, skuIds: readonly string[], opts: { lock: boolean }): Promise<StockSnapshot> {
@@ -66,7 +63,7 @@ export async function loadStock(tx: Sql, skuIds: readonly string[], opts: { lock
   // Only listings the hub can push take part: an unpushable listing's channel value is unknown forever.
   const listings = await tx.$queryRaw<RawListing[]>`
     SELECT l.id, l.sku_id, l.account_id, l.external_stock_id, l.target_qty, l.last_sent_qty, l.last_sent_at,
-           l.last_confirmed_qty, l.last_confirmed_at, l.last_error
+           l.last_confirmed_qty, l.last_confirmed_at, l.last_error, l.doubt_from_qty
       FROM listings l JOIN channel_accounts a ON a.id = l.account_id
      WHERE l.sku_id = ANY(${ids}::text[]) AND a.active AND l.external_stock_id IS NOT NULL`;
   for (const l of listings) skus.get(l.sku_id)?.listings.push(toListing(l));
@@ -85,6 +82,7 @@ interface RawListing {
   last_confirmed_qty: number | null;
   last_confirmed_at: Date | null;
   last_error: string | null;
+  doubt_from_qty: number | null;
 }
 
 function toListing(l: RawListing): ListingRow {
@@ -99,6 +97,7 @@ function toListing(l: RawListing): ListingRow {
     lastConfirmedQty: l.last_confirmed_qty,
     lastConfirmedAt: l.last_confirmed_at,
     lastError: l.last_error,
+    doubtFromQty: l.doubt_from_qty,
   };
 }
 
@@ -167,11 +166,4 @@ export async function saveTargets(tx: Sql, targets: Map<string, ListingTarget>, 
   return changed.length;
 }
 
-/** Whether a listing still has to be pushed: the channel does not have its target, and the last try was not refused for good. */
-export function needsPush(l: ListingRow, target: number): boolean {
-  if (target === l.lastConfirmedQty) return false;
-  return !(l.lastError?.startsWith(PERMANENT) && l.lastSentQty === target);
-}
-
-/** Prefix of last_error for a push the channel refused for good (unknown item, wrong location). */
-export const PERMANENT = 'permanent: ';
+export { PERMANENT } from './status.ts';

@@ -68,6 +68,20 @@ describe.each(testDatabases())('exceptions and sync status on $kind', ({ open })
         lastConfirmedAt: new Date(now - 3_600_000),
       },
     });
+    // Confirmed at its target once, but a later write's answer never came: the channel may show it.
+    await db.prisma.sku.create({ data: { id: 'sku-CUP', code: 'CUP', title: 'Cup' } });
+    await db.prisma.listing.create({
+      data: {
+        id: 'l-doubt',
+        accountId: ACCOUNT,
+        skuId: 'sku-CUP',
+        targetQty: 5,
+        lastSentQty: 9,
+        lastSentAt: new Date(now),
+        lastConfirmedQty: 5,
+        lastConfirmedAt: new Date(now - 60_000),
+      },
+    });
   });
   afterAll(() => db?.close());
 
@@ -123,9 +137,19 @@ describe.each(testDatabases())('exceptions and sync status on $kind', ({ open })
     });
     expect(byId['l-new']).toMatchObject({ state: 'never_pushed', targetQty: null });
     expect(byId['l-pending']).toMatchObject({ state: 'pending', targetQty: 7, lastConfirmedQty: 6 });
-    for (const state of ['in_sync', 'error', 'never_pushed', 'pending']) {
+    // Not in sync while a write's outcome is unknown, even though the last confirmation matched.
+    expect(byId['l-doubt']).toMatchObject({ state: 'pending', targetQty: 5, lastConfirmedQty: 5 });
+    const expected: Record<string, string[]> = {
+      in_sync: ['l-ok'],
+      error: ['l-err'],
+      never_pushed: ['l-new'],
+      pending: ['l-doubt', 'l-pending'],
+    };
+    for (const [state, ids] of Object.entries(expected)) {
       const f = await h.call('GET', `/api/v1/sync/listings?state=${state}&accountId=${ACCOUNT}`);
-      expect(f.body.data.map((l: { state: string }) => l.state)).toEqual([state]);
+      expect(f.body.data.map((l: { listingId: string; state: string }) => [l.listingId, l.state])).toEqual(
+        ids.map((id) => [id, state]),
+      );
     }
     expect((await h.call('GET', '/api/v1/sync/listings?state=late')).status).toBe(400);
   });

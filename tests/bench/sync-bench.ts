@@ -20,6 +20,7 @@ import pg from 'pg';
 import { createLogger } from '../../core/log.ts';
 import { JOB_NAMES } from '../../sync/jobs.ts';
 import { type SyncRuntime, startSync } from '../../sync/runtime.ts';
+import { NEEDS_PUSH_SQL } from '../../sync/stock/status.ts';
 import { oversells, percentile, propagation } from './sync-bench-metrics.ts';
 import { addCatalogue, type BenchWorld, buildWorld, buy, openBenchDatabase, shown } from './sync-bench-world.ts';
 import { exitWithVerdict, Verdict } from './verdict.ts';
@@ -101,9 +102,7 @@ async function backlog(w: BenchWorld, runtime: SyncRuntime): Promise<Backlog> {
   const [inbox, outbox, dirty] = await Promise.all([
     w.db.prisma.inboxEvent.count({ where: { processedAt: null } }),
     w.db.prisma.outboxEvent.count({ where: { dispatchedAt: null } }),
-    w.db.prisma.$queryRaw<
-      { n: bigint }[]
-    >`SELECT count(*) AS n FROM listings WHERE target_qty IS DISTINCT FROM last_confirmed_qty`,
+    w.db.prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM listings l WHERE ${NEEDS_PUSH_SQL}`,
   ]);
   let jobs = 0;
   for (const name of JOB_NAMES) {
@@ -382,8 +381,8 @@ async function disagreements(w: BenchWorld, codes: string[]): Promise<number> {
 
 async function explainUnsettled(w: BenchWorld): Promise<void> {
   const rows = await w.db.prisma.$queryRaw<Record<string, unknown>[]>`
-    SELECT id, target_qty, last_sent_qty, last_confirmed_qty, last_error FROM listings
-     WHERE target_qty IS DISTINCT FROM last_confirmed_qty LIMIT 5`;
+    SELECT id, target_qty, last_sent_qty, last_confirmed_qty, last_error FROM listings l
+     WHERE ${NEEDS_PUSH_SQL} LIMIT 5`;
   console.error('not settled after 60 s; listings still waiting:', rows);
 }
 

@@ -135,6 +135,13 @@ describe('the strict push rules', () => {
     expect(strictSendValue(5, 3, 6, 10)).toBe(4); // partial raise
     expect(strictSendValue(5, 3, 7, 10)).toBeNull(); // wait for the others
     expect(strictSendValue(5, 3, Number.POSITIVE_INFINITY, 10)).toBeNull();
+    // In doubt (an earlier write's answer lost) the channel may show less than the belief: only
+    // what fits beside the others is sent, 0 if nothing does (never a wait: that settles the doubt).
+    expect(strictSendValue(2, 4, 3, 3, true)).toBe(0); // a "decrease" from the belief, maybe a raise
+    expect(strictSendValue(5, 3, 7, 10, true)).toBe(3);
+    expect(strictSendValue(5, 3, 6, 10, true)).toBe(4);
+    expect(strictSendValue(5, 1, 7, 5, true)).toBe(0);
+    expect(strictSendValue(2, 4, 1, 10, true)).toBe(2);
   });
 
   it('counts sales that raced a push back in, and landed ones out', () => {

@@ -1,0 +1,47 @@
+// One rule for a listing's stock status, in SQL and in TypeScript, used by the push planner,
+// the target recomputation, the sweep, the API, the landing page and the gauges:
+// - in flight: a write was sent after the last confirmation; it may or may not have been
+//   applied (its answer can be lost, the process can die), so what the channel shows is in doubt;
+// - in sync: the channel confirmed the target and nothing is in doubt;
+// - needs a push: not in sync, unless the channel refused that very target for good.
+// The SQL forms expect the listings table under the alias `l`.
+import { Prisma } from '../../core/db/generated/prisma/client.ts';
+
+/** Prefix of last_error for a push the channel refused for good (unknown item, wrong location). */
+export const PERMANENT = 'permanent: ';
+
+export const IN_FLIGHT_SQL = Prisma.sql`(l.last_sent_at IS NOT NULL AND (l.last_confirmed_at IS NULL OR l.last_sent_at > l.last_confirmed_at))`;
+
+export const IN_SYNC_SQL = Prisma.sql`(l.target_qty IS NOT NULL AND l.last_confirmed_qty IS NOT DISTINCT FROM l.target_qty AND NOT ${IN_FLIGHT_SQL})`;
+
+export const NEEDS_PUSH_SQL = Prisma.sql`((l.target_qty IS DISTINCT FROM l.last_confirmed_qty OR ${IN_FLIGHT_SQL})
+  AND NOT (COALESCE(l.last_error, '') LIKE ${`${PERMANENT}%`} AND l.last_sent_qty IS NOT DISTINCT FROM l.target_qty))`;
+
+export interface StockStatusRow {
+  targetQty: number | null;
+  lastSentQty: number | null;
+  lastSentAt: Date | null;
+  lastConfirmedQty: number | null;
+  lastConfirmedAt: Date | null;
+  lastError: string | null;
+}
+
+/** A value sent after the last confirmation may have been applied: it bounds the channel too. */
+export function inFlight(l: Omit<StockStatusRow, 'targetQty' | 'lastConfirmedQty' | 'lastError'>): number | null {
+  if (l.lastSentQty === null || !l.lastSentAt) return null;
+  return !l.lastConfirmedAt || l.lastSentAt > l.lastConfirmedAt ? l.lastSentQty : null;
+}
+
+function inDoubt(l: Pick<StockStatusRow, 'lastSentAt' | 'lastConfirmedAt'>): boolean {
+  return l.lastSentAt !== null && (l.lastConfirmedAt === null || l.lastSentAt > l.lastConfirmedAt);
+}
+
+export function isInSync(l: StockStatusRow): boolean {
+  return l.targetQty !== null && l.lastConfirmedQty === l.targetQty && !inDoubt(l);
+}
+
+/** Whether a listing still has to be pushed towards `target` (the target just computed, or the stored one). */
+export function needsPush(l: StockStatusRow, target: number | null = l.targetQty): boolean {
+  if (target === l.lastConfirmedQty && !inDoubt(l)) return false;
+  return !(l.lastError?.startsWith(PERMANENT) && l.lastSentQty === target);
+}
