@@ -20,7 +20,14 @@ import pg from 'pg';
 import { createLogger } from '../../core/log.ts';
 import { JOB_NAMES } from '../../sync/jobs.ts';
 import { type SyncRuntime, startSync } from '../../sync/runtime.ts';
-import { oversells, percentile, propagation } from './sync-bench-metrics.ts';
+import {
+  type Breakdown,
+  oversells,
+  partPercentiles,
+  percentile,
+  propagation,
+  tailBreakdown,
+} from './sync-bench-metrics.ts';
 import { addCatalogue, type BenchWorld, buildWorld, buy, openBenchDatabase, shown } from './sync-bench-world.ts';
 import { exitWithVerdict, Verdict } from './verdict.ts';
 
@@ -332,6 +339,8 @@ async function main() {
         max: percentile(prop.samples, 100),
         samples: prop.samples.length,
         missing: prop.missing,
+        // Where the time goes: each part's own p50 and p99, and the mean parts of the slowest 1 %.
+        parts: { p50: partPercentiles(prop, 50), p99: partPercentiles(prop, 99), slowest1pct: tailBreakdown(prop, 99) },
       },
       rateLimit: { connectorWaitMs: connectorWait, throttled },
       channelOperations: w.shops.map((sh) => ({ ...sh.sim.stats.byOperation, costPoints: sh.sim.stats.costPoints })),
@@ -405,7 +414,15 @@ function printTable(r: {
   orders: number;
   left: Backlog;
   shopsDisagree: number;
-  propagationMs: { p50: number; p99: number; max: number; samples: number; missing: number };
+  propagationMs: {
+    p50: number;
+    p99: number;
+    max: number;
+    samples: number;
+    missing: number;
+    parts: { p50: Breakdown; p99: Breakdown; slowest1pct: Breakdown & { samples: number } };
+  };
+  inboxLagMs: { p50: number; p99: number };
   rateLimit: { connectorWaitMs: number; throttled: number };
   callsPer1000Changes: {
     stockWrites: number;
@@ -426,6 +443,8 @@ function printTable(r: {
     }
   >;
 }) {
+  const parts = (b: Breakdown) =>
+    `dispatch ${b.dispatch} + queue ${b.queue} + retries ${b.retries} + call ${b.call} ms`;
   const counts = (p: PhaseCounts) =>
     `${p.orders} orders in the database for ${p.buys} buys; ${drained(p.left) ? 'drained' : `NOT drained: ${describe(p.left)}`}; ` +
     `${p.shopsDisagree} listings where the shop disagrees with the hub`;
@@ -438,6 +457,13 @@ function printTable(r: {
       'propagation p50 / p99 / max',
       `${r.propagationMs.p50} / ${r.propagationMs.p99} / ${r.propagationMs.max} ms (${r.propagationMs.samples} reservation×shop pairs; ${r.propagationMs.missing} without a write: the shop's own sales got there first)`,
     ],
+    ['  parts p50 (each on its own)', parts(r.propagationMs.parts.p50)],
+    ['  parts p99 (each on its own)', parts(r.propagationMs.parts.p99)],
+    [
+      '  slowest 1 %, mean parts',
+      `${parts(r.propagationMs.parts.slowest1pct)} (${r.propagationMs.parts.slowest1pct.samples} pairs)`,
+    ],
+    ['inbox lag p50 / p99 (not in the above)', `${r.inboxLagMs.p50} / ${r.inboxLagMs.p99} ms`],
     ['rate-limit waits in the connector', `${r.rateLimit.connectorWaitMs} ms, ${r.rateLimit.throttled} throttled`],
     [
       'stock writes per 1,000 changes',
