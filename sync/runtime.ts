@@ -237,7 +237,18 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     requestPush,
     metrics: hub,
   };
-  const deps = { prisma, secretKey, connectors, accountCache, logger: log, clock, metrics: hub };
+  // The dispatcher is started below; orders committed by the inbox wake it at once.
+  let dispatcher: DispatcherLoop | null = null;
+  const deps = {
+    prisma,
+    secretKey,
+    connectors,
+    accountCache,
+    logger: log,
+    clock,
+    metrics: hub,
+    onCommitted: () => dispatcher?.kick(),
+  };
 
   /** Set by stop(): long jobs end at their next safe point. */
   let stopping = false;
@@ -350,7 +361,6 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     }
   };
 
-  let dispatcher: DispatcherLoop | null = null;
   let schedules: Schedules | null = null;
   let sweepTimer: ReturnType<typeof setInterval> | null = null;
   let redis: Redis | null = null;
