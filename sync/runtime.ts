@@ -31,7 +31,7 @@ import { MemoryQueue } from './queue/memory.ts';
 import { type JobQueue, RetryLater, type WorkerSpec } from './queue/types.ts';
 import { memoryRunCoordinator, postgresRunCoordinator, redisRunCoordinator } from './run-coordinators.ts';
 import { type Schedules, startSchedules } from './schedules.ts';
-import { pushAccountStock, type StockDeps } from './stock/push.ts';
+import { PushIncomplete, pushAccountStock, type StockDeps } from './stock/push.ts';
 import { reconcileAccount } from './stock/reconcile.ts';
 import { recomputeTargets } from './stock/recompute.ts';
 import { PERMANENT } from './stock/state.ts';
@@ -140,6 +140,9 @@ export function defaultPushesPerSecond(limits: ConnectorLimits): number {
   return limits.rateLimitModel === 'query-cost' ? 10 : 2;
 }
 
+/** Pushes that only missed compare-and-set retried at the next pacing slot in a row, before the usual backoff. */
+const STALE_QUICK_RETRIES = 3;
+
 /** A fulfilment push dispatched this long ago with no outcome lost its job: the sweep queues it again... */
 const LOST_PUSH_AFTER_MS = 60_000;
 /** ...if it was written within this window. */
@@ -225,6 +228,8 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     for (const p of intents.fulfilments) await requestFulfilmentPush(p);
   };
 
+  /** Stock pushes of an account retried at once in a row because only compare-and-set missed. */
+  const staleStreak = new Map<string, number>();
   const accountCache = new AccountCache(clock);
   const hub = hubMetrics(options.metrics ?? processMetrics);
   const stockDeps: StockDeps = {
@@ -256,7 +261,22 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     'stock.push': async (data) => {
       const p = parsePayload('stock.push', data);
       await learnPace(p.accountId);
-      await pushAccountStock(stockDeps, p.accountId, p.prioritySkuIds ?? []);
+      try {
+        await pushAccountStock(stockDeps, p.accountId, p.prioritySkuIds ?? []);
+        staleStreak.delete(p.accountId);
+      } catch (e) {
+        // The channel answered but its values kept moving while we set them (its own sales):
+        // nothing is wrong with it, so again at the account's next pacing slot rather than after
+        // a backoff of half a second or more. A few times in a row; then the usual backoff, so a
+        // value that never holds still cannot keep the account busy.
+        const streak = (staleStreak.get(p.accountId) ?? 0) + 1;
+        if (e instanceof PushIncomplete && e.onlyStale && streak <= STALE_QUICK_RETRIES) {
+          staleStreak.set(p.accountId, streak);
+          throw new RetryLater(paceOf(data), e.message);
+        }
+        staleStreak.delete(p.accountId);
+        throw e;
+      }
     },
     'stock.reconcile': async (data) => {
       const p = parsePayload('stock.reconcile', data);

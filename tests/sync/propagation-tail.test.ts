@@ -5,7 +5,9 @@
 // pass through the path under test (an hour-long poll, backoff and sweep: the sweep would
 // otherwise re-derive the push); no timing is asserted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StockUpdate } from '../../connectors/connector.ts';
 import type { Database } from '../../core/db/database.ts';
+import { adjust } from '../../core/inventory/ledger.ts';
 import { testDatabases } from '../support/databases.ts';
 import { eventually, product, sell, shown, start, type World, world } from './helpers.ts';
 
@@ -30,6 +32,48 @@ describe.each(testDatabases())('propagation tail on $kind', ({ open }) => {
       await sell(w, 0, 'PT-1', 1);
       await s.runtime.requestInbox('shop-0'); // what the webhook door does after storing the event
       await eventually(() => shown(w, 'PT-1', 1) === 9, 'the other shop shows 9');
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('a push that only missed compare-and-set goes again at the next pacing slot, not after the backoff', async () => {
+    let armed = false;
+    let refused = 0;
+    const connector = {
+      ...w.connector,
+      // The first push of PT-2 comes back as the connector hands back a batch whose values kept
+      // moving through all its re-read rounds: every listing retryable, code "stale".
+      async pushStock(account: Parameters<typeof w.connector.pushStock>[0], updates: StockUpdate[]) {
+        if (armed && refused === 0 && updates.some((u) => u.listingId.endsWith(':PT-2'))) {
+          refused += 1;
+          return {
+            confirmed: [],
+            pending: [],
+            failed: updates.map((u) => ({
+              listingId: u.listingId,
+              code: 'stale',
+              message: 'Shopify value kept changing while we set it; retry later',
+              retryable: true,
+            })),
+          };
+        }
+        return w.connector.pushStock(account, updates);
+      },
+    };
+    const s = await start(w, 'memory', {
+      connectors: { shopify: connector },
+      tuning: { backoff: { baseMs: HOUR, maxMs: HOUR }, sweepIntervalMs: HOUR },
+    });
+    try {
+      await eventually(() => shown(w, 'PT-2', 0) === 10 && shown(w, 'PT-2', 1) === 10, 'both shops show 10');
+      armed = true;
+      await adjust(db.prisma, 'sku-PT-2', 'wh', 5, 'receipt');
+      await eventually(
+        () => shown(w, 'PT-2', 0) === 15 && shown(w, 'PT-2', 1) === 15,
+        'both shops show 15, one of them after a refused push',
+      );
+      expect(refused).toBe(1);
     } finally {
       await s.stop();
     }
