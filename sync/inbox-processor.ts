@@ -27,11 +27,6 @@ export interface InboxDeps {
   clock: Clock;
   /** Counts the oversells the orders reveal (omnihub_oversells_total). */
   metrics?: Pick<HubMetrics, 'oversells'>;
-  /**
-   * Called after an event's changes are committed, so that their outbox rows are dispatched
-   * now rather than at the dispatcher's next poll (the runtime kicks its dispatcher).
-   */
-  onCommitted?: () => void;
 }
 
 export interface InboxRun {
@@ -170,7 +165,6 @@ async function processOne(
         break;
     }
     await markProcessed(deps.prisma, event.id, now);
-    if (meaning.kind !== 'ignored') deps.onCommitted?.();
     return done('processed');
   } catch (error) {
     return handleFailure(deps, account, gate, event, error, meaning instanceof Error ? null : orderIdOf(meaning));

@@ -242,18 +242,7 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     requestPush,
     metrics: hub,
   };
-  // The dispatcher is started below; orders committed by the inbox wake it at once.
-  let dispatcher: DispatcherLoop | null = null;
-  const deps = {
-    prisma,
-    secretKey,
-    connectors,
-    accountCache,
-    logger: log,
-    clock,
-    metrics: hub,
-    onCommitted: () => dispatcher?.kick(),
-  };
+  const deps = { prisma, secretKey, connectors, accountCache, logger: log, clock, metrics: hub };
 
   /** Set by stop(): long jobs end at their next safe point. */
   let stopping = false;
@@ -381,6 +370,7 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     }
   };
 
+  let dispatcher: DispatcherLoop | null = null;
   let schedules: Schedules | null = null;
   let sweepTimer: ReturnType<typeof setInterval> | null = null;
   let redis: Redis | null = null;

@@ -124,25 +124,19 @@ export interface DispatcherLoop {
   stop(): Promise<void>;
 }
 
-/**
- * Polls the outbox: again at once after a full batch or when kicked meanwhile, else every
- * intervalMs; backs off on errors.
- */
+/** Polls the outbox: again at once after a full batch, else every intervalMs; backs off on errors. */
 export function startDispatcher(deps: DispatcherDeps, intervalMs: number): DispatcherLoop {
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let running: Promise<void> | null = null;
-  /** A kick that came while a batch was being dispatched: its rows may have missed that batch. */
-  let kicked = false;
   const tick = () => {
     timer = null;
     if (stopped || running) return;
-    kicked = false;
     running = (async () => {
       let next = intervalMs;
       try {
         const n = await dispatchOnce(deps);
-        if (n >= deps.batchSize || kicked) next = 0;
+        if (n >= deps.batchSize) next = 0;
       } catch (err) {
         deps.logger.error({ err }, 'outbox dispatch failed; retrying');
         next = Math.max(1000, intervalMs);
@@ -155,8 +149,7 @@ export function startDispatcher(deps: DispatcherDeps, intervalMs: number): Dispa
   timer = setTimeout(tick, 0);
   return {
     kick() {
-      if (running) kicked = true;
-      else if (!stopped && timer) {
+      if (!stopped && !running && timer) {
         clearTimeout(timer);
         timer = setTimeout(tick, 0);
       }
