@@ -43,6 +43,11 @@ export interface SyncTuning {
   inboxDebounceMs: number;
   /** Outbox poll interval when it was empty. */
   dispatchIntervalMs: number;
+  /**
+   * A stock push that only missed compare-and-set (the channel's value moved while we wrote) is
+   * retried at the account's next pacing slot this many times in a row before the usual backoff.
+   */
+  staleRetriesAtPace: number;
   dispatchBatch: number;
   /** How often jobs are re-derived from database state. */
   sweepIntervalMs: number;
@@ -66,6 +71,7 @@ export const DEFAULT_TUNING: SyncTuning = {
   debounceMs: 50,
   inboxDebounceMs: 10,
   dispatchIntervalMs: 20,
+  staleRetriesAtPace: 3,
   dispatchBatch: 500,
   sweepIntervalMs: 30_000,
   concurrency: {
@@ -139,9 +145,6 @@ export interface SyncRuntime {
 export function defaultPushesPerSecond(limits: ConnectorLimits): number {
   return limits.rateLimitModel === 'query-cost' ? 10 : 2;
 }
-
-/** Pushes that only missed compare-and-set retried at the next pacing slot in a row, before the usual backoff. */
-const STALE_QUICK_RETRIES = 3;
 
 /** A fulfilment push dispatched this long ago with no outcome lost its job: the sweep queues it again... */
 const LOST_PUSH_AFTER_MS = 60_000;
@@ -259,7 +262,7 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
         // a backoff of half a second or more. A few times in a row; then the usual backoff, so a
         // value that never holds still cannot keep the account busy.
         const streak = (staleStreak.get(p.accountId) ?? 0) + 1;
-        if (e instanceof PushIncomplete && e.onlyStale && streak <= STALE_QUICK_RETRIES) {
+        if (e instanceof PushIncomplete && e.onlyStale && streak <= tuning.staleRetriesAtPace) {
           staleStreak.set(p.accountId, streak);
           throw new RetryLater(paceOf(data), e.message);
         }

@@ -19,7 +19,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createLogger } from '../../core/log.ts';
 import { JOB_NAMES } from '../../sync/jobs.ts';
-import { type SyncRuntime, startSync } from '../../sync/runtime.ts';
+import { type SyncRuntime, type SyncTuning, startSync } from '../../sync/runtime.ts';
 import {
   type Breakdown,
   oversells,
@@ -42,6 +42,7 @@ const USAGE = `Usage: tsx tests/bench/sync-bench.ts [options]
   --webhook-delay A-B webhook delay range in the oversell phases (default 200-1500)
   --db pglite|postgres                    (default postgres when a server answers, else pglite)
   --queue memory|bullmq                  (default memory; bullmq uses REDIS_URL or redis://127.0.0.1:6379)
+  --tuning JSON       overrides of the synchronizer's DEFAULT_TUNING, e.g. '{"staleRetriesAtPace":0}'
   --help
 
 PostgreSQL: BENCH_DATABASE_URL, else DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres.`;
@@ -61,6 +62,7 @@ function options() {
       'webhook-delay': { type: 'string', default: '200-1500' },
       db: { type: 'string' },
       queue: { type: 'string', default: 'memory' },
+      tuning: { type: 'string', default: '{}' },
       help: { type: 'boolean', default: false },
     },
     allowPositionals: false,
@@ -81,6 +83,7 @@ function options() {
   if (values.db !== undefined && values.db !== 'pglite' && values.db !== 'postgres')
     throw new Error('--db must be pglite or postgres');
   return {
+    tuning: JSON.parse(values.tuning ?? '{}') as Partial<SyncTuning>,
     rate: int('rate', values.rate),
     seconds: int('seconds', values.seconds),
     shops: Math.max(2, int('shops', values.shops)),
@@ -268,6 +271,7 @@ async function main() {
     logger,
     ...(o.redis ? { redisUrl: o.redis, queuePrefix: prefix } : {}),
     roles: { schedules: false },
+    tuning: o.tuning,
   });
   try {
     // Phase 1: latency and calls.
