@@ -98,6 +98,10 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     '/',
     createApiRoutes({
       prisma: db.prisma,
+      // The door's inserts go before queued background work on PGlite's one connection; one
+      // statement at a time there, so every delivery waiting meanwhile joins the next batch.
+      doorPrisma: db.door,
+      ...(db.kind === 'pglite' ? { webhookWriter: { maxInFlight: 1 } } : {}),
       secretKey,
       connectors,
       logger,

@@ -31,7 +31,7 @@ import { MemoryQueue } from './queue/memory.ts';
 import { type JobQueue, RetryLater, type WorkerSpec } from './queue/types.ts';
 import { memoryRunCoordinator, postgresRunCoordinator, redisRunCoordinator } from './run-coordinators.ts';
 import { type Schedules, startSchedules } from './schedules.ts';
-import { pushAccountStock, type StockDeps } from './stock/push.ts';
+import { PushIncomplete, pushAccountStock, type StockDeps } from './stock/push.ts';
 import { reconcileAccount } from './stock/reconcile.ts';
 import { recomputeTargets } from './stock/recompute.ts';
 import { NEEDS_PUSH_SQL } from './stock/status.ts';
@@ -43,6 +43,11 @@ export interface SyncTuning {
   inboxDebounceMs: number;
   /** Outbox poll interval when it was empty. */
   dispatchIntervalMs: number;
+  /**
+   * A stock push that only missed compare-and-set (the channel's value moved while we wrote) is
+   * retried at the account's next pacing slot this many times in a row before the usual backoff.
+   */
+  staleRetriesAtPace: number;
   dispatchBatch: number;
   /** How often jobs are re-derived from database state. */
   sweepIntervalMs: number;
@@ -66,6 +71,7 @@ export const DEFAULT_TUNING: SyncTuning = {
   debounceMs: 50,
   inboxDebounceMs: 10,
   dispatchIntervalMs: 20,
+  staleRetriesAtPace: 3,
   dispatchBatch: 500,
   sweepIntervalMs: 30_000,
   concurrency: {
@@ -225,6 +231,8 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     for (const p of intents.fulfilments) await requestFulfilmentPush(p);
   };
 
+  /** Stock pushes of an account retried at once in a row because only compare-and-set missed. */
+  const staleStreak = new Map<string, number>();
   const accountCache = new AccountCache(clock);
   const hub = hubMetrics(options.metrics ?? processMetrics);
   const stockDeps: StockDeps = {
@@ -245,7 +253,22 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     'stock.push': async (data) => {
       const p = parsePayload('stock.push', data);
       await learnPace(p.accountId);
-      await pushAccountStock(stockDeps, p.accountId, p.prioritySkuIds ?? []);
+      try {
+        await pushAccountStock(stockDeps, p.accountId, p.prioritySkuIds ?? []);
+        staleStreak.delete(p.accountId);
+      } catch (e) {
+        // The channel answered but its values kept moving while we set them (its own sales):
+        // nothing is wrong with it, so again at the account's next pacing slot rather than after
+        // a backoff of half a second or more. A few times in a row; then the usual backoff, so a
+        // value that never holds still cannot keep the account busy.
+        const streak = (staleStreak.get(p.accountId) ?? 0) + 1;
+        if (e instanceof PushIncomplete && e.onlyStale && streak <= tuning.staleRetriesAtPace) {
+          staleStreak.set(p.accountId, streak);
+          throw new RetryLater(paceOf(data), e.message);
+        }
+        staleStreak.delete(p.accountId);
+        throw e;
+      }
     },
     'stock.reconcile': async (data) => {
       const p = parsePayload('stock.reconcile', data);

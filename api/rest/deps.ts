@@ -16,6 +16,8 @@ export interface SyncTrigger {
 
 export interface ApiDeps {
   prisma: PrismaClient;
+  /** The webhook door's inbox writes go through this client (Database.door); default `prisma`. */
+  doorPrisma?: PrismaClient;
   /** Encrypts channel credentials at rest (resolveSecretKey). */
   secretKey: Uint8Array;
   /** One connector per channel type; an account whose type has none cannot take webhooks or be tested. */

@@ -112,7 +112,7 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
   root.route(
     '/',
     webhookRoutes({
-      prisma: deps.prisma,
+      prisma: deps.doorPrisma ?? deps.prisma,
       connectors: deps.connectors,
       accounts: ctx.accounts,
       logger: deps.logger,

@@ -16,6 +16,7 @@ import { InboxWriter, type InboxWriterOptions } from './inbox-writer.ts';
 export const DEFAULT_WEBHOOK_MAX_BYTES = 5 * 1024 * 1024;
 
 export interface WebhookDeps {
+  /** Where inbox rows are written (the database's door client: first in line on PGlite). */
   prisma: PrismaClient;
   connectors: Partial<Record<ChannelType, ChannelConnector>>;
   accounts: AccountCache;

@@ -7,6 +7,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { migrate, readMigrations } from './migrator.ts';
+import { PgliteLanes } from './pglite-lanes.ts';
 import { pgliteRunner, pgRunner } from './sql-runners.ts';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -14,6 +15,11 @@ export type DatabaseKind = 'postgres' | 'pglite';
 export interface Database {
   kind: DatabaseKind;
   prisma: PrismaClient;
+  /**
+   * The client for the webhook door's inbox writes. On PGlite (one connection) its statements go
+   * before any queued background work (pglite-lanes.ts); on PostgreSQL it is `prisma` itself.
+   */
+  door: PrismaClient;
   /** Migrations applied by this open (empty when the schema was current). */
   applied: string[];
   ping(): Promise<void>;
@@ -48,6 +54,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     return {
       kind: 'postgres',
       prisma,
+      door: prisma,
       applied,
       ping: async () => {
         await prisma.$queryRaw`SELECT 1`;
@@ -66,16 +73,20 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     throw e;
   }
   const applied = migrations.length ? await migrate(pgliteRunner(pglite), migrations) : [];
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const lanes = new PgliteLanes(pglite);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(lanes.client('background')) });
+  const door = new PrismaClient({ adapter: new PrismaPGlite(lanes.client('door')) });
   return {
     kind: 'pglite',
     prisma,
+    door,
     applied,
     ping: async () => {
       await prisma.$queryRaw`SELECT 1`;
     },
     close: async () => {
       await prisma.$disconnect();
+      await door.$disconnect();
       await pglite.close();
       unlock();
     },

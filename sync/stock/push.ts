@@ -44,6 +44,8 @@ export class PushIncomplete extends Error {
   constructor(
     message: string,
     readonly retryAfterMs: number | null = null,
+    /** Only compare-and-set misses: the channel works, its values moved while we wrote. */
+    readonly onlyStale = false,
   ) {
     super(message);
     this.name = 'PushIncomplete';
@@ -115,8 +117,12 @@ async function pushOnce(
   if (plan.more) await deps.requestPush(accountId);
   if (plan.strictSkus.size && recorded.confirmed) await unblockStrict(deps, accountId, [...plan.strictSkus]);
   if (recorded.retryable) {
-    const codes = [...new Set(result.failed.filter((f) => f.retryable).map((f) => f.code))].join(', ');
-    throw new PushIncomplete(`${recorded.retryable} listing(s) of ${accountId} not applied yet (${codes})`);
+    const codes = [...new Set(result.failed.filter((f) => f.retryable).map((f) => f.code))];
+    throw new PushIncomplete(
+      `${recorded.retryable} listing(s) of ${accountId} not applied yet (${codes.join(', ')})`,
+      null,
+      codes.every((c) => c === 'stale'),
+    );
   }
   const skus = new Set(plan.updates.map((u) => plan.skuOf.get(u.listingId)).filter((x): x is string => !!x));
   return { sent: plan.updates.length, deferred: plan.deferred, more: plan.more, skus, ...recorded };

@@ -13,8 +13,23 @@ export function percentile(values: number[], p: number): number {
   return sorted[rank] ?? Number.NaN;
 }
 
+/**
+ * Where one propagation's time went: reservation → outbox row dispatched (dispatch); → the first
+ * write call to that shop carrying the item (queue: debounce, the account's push in flight,
+ * pacing); → the call that applied it (retries: compare-and-set re-reads and re-sends, backoff
+ * after a failed push); → its answer (call).
+ */
+export interface Breakdown {
+  dispatch: number;
+  queue: number;
+  retries: number;
+  call: number;
+}
+
 export interface Propagation {
   samples: number[];
+  /** Per sample (same order), where its time went; null where the outbox row was not found. */
+  parts: (Breakdown | null)[];
   /**
    * Reservation × shop pairs with no write of ours reflecting the reservation: a shop's level
    * moves only by our writes and its own sales, so its own sales got it there first (a pushed
@@ -35,13 +50,25 @@ export async function propagation(
       FROM inventory_movements m JOIN skus s ON s.id = m.sku_id JOIN orders o ON o.id = m.order_id
      WHERE m.kind = 'reserve' AND s.code = ANY(${codes}::text[])
      ORDER BY m.id`;
+  // The outbox row the reserving transaction wrote has the same created_at (its start) and SKU.
+  const dispatched = await db.prisma.$queryRaw<{ code: string; at: Date; dispatched: Date }[]>`
+    SELECT s.code, o.created_at AS at, min(o.dispatched_at) AS dispatched
+      FROM outbox_events o JOIN skus s ON s.id = o.payload->>'skuId'
+     WHERE o.kind = 'inventory.changed' AND s.code = ANY(${codes}::text[]) AND o.dispatched_at IS NOT NULL
+     GROUP BY s.code, o.created_at`;
+  const dispatchedAt = new Map(dispatched.map((d) => [`${d.code}|${d.at.getTime()}`, d.dispatched.getTime()]));
+  const attemptsByShopItem = new Map<string, number[]>();
+  for (const a of w.attempts) {
+    const k = `${a.shop}|${a.item}`;
+    attemptsByShopItem.set(k, [...(attemptsByShopItem.get(k) ?? []), a.sentAt]);
+  }
   const byShopItem = new Map<string, Write[]>();
   for (const wr of w.writes) {
     const k = `${wr.shop}|${wr.item}`;
     byShopItem.set(k, [...(byShopItem.get(k) ?? []), wr]);
   }
   const reserved = new Map<string, number>();
-  const out: Propagation = { samples: [], missing: 0 };
+  const out: Propagation = { samples: [], parts: [], missing: 0 };
   for (const m of moves) {
     const left = startUnits - ((reserved.get(m.code) ?? 0) + m.qty);
     reserved.set(m.code, (reserved.get(m.code) ?? 0) + m.qty);
@@ -49,8 +76,19 @@ export async function propagation(
       if (shop.accountId === m.seller) return; // the selling shop took the unit off itself
       const item = w.items.get(m.code)?.[i];
       const hit = (byShopItem.get(`${i}|${item}`) ?? []).find((x) => x.at >= m.at.getTime() && x.value <= left);
-      if (hit) out.samples.push(hit.at - m.at.getTime());
-      else out.missing += 1;
+      if (!hit) {
+        out.missing += 1;
+        return;
+      }
+      const t0 = m.at.getTime();
+      out.samples.push(hit.at - t0);
+      const t1 = dispatchedAt.get(`${m.code}|${t0}`);
+      const first = (attemptsByShopItem.get(`${i}|${item}`) ?? []).find((sent) => t1 !== undefined && sent >= t1);
+      out.parts.push(
+        t1 === undefined || first === undefined
+          ? null
+          : { dispatch: t1 - t0, queue: first - t1, retries: hit.sentAt - first, call: hit.at - hit.sentAt },
+      );
     });
   }
   return out;
@@ -69,4 +107,31 @@ export async function oversells(db: Database, codes: string[]): Promise<Oversell
       FROM orders o JOIN order_lines l ON l.order_id = o.id
      WHERE l.sku_code = ANY(${codes}::text[])`;
   return { orders: Number(rows[0]?.orders ?? 0), oversold: Number(rows[0]?.short ?? 0) };
+}
+
+/** Mean of each part over the samples at or above the p-th percentile of the total (the tail). */
+export function tailBreakdown(p: Propagation, pct: number): Breakdown & { samples: number } {
+  const cut = percentile(p.samples, pct);
+  const tail = p.samples.map((s, i) => (s >= cut ? p.parts[i] : null)).filter((x): x is Breakdown => x !== null);
+  const mean = (k: keyof Breakdown) => Math.round(tail.reduce((a, b) => a + b[k], 0) / Math.max(1, tail.length));
+  return {
+    dispatch: mean('dispatch'),
+    queue: mean('queue'),
+    retries: mean('retries'),
+    call: mean('call'),
+    samples: tail.length,
+  };
+}
+
+/** The p-th percentile of each part on its own. */
+export function partPercentiles(p: Propagation, pct: number): Breakdown {
+  const parts = p.parts.filter((x): x is Breakdown => x !== null);
+  const at = (k: keyof Breakdown) =>
+    Math.round(
+      percentile(
+        parts.map((x) => x[k]),
+        pct,
+      ),
+    );
+  return { dispatch: at('dispatch'), queue: at('queue'), retries: at('retries'), call: at('call') };
 }

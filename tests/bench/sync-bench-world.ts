@@ -18,7 +18,18 @@ export interface Write {
   shop: number;
   item: string;
   value: number;
+  /** When the shop's answer came back. */
   at: number;
+  /** When the call that carried it was sent. */
+  sentAt: number;
+}
+
+/** One stock write call and one of its items, applied or not (a stale compare, an error). */
+export interface WriteAttempt {
+  shop: number;
+  item: string;
+  sentAt: number;
+  applied: boolean;
 }
 
 export interface BenchShop {
@@ -34,6 +45,8 @@ export interface BenchWorld {
   shops: BenchShop[];
   /** Every stock value a shop applied, with when its answer came back. */
   writes: Write[];
+  /** Every item of every stock write call, in the order sent. */
+  attempts: WriteAttempt[];
   /** SKU code -> inventory item id per shop. */
   items: Map<string, string[]>;
   close(): Promise<void>;
@@ -65,6 +78,7 @@ export async function buildWorld(db: Database, opts: { shops: number; latencyMs:
   const key = generateSecretKey();
   const sims = new Map<string, { sim: ShopifySimulator; index: number }>();
   const writes: Write[] = [];
+  const attempts: WriteAttempt[] = [];
   const connector = createShopifyConnector({
     transport: async (req) => {
       const target = sims.get(new URL(req.url).host);
@@ -76,13 +90,17 @@ export async function buildWorld(db: Database, opts: { shops: number; latencyMs:
         query?: string;
         variables?: { input?: { quantities?: { inventoryItemId: string; quantity: number }[] } };
       } | null;
+      const sentAt = Date.now();
       const res = await target.sim.fetch(req);
-      if (body?.query?.includes('inventorySetQuantities') && res.ok) {
-        const answer = (await res.clone().json()) as { data?: { inventorySetQuantities?: { userErrors?: unknown[] } } };
-        if ((answer.data?.inventorySetQuantities?.userErrors ?? []).length === 0) {
-          const at = Date.now();
-          for (const q of body.variables?.input?.quantities ?? [])
-            writes.push({ shop: target.index, item: q.inventoryItemId, value: q.quantity, at });
+      if (body?.query?.includes('inventorySetQuantities')) {
+        const answer = res.ok
+          ? ((await res.clone().json()) as { data?: { inventorySetQuantities?: { userErrors?: unknown[] } } })
+          : null;
+        const applied = !!answer && (answer.data?.inventorySetQuantities?.userErrors ?? []).length === 0;
+        const at = Date.now();
+        for (const q of body.variables?.input?.quantities ?? []) {
+          attempts.push({ shop: target.index, item: q.inventoryItemId, sentAt, applied });
+          if (applied) writes.push({ shop: target.index, item: q.inventoryItemId, value: q.quantity, at, sentAt });
         }
       }
       return res;
@@ -106,7 +124,7 @@ export async function buildWorld(db: Database, opts: { shops: number; latencyMs:
     await db.prisma.channelLocation.create({ data: { accountId, locationId: 'wh', externalLocationId: loc.id } });
     shops.push({ accountId, sim, location: loc.id });
   }
-  return { db, key, connector, shops, writes, items: new Map(), close: () => db.close() };
+  return { db, key, connector, shops, writes, attempts, items: new Map(), close: () => db.close() };
 }
 
 /** `count` SKUs with `units` each at the warehouse, listed on every shop (showing nothing yet). */

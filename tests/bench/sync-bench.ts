@@ -19,9 +19,16 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createLogger } from '../../core/log.ts';
 import { JOB_NAMES } from '../../sync/jobs.ts';
-import { type SyncRuntime, startSync } from '../../sync/runtime.ts';
+import { type SyncRuntime, type SyncTuning, startSync } from '../../sync/runtime.ts';
+import {
+  type Breakdown,
+  oversells,
+  partPercentiles,
+  percentile,
+  propagation,
+  tailBreakdown,
+} from './sync-bench-metrics.ts';
 import { NEEDS_PUSH_SQL } from '../../sync/stock/status.ts';
-import { oversells, percentile, propagation } from './sync-bench-metrics.ts';
 import { addCatalogue, type BenchWorld, buildWorld, buy, openBenchDatabase, shown } from './sync-bench-world.ts';
 import { exitWithVerdict, Verdict } from './verdict.ts';
 
@@ -36,6 +43,7 @@ const USAGE = `Usage: tsx tests/bench/sync-bench.ts [options]
   --webhook-delay A-B webhook delay range in the oversell phases (default 200-1500)
   --db pglite|postgres                    (default postgres when a server answers, else pglite)
   --queue memory|bullmq                  (default memory; bullmq uses REDIS_URL or redis://127.0.0.1:6379)
+  --tuning JSON       overrides of the synchronizer's DEFAULT_TUNING, e.g. '{"staleRetriesAtPace":0}'
   --help
 
 PostgreSQL: BENCH_DATABASE_URL, else DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres.`;
@@ -55,6 +63,7 @@ function options() {
       'webhook-delay': { type: 'string', default: '200-1500' },
       db: { type: 'string' },
       queue: { type: 'string', default: 'memory' },
+      tuning: { type: 'string', default: '{}' },
       help: { type: 'boolean', default: false },
     },
     allowPositionals: false,
@@ -75,6 +84,7 @@ function options() {
   if (values.db !== undefined && values.db !== 'pglite' && values.db !== 'postgres')
     throw new Error('--db must be pglite or postgres');
   return {
+    tuning: JSON.parse(values.tuning ?? '{}') as Partial<SyncTuning>,
     rate: int('rate', values.rate),
     seconds: int('seconds', values.seconds),
     shops: Math.max(2, int('shops', values.shops)),
@@ -260,6 +270,7 @@ async function main() {
     logger,
     ...(o.redis ? { redisUrl: o.redis, queuePrefix: prefix } : {}),
     roles: { schedules: false },
+    tuning: o.tuning,
   });
   try {
     // Phase 1: latency and calls.
@@ -331,6 +342,8 @@ async function main() {
         max: percentile(prop.samples, 100),
         samples: prop.samples.length,
         missing: prop.missing,
+        // Where the time goes: each part's own p50 and p99, and the mean parts of the slowest 1 %.
+        parts: { p50: partPercentiles(prop, 50), p99: partPercentiles(prop, 99), slowest1pct: tailBreakdown(prop, 99) },
       },
       rateLimit: { connectorWaitMs: connectorWait, throttled },
       channelOperations: w.shops.map((sh) => ({ ...sh.sim.stats.byOperation, costPoints: sh.sim.stats.costPoints })),
@@ -404,7 +417,15 @@ function printTable(r: {
   orders: number;
   left: Backlog;
   shopsDisagree: number;
-  propagationMs: { p50: number; p99: number; max: number; samples: number; missing: number };
+  propagationMs: {
+    p50: number;
+    p99: number;
+    max: number;
+    samples: number;
+    missing: number;
+    parts: { p50: Breakdown; p99: Breakdown; slowest1pct: Breakdown & { samples: number } };
+  };
+  inboxLagMs: { p50: number; p99: number };
   rateLimit: { connectorWaitMs: number; throttled: number };
   callsPer1000Changes: {
     stockWrites: number;
@@ -425,6 +446,8 @@ function printTable(r: {
     }
   >;
 }) {
+  const parts = (b: Breakdown) =>
+    `dispatch ${b.dispatch} + queue ${b.queue} + retries ${b.retries} + call ${b.call} ms`;
   const counts = (p: PhaseCounts) =>
     `${p.orders} orders in the database for ${p.buys} buys; ${drained(p.left) ? 'drained' : `NOT drained: ${describe(p.left)}`}; ` +
     `${p.shopsDisagree} listings where the shop disagrees with the hub`;
@@ -437,6 +460,13 @@ function printTable(r: {
       'propagation p50 / p99 / max',
       `${r.propagationMs.p50} / ${r.propagationMs.p99} / ${r.propagationMs.max} ms (${r.propagationMs.samples} reservation×shop pairs; ${r.propagationMs.missing} without a write: the shop's own sales got there first)`,
     ],
+    ['  parts p50 (each on its own)', parts(r.propagationMs.parts.p50)],
+    ['  parts p99 (each on its own)', parts(r.propagationMs.parts.p99)],
+    [
+      '  slowest 1 %, mean parts',
+      `${parts(r.propagationMs.parts.slowest1pct)} (${r.propagationMs.parts.slowest1pct.samples} pairs)`,
+    ],
+    ['inbox lag p50 / p99 (not in the above)', `${r.inboxLagMs.p50} / ${r.inboxLagMs.p99} ms`],
     ['rate-limit waits in the connector', `${r.rateLimit.connectorWaitMs} ms, ${r.rateLimit.throttled} throttled`],
     [
       'stock writes per 1,000 changes',

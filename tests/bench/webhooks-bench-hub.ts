@@ -58,21 +58,30 @@ async function waitHealthy(url: string, child: ChildProcess, limitMs: number): P
 
 /**
  * Starts `npm start`'s entry point (node + tsx on api/main.ts, as the npm script runs it) with
- * DATABASE_URL, the secret key and a free port. Its working directory is an empty temporary
- * one, so no developer .env leaks in; REDIS_URL is left out (the default in-process queue).
- * Its logs (info level, as in production) go to /dev/null, its stderr to ours.
+ * DATABASE_URL (or, without one, the embedded PGlite in `dataDir`), the secret key and a free
+ * port. Its working directory is an empty temporary one, so no developer .env leaks in;
+ * REDIS_URL is left out (the default in-process queue). Its logs (info level, as in
+ * production) go to /dev/null, its stderr to ours.
  */
-export async function startHubProcess(o: { databaseUrl: string; secretKey: string }): Promise<HubProcess> {
+export async function startHubProcess(o: {
+  databaseUrl?: string;
+  /** The PGlite data directory when there is no databaseUrl. */
+  dataDir?: string;
+  secretKey: string;
+  /** OMNIHUB_ADMIN_TOKEN, so that the bench can read /metrics. */
+  adminToken?: string;
+}): Promise<HubProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'omnihub-bench-hub-'));
   const port = await freePort();
-  const { REDIS_URL: _redis, OMNIHUB_ADMIN_TOKEN: _token, ...inherited } = process.env;
+  const { REDIS_URL: _redis, OMNIHUB_ADMIN_TOKEN: _token, DATABASE_URL: _db, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN], {
     cwd: dir,
     env: {
       ...inherited,
-      DATABASE_URL: o.databaseUrl,
+      ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}),
+      ...(o.adminToken ? { OMNIHUB_ADMIN_TOKEN: o.adminToken } : {}),
       OMNIHUB_SECRET_KEY: o.secretKey,
-      OMNIHUB_DATA_DIR: dir,
+      OMNIHUB_DATA_DIR: o.dataDir ?? dir,
       HOST: '127.0.0.1',
       PORT: String(port),
     },

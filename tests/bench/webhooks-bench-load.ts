@@ -15,7 +15,10 @@ interface AutocannonResult {
   duration: number;
   latency: { p50: number; p99: number };
 }
-type Autocannon = ((opts: Record<string, unknown>, done: (err: Error | null, r: unknown) => void) => unknown) & {
+type Autocannon = ((
+  opts: Record<string, unknown>,
+  done: (err: Error | null, r: unknown) => void,
+) => { on(event: 'reqError', fn: (err: { code?: string; message?: string }) => void): void }) & {
   /** Off the main thread autocannon hands back encoded histograms: this decodes them. */
   aggregateResult(raw: unknown, opts: Record<string, unknown>): AutocannonResult;
 };
@@ -25,6 +28,8 @@ export interface LoadConfig {
   url: string;
   connections: number;
   durationSeconds: number;
+  /** Send exactly this many requests (a burst) instead of running for durationSeconds. */
+  amount?: number;
   /** Requests per second over all connections; 0 = as fast as the hub answers. */
   rate: number;
   deliveries: { body: string; hmac: string }[];
@@ -39,6 +44,8 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** Socket errors by code (ECONNRESET = a connection the hub reset; EPIPE, ...). */
+  errorCodes: Record<string, number>;
   durationSeconds: number;
   p50ms: number;
   p99ms: number;
@@ -49,7 +56,7 @@ let seq = 0;
 const options = {
   url: cfg.url,
   connections: cfg.connections,
-  duration: cfg.durationSeconds,
+  ...(cfg.amount ? { amount: cfg.amount } : { duration: cfg.durationSeconds }),
   ...(cfg.rate > 0 ? { overallRate: cfg.rate } : {}),
   timeout: 10,
   requests: [
@@ -69,7 +76,8 @@ const options = {
     },
   ],
 };
-autocannon(options, (err, raw) => {
+const errorCodes: Record<string, number> = {};
+const instance = autocannon(options, (err, raw) => {
   if (err) throw err;
   const r = autocannon.aggregateResult([raw], options);
   const result: LoadResult = {
@@ -79,9 +87,14 @@ autocannon(options, (err, raw) => {
     non2xx: r.non2xx,
     errors: r.errors,
     timeouts: r.timeouts,
+    errorCodes,
     durationSeconds: r.duration,
     p50ms: r.latency.p50,
     p99ms: r.latency.p99,
   };
   parentPort?.postMessage(result);
+});
+instance.on('reqError', (e) => {
+  const code = e.code ?? e.message ?? 'unknown';
+  errorCodes[code] = (errorCodes[code] ?? 0) + 1;
 });

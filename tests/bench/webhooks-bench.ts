@@ -1,7 +1,8 @@
 // Webhook ingress benchmark (`npm run bench:webhooks`).
 //
 // Measures the hub `npm start` runs (api/main.ts → api/hub.ts, in its own process: the webhook
-// door, the synchronizer, inbox processing), on a scratch PostgreSQL database with one Shopify
+// door, the synchronizer, inbox processing), on a scratch PostgreSQL database (or, with
+// --db pglite, the embedded default in a scratch data directory) with one Shopify
 // account whose catalogue the orders use. Signed orders/create webhooks for --orders distinct
 // orders (Shopify simulator bodies) are sent in turn with autocannon (in a worker thread) at
 // increasing rates, every delivery with a new webhook id, so each is a new inbox row and the
@@ -15,7 +16,16 @@
 // stored than sent, the inbox did not drain or an event failed, or the orders in the database
 // differ from the distinct orders the inbox received; 2 on bad flags, an unreachable database or
 // a hub that does not start.
+//
+// --amount N makes each step a burst of exactly N deliveries (Shopify's retry storm after an
+// outage: `--db pglite --amount 2600 --connections 200 --rounds 0`); socket errors are counted
+// by code (ECONNRESET = a connection the hub reset). On PGlite only the hub process may open the
+// data directory, so while it runs the bench reads the inbox from the hub's /metrics (with an
+// admin token it gives the hub), and checks the database after stopping it; there is no
+// ceiling round (it is a PostgreSQL figure).
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
@@ -24,10 +34,10 @@ import { signBody } from '../../connectors/shopify/webhooks.ts';
 import { createShopifySimulator } from '../../connectors/shopify/simulator/index.ts';
 import { createAccount } from '../../core/accounts/accounts.ts';
 import { formatSecretKey, generateSecretKey } from '../../core/crypto/secrets.ts';
-import { openDatabase } from '../../core/db/database.ts';
+import { type Database, openDatabase } from '../../core/db/database.ts';
 import { adjust } from '../../core/inventory/ledger.ts';
 import { redactUrl, withDatabase } from '../support/pg-url.ts';
-import { startHubProcess } from './webhooks-bench-hub.ts';
+import { type HubProcess, startHubProcess } from './webhooks-bench-hub.ts';
 import type { LoadConfig, LoadResult } from './webhooks-bench-load.ts';
 import { exitWithVerdict, Verdict } from './verdict.ts';
 
@@ -38,6 +48,8 @@ const USAGE = `Usage: tsx tests/bench/webhooks-bench.ts [options]
   --duration S              seconds per step                                   (default 3)
   --connections N           concurrent HTTP connections = concurrent inserts   (default 32)
   --orders N                distinct orders the deliveries cycle through       (default 500)
+  --amount N                each step sends exactly N deliveries (a burst)     (default: --duration)
+  --db postgres|pglite      the hub's database                                 (default postgres)
   --help
 
 PostgreSQL: BENCH_DATABASE_URL, else DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres.`;
@@ -64,6 +76,8 @@ function parse() {
       duration: { type: 'string', default: '3' },
       connections: { type: 'string', default: '32' },
       orders: { type: 'string', default: '500' },
+      amount: { type: 'string', default: '0' },
+      db: { type: 'string', default: 'postgres' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -77,12 +91,22 @@ function parse() {
   const connections = Number(values.connections);
   const rounds = Number(values.rounds);
   const orders = Number(values.orders);
+  const amount = Number(values.amount);
+  const db = values.db;
   const positive = (n: number) => Number.isInteger(n) && n >= 1;
-  if (!rates.every(positive) || !positive(rounds) || !(duration > 0) || !positive(connections) || !positive(orders)) {
+  if (
+    !rates.every(positive) ||
+    !(Number.isInteger(rounds) && rounds >= 0) ||
+    !(duration > 0) ||
+    !positive(connections) ||
+    !positive(orders) ||
+    !(Number.isInteger(amount) && amount >= 0) ||
+    (db !== 'postgres' && db !== 'pglite')
+  ) {
     console.error(USAGE);
     process.exit(2);
   }
-  return { rates, rounds, duration, connections, orders };
+  return { rates, rounds, duration, connections, orders, amount, db: db as 'postgres' | 'pglite' };
 }
 
 /** The ceiling: single-row inserts with `pg`, `concurrency` at a time, for `seconds`. */
@@ -154,8 +178,26 @@ async function signedOrders(count: number): Promise<LoadConfig['deliveries']> {
   return deliveries;
 }
 
-async function main() {
-  const opts = parse();
+/** The database behind the hub, as the bench sees it while the hub runs and after. */
+interface Backing {
+  label: string;
+  /** Opens the database for the merchant's setup (closed again before the hub starts on PGlite). */
+  open(): Promise<Database>;
+  startHub(secretKey: string): Promise<HubProcess>;
+  /** Inbox events not yet processed. */
+  unprocessed(): Promise<number>;
+  /** Inbox rows stored so far by webhooks. */
+  stored(): Promise<number>;
+  /** The pg single-row insert ceiling (PostgreSQL only). */
+  ceiling: ((seconds: number, connections: number) => Promise<{ perSecond: number; rows: number }>) | null;
+  /** Runs `fn` on the database once the hub has stopped. */
+  afterHub<T>(fn: (db: Database) => Promise<T>): Promise<T>;
+  dispose(): Promise<void>;
+}
+
+const ADMIN_TOKEN = `bench-admin-${randomBytes(12).toString('hex')}`;
+
+async function postgresBacking(): Promise<Backing> {
   const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? DEFAULT_URL;
   const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 3000 });
   try {
@@ -167,11 +209,75 @@ async function main() {
   const dbName = `omnihub_wh_bench_${randomBytes(4).toString('hex')}`;
   await admin.query(`CREATE DATABASE ${dbName}`);
   const url = withDatabase(serverUrl, dbName);
+  let db: Database | null = null;
+  return {
+    label: `PostgreSQL, pool ${HUB_POOL}`,
+    async open() {
+      db = await openDatabase({ url, poolSize: 2 });
+      return db;
+    },
+    startHub: (secretKey) => startHubProcess({ databaseUrl: url, secretKey }),
+    unprocessed: () => (db as Database).prisma.inboxEvent.count({ where: { processedAt: null } }),
+    stored: () => (db as Database).prisma.inboxEvent.count(),
+    ceiling: (seconds, connections) => rawInsertRate(url, HUB_POOL, connections, seconds),
+    afterHub: (fn) => fn(db as Database),
+    async dispose() {
+      await db?.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+/** A gauge or counter line of the Prometheus text whose labels include all of `labels`. */
+function metricValue(text: string, name: string, labels: string[]): number {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (labels.every((l) => line.includes(l))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return 0;
+}
+
+async function pgliteBacking(): Promise<Backing> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'omnihub-wh-bench-pglite-'));
+  let hubUrl = '';
+  const metrics = async () => {
+    const r = await fetch(`${hubUrl}/metrics`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+    if (!r.ok) throw new Error(`/metrics answered ${r.status}`);
+    return r.text();
+  };
+  return {
+    label: 'PGlite, the embedded default',
+    open: () => openDatabase({ dataDir }),
+    async startHub(secretKey) {
+      const hub = await startHubProcess({ dataDir, secretKey, adminToken: ADMIN_TOKEN });
+      hubUrl = hub.url;
+      return hub;
+    },
+    unprocessed: async () => metricValue(await metrics(), 'omnihub_queue_depth', ['queue="inbox"']),
+    stored: async () =>
+      metricValue(await metrics(), 'omnihub_inbox_events_stored_total', ['channel="shopify"', 'source="webhook"']),
+    ceiling: null,
+    async afterHub(fn) {
+      const db = await openDatabase({ dataDir });
+      try {
+        return await fn(db);
+      } finally {
+        await db.close();
+      }
+    },
+    dispose: () => rm(dataDir, { recursive: true, force: true }),
+  };
+}
+
+async function main() {
+  const opts = parse();
+  const backing = opts.db === 'pglite' ? await pgliteBacking() : await postgresBacking();
   const verdict = new Verdict();
   try {
     // The merchant's setup, before the hub starts: schema, the Shopify account (credentials
     // sealed with the key the hub is given), a warehouse serving it, the SKU with stock for every order.
-    const db = await openDatabase({ url, poolSize: 2 });
+    const db = await backing.open();
     const secretKey = generateSecretKey();
     await createAccount(db.prisma, secretKey, {
       id: ACCOUNT,
@@ -183,10 +289,12 @@ async function main() {
     await db.prisma.channelLocation.create({ data: { accountId: ACCOUNT, locationId: 'wh' } });
     await db.prisma.sku.create({ data: { id: `sku-${SKU}`, code: SKU, title: 'Bench tee' } });
     await adjust(db.prisma, `sku-${SKU}`, 'wh', opts.orders, 'receipt');
+    // Only the hub's process may hold a PGlite data directory.
+    if (opts.db === 'pglite') await db.close();
     const deliveries = await signedOrders(opts.orders);
 
-    console.error('[bench] starting the hub as `npm start` does (api/main.ts)');
-    const hub = await startHubProcess({ databaseUrl: url, secretKey: formatSecretKey(secretKey) });
+    console.error(`[bench] starting the hub as \`npm start\` does (api/main.ts) on ${backing.label}`);
+    const hub = await backing.startHub(formatSecretKey(secretKey));
     const headers = {
       'Content-Type': 'application/json',
       'X-Shopify-Topic': 'orders/create',
@@ -195,19 +303,22 @@ async function main() {
       'X-Shopify-Triggered-At': new Date().toISOString(),
     };
     const target = `${hub.url}/webhooks/${ACCOUNT}`;
-    const unprocessed = () => db.prisma.inboxEvent.count({ where: { processedAt: null } });
     const drain = async (): Promise<number | null> => {
       const started = performance.now();
       while (performance.now() - started < DRAIN_LIMIT_MS) {
-        if ((await unprocessed()) === 0) return Math.round((performance.now() - started) / 100) / 10;
+        if ((await backing.unprocessed()) === 0) return Math.round((performance.now() - started) / 100) / 10;
         await new Promise((r) => setTimeout(r, 200));
       }
       return null;
     };
 
+    const rated: Row[] = [];
+    const rounds: { ceiling: number | null; hub: Row }[] = [];
+    let sentTotal = 0;
+    let okTotal = 0;
     try {
       // Warm-up: JIT, connection pool, account cache; its orders are processed before the steps.
-      await runLoad({
+      const warm = await runLoad({
         url: target,
         connections: 4,
         durationSeconds: 1,
@@ -216,26 +327,34 @@ async function main() {
         headers,
         idPrefix: 'warm',
       });
+      sentTotal += warm.sent;
+      okTotal += warm.ok;
       await drain();
 
       let step = 0;
       const measure = async (rate: number, label: string): Promise<Row> => {
         step += 1;
-        const count0 = await db.prisma.inboxEvent.count();
+        const count0 = await backing.stored();
         const cpu0 = await hub.cpuSeconds();
-        console.error(`[bench] webhooks at ${rate === 0 ? 'full speed' : `${rate}/s`}, ${opts.duration}s`);
+        const what = opts.amount ? `${opts.amount} deliveries` : `${opts.duration}s`;
+        console.error(
+          `[bench] webhooks at ${rate === 0 ? 'full speed' : `${rate}/s`}, ${what}, ${opts.connections} connections`,
+        );
         const r = await runLoad({
           url: target,
           connections: opts.connections,
           durationSeconds: opts.duration,
+          ...(opts.amount ? { amount: opts.amount } : {}),
           rate,
           deliveries,
           headers,
           idPrefix: `s${step}`,
         });
+        sentTotal += r.sent;
+        okTotal += r.ok;
         const cpu1 = await hub.cpuSeconds();
         const drainSeconds = await drain();
-        const stored = (await db.prisma.inboxEvent.count()) - count0;
+        const stored = (await backing.stored()) - count0;
         const row: Row = {
           ...r,
           stored,
@@ -253,70 +372,92 @@ async function main() {
         verdict.that(
           `${label}: inbox drained`,
           drainSeconds !== null,
-          `${await unprocessed()} events unprocessed after ${DRAIN_LIMIT_MS / 1000} s`,
+          `${await backing.unprocessed()} events unprocessed after ${DRAIN_LIMIT_MS / 1000} s`,
         );
         return row;
       };
 
-      const rated: Row[] = [];
       for (const rate of opts.rates) rated.push(await measure(rate, `${rate}/s`));
 
       // The ratio: each round measures the ceiling, then the hub at full speed, back to back,
       // so that a machine shared with other work loads both sides alike; the median round counts.
-      const rounds: { ceiling: number; hub: Row }[] = [];
       for (let i = 0; i < opts.rounds; i++) {
-        console.error(`[bench] round ${i + 1}/${opts.rounds}: ceiling (pg single-row INSERT), then the hub`);
-        const ceiling = await rawInsertRate(url, HUB_POOL, opts.connections, opts.duration);
-        console.log(JSON.stringify({ step: 'ceiling', round: i + 1, ...ceiling }));
-        rounds.push({ ceiling: ceiling.perSecond, hub: await measure(0, `round ${i + 1}`) });
+        let ceiling: number | null = null;
+        if (backing.ceiling) {
+          console.error(`[bench] round ${i + 1}/${opts.rounds}: ceiling (pg single-row INSERT), then the hub`);
+          const c = await backing.ceiling(opts.duration, opts.connections);
+          console.log(JSON.stringify({ step: 'ceiling', round: i + 1, ...c }));
+          ceiling = c.perSecond;
+        }
+        rounds.push({ ceiling, hub: await measure(0, `round ${i + 1}`) });
       }
+    } finally {
+      await hub.stop();
+    }
 
-      // Every distinct order the inbox received became exactly one order, none failed.
-      const [facts] = await db.prisma.$queryRaw<{ orders: bigint; received: bigint; failed: bigint }[]>`
+    // Every distinct order the inbox received became exactly one order, none failed.
+    const facts = await backing.afterHub(async (d) => {
+      const [f] = await d.prisma.$queryRaw<{ orders: bigint; received: bigint; failed: bigint; rows: bigint }[]>`
         SELECT (SELECT count(*) FROM orders WHERE account_id = ${ACCOUNT}) AS orders,
                (SELECT count(DISTINCT payload->>'id') FROM inbox_events WHERE account_id = ${ACCOUNT}) AS received,
-               (SELECT count(*) FROM inbox_events WHERE last_error IS NOT NULL) AS failed`;
-      const orders = Number(facts?.orders ?? 0);
-      const received = Number(facts?.received ?? 0);
-      verdict.equal('orders in the database = distinct orders the inbox received', orders, received);
-      verdict.zero('inbox events that failed', Number(facts?.failed ?? 0));
+               (SELECT count(*) FROM inbox_events WHERE last_error IS NOT NULL) AS failed,
+               (SELECT count(*) FROM inbox_events) AS rows`;
+      return f;
+    });
+    const orders = Number(facts?.orders ?? 0);
+    const received = Number(facts?.received ?? 0);
+    const rows = Number(facts?.rows ?? 0);
+    verdict.equal('orders in the database = distinct orders the inbox received', orders, received);
+    verdict.zero('inbox events that failed', Number(facts?.failed ?? 0));
+    verdict.that(
+      'whole run: every 2xx delivery in the inbox, none twice',
+      rows >= okTotal && rows <= sentTotal,
+      `${okTotal} answered 2xx, ${sentTotal} sent, ${rows} inbox rows`,
+    );
 
-      const cell = (x: number | null, unit = '') => (x === null ? '-' : `${x}${unit}`);
-      const line = (label: string, r: Row, ceiling?: number) =>
-        `| ${label} | ${r.acceptedPerSecond} | ${r.p50ms} | ${r.p99ms} | ${r.non2xx} | ${r.errors + r.timeouts} | ` +
-        `${cell(r.hubCpu, ' %')} | ${cell(r.drainSeconds, ' s')} | ${cell(r.processedPerSecond)} | ` +
-        `${ceiling ? `${ceiling} | ${Math.round((r.acceptedPerSecond / ceiling) * 100)} %` : '| '} |`;
-      console.log('');
-      console.log(
-        `Signed Shopify orders/create webhooks (${opts.orders} distinct orders) → the hub as \`npm start\` runs it ` +
-          `(PostgreSQL, pool ${HUB_POOL}, in-process queue), ${opts.connections} connections, ${opts.duration}s per step.`,
-      );
+    const cell = (x: number | null, unit = '') => (x === null ? '-' : `${x}${unit}`);
+    const codes = (r: Row) =>
+      Object.entries(r.errorCodes)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ') || '0';
+    const line = (label: string, r: Row, ceiling?: number | null) =>
+      `| ${label} | ${r.sent} | ${r.acceptedPerSecond} | ${r.p50ms} | ${r.p99ms} | ${r.non2xx} | ${codes(r)} | ${r.timeouts} | ` +
+      `${cell(r.hubCpu, ' %')} | ${cell(r.drainSeconds, ' s')} | ${cell(r.processedPerSecond)} | ` +
+      `${ceiling ? `${ceiling} | ${Math.round((r.acceptedPerSecond / ceiling) * 100)} %` : '- | -'} |`;
+    const shape = opts.amount ? `bursts of ${opts.amount}` : `${opts.duration}s per step`;
+    console.log('');
+    console.log(
+      `Signed Shopify orders/create webhooks (${opts.orders} distinct orders) → the hub as \`npm start\` runs it ` +
+        `(${backing.label}, in-process queue), ${opts.connections} connections, ${shape}.`,
+    );
+    if (backing.ceiling) {
       console.log(
         'Ceiling: pg single-row INSERT into a scratch table, same concurrency and pool, measured just before.',
       );
-      console.log(
-        'hub CPU: the hub process, % of one core during the step; drain: from the end of the step until the inbox ' +
-          "was processed; processed/s: the step's events over the step and its drain.",
-      );
-      console.log('');
-      console.log(
-        '| offered/s | accepted/s | p50 ms | p99 ms | non-2xx | errors | hub CPU | drain | processed/s | ceiling/s | of ceiling |',
-      );
-      console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-      for (const r of rated) console.log(line(String(r.rate), r));
-      for (const [i, r] of rounds.entries()) console.log(line(`max (round ${i + 1})`, r.hub, r.ceiling));
-      const ratios = rounds.map((r) => r.hub.acceptedPerSecond / r.ceiling).sort((a, b) => a - b);
-      const median = ratios[Math.floor(ratios.length / 2)] ?? 0;
-      console.log('');
-      console.log(`median round: ${Math.round(median * 100)} % of the ceiling`);
-      console.log(`orders: ${orders} in the database for ${received} distinct orders received`);
-    } finally {
-      await hub.stop();
-      await db.close();
     }
+    console.log(
+      'errors: socket errors by code (ECONNRESET: reset by the hub); hub CPU: the hub process, % of one core ' +
+        "during the step; drain: from the end of the step until the inbox was processed; processed/s: the step's " +
+        'events over the step and its drain.',
+    );
+    console.log('');
+    console.log(
+      '| offered/s | sent | accepted/s | p50 ms | p99 ms | non-2xx | errors | timeouts | hub CPU | drain | processed/s | ceiling/s | of ceiling |',
+    );
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of rated) console.log(line(String(r.rate), r));
+    for (const [i, r] of rounds.entries()) console.log(line(`max (round ${i + 1})`, r.hub, r.ceiling));
+    const ratios = rounds
+      .filter((r) => r.ceiling)
+      .map((r) => r.hub.acceptedPerSecond / (r.ceiling as number))
+      .sort((a, b) => a - b);
+    console.log('');
+    if (ratios.length) {
+      console.log(`median round: ${Math.round((ratios[Math.floor(ratios.length / 2)] ?? 0) * 100)} % of the ceiling`);
+    }
+    console.log(`orders: ${orders} in the database for ${received} distinct orders received`);
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await backing.dispose();
   }
   exitWithVerdict(verdict);
 }
