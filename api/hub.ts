@@ -116,6 +116,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
         },
       },
       onInboxEvents: (accountId) => sync.requestInbox(accountId),
+      onAccountChanged: (accountId) => sync.forgetAccount(accountId),
       queueDepths: async () => {
         const out: Record<string, number> = {};
         for (const name of JOB_NAMES) {
