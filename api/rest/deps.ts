@@ -24,6 +24,8 @@ export interface ApiDeps {
   connectors: Partial<Record<ChannelType, ChannelConnector>>;
   logger: AppLogger;
   config: Pick<Config, 'adminToken'>;
+  /** Accepted as an admin token too: the one the hub writes to its data directory for the local CLI. */
+  localToken?: string;
   /** The hub's clock (core/clock.ts); the system clock by default. */
   clock?: Clock;
   sync?: SyncTrigger;

@@ -61,6 +61,7 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
     authenticate({
       prisma: deps.prisma,
       adminToken: deps.config.adminToken,
+      localToken: deps.localToken,
       logger: deps.logger,
       keys: ctx.keys,
       clock,

@@ -196,6 +196,8 @@ describe('omnihub CLI on an embedded database', () => {
       `shop=${SHOP}`,
       '--credential',
       'accessToken=nope',
+      '--credential',
+      'apiSecretKey=whsec',
       '--endpoint',
       served.url,
     );
