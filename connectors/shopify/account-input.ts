@@ -21,7 +21,10 @@ const ADMIN_URL = /^admin\.shopify\.com\/store\/([a-z0-9][a-z0-9-]*)(?:[/?#].*)?
  * the Admin API and webhook signatures only know the myshopify.com domain.
  */
 export function normaliseShopDomain(input: string): string {
-  let s = input.trim().toLowerCase().replace(/^[a-z][a-z0-9+.-]*:\/\//, '');
+  let s = input
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//, '');
   const admin = ADMIN_URL.exec(s);
   if (admin) return `${admin[1]}.myshopify.com`;
   s = s.split(/[/?#]/, 1)[0] ?? '';

@@ -186,7 +186,9 @@ describe.each(testDatabases())('channel accounts API on $kind', ({ open }) => {
     });
     expect(patch.status).toBe(400);
     expect(patch.body.error.fields[0].path).toBe('credentials.shop');
-    expect((await loadAccountContext(db.prisma, h.secretKey, 'alone')).credentials.shop).toBe('elsewhere.myshopify.com');
+    expect((await loadAccountContext(db.prisma, h.secretKey, 'alone')).credentials.shop).toBe(
+      'elsewhere.myshopify.com',
+    );
     const normalised = await h.call('PATCH', '/api/v1/channel-accounts/alone', {
       body: { credentials: { shop: 'https://Elsewhere2.myshopify.com/', ...good } },
     });

@@ -38,7 +38,10 @@ export const channelsAdd: CommandSpec = {
       valueName: 'id[=externalId]',
       description: "a location serving the channel, with the channel's id for it",
     },
-    test: { type: 'boolean', description: 'call the channel with these credentials first; store nothing if it refuses' },
+    test: {
+      type: 'boolean',
+      description: 'call the channel with these credentials first; store nothing if it refuses',
+    },
   },
   notes: [
     'The shop is stored as "<name>.myshopify.com" whatever form it is given in (https://…/, admin.shopify.com/store/<name>). ' +

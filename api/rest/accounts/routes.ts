@@ -47,7 +47,9 @@ const create = createRoute({
   request: {
     body: body(NewAccountBody),
     query: z.object({
-      test: BoolQuery.openapi({ description: 'Call the channel with these credentials before storing (default false)' }),
+      test: BoolQuery.openapi({
+        description: 'Call the channel with these credentials before storing (default false)',
+      }),
     }),
   },
   responses: { 201: json(SavedAccountSchema, 'Created'), ...errors(403, 409, 422) },
