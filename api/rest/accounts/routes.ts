@@ -209,14 +209,23 @@ export function accountRoutes(ctx: RouteContext) {
     let credentials = b.credentials;
     let settings = b.settings;
     let endpointOverride = b.endpointOverride;
-    if (credentials !== undefined || settings !== undefined || endpointOverride !== undefined) {
-      const stored = await loadAccountContext(prisma, ctx.secretKey, id);
+    // Stored credentials are read only when the change does not replace them; ones this hub
+    // cannot decrypt (another key) leave a settings-only change unchecked, as before.
+    const storedCredentials =
+      credentials === undefined && (settings !== undefined || endpointOverride !== undefined)
+        ? await loadAccountContext(prisma, ctx.secretKey, id).then(
+            (a) => ({ ...a.credentials }),
+            () => null,
+          )
+        : null;
+    const checked = credentials ?? storedCredentials;
+    if (checked) {
       const prepared = await prepareAccount(ctx, {
         id,
         type: current.type,
         name: b.name ?? current.name,
-        credentials: credentials ?? { ...stored.credentials },
-        settings: settings ?? { ...stored.settings },
+        credentials: checked,
+        settings: settings ?? ((current.settings ?? {}) as Record<string, unknown>),
         endpointOverride: endpointOverride === undefined ? current.endpointOverride : endpointOverride,
       });
       warnings = prepared.warnings;
