@@ -35,9 +35,9 @@ function unauthorized(message: string): ApiError {
 
 /**
  * Who a bearer secret belongs to: the OMNIHUB_ADMIN_TOKEN or the hub's local CLI token
- * (constant-time compares), or an
- * active API key (by its hash, through the short cache); null when neither. The one place
- * a secret becomes a principal: the API and the landing page's sign-in both use it.
+ * (constant-time compares), or an active API key (by its hash, through the short cache); null
+ * when neither. The one place a secret becomes a principal: the API and the landing page's
+ * sign-in both use it.
  */
 export async function resolvePrincipal(
   deps: Pick<AuthDeps, 'prisma' | 'adminToken' | 'localToken' | 'keys'>,
