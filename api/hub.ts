@@ -31,6 +31,8 @@ export interface HubOptions {
   port: number;
   /** Accepted as an admin bearer token as-is (OMNIHUB_ADMIN_TOKEN). */
   adminToken?: string | undefined;
+  /** Accepted as admin too: the token the hub leaves for the local CLI (api/hub-file.ts). */
+  localToken?: string | undefined;
   /** BullMQ on this Redis; unset = the in-process queue. */
   redisUrl?: string | undefined;
   /** Lets several processes without Redis coordinate schedules (advisory locks). */
@@ -107,6 +109,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
       logger,
       clock,
       config: { adminToken: o.adminToken },
+      ...(o.localToken ? { localToken: o.localToken } : {}),
       ...(o.metrics ? { metrics: o.metrics } : {}),
       sync: {
         async syncNow(accountId) {
@@ -116,6 +119,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
         },
       },
       onInboxEvents: (accountId) => sync.requestInbox(accountId),
+      onAccountChanged: (accountId) => sync.forgetAccount(accountId),
       queueDepths: async () => {
         const out: Record<string, number> = {};
         for (const name of JOB_NAMES) {

@@ -9,6 +9,7 @@ import { DataDirLockedError } from '../core/db/data-dir-lock.ts';
 import { resolveSecretKey } from '../core/crypto/secret-key.ts';
 import { openDatabase } from '../core/db/database.ts';
 import { createLogger } from '../core/log.ts';
+import { newLocalToken, writeHubFile } from './hub-file.ts';
 import { startHub } from './hub.ts';
 import { onShutdown } from './server.ts';
 import { VERSION } from './version.ts';
@@ -23,6 +24,9 @@ export async function main() {
   // Printed to stdout, never logged: the key must not reach log storage.
   await ensureFirstAdminKey(db.prisma, config, (text) => process.stdout.write(`${text}\n`));
 
+  // On the embedded database the CLI cannot open the data directory while the hub runs: it
+  // finds the hub through this token and the file written below (api/hub-file.ts).
+  const localToken = db.kind === 'pglite' ? newLocalToken() : undefined;
   const hub = await startHub({
     db,
     secretKey,
@@ -33,11 +37,16 @@ export async function main() {
     host: config.host,
     port: config.port,
     adminToken: config.adminToken,
+    localToken,
     redisUrl: config.redisUrl,
     databaseUrl: config.databaseUrl,
   });
   // Last registered runs first: stop taking requests and jobs, then close the database.
   onShutdown(() => db.close(), { logger });
+  if (localToken) {
+    const removeHubFile = writeHubFile(config.dataDir, { url: hub.url, token: localToken });
+    onShutdown(async () => removeHubFile(), { logger });
+  }
   onShutdown(() => hub.stop(), { logger });
   logger.info({ url: hub.url, version: VERSION }, `omnihub listening on ${hub.url}`);
 }

@@ -216,6 +216,28 @@ export function credentialsRefused(error: unknown): error is ConnectorError {
   return error instanceof ConnectorError && CREDENTIALS_REFUSED_CODES.has(error.code);
 }
 
+/**
+ * What a person typed when creating or changing an account, refused before it is stored:
+ * `field` is the path in the account body (`credentials.shop`), `message` says what to type.
+ * Never carries a credential's value.
+ */
+export class AccountInputError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = 'AccountInputError';
+  }
+}
+
+/** The parts of a new or changed account a connector checks and normalises. */
+export interface AccountInput {
+  credentials: Record<string, string>;
+  settings: Record<string, unknown>;
+  endpointOverride: string | null;
+}
+
 export interface ChannelConnector {
   readonly type: ChannelType;
   readonly limits: ConnectorLimits;
@@ -252,4 +274,13 @@ export interface ChannelConnector {
 
   /** Cheap authenticated call that proves the credentials work. */
   testConnection(account: AccountContext): Promise<{ ok: boolean; detail: string }>;
+
+  /**
+   * Checks and normalises an account before it is stored (required secrets, the shop's
+   * canonical address); throws AccountInputError naming the field. Pure, no network.
+   */
+  normaliseAccount?(input: AccountInput): AccountInput;
+
+  /** The channel-side thing the account points at (Shopify: the shop domain), to warn about two accounts on one. */
+  accountIdentity?(account: AccountContext): string | null;
 }

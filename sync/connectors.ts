@@ -48,7 +48,10 @@ export async function openAccount(src: AccountSource, accountId: string): Promis
   return handle;
 }
 
-/** A short-lived per-process cache: credential changes and deactivation apply within `ttlMs`. */
+/**
+ * A short-lived per-process cache: credential changes and deactivation apply within `ttlMs`,
+ * or at once when made through this process's API (SyncRuntime.forgetAccount).
+ */
 export class AccountCache {
   private readonly entries = new Map<string, { handle: AccountHandle | null; until: number }>();
   constructor(

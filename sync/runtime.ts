@@ -127,6 +127,8 @@ export interface SyncRuntime {
     opts?: { prioritySkuIds?: string[] | null; priorityKey?: string | null },
   ): Promise<void>;
   requestInbox(accountId: string): Promise<void>;
+  /** Drops this process's cached copy of an account (the API just created or changed it). */
+  forgetAccount(accountId: string): void;
   /** Re-derives jobs from the database: listings the channels lack, pending inbox events. */
   sweep(): Promise<void>;
   /** Dispatches the whole outbox now and runs delayed jobs now (shutdown, tests). */
@@ -417,6 +419,7 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     tuning,
     requestPush,
     requestInbox,
+    forgetAccount: (accountId) => accountCache.forget(accountId),
     sweep,
     async flush() {
       while ((await dispatchOnce(dispatcherDeps)) > 0) {

@@ -9,11 +9,13 @@ import type { AppLogger } from '../app.ts';
 import { ApiError } from '../rest/errors.ts';
 import type { ApiEnv } from '../rest/deps.ts';
 import type { KeyCache } from './key-cache.ts';
-import { ADMIN_TOKEN_KEY_ID, type Principal } from './principal.ts';
+import { ADMIN_TOKEN_KEY_ID, LOCAL_TOKEN_KEY_ID, type Principal } from './principal.ts';
 
 export interface AuthDeps {
   prisma: PrismaClient;
   adminToken: string | undefined;
+  /** The running hub's own token for the CLI on this machine (api/hub-file.ts); admin, recorded as `cli:local`. */
+  localToken?: string | undefined;
   logger: AppLogger;
   keys: KeyCache;
   clock: Clock;
@@ -32,17 +34,21 @@ function unauthorized(message: string): ApiError {
 }
 
 /**
- * Who a bearer secret belongs to: the OMNIHUB_ADMIN_TOKEN (constant-time compare) or an
- * active API key (by its hash, through the short cache); null when neither. The one place
- * a secret becomes a principal: the API and the landing page's sign-in both use it.
+ * Who a bearer secret belongs to: the OMNIHUB_ADMIN_TOKEN or the hub's local CLI token
+ * (constant-time compares), or an active API key (by its hash, through the short cache); null
+ * when neither. The one place a secret becomes a principal: the API and the landing page's
+ * sign-in both use it.
  */
 export async function resolvePrincipal(
-  deps: Pick<AuthDeps, 'prisma' | 'adminToken' | 'keys'>,
+  deps: Pick<AuthDeps, 'prisma' | 'adminToken' | 'localToken' | 'keys'>,
   token: string,
   onKeyUsed?: (keyId: string) => void,
 ): Promise<Principal | null> {
   if (deps.adminToken && (await secretsEqual(token, deps.adminToken))) {
     return { keyId: ADMIN_TOKEN_KEY_ID, role: 'admin', locationIds: [], actor: `key:${ADMIN_TOKEN_KEY_ID}` };
+  }
+  if (deps.localToken && (await secretsEqual(token, deps.localToken))) {
+    return { keyId: LOCAL_TOKEN_KEY_ID, role: 'admin', locationIds: [], actor: 'cli:local' };
   }
   const record = await deps.keys.get(token, () => findActiveApiKey(deps.prisma, token));
   if (!record) return null;

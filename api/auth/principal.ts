@@ -5,7 +5,7 @@ import type { ApiKeyRole } from '../../core/auth/api-keys.ts';
 import { ApiError } from '../rest/errors.ts';
 
 export interface Principal {
-  /** The api_keys row id, or `admin-token` for OMNIHUB_ADMIN_TOKEN. */
+  /** The api_keys row id, `admin-token` for OMNIHUB_ADMIN_TOKEN, `local-cli` for the hub file's token. */
   keyId: string;
   role: ApiKeyRole;
   /** Staff keys: the stores they act for. Empty for other roles (they see every location). */
@@ -15,6 +15,8 @@ export interface Principal {
 }
 
 export const ADMIN_TOKEN_KEY_ID = 'admin-token';
+/** The token a running hub leaves in its data directory for the CLI on the same machine. */
+export const LOCAL_TOKEN_KEY_ID = 'local-cli';
 
 export function principalOf(c: Context): Principal {
   const p = c.get('principal') as Principal | undefined;

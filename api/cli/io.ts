@@ -3,7 +3,9 @@
 import { type Clock, systemClock } from '../../core/clock.ts';
 import { loadConfig, type Config } from '../../core/config.ts';
 import { resolveSecretKey } from '../../core/crypto/secret-key.ts';
+import { DataDirLockedError } from '../../core/db/data-dir-lock.ts';
 import { type Database, openDatabase } from '../../core/db/database.ts';
+import { type HubClient, runningHub } from './hub-client.ts';
 
 export interface Output {
   write(text: string): unknown;
@@ -30,6 +32,8 @@ export const EXIT = {
   config: 3,
   /** The command is not available in this build. */
   unavailable: 4,
+  /** A running hub holds the embedded database and the command needs it to itself: stop the hub first. */
+  locked: 5,
 } as const;
 
 export interface CliContext extends CliIo {
@@ -60,6 +64,30 @@ export async function withDatabase<T>(ctx: CliContext, fn: (db: Database) => Pro
   const db = await ctx.openDatabase();
   try {
     return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Runs `direct` with the database open; when a running hub holds the embedded database, runs
+ * `viaHub` against its API instead (the hub then sees the change at once, in every cache).
+ */
+export async function withDatabaseOrHub<T>(
+  ctx: CliContext,
+  direct: (db: Database) => Promise<T>,
+  viaHub: (hub: HubClient) => Promise<T>,
+): Promise<T> {
+  let db: Database;
+  try {
+    db = await ctx.openDatabase();
+  } catch (e) {
+    const hub = e instanceof DataDirLockedError ? runningHub(e) : null;
+    if (hub) return viaHub(hub);
+    throw e;
+  }
+  try {
+    return await direct(db);
   } finally {
     await db.close();
   }

@@ -1,6 +1,7 @@
 // The omnihub command line: finds the command, parses its arguments, runs it, and turns
 // failures into a message that names the fix and an exit code (see EXIT in io.ts).
 import { ConfigError } from '../../core/config.ts';
+import { DataDirLockedError } from '../../core/db/data-dir-lock.ts';
 import { type CommandSpec, helpText, type ParsedArgs, parseArgs, UsageError } from './args.ts';
 import {
   channelsAdd,
@@ -14,6 +15,7 @@ import { inventoryImport, runInventoryImport } from './commands/inventory-import
 import { keysCreate, keysList, keysRevoke, runKeysCreate, runKeysList, runKeysRevoke } from './commands/keys.ts';
 import { demoSpec, migrateSpec, runDemo, runMigrate, runStart, startSpec } from './commands/server.ts';
 import { runSync, syncSpec } from './commands/sync.ts';
+import { lockedMessage } from './hub-client.ts';
 import { type CliContext, type CliIo, cliContext, EXIT } from './io.ts';
 
 type Runner = (ctx: CliContext, args: ParsedArgs) => Promise<number | 'running'>;
@@ -90,6 +92,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (e instanceof ConfigError) {
       io.stderr.write(`${e.message}\n`);
       return EXIT.config;
+    }
+    if (e instanceof DataDirLockedError) {
+      io.stderr.write(lockedMessage(command.spec.name, e));
+      return EXIT.locked;
     }
     const code = (e as { code?: string }).code;
     if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '28P01' || code === '3D000') {

@@ -24,9 +24,16 @@ export interface ApiDeps {
   connectors: Partial<Record<ChannelType, ChannelConnector>>;
   logger: AppLogger;
   config: Pick<Config, 'adminToken'>;
+  /** Accepted as an admin token too: the one the hub writes to its data directory for the local CLI. */
+  localToken?: string;
   /** The hub's clock (core/clock.ts); the system clock by default. */
   clock?: Clock;
   sync?: SyncTrigger;
+  /**
+   * Called when the API created or changed an account, after its own caches forgot it: the
+   * host's other caches (the synchronizer's) forget it too, so the change applies at once.
+   */
+  onAccountChanged?: (accountId: string) => void;
   /** Called (not awaited) after a webhook stored new inbox events, e.g. to kick the processor. */
   onInboxEvents?: (accountId: string) => void | Promise<void>;
   /** Depths of the job queues (BullMQ or in-process), added to /metrics. */

@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { AccountInputError } from '../../connectors/connector.ts';
 import { ApiKeyError } from '../../core/auth/api-keys.ts';
 import { OnHandLimitError } from '../../core/inventory/ledger.ts';
 import { OrderActionError } from '../../core/orders/action-kit.ts';
@@ -78,6 +79,11 @@ function fromDomain(err: unknown): ApiError | null {
     const fields = err.field ? [{ path: err.field, message: err.message }] : undefined;
     const code = err.code === 'invalid_input' ? 'invalid_request' : err.code;
     return new ApiError(err.status as ContentfulStatusCode, code, err.message, fields);
+  }
+  if (err instanceof AccountInputError) {
+    return new ApiError(400, 'invalid_request', err.message, [
+      { path: err.field, message: err.message.slice(err.field.length + 2) },
+    ]);
   }
   if (err instanceof OnHandLimitError) {
     // The request's own field names the same number as the ledger's argument (delta, counted, quantity).

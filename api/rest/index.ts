@@ -27,6 +27,7 @@ import type { ApiDeps, ApiEnv } from './deps.ts';
 import { errorHandler } from './errors.ts';
 import { exceptionRoutes } from './exceptions.ts';
 import { ledgerRoutes } from './inventory/ledger.ts';
+import { inventoryImportRoutes } from './inventory/imports.ts';
 import { inventoryRoutes } from './inventory/routes.ts';
 import { locationRoutes } from './locations/routes.ts';
 import { orderActionRoutes } from './orders/actions.ts';
@@ -61,6 +62,7 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
     authenticate({
       prisma: deps.prisma,
       adminToken: deps.config.adminToken,
+      localToken: deps.localToken,
       logger: deps.logger,
       keys: ctx.keys,
       clock,
@@ -76,6 +78,7 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
     skuRoutes,
     listingRoutes,
     inventoryRoutes,
+    inventoryImportRoutes,
     ledgerRoutes,
     orderRoutes,
     orderActionRoutes,

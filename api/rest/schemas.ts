@@ -35,7 +35,7 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'Not found (or not visible to this key)',
   409: 'Conflict: illegal state transition, duplicate, stock the change would break, or on hand past its limit',
   413: 'Body over the request size limit (1 MiB by default)',
-  422: 'Wrong pickup code',
+  422: 'Refused as a whole: a wrong pickup code, or (channel accounts, ?test=true) credentials the channel did not accept',
   429: 'Too many wrong pickup codes from this key or at this store: wait `Retry-After` seconds',
   503: 'A dependency is not available',
 };

@@ -12,6 +12,7 @@ import type {
 import { ConnectorError } from '../connector.ts';
 import { type Clock, systemClock } from '../../core/clock.ts';
 import { type ClientStats, routeShop, ShopifyClient, type Transport } from './client.ts';
+import { normaliseShopifyAccount, shopifyAccountIdentity } from './account-input.ts';
 import { readConfig } from './config.ts';
 import { pushFulfilment } from './fulfilment.ts';
 import { discoverListings } from './listings.ts';
@@ -140,6 +141,9 @@ export function createShopifyConnector(options: ShopifyConnectorOptions = {}): S
         };
       }
     },
+
+    normaliseAccount: normaliseShopifyAccount,
+    accountIdentity: shopifyAccountIdentity,
 
     clientStats(account: AccountContext): ClientStats {
       return clientFor(account).stats;

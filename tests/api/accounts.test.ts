@@ -15,6 +15,7 @@ describe.each(testDatabases())('channel accounts API on $kind', ({ open }) => {
   let db: Database;
   let h: Harness;
   const synced: string[] = [];
+  const changed: string[] = [];
   const sim = createShopifySimulator({ shop: SHOP, accessToken: 'shpat_good', apiSecret: 'whsec' });
 
   beforeAll(async () => {
@@ -26,6 +27,9 @@ describe.each(testDatabases())('channel accounts API on $kind', ({ open }) => {
           synced.push(id);
           return { queued: true };
         },
+      },
+      onAccountChanged: (id) => {
+        changed.push(id);
       },
     });
     await seedLocation(db.prisma, 'wh');
@@ -79,10 +83,11 @@ describe.each(testDatabases())('channel accounts API on $kind', ({ open }) => {
   });
 
   it('refuses a duplicate id or name with 409', async () => {
-    const r = await create({ id: 'main', type: 'shopify', name: 'Other', credentials: {} });
+    const credentials = { shop: 'other.myshopify.com', accessToken: 'shpat_o', apiSecretKey: 'o' };
+    const r = await create({ id: 'main', type: 'shopify', name: 'Other', credentials });
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('conflict');
-    expect((await create({ type: 'shopify', name: 'Main shop', credentials: {} })).status).toBe(409);
+    expect((await create({ type: 'shopify', name: 'Main shop', credentials })).status).toBe(409);
   });
 
   it('reads and changes an account; unknown → 404', async () => {
@@ -113,6 +118,113 @@ describe.each(testDatabases())('channel accounts API on $kind', ({ open }) => {
       body: { credentials: { shop: SHOP, accessToken: 'shpat_good', apiSecretKey: 'whsec' } },
     });
     expect((await h.call('POST', '/api/v1/channel-accounts/nope/test')).status).toBe(404);
+  });
+
+  const good = { accessToken: 'shpat_good', apiSecretKey: 'whsec' };
+  const accounts = () => db.prisma.channelAccount.count();
+
+  it('stores the shop as name.myshopify.com whatever URL form it was typed in, so its webhooks verify', async () => {
+    for (const [id, typed] of [
+      ['url-form', 'https://Accounts-Test.myshopify.com/'],
+      ['admin-form', 'admin.shopify.com/store/accounts-test'],
+      ['path-form', ' accounts-test.MYSHOPIFY.com/admin/orders?x=1 '],
+    ] as const) {
+      const r = await create({ id, type: 'shopify', name: id, credentials: { shop: typed, ...good } });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expect((await loadAccountContext(db.prisma, h.secretKey, id)).credentials.shop).toBe(SHOP);
+    }
+    // The shop signs its webhooks with its myshopify domain: the stored form must be that one.
+    sim.webhooks.target = async (req) => h.app.request(new Request('http://hub.test/webhooks/url-form', req));
+    sim.webhooks.log.length = 0;
+    await sim.webhooks.send('orders/create', { id: 7001, updated_at: '2026-11-20T10:00:00Z' });
+    expect(sim.webhooks.log.map((l) => l.status)).toEqual([200]);
+  });
+
+  it('warns, in the answer, when another account already points at the same shop', async () => {
+    const r = await create({ id: 'twin', type: 'shopify', name: 'Twin', credentials: { shop: SHOP, ...good } });
+    expect(r.status).toBe(201);
+    expect(r.body.warnings).toHaveLength(4); // main, url-form, admin-form, path-form
+    expect(r.body.warnings[0]).toMatch(/^account "[^"]+" \([a-z-]+\) already points at accounts-test\.myshopify\.com/);
+    expect(JSON.stringify(r.body)).not.toContain('shpat_good');
+    const alone = await create({
+      id: 'alone',
+      type: 'shopify',
+      name: 'Alone',
+      credentials: { shop: 'elsewhere.myshopify.com', ...good },
+    });
+    expect(alone.body.warnings).toEqual([]);
+  });
+
+  it('refuses what the connector could never use with 400 naming the field, and stores nothing', async () => {
+    const before = await accounts();
+    const cases: [Record<string, string>, string][] = [
+      [{ shop: 'jsmith.example.com', ...good }, 'credentials.shop'],
+      [{ shop: 'https://jsmith.myshopify.com.evil.test/', ...good }, 'credentials.shop'],
+      [{ ...good }, 'credentials.shop'],
+      [{ shop: SHOP, accessToken: 'shpat_good' }, 'credentials.apiSecretKey'],
+      [{ shop: SHOP, apiSecretKey: 'whsec', accessToken: '  ' }, 'credentials.accessToken'],
+      [{ shop: SHOP, ...good, apiSecret: 'typo' }, 'credentials.apiSecret'],
+    ];
+    for (const [credentials, field] of cases) {
+      const r = await create({ type: 'shopify', name: `bad ${field}`, credentials });
+      expect(r.status, JSON.stringify(credentials)).toBe(400);
+      expect(r.body.error.code).toBe('invalid_request');
+      expect(r.body.error.fields.map((f: { path: string }) => f.path)).toEqual([field]);
+      expect(JSON.stringify(r.body)).not.toContain('shpat_good');
+    }
+    const version = await create({
+      type: 'shopify',
+      name: 'bad version',
+      credentials: { shop: SHOP, ...good },
+      settings: { apiVersion: 'latest' },
+    });
+    expect(version.body.error.fields[0].path).toBe('settings.apiVersion');
+    expect(await accounts()).toBe(before);
+    // A change is held to the same rules, and a refused one changes nothing.
+    const patch = await h.call('PATCH', '/api/v1/channel-accounts/alone', {
+      body: { credentials: { shop: 'alone.example.com', ...good } },
+    });
+    expect(patch.status).toBe(400);
+    expect(patch.body.error.fields[0].path).toBe('credentials.shop');
+    expect((await loadAccountContext(db.prisma, h.secretKey, 'alone')).credentials.shop).toBe(
+      'elsewhere.myshopify.com',
+    );
+    const normalised = await h.call('PATCH', '/api/v1/channel-accounts/alone', {
+      body: { credentials: { shop: 'https://Elsewhere2.myshopify.com/', ...good } },
+    });
+    expect(normalised.status).toBe(200);
+    expect((await loadAccountContext(db.prisma, h.secretKey, 'alone')).credentials.shop).toBe(
+      'elsewhere2.myshopify.com',
+    );
+  });
+
+  it('with ?test=true calls the shop first: 422 and nothing stored when it refuses', async () => {
+    const before = await accounts();
+    const refused = await h.call('POST', '/api/v1/channel-accounts?test=true', {
+      body: {
+        id: 'tested-bad',
+        type: 'shopify',
+        name: 'Tested bad',
+        credentials: { shop: SHOP, accessToken: 'shpat_not_this_one', apiSecretKey: 'whsec' },
+      },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('connection_failed');
+    expect(refused.body.error.message).toContain('nothing was stored');
+    expect(JSON.stringify(refused.body)).not.toContain('shpat_not_this_one');
+    expect(await accounts()).toBe(before);
+    const accepted = await h.call('POST', '/api/v1/channel-accounts?test=true', {
+      body: { id: 'tested', type: 'shopify', name: 'Tested', credentials: { shop: SHOP, ...good } },
+    });
+    expect(accepted.status).toBe(201);
+    expect(accepted.body.connectionTest).toEqual({ ok: true, detail: expect.stringContaining(SHOP) });
+  });
+
+  it('tells the host when an account was created or changed, so its other caches forget it at once', async () => {
+    expect(changed).toEqual(expect.arrayContaining(['main', 'url-form', 'twin', 'alone', 'tested']));
+    changed.length = 0;
+    await h.call('PATCH', '/api/v1/channel-accounts/twin', { body: { active: false } });
+    expect(changed).toEqual(['twin']);
   });
 
   it('triggers a sync through the sync runtime (202), 404 for an unknown account', async () => {

@@ -1,7 +1,7 @@
 // The CLI's argument parser and CSV reader.
 import { describe, expect, it } from 'vitest';
 import { type CommandSpec, helpText, keyValues, parseArgs, UsageError } from '../../api/cli/args.ts';
-import { CsvError, parseCsv } from '../../api/cli/csv.ts';
+import { CsvError, parseCsv } from '../../api/stock-import/csv.ts';
 
 const spec: CommandSpec = {
   name: 'things add',

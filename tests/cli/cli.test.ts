@@ -183,7 +183,7 @@ describe('omnihub CLI on an embedded database', () => {
     const test = await cli('channels', 'test', 'cli-shop');
     expect(test).toMatchObject({ code: 0, out: expect.stringContaining(`ok: Simulated shop (${SHOP}`) });
 
-    await cli(
+    const wrong = await cli(
       'channels',
       'add',
       '--type',
@@ -193,18 +193,67 @@ describe('omnihub CLI on an embedded database', () => {
       '--id',
       'wrong',
       '--credential',
-      `shop=${SHOP}`,
+      `shop=https://${SHOP.toUpperCase()}/admin`,
       '--credential',
       'accessToken=nope',
+      '--credential',
+      'apiSecretKey=whsec',
       '--endpoint',
       served.url,
     );
-    expect((await cli('channels', 'test', 'wrong')).code).toBe(1);
+    // Stored as the shop's domain, so the test reaches the simulator (and fails on the token alone).
+    expect(wrong.code, wrong.err).toBe(0);
+    expect(wrong.err).toContain(`warning: account "CLI shop" (cli-shop) already points at ${SHOP}`);
+    expect((await cli('channels', 'test', 'wrong')).err).toMatch(/^failed: unauthorized/);
     expect((await cli('channels', 'test', 'nope')).err).toContain('unknown account nope; see omnihub channels list');
-    expect((await cli('channels', 'add', '--type', 'shopify', '--name', 'CLI shop')).err).toContain('already exists');
-    expect((await cli('channels', 'add', '--type', 'shopify', '--name', 'z', '--endpoint', 'not-a-url')).err).toMatch(
-      /--endpoint: /,
+    const creds = ['--credential', `shop=${SHOP}`, '--credential', 'accessToken=t', '--credential', 'apiSecretKey=s'];
+    expect((await cli('channels', 'add', '--type', 'shopify', '--name', 'CLI shop', ...creds)).err).toContain(
+      'already exists',
     );
+    const endpoint = await cli('channels', 'add', '--type', 'shopify', '--name', 'z', ...creds, '--endpoint', 'nope');
+    expect(endpoint.err).toMatch(/--endpoint: /);
+    const custom = await cli(
+      'channels',
+      'add',
+      '--type',
+      'shopify',
+      '--name',
+      'z',
+      ...creds.slice(2),
+      '--credential',
+      'shop=shop.example.com',
+    );
+    expect(custom).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("--credential shop=…: must be the shop's myshopify.com domain"),
+    });
+    const noToken = await cli(
+      'channels',
+      'add',
+      '--type',
+      'shopify',
+      '--name',
+      'z',
+      ...creds.slice(0, 2),
+      ...creds.slice(4),
+    );
+    expect(noToken.err).toContain('--credential accessToken=…: required');
+    const tested = await cli(
+      'channels',
+      'add',
+      '--type',
+      'shopify',
+      '--name',
+      'z',
+      '--id',
+      'tested',
+      ...creds,
+      '--endpoint',
+      served.url,
+      '--test',
+    );
+    expect(tested).toMatchObject({ code: 1, err: expect.stringContaining('nothing was stored') });
+    expect((await cli('channels', 'list')).out).not.toContain('tested');
     expect((await cli('channels', 'add', '--type', 'shopify', '--name', 'z', '--credential', 'oops')).err).toContain(
       'key=value',
     );

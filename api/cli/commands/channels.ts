@@ -1,9 +1,15 @@
-// omnihub channels add | list | test
+// omnihub channels add | list | test — on the database, or through the running hub's API when
+// it holds the embedded database (the hub then knows the new account at once).
+import { randomUUID } from 'node:crypto';
 import { ZodError } from 'zod';
+import { AccountInputError } from '../../../connectors/connector.ts';
+import { defaultConnectors } from '../../../connectors/registry.ts';
 import { CHANNEL_TYPES, createAccount } from '../../../core/accounts/accounts.ts';
+import { prepareAccount, testAccount } from '../../accounts/prepare.ts';
 import { isUniqueViolation } from '../../rest/errors.ts';
 import { type CommandSpec, keyValues, type ParsedArgs, UsageError } from '../args.ts';
-import { type CliContext, EXIT, withDatabase } from '../io.ts';
+import type { HubClient } from '../hub-client.ts';
+import { type CliContext, EXIT, withDatabaseOrHub } from '../io.ts';
 import { openCliAccount } from './open-account.ts';
 
 export const channelsAdd: CommandSpec = {
@@ -17,7 +23,7 @@ export const channelsAdd: CommandSpec = {
       type: 'string',
       multiple: true,
       valueName: 'key=value',
-      description: 'a secret (Shopify: shop, accessToken, apiSecretKey)',
+      description: 'a secret (Shopify, all required: shop, accessToken, apiSecretKey)',
     },
     setting: {
       type: 'string',
@@ -32,7 +38,15 @@ export const channelsAdd: CommandSpec = {
       valueName: 'id[=externalId]',
       description: "a location serving the channel, with the channel's id for it",
     },
+    test: {
+      type: 'boolean',
+      description: 'call the channel with these credentials first; store nothing if it refuses',
+    },
   },
+  notes: [
+    'The shop is stored as "<name>.myshopify.com" whatever form it is given in (https://…/, admin.shopify.com/store/<name>). ' +
+      'When a hub is running on the embedded database, the account is created through its API.',
+  ],
   examples: [
     'omnihub channels add --type shopify --name "Main shop" --id main --credential shop=acme.myshopify.com \\\n' +
       '    --credential accessToken=shpat_… --credential apiSecretKey=… --location wh=gid://shopify/Location/1',
@@ -58,6 +72,37 @@ function settingValue(v: string): unknown {
   }
 }
 
+/** The command-line option that carries an account field (credentials.shop → --credential shop=…). */
+function optionFor(field: string): string {
+  const [head, key] = field.split('.', 2);
+  if (head === 'credentials') return `--credential ${key ?? ''}=…`;
+  if (head === 'settings') return key ? `--setting ${key}=…` : '--setting';
+  if (head === 'endpointOverride') return '--endpoint';
+  if (head === 'locations') return '--location';
+  return `--${head}`;
+}
+
+function refused(field: string, message: string): UsageError {
+  return new UsageError(`${optionFor(field)}: ${message}`, channelsAdd.name);
+}
+
+function added(ctx: CliContext, account: { id: string; name: string; type: string }, warnings: string[]): number {
+  for (const w of warnings) ctx.stderr.write(`warning: ${w}\n`);
+  ctx.stdout.write(`${account.id}\n`);
+  ctx.stderr.write(
+    `Added ${account.type} account "${account.name}". Point the channel's webhooks at /webhooks/${account.id}; ` +
+      `check the credentials with: omnihub channels test ${account.id}\n`,
+  );
+  return EXIT.ok;
+}
+
+function connectionFailed(ctx: CliContext, detail: string): number {
+  ctx.stderr.write(`failed: ${detail}; nothing was stored\n`);
+  return EXIT.failed;
+}
+
+const DUPLICATE = 'an account with this id or name already exists (omnihub channels list)';
+
 export async function runChannelsAdd(ctx: CliContext, args: ParsedArgs): Promise<number> {
   const o = args.options;
   const credentials = keyValues(o.credential as string[] | undefined, 'credential', channelsAdd.name);
@@ -73,87 +118,148 @@ export async function runChannelsAdd(ctx: CliContext, args: ParsedArgs): Promise
       ? { locationId: l, externalLocationId: null }
       : { locationId: l.slice(0, eq), externalLocationId: l.slice(eq + 1) };
   });
-  const key = await ctx.secretKey();
-  return withDatabase(ctx, async (db) => {
-    for (const l of locations) {
-      if (!(await db.prisma.location.findUnique({ where: { id: l.locationId } }))) {
-        throw new UsageError(
-          `unknown location ${l.locationId}; create it first (POST /api/v1/locations)`,
-          channelsAdd.name,
-        );
+  const input = {
+    id: (o.id as string | undefined) ?? randomUUID(),
+    type: o.type as (typeof CHANNEL_TYPES)[number],
+    name: o.name as string,
+    credentials,
+    settings,
+    endpointOverride: (o.endpoint as string | undefined) ?? null,
+  };
+  return withDatabaseOrHub(
+    ctx,
+    async (db) => {
+      const key = await ctx.secretKey();
+      for (const l of locations) {
+        if (!(await db.prisma.location.findUnique({ where: { id: l.locationId } }))) {
+          throw new UsageError(
+            `unknown location ${l.locationId}; create it first (POST /api/v1/locations)`,
+            channelsAdd.name,
+          );
+        }
       }
-    }
-    let account: { id: string; name: string; type: string };
-    try {
-      account = await createAccount(db.prisma, key, {
-        ...(o.id ? { id: o.id as string } : {}),
-        type: o.type as (typeof CHANNEL_TYPES)[number],
-        name: o.name as string,
-        credentials,
-        settings,
-        endpointOverride: (o.endpoint as string | undefined) ?? null,
-      });
-    } catch (e) {
-      if (e instanceof ZodError) {
-        const issue = e.issues[0];
-        const field = issue?.path.join('.') === 'endpointOverride' ? 'endpoint' : issue?.path.join('.');
-        throw new UsageError(`--${field}: ${issue?.message}`, channelsAdd.name);
+      const connectors = defaultConnectors();
+      let prepared: Awaited<ReturnType<typeof prepareAccount>>;
+      try {
+        prepared = await prepareAccount({ prisma: db.prisma, secretKey: key, connectors }, input);
+      } catch (e) {
+        if (e instanceof AccountInputError) throw refused(e.field, e.message.slice(e.field.length + 2));
+        throw e;
       }
-      if (isUniqueViolation(e))
-        throw new UsageError(
-          'an account with this id or name already exists (omnihub channels list)',
-          channelsAdd.name,
-        );
-      throw e;
-    }
-    for (const [i, l] of locations.entries()) {
-      await db.prisma.channelLocation.create({
-        data: {
-          accountId: account.id,
-          locationId: l.locationId,
-          priority: i,
-          externalLocationId: l.externalLocationId,
-        },
+      if (o.test) {
+        const r = await testAccount(connectors, { ...input, ...prepared });
+        if (!r.ok) return connectionFailed(ctx, r.detail);
+        ctx.stderr.write(`ok: ${r.detail}\n`);
+      }
+      let account: { id: string; name: string; type: string };
+      try {
+        account = await createAccount(db.prisma, key, { ...input, ...prepared });
+      } catch (e) {
+        if (e instanceof ZodError) {
+          const issue = e.issues[0];
+          throw refused(issue?.path.join('.') ?? '', issue?.message ?? 'invalid');
+        }
+        if (isUniqueViolation(e)) throw new UsageError(DUPLICATE, channelsAdd.name);
+        throw e;
+      }
+      for (const [i, l] of locations.entries()) {
+        await db.prisma.channelLocation.create({
+          data: {
+            accountId: account.id,
+            locationId: l.locationId,
+            priority: i,
+            externalLocationId: l.externalLocationId,
+          },
+        });
+      }
+      return added(ctx, account, prepared.warnings);
+    },
+    async (hub) => {
+      const r = await hub.call('POST', `/channel-accounts${o.test ? '?test=true' : ''}`, {
+        ...input,
+        locations: locations.map((l, i) => ({ ...l, priority: i })),
       });
-    }
-    ctx.stdout.write(`${account.id}\n`);
-    ctx.stderr.write(
-      `Added ${account.type} account "${account.name}". Point the channel's webhooks at /webhooks/${account.id}; ` +
-        `check the credentials with: omnihub channels test ${account.id}\n`,
-    );
+      if (r.status === 201) {
+        if (r.body.connectionTest) ctx.stderr.write(`ok: ${r.body.connectionTest.detail}\n`);
+        return added(ctx, r.body, r.body.warnings ?? []);
+      }
+      const error = r.body?.error;
+      if (r.status === 400) {
+        const f = error?.fields?.[0] as { path: string; message: string } | undefined;
+        if (f?.path.startsWith('locations.'))
+          throw new UsageError(`${f.message}; create it first (POST /api/v1/locations)`, channelsAdd.name);
+        throw f ? refused(f.path, f.message) : new UsageError(error?.message ?? 'refused', channelsAdd.name);
+      }
+      if (r.status === 409) throw new UsageError(DUPLICATE, channelsAdd.name);
+      if (r.status === 422) return connectionFailed(ctx, error?.message ?? 'refused');
+      return hubFailed(ctx, hub, r);
+    },
+  );
+}
+
+function hubFailed(ctx: CliContext, hub: HubClient, r: { status: number; body: { error?: { message?: string } } }) {
+  ctx.stderr.write(`the hub at ${hub.url} answered ${r.status}: ${r.body?.error?.message ?? 'no detail'}\n`);
+  return EXIT.failed;
+}
+
+interface ListedAccount {
+  id: string;
+  type: string;
+  active: boolean;
+  name: string;
+  endpointOverride: string | null;
+  locations: { locationId: string }[];
+}
+
+function printAccounts(ctx: CliContext, rows: ListedAccount[]): number {
+  if (!rows.length) {
+    ctx.stdout.write('no channel accounts yet; add one with: omnihub channels add --type shopify --name <name> ...\n');
     return EXIT.ok;
-  });
+  }
+  for (const a of rows) {
+    ctx.stdout.write(
+      `${a.id}  ${a.type.padEnd(7)}  ${a.active ? 'active  ' : 'inactive'}  /webhooks/${a.id}  ${a.name}` +
+        `${a.endpointOverride ? `  endpoint=${a.endpointOverride}` : ''}` +
+        `${a.locations.length ? `  locations=${a.locations.map((l) => l.locationId).join(',')}` : ''}\n`,
+    );
+  }
+  return EXIT.ok;
 }
 
 export async function runChannelsList(ctx: CliContext): Promise<number> {
-  return withDatabase(ctx, async (db) => {
-    const rows = await db.prisma.channelAccount.findMany({ orderBy: { name: 'asc' }, include: { locations: true } });
-    if (!rows.length) {
-      ctx.stdout.write(
-        'no channel accounts yet; add one with: omnihub channels add --type shopify --name <name> ...\n',
-      );
-      return EXIT.ok;
-    }
-    for (const a of rows) {
-      ctx.stdout.write(
-        `${a.id}  ${a.type.padEnd(7)}  ${a.active ? 'active  ' : 'inactive'}  /webhooks/${a.id}  ${a.name}` +
-          `${a.endpointOverride ? `  endpoint=${a.endpointOverride}` : ''}` +
-          `${a.locations.length ? `  locations=${a.locations.map((l) => l.locationId).join(',')}` : ''}\n`,
-      );
-    }
-    return EXIT.ok;
-  });
+  return withDatabaseOrHub(
+    ctx,
+    async (db) =>
+      printAccounts(
+        ctx,
+        await db.prisma.channelAccount.findMany({ orderBy: { name: 'asc' }, include: { locations: true } }),
+      ),
+    async (hub) => {
+      const r = await hub.call('GET', '/channel-accounts');
+      return r.status === 200 ? printAccounts(ctx, r.body.data) : hubFailed(ctx, hub, r);
+    },
+  );
+}
+
+function printTest(ctx: CliContext, result: { ok: boolean; detail: string }): number {
+  (result.ok ? ctx.stdout : ctx.stderr).write(`${result.ok ? 'ok' : 'failed'}: ${result.detail}\n`);
+  return result.ok ? EXIT.ok : EXIT.failed;
 }
 
 export async function runChannelsTest(ctx: CliContext, args: ParsedArgs): Promise<number> {
   const id = args.positionals[0] as string;
-  const key = await ctx.secretKey();
-  return withDatabase(ctx, async (db) => {
-    const opened = await openCliAccount(ctx, db.prisma, key, id, channelsTest.name);
-    if (!opened) return EXIT.unavailable;
-    const { account, connector } = opened;
-    const result = await connector.testConnection(account);
-    (result.ok ? ctx.stdout : ctx.stderr).write(`${result.ok ? 'ok' : 'failed'}: ${result.detail}\n`);
-    return result.ok ? EXIT.ok : EXIT.failed;
-  });
+  return withDatabaseOrHub(
+    ctx,
+    async (db) => {
+      const key = await ctx.secretKey();
+      const opened = await openCliAccount(ctx, db.prisma, key, id, channelsTest.name);
+      if (!opened) return EXIT.unavailable;
+      return printTest(ctx, await testAccount({ [opened.account.type]: opened.connector }, opened.account));
+    },
+    async (hub) => {
+      const r = await hub.call('POST', `/channel-accounts/${encodeURIComponent(id)}/test`);
+      if (r.status === 404) throw new UsageError(`unknown account ${id}; see omnihub channels list`, channelsTest.name);
+      return r.status === 200 ? printTest(ctx, r.body) : hubFailed(ctx, hub, r);
+    },
+  );
 }

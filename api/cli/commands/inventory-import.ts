@@ -2,8 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { type CommandSpec, type ParsedArgs, UsageError } from '../args.ts';
-import { applyImport, ImportFormatError, planImport, RowRefused } from '../inventory-csv.ts';
-import { type CliContext, EXIT, withDatabase } from '../io.ts';
+import { applyImport, ImportFormatError, planImport, RowRefused } from '../../stock-import/plan.ts';
+import type { Database } from '../../../core/db/database.ts';
+import { type CliContext, EXIT, withDatabaseOrHub } from '../io.ts';
 import { progress } from '../progress.ts';
 
 export const inventoryImport: CommandSpec = {
@@ -35,44 +36,87 @@ export async function runInventoryImport(ctx: CliContext, args: ParsedArgs): Pro
       inventoryImport.name,
     );
   }
-  return withDatabase(ctx, async (db) => {
-    let plan: Awaited<ReturnType<typeof planImport>>;
-    try {
-      plan = await planImport(db.prisma, text);
-    } catch (e) {
-      if (e instanceof ImportFormatError) throw new UsageError(`${path}: ${e.message}`, inventoryImport.name);
-      throw e;
-    }
-    if (plan.errors.length) {
-      ctx.stderr.write(`${path}: ${plan.errors.length} bad row(s); nothing was applied:\n`);
-      for (const e of plan.errors.slice(0, SHOW_ERRORS)) ctx.stderr.write(`  line ${e.line}: ${e.reason}\n`);
-      if (plan.errors.length > SHOW_ERRORS) ctx.stderr.write(`  … and ${plan.errors.length - SHOW_ERRORS} more\n`);
-      ctx.stderr.write('Fix these rows and run the import again.\n');
-      return EXIT.usage;
-    }
-    if (args.options['dry-run']) {
-      ctx.stdout.write(`${path}: ${plan.rows.length} row(s) are valid; nothing was applied (--dry-run)\n`);
-      return EXIT.ok;
-    }
-    const bar = progress(ctx.stderr, `import ${basename(path)}`);
-    const step = Math.max(1, Math.ceil(plan.rows.length / 20));
-    try {
-      const { changed } = await applyImport(db.prisma, plan.rows, {
-        actor: 'cli:inventory-import',
-        reference: `import:${basename(path)}`,
-        onProgress: (done) => {
-          if (ctx.stderr.isTTY || done % step === 0 || done === plan.rows.length) bar.update(done, plan.rows.length);
-        },
+  return withDatabaseOrHub(
+    ctx,
+    (db) => importDirect(ctx, args, path, text, db),
+    async (hub) => {
+      const r = await hub.call('POST', '/inventory/imports', {
+        csv: text,
+        name: basename(path),
+        dryRun: args.options['dry-run'] === true,
       });
-      bar.finish();
-      ctx.stdout.write(`${path}: applied ${plan.rows.length} row(s), ${changed} level(s) changed\n`);
-      return EXIT.ok;
-    } catch (e) {
-      if (e instanceof RowRefused) {
-        ctx.stderr.write(`\n${path}: ${e.message}\n`);
-        return EXIT.failed;
+      if (r.status === 200) {
+        ctx.stdout.write(
+          r.body.applied
+            ? `${path}: applied ${r.body.rows} row(s), ${r.body.changed} level(s) changed\n`
+            : `${path}: ${r.body.rows} row(s) are valid; nothing was applied (--dry-run)\n`,
+        );
+        return EXIT.ok;
       }
-      throw e;
+      const error = r.body?.error as { message?: string; fields?: { message: string }[] } | undefined;
+      if (r.status === 400) {
+        const lines = (error?.fields ?? []).map((f) => f.message).filter((m) => /^line \d+: /.test(m));
+        if (!lines.length) throw new UsageError(`${path}: ${error?.message ?? 'refused'}`, inventoryImport.name);
+        return badRows(
+          ctx,
+          path,
+          lines.map((m) => {
+            const at = m.indexOf(': ');
+            return { line: Number(m.slice(5, at)), reason: m.slice(at + 2) };
+          }),
+        );
+      }
+      ctx.stderr.write(`${path}: the hub at ${hub.url} answered ${r.status}: ${error?.message ?? 'no detail'}\n`);
+      return EXIT.failed;
+    },
+  );
+}
+
+function badRows(ctx: CliContext, path: string, errors: { line: number; reason: string }[]): number {
+  ctx.stderr.write(`${path}: ${errors.length} bad row(s); nothing was applied:\n`);
+  for (const e of errors.slice(0, SHOW_ERRORS)) ctx.stderr.write(`  line ${e.line}: ${e.reason}\n`);
+  if (errors.length > SHOW_ERRORS) ctx.stderr.write(`  … and ${errors.length - SHOW_ERRORS} more\n`);
+  ctx.stderr.write('Fix these rows and run the import again.\n');
+  return EXIT.usage;
+}
+
+async function importDirect(
+  ctx: CliContext,
+  args: ParsedArgs,
+  path: string,
+  text: string,
+  db: Database,
+): Promise<number> {
+  let plan: Awaited<ReturnType<typeof planImport>>;
+  try {
+    plan = await planImport(db.prisma, text);
+  } catch (e) {
+    if (e instanceof ImportFormatError) throw new UsageError(`${path}: ${e.message}`, inventoryImport.name);
+    throw e;
+  }
+  if (plan.errors.length) return badRows(ctx, path, plan.errors);
+  if (args.options['dry-run']) {
+    ctx.stdout.write(`${path}: ${plan.rows.length} row(s) are valid; nothing was applied (--dry-run)\n`);
+    return EXIT.ok;
+  }
+  const bar = progress(ctx.stderr, `import ${basename(path)}`);
+  const step = Math.max(1, Math.ceil(plan.rows.length / 20));
+  try {
+    const { changed } = await applyImport(db.prisma, plan.rows, {
+      actor: 'cli:inventory-import',
+      reference: `import:${basename(path)}`,
+      onProgress: (done) => {
+        if (ctx.stderr.isTTY || done % step === 0 || done === plan.rows.length) bar.update(done, plan.rows.length);
+      },
+    });
+    bar.finish();
+    ctx.stdout.write(`${path}: applied ${plan.rows.length} row(s), ${changed} level(s) changed\n`);
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof RowRefused) {
+      ctx.stderr.write(`\n${path}: ${e.message}\n`);
+      return EXIT.failed;
     }
-  });
+    throw e;
+  }
 }

@@ -1,7 +1,9 @@
 // Channel accounts: create (credentials encrypted at rest, never returned), read, change,
 // test the connection, sync now, and the unmapped-SKU report.
+import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { createAccount, replaceCredentials } from '../../../core/accounts/accounts.ts';
+import { createAccount, loadAccountContext, replaceCredentials } from '../../../core/accounts/accounts.ts';
+import { prepareAccount, testAccount } from '../../accounts/prepare.ts';
 import { principalOf } from '../../auth/principal.ts';
 import type { RouteContext } from '../context.ts';
 import { ApiError, isUniqueViolation, notFound } from '../errors.ts';
@@ -13,6 +15,7 @@ import {
   AccountPatchBody,
   AccountSchema,
   NewAccountBody,
+  SavedAccountSchema,
   SyncResultSchema,
   TestResultSchema,
   UnmappedReportSchema,
@@ -36,8 +39,20 @@ const create = createRoute({
   tags,
   security: bearer,
   summary: 'Create a channel account',
-  request: { body: body(NewAccountBody) },
-  responses: { 201: json(AccountSchema, 'Created'), ...errors(403, 409) },
+  description:
+    'The connector checks the account before it is stored (Shopify: the shop is normalised to ' +
+    '"<name>.myshopify.com", accessToken and apiSecretKey are required): a 400 names the field. ' +
+    'With ?test=true the channel is called first and a refusal is a 422, nothing stored. ' +
+    '`warnings` lists other accounts on the same shop.',
+  request: {
+    body: body(NewAccountBody),
+    query: z.object({
+      test: BoolQuery.openapi({
+        description: 'Call the channel with these credentials before storing (default false)',
+      }),
+    }),
+  },
+  responses: { 201: json(SavedAccountSchema, 'Created'), ...errors(403, 409, 422) },
 });
 const get = createRoute({
   method: 'get',
@@ -55,7 +70,7 @@ const patch = createRoute({
   security: bearer,
   summary: 'Change a channel account (fields given are replaced)',
   request: { params: IdParam, body: body(AccountPatchBody) },
-  responses: { 200: json(AccountSchema, 'The account'), ...errors(403, 404, 409) },
+  responses: { 200: json(SavedAccountSchema, 'The account'), ...errors(403, 404, 409) },
 });
 const test = createRoute({
   method: 'post',
@@ -114,22 +129,48 @@ export function accountRoutes(ctx: RouteContext) {
     return c.json({ data: rows.map(shapeAccount) }, 200);
   });
 
+  /** Every cache of this process sees the change at once (the webhook door's and the synchronizer's). */
+  function changed(id: string) {
+    ctx.accounts.invalidate(id);
+    ctx.onAccountChanged?.(id);
+  }
+
   app.openapi(create, async (c) => {
     const b = c.req.valid('json');
+    const { test: wantTest } = c.req.valid('query');
     await checkLocations(b.locations);
-    let id: string;
+    const id = b.id ?? randomUUID();
+    const prepared = await prepareAccount(ctx, {
+      id,
+      type: b.type,
+      name: b.name,
+      credentials: b.credentials,
+      settings: b.settings,
+      endpointOverride: b.endpointOverride ?? null,
+    });
+    let connectionTest: { ok: boolean; detail: string } | undefined;
+    if (wantTest) {
+      connectionTest = await testAccount(ctx.connectors, { id, type: b.type, name: b.name, ...prepared });
+      if (!connectionTest.ok) {
+        throw new ApiError(
+          422,
+          'connection_failed',
+          `the channel did not accept these credentials (${connectionTest.detail}); nothing was stored`,
+        );
+      }
+    }
     try {
-      ({ id } = await createAccount(prisma, ctx.secretKey, {
-        ...(b.id ? { id: b.id } : {}),
+      await createAccount(prisma, ctx.secretKey, {
+        id,
         type: b.type,
         name: b.name,
-        credentials: b.credentials,
-        settings: b.settings,
-        endpointOverride: b.endpointOverride ?? null,
+        credentials: prepared.credentials,
+        settings: prepared.settings,
+        endpointOverride: prepared.endpointOverride,
         stockBuffer: b.stockBuffer,
         stockMax: b.stockMax ?? null,
         stockPercent: b.stockPercent,
-      }));
+      });
     } catch (e) {
       if (isUniqueViolation(e)) throw new ApiError(409, 'conflict', 'an account with this id or name already exists');
       throw e;
@@ -144,7 +185,15 @@ export function accountRoutes(ctx: RouteContext) {
         })),
       });
     }
-    return c.json(shapeAccount(await load(id)), 201);
+    changed(id);
+    return c.json(
+      {
+        ...shapeAccount(await load(id)),
+        warnings: prepared.warnings,
+        ...(connectionTest ? { connectionTest } : {}),
+      },
+      201,
+    );
   });
 
   app.openapi(get, async (c) => c.json(shapeAccount(await load(c.req.valid('param').id)), 200));
@@ -152,14 +201,48 @@ export function accountRoutes(ctx: RouteContext) {
   app.openapi(patch, async (c) => {
     const { id } = c.req.valid('param');
     const b = c.req.valid('json');
-    await load(id);
+    const current = await load(id);
     await checkLocations(b.locations);
+    // What the connector reads is checked as a whole, as at creation: new credentials with the
+    // stored settings, new settings with the stored credentials.
+    let warnings: string[] = [];
+    let credentials = b.credentials;
+    let settings = b.settings;
+    let endpointOverride = b.endpointOverride;
+    // Stored credentials are read only when the change does not replace them; ones this hub
+    // cannot decrypt (another key) leave a settings-only change unchecked, as before.
+    const storedCredentials =
+      credentials === undefined && (settings !== undefined || endpointOverride !== undefined)
+        ? await loadAccountContext(prisma, ctx.secretKey, id).then(
+            (a) => ({ ...a.credentials }),
+            () => null,
+          )
+        : null;
+    const checked = credentials ?? storedCredentials;
+    if (checked) {
+      const prepared = await prepareAccount(ctx, {
+        id,
+        type: current.type,
+        name: b.name ?? current.name,
+        credentials: checked,
+        settings: settings ?? ((current.settings ?? {}) as Record<string, unknown>),
+        endpointOverride: endpointOverride === undefined ? current.endpointOverride : endpointOverride,
+      });
+      warnings = prepared.warnings;
+      if (credentials !== undefined) credentials = prepared.credentials;
+      if (settings !== undefined) settings = prepared.settings;
+      if (endpointOverride !== undefined) endpointOverride = prepared.endpointOverride;
+    }
     try {
       await prisma.$transaction(async (tx) => {
-        const { credentials, locations, settings, ...fields } = b;
+        const { credentials: _c, locations, settings: _s, endpointOverride: _e, ...fields } = b;
         await tx.channelAccount.update({
           where: { id },
-          data: { ...fields, ...(settings ? { settings: settings as object } : {}) },
+          data: {
+            ...fields,
+            ...(settings ? { settings: settings as object } : {}),
+            ...(endpointOverride !== undefined ? { endpointOverride } : {}),
+          },
         });
         if (locations) {
           await tx.channelLocation.deleteMany({ where: { accountId: id } });
@@ -179,24 +262,18 @@ export function accountRoutes(ctx: RouteContext) {
       if (isUniqueViolation(e)) throw new ApiError(409, 'conflict', 'an account with this name already exists');
       throw e;
     }
-    if (b.credentials) {
-      await replaceCredentials(prisma, ctx.secretKey, id, b.credentials, principalOf(c).actor, ctx.clock.now());
+    if (credentials) {
+      await replaceCredentials(prisma, ctx.secretKey, id, credentials, principalOf(c).actor, ctx.clock.now());
     }
-    ctx.accounts.invalidate(id);
-    return c.json(shapeAccount(await load(id)), 200);
+    changed(id);
+    return c.json({ ...shapeAccount(await load(id)), warnings }, 200);
   });
 
   app.openapi(test, async (c) => {
     const { id } = c.req.valid('param');
     const account = await ctx.accounts.get(id);
     if (!account) throw notFound(`channel account ${id}`);
-    const connector = ctx.connectors[account.context.type];
-    if (!connector) return c.json({ ok: false, detail: `no connector for channel type ${account.context.type}` }, 200);
-    try {
-      return c.json(await connector.testConnection(account.context), 200);
-    } catch (e) {
-      return c.json({ ok: false, detail: (e as Error).message }, 200);
-    }
+    return c.json(await testAccount(ctx.connectors, account.context), 200);
   });
 
   app.openapi(sync, async (c) => {

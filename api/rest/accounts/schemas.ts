@@ -29,7 +29,8 @@ const stockPolicy = {
 const credentials = z.record(z.string().min(1).max(100), z.string().max(10_000)).openapi({
   writeOnly: true,
   description:
-    'Write-only: tokens and webhook secrets (Shopify: shop, accessToken, apiSecretKey). Encrypted at rest, never returned.',
+    'Write-only: tokens and webhook secrets (Shopify: shop, accessToken, apiSecretKey, all required; the shop is ' +
+    'stored as "<name>.myshopify.com" whatever URL form it is given in). Encrypted at rest, never returned.',
   example: { shop: 'my-shop.myshopify.com', accessToken: 'shpat_…', apiSecretKey: '…' },
 });
 
@@ -100,9 +101,17 @@ export const AccountSchema = z
   })
   .openapi('ChannelAccount');
 
+export const TestResultSchema = z.object({ ok: z.boolean(), detail: z.string() }).openapi('ConnectionTest');
+
+export const SavedAccountSchema = AccountSchema.extend({
+  warnings: z.array(z.string()).openapi({
+    description: 'Things to look at that did not stop the change, e.g. another account already on the same shop',
+  }),
+  connectionTest: TestResultSchema.optional().openapi({ description: 'With ?test=true: what the channel answered' }),
+}).openapi('SavedChannelAccount');
+
 export const AccountListSchema = z.object({ data: z.array(AccountSchema) }).openapi('ChannelAccountList');
 
-export const TestResultSchema = z.object({ ok: z.boolean(), detail: z.string() }).openapi('ConnectionTest');
 export const SyncResultSchema = z.object({ queued: z.boolean() }).openapi('SyncTriggered');
 
 export const UnmappedReportSchema = z
