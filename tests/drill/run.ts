@@ -286,6 +286,10 @@ export async function runDrill(o: DrillOptions): Promise<DrillResult> {
     const writesAtConvergence = stockWrites(sims.shops);
     if (convergedMs !== null) await new Promise((r) => setTimeout(r, o.quietMs));
     const pushesAfterConvergence = convergedMs === null ? 0 : stockWrites(sims.shops) - writesAtConvergence;
+    // The safety-net poll may still be reading: let the inbox drain before the hub is stopped,
+    // so that "never applied" counts events the hub could not apply, not ones it was given late.
+    const drainUntil = Date.now() + 60_000;
+    while (Date.now() < drainUntil && (await orNull(inboxNow())) !== 0) await new Promise((r) => setTimeout(r, 1_000));
 
     await hub.stop();
     const db = await openDatabase({ url: databaseUrl, dataDir, migrate: false });
