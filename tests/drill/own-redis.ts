@@ -31,6 +31,7 @@ export async function startOwnRedis(logFile: string, port?: number): Promise<Own
   );
   const url = `redis://127.0.0.1:${port}`;
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => undefined); // refused until the server listens: the loop below retries
   for (let i = 0; i < 100; i++) {
     try {
       await probe.connect();
