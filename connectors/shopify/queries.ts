@@ -71,6 +71,7 @@ const ORDER_FIELDS = `
   currentTotalTaxSet { ${MONEY_BAG} }
   currentTotalPriceSet { ${MONEY_BAG} }
   currentShippingPriceSet { ${MONEY_BAG} }
+  totalTipReceivedSet { ${MONEY_BAG} }
   lineItems(first: $lines) { nodes { ${LINE_ITEM} } pageInfo { hasNextPage endCursor } }
   shippingLines(first: $shippingLines, includeRemovals: true) {
     nodes {

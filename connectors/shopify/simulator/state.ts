@@ -120,6 +120,8 @@ export interface SimOrder {
   tags: string[];
   taxesIncluded: boolean;
   test: boolean;
+  /** Tips added at checkout, shop minor units. */
+  tip: number;
   customer: {
     id: string;
     legacyId: number;
@@ -159,7 +161,13 @@ export interface OrderInput {
   presentment?: { currency: string; ratePpm: number } | null;
   tags?: string[];
   email?: string | null;
+  /** The order's own phone (REST `phone`). */
+  phone?: string | null;
   taxesIncluded?: boolean;
+  /** Placed in test mode (Shopify `test: true`, e.g. the Bogus Gateway). */
+  test?: boolean;
+  /** Tip added at checkout, shop minor units. */
+  tip?: number;
 }
 
 export class SimStore {
@@ -302,10 +310,11 @@ export class SimStore {
       sourceName: pos ? 'pos' : 'web',
       retailLocationId: pos,
       email: input.email ?? customer?.email ?? null,
-      phone: null,
+      phone: input.phone ?? null,
       tags: input.tags ?? [],
       taxesIncluded: input.taxesIncluded ?? false,
-      test: false,
+      test: input.test ?? false,
+      tip: input.tip ?? 0,
       customer,
       billingAddress: input.billingAddress ?? input.shippingAddress ?? null,
       shippingAddress: pickup || pos ? null : (input.shippingAddress ?? null),
