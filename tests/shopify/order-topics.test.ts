@@ -37,8 +37,7 @@ describe.each(testDatabases())('orders/paid, orders/fulfilled, orders/partially_
     if (meaning.kind !== 'order') throw new Error(`${topic}: expected an order, got ${meaning.kind}`);
     return ingestOrder(db.prisma, 'shop', meaning.draft);
   };
-  const stored = () =>
-    db.prisma.order.findFirstOrThrow({ where: { externalId: 'gid://shopify/Order/450789469' } });
+  const stored = () => db.prisma.order.findFirstOrThrow({ where: { externalId: 'gid://shopify/Order/450789469' } });
 
   it('each is an order snapshot through the orders/updated path, and a late one does not roll back', async () => {
     await apply('orders/create', version('2026-11-20T10:00:00Z', { financial_status: 'pending' }));
@@ -65,7 +64,10 @@ describe.each(testDatabases())('orders/paid, orders/fulfilled, orders/partially_
 describe('topics the hub refuses', () => {
   it('records each as ignored with the reason the README gives', () => {
     for (const [topic, why] of Object.entries(REFUSED_TOPICS)) {
-      expect(interpret(topic, { id: 1 })).toEqual({ kind: 'ignored', reason: `topic ${topic} is not acted on: ${why}` });
+      expect(interpret(topic, { id: 1 })).toEqual({
+        kind: 'ignored',
+        reason: `topic ${topic} is not acted on: ${why}`,
+      });
     }
     expect(Object.keys(REFUSED_TOPICS)).toEqual(expect.arrayContaining(['orders/edited', 'orders/delete']));
   });
