@@ -29,6 +29,7 @@ import { restOrderBody, restRefundBody } from './payload-shapes.ts';
 import type { GqlOrder, GqlRefund } from './payloads.ts';
 import { SHOP_QUERY, OP } from './queries.ts';
 import { STOCK_BATCH_SIZE, pushStock } from './stock.ts';
+import { listWebhooks, registerWebhooks } from './subscriptions.ts';
 import { ORDER_TOPICS, REFUND_TOPIC, REFUSED_TOPICS, verifyShopifyWebhook } from './webhooks.ts';
 
 export interface ShopifyConnectorOptions {
@@ -146,6 +147,14 @@ export function createShopifyConnector(options: ShopifyConnectorOptions = {}): S
 
     normaliseAccount: normaliseShopifyAccount,
     accountIdentity: shopifyAccountIdentity,
+
+    async registerWebhooks(account: AccountContext, callbackUrl: string) {
+      return registerWebhooks(clientFor(account), callbackUrl);
+    },
+
+    async listWebhooks(account: AccountContext) {
+      return listWebhooks(clientFor(account));
+    },
 
     clientStats(account: AccountContext): ClientStats {
       return clientFor(account).stats;

@@ -170,6 +170,16 @@ export interface OrderInput {
   tip?: number;
 }
 
+export interface SimWebhookSubscription {
+  id: string;
+  legacyId: number;
+  /** WebhookSubscriptionTopic enum value, e.g. ORDERS_CREATE. */
+  topic: string;
+  uri: string;
+  format: 'JSON' | 'XML';
+  createdAt: number;
+}
+
 export class SimStore {
   readonly locations = new Map<string, SimLocation>();
   readonly variants = new Map<string, SimVariant>();
@@ -180,6 +190,8 @@ export class SimStore {
   readonly fulfillmentOrders = new Map<string, SimFulfillmentOrder>();
   readonly fulfillments = new Map<string, SimFulfillment>();
   readonly refunds = new Map<string, SimRefund>();
+  /** Webhook subscriptions made through the Admin API (webhookSubscriptionCreate), by id. */
+  readonly webhookSubscriptions = new Map<string, SimWebhookSubscription>();
   /** Every applied stock change, in order (tests count writes with it). */
   readonly inventoryLog: {
     itemId: string;
