@@ -124,6 +124,17 @@ describe.each(testDatabases())('Shopify order fidelity through the API on $kind'
     expect(after.totals.orders).toBe(before.totals.orders + 1);
   });
 
+  it("documents its subtotal against Shopify's: before discounts, Shopify's current_subtotal_price after them", async () => {
+    const body = order450();
+    const { totals } = mapRestOrder(body);
+    expect(body.current_subtotal_price_set?.shop_money.amount).toBe('195.67');
+    expect(totals.subtotal).toBe(19900);
+    expect(totals.subtotal - totals.discountTotal).toBe(19567);
+    const doc = (await h.call('GET', '/openapi.json')).body;
+    const detailPart = doc.components.schemas.Order.allOf.find((p: Json) => p.properties?.subtotal);
+    expect(JSON.stringify(detailPart.properties.subtotal)).toContain('BEFORE discounts');
+  });
+
   it('maps Shopify `test: true` onto the flag', () => {
     const body = { ...order450(), test: true };
     expect(mapRestOrder(body).test).toBe(true);
