@@ -283,4 +283,32 @@ export interface ChannelConnector {
 
   /** The channel-side thing the account points at (Shopify: the shop domain), to warn about two accounts on one. */
   accountIdentity?(account: AccountContext): string | null;
+
+  /**
+   * Subscribes the channel's notifications the hub needs to `callbackUrl` (the account's webhook
+   * address), leaving the ones already there; channels without such an API do not implement it.
+   */
+  registerWebhooks?(account: AccountContext, callbackUrl: string): Promise<WebhookRegistration>;
+
+  /** The notification subscriptions the channel holds for this app and shop. */
+  listWebhooks?(account: AccountContext): Promise<WebhookSubscription[]>;
+}
+
+export interface WebhookSubscription {
+  id: string;
+  /** The hub's spelling, e.g. "orders/create". */
+  topic: string;
+  uri: string;
+  createdAt: string | null;
+}
+
+export interface WebhookRegistration {
+  /** Created by this call. */
+  created: WebhookSubscription[];
+  /** Already subscribed to this address. */
+  existing: WebhookSubscription[];
+  /** Topics the channel refused, with its message. */
+  failed: { topic: string; message: string }[];
+  /** Subscriptions to other addresses (e.g. an old hub URL), left alone. */
+  elsewhere: WebhookSubscription[];
 }

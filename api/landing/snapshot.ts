@@ -11,6 +11,7 @@ import { IN_SYNC_SQL } from '../../sync/stock/status.ts';
 /** What a channel shows for a listing right now, or null when it cannot be read. */
 export type ChannelQuantity = (listing: { accountId: string; externalStockId: string }) => number | null;
 
+/** Orders per channel account; test orders (the channel flags them) are not counted. */
 export interface ChannelCount {
   accountId: string;
   name: string;
@@ -133,7 +134,8 @@ export async function landingSnapshot(prisma: PrismaClient, opts: SnapshotOption
            count(o.id) FILTER (WHERE o.fulfilment_method = 'pickup') AS pickup,
            count(o.id) FILTER (WHERE o.channel_ref->>'sourceName' = 'pos') AS counter,
            count(o.id) FILTER (WHERE o.created_at >= ${minuteAgo}) AS last_minute
-      FROM channel_accounts a LEFT JOIN orders o ON o.account_id = a.id
+      -- Test orders (Shopify test: true) are the merchant trying the checkout, not sales.
+      FROM channel_accounts a LEFT JOIN orders o ON o.account_id = a.id AND NOT o.test
      GROUP BY a.id, a.name, a.type, a.created_at, a.auth_refused_at
      ORDER BY a.created_at, a.name`;
   const channels: ChannelCount[] = channelRows.map((r) => ({

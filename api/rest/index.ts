@@ -18,6 +18,7 @@ import { scalarScriptLoader } from '../openapi/scalar-asset.ts';
 import { AccountCache } from '../webhooks/account-cache.ts';
 import { webhookRoutes } from '../webhooks/routes.ts';
 import { accountRoutes } from './accounts/routes.ts';
+import { accountWebhookRoutes } from './accounts/webhooks.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { listingRoutes } from './catalog/listings.ts';
 import { productRoutes } from './catalog/products.ts';
@@ -73,6 +74,7 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
   const v1 = newRouter();
   for (const routes of [
     accountRoutes,
+    accountWebhookRoutes,
     locationRoutes,
     productRoutes,
     skuRoutes,

@@ -29,7 +29,8 @@ import { restOrderBody, restRefundBody } from './payload-shapes.ts';
 import type { GqlOrder, GqlRefund } from './payloads.ts';
 import { SHOP_QUERY, OP } from './queries.ts';
 import { STOCK_BATCH_SIZE, pushStock } from './stock.ts';
-import { ORDER_TOPICS, REFUND_TOPIC, verifyShopifyWebhook } from './webhooks.ts';
+import { listWebhooks, registerWebhooks } from './subscriptions.ts';
+import { ORDER_TOPICS, REFUND_TOPIC, REFUSED_TOPICS, verifyShopifyWebhook } from './webhooks.ts';
 
 export interface ShopifyConnectorOptions {
   /** Time source for pacing and retries (virtual in tests and the benchmark). */
@@ -88,6 +89,8 @@ export function createShopifyConnector(options: ShopifyConnectorOptions = {}): S
       }
       return { kind: 'return', externalOrderId: mapped.externalOrderId, draft: mapped.draft };
     }
+    const why = REFUSED_TOPICS[topic];
+    if (why) return { kind: 'ignored', reason: `topic ${topic} is not acted on: ${why}` };
     return { kind: 'ignored', reason: `topic ${topic} is not handled by the Shopify connector` };
   }
 
@@ -144,6 +147,14 @@ export function createShopifyConnector(options: ShopifyConnectorOptions = {}): S
 
     normaliseAccount: normaliseShopifyAccount,
     accountIdentity: shopifyAccountIdentity,
+
+    async registerWebhooks(account: AccountContext, callbackUrl: string) {
+      return registerWebhooks(clientFor(account), callbackUrl);
+    },
+
+    async listWebhooks(account: AccountContext) {
+      return listWebhooks(clientFor(account));
+    },
 
     clientStats(account: AccountContext): ClientStats {
       return clientFor(account).stats;

@@ -7,6 +7,7 @@ import { INSTANT_RANGE_MESSAGE, saneInstant } from '../../core/instant.ts';
 import { allocateMinor, parseMinor } from '../../core/money/money.ts';
 import {
   type Address,
+  type ChannelFulfilmentDraft,
   type Discount,
   type OrderDraft,
   OrderDraftSchema,
@@ -22,6 +23,7 @@ import type {
   Id,
   RestAddress,
   RestMoneySet,
+  RestFulfillment,
   RestOrder,
   RestRefund,
   RestTaxLine,
@@ -281,6 +283,43 @@ function restLines(order: RestOrder): OrderLineDraft[] {
   });
 }
 
+/**
+ * Fulfilments recorded on Shopify (the merchant's admin, a fulfilment app), with their tracking:
+ * `tracking_numbers` / `tracking_urls` are parallel lists under one `tracking_company`; older
+ * bodies carry only the singular `tracking_number` / `tracking_url`.
+ */
+function restChannelFulfilments(order: RestOrder): ChannelFulfilmentDraft[] {
+  return (order.fulfillments ?? []).map((f: RestFulfillment, i) => {
+    const company = text(f.tracking_company);
+    const numbers = (f.tracking_numbers?.length ? f.tracking_numbers : [f.tracking_number]).map(text);
+    const urls = (f.tracking_urls?.length ? f.tracking_urls : [f.tracking_url]).map(text);
+    const tracking = [];
+    for (let k = 0; k < Math.max(numbers.length, urls.length); k++) {
+      const number = numbers[k] ?? null;
+      const url = urls[k] ?? null;
+      if (number || url) tracking.push({ company, number, url });
+    }
+    const id = f.admin_graphql_api_id ?? (f.id == null ? null : gid('Fulfillment', f.id));
+    return {
+      externalId: id ?? `${gid('Order', order.id)}#fulfillment-${i}`,
+      status: text(f.status),
+      tracking,
+      lines: (f.line_items ?? []).map((li) => ({
+        channelLineId: li.admin_graphql_api_id ?? gid('LineItem', li.id),
+        quantity: li.quantity,
+      })),
+      createdAt: f.created_at ? instantOf(f.created_at, `fulfillments[${i}].created_at`) : null,
+    };
+  });
+}
+
+/** `total_tip_received`: decimal text in the shop currency; absent or blank is no tip. */
+function restTip(order: RestOrder): number {
+  const raw = order.total_tip_received;
+  const t = typeof raw === 'number' ? String(raw) : text(raw);
+  return t === null ? 0 : parseMinor(t, order.currency);
+}
+
 function restShippingLines(order: RestOrder) {
   const c = order.currency;
   return (order.shipping_lines ?? [])
@@ -369,8 +408,12 @@ export function mapRestOrder(order: RestOrder): OrderDraft {
         lines.reduce((s, l) => s + l.discountTotal, 0),
       shippingTotal,
       taxTotal: shopAmount(order.current_total_tax_set, c, 'current_total_tax_set') ?? 0,
+      tipTotal: restTip(order),
       total: need(shopAmount(order.current_total_price_set, c, 'current_total_price_set'), 'current_total_price_set'),
     },
+    test: order.test === true,
+    discountCodes: (order.discount_codes ?? []).map((d) => text(d.code)).filter((x): x is string => x !== null),
+    channelFulfilments: restChannelFulfilments(order),
     fulfilmentMethod: 'ship',
     pickupLocation: null,
     originLocation: pos && order.location_id != null ? { externalId: gid('Location', order.location_id) } : null,
@@ -496,8 +539,12 @@ export function mapGraphqlOrder(order: GqlOrder): OrderDraft {
         shopAmount(order.currentShippingPriceSet, c, 'currentShippingPriceSet') ??
         shippingLines.reduce((s, l) => s + l.price - l.discountTotal, 0),
       taxTotal: shopAmount(order.currentTotalTaxSet, c, 'currentTotalTaxSet') ?? 0,
+      tipTotal: shopAmount(order.totalTipReceivedSet, c, 'totalTipReceivedSet') ?? 0,
       total: need(shopAmount(order.currentTotalPriceSet, c, 'currentTotalPriceSet'), 'currentTotalPriceSet'),
     },
+    test: order.test === true,
+    discountCodes: (order.discountCodes ?? []).map(text).filter((x): x is string => x !== null),
+    // The order query does not read fulfilments: channelFulfilments stays unstated (kept as held).
     fulfilmentMethod: pickupLocationId ? 'pickup' : 'ship',
     pickupLocation: pickupLocationId ? { externalId: pickupLocationId } : null,
     originLocation: pos && order.retailLocation ? { externalId: order.retailLocation.id } : null,

@@ -91,7 +91,16 @@ export interface RestCustomer {
 }
 
 export interface RestFulfillment {
+  id?: Id | null;
+  admin_graphql_api_id?: string | null;
+  created_at?: string | null;
+  /** pending, open, success, cancelled, error, failure. */
   status?: string | null;
+  tracking_company?: string | null;
+  tracking_number?: string | null;
+  tracking_numbers?: string[] | null;
+  tracking_url?: string | null;
+  tracking_urls?: string[] | null;
   location_id?: Id | null;
   line_items?: { id: Id; admin_graphql_api_id?: string | null; quantity: number }[] | null;
 }
@@ -153,6 +162,8 @@ export interface RestOrder {
   current_total_price_set?: RestMoneySet | null;
   current_shipping_price_set?: RestMoneySet | null;
   total_shipping_price_set?: RestMoneySet | null;
+  /** "The sum of all the tips in the order in the shop currency" (decimal text). */
+  total_tip_received?: string | number | null;
   discount_codes?: { code?: string | null }[] | null;
   discount_applications?: RestDiscountApplication[] | null;
   line_items: RestLineItem[];
@@ -259,6 +270,7 @@ export interface GqlOrder {
   currentTotalTaxSet?: GqlMoneyBag | null;
   currentTotalPriceSet: GqlMoneyBag;
   currentShippingPriceSet?: GqlMoneyBag | null;
+  totalTipReceivedSet?: GqlMoneyBag | null;
   lineItems: { nodes: GqlLineItem[]; pageInfo?: { hasNextPage: boolean; endCursor: string | null } | null };
   shippingLines?: { nodes: GqlShippingLine[]; pageInfo?: { hasNextPage: boolean } | null } | null;
   fulfillmentOrders?: { nodes: GqlFulfillmentOrderSummary[]; pageInfo?: { hasNextPage: boolean } | null } | null;

@@ -17,6 +17,8 @@ export const OP = {
   fulfillmentCreate: 'FulfillmentCreate',
   preparedForPickup: 'FulfillmentOrderLineItemsPreparedForPickup',
   productVariantsPage: 'ProductVariantsPage',
+  webhookSubscriptions: 'WebhookSubscriptions',
+  webhookSubscriptionCreate: 'WebhookSubscriptionCreate',
 } as const;
 export type OperationName = (typeof OP)[keyof typeof OP];
 
@@ -71,6 +73,7 @@ const ORDER_FIELDS = `
   currentTotalTaxSet { ${MONEY_BAG} }
   currentTotalPriceSet { ${MONEY_BAG} }
   currentShippingPriceSet { ${MONEY_BAG} }
+  totalTipReceivedSet { ${MONEY_BAG} }
   lineItems(first: $lines) { nodes { ${LINE_ITEM} } pageInfo { hasNextPage endCursor } }
   shippingLines(first: $shippingLines, includeRemovals: true) {
     nodes {
@@ -237,5 +240,27 @@ query ProductVariantsPage($first: Int!, $after: String) {
       }
     }
     pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+// Webhook subscriptions (Admin GraphQL 2026-10): `WebhookSubscription { id topic uri format
+// createdAt }`, `uri` replacing the deprecated `callbackUrl` / `endpoint` (changelog "Consolidate
+// webhook GraphQL surfaces"). The list holds only subscriptions made through the API for this
+// app and shop, not app-specific ones declared in shopify.app.toml.
+const WEBHOOK_SUBSCRIPTION_FIELDS = 'id topic uri format createdAt';
+
+export const WEBHOOK_SUBSCRIPTIONS_QUERY = /* GraphQL */ `
+query WebhookSubscriptions($first: Int!, $after: String) {
+  webhookSubscriptions(first: $first, after: $after) {
+    nodes { ${WEBHOOK_SUBSCRIPTION_FIELDS} }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+export const WEBHOOK_SUBSCRIPTION_CREATE_MUTATION = /* GraphQL */ `
+mutation WebhookSubscriptionCreate($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) {
+  webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) {
+    webhookSubscription { ${WEBHOOK_SUBSCRIPTION_FIELDS} }
+    userErrors { field message }
   }
 }`;

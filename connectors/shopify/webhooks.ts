@@ -7,7 +7,37 @@ import type { InboundEvent, WebhookRequest, WebhookResult } from '../connector.t
 import { saneInstant } from '../../core/instant.ts';
 
 /** The topics this connector subscribes to; others are stored too and ignored by interpret(). */
-export const ORDER_TOPICS = ['orders/create', 'orders/updated', 'orders/cancelled'] as const;
+/**
+ * Topics whose body is the whole REST Order: each is one snapshot of the order, applied through
+ * the same path as orders/updated (ordered by the body's updated_at, then the version key), so a
+ * merchant who points orders/paid or orders/fulfilled at the hub loses nothing and a late one
+ * never rolls an order back.
+ */
+export const ORDER_TOPICS = [
+  'orders/create',
+  'orders/updated',
+  'orders/cancelled',
+  'orders/paid',
+  'orders/fulfilled',
+  'orders/partially_fulfilled',
+] as const;
+
+/**
+ * Order-related topics a merchant may point at the hub that it does not act on, with why
+ * (README, Webhooks). They are answered 2xx like any signed delivery (Shopify would retry and
+ * then drop the subscription otherwise) and recorded as ignored with this reason.
+ */
+export const REFUSED_TOPICS: Readonly<Record<string, string>> = {
+  'orders/edited': 'the body is an order edit, not the order; the orders/updated that follows carries the result',
+  'orders/delete': 'the body holds only the id; the hub keeps the order it recorded (stock and history stay)',
+  'orders/risk_assessment_changed': 'fraud risk is not part of the hub order; hold the order in the hub if needed',
+  'fulfillments/create': 'orders/updated carries the fulfilment with its tracking',
+  'fulfillments/update': 'orders/updated carries the fulfilment with its tracking',
+  'inventory_levels/update': 'the hub is the source of stock: channel quantities are overwritten, not read back',
+};
+
+/** What the hub subscribes to itself (orders/updated already fires on payment and fulfilment). */
+export const SUBSCRIBED_TOPICS = ['orders/create', 'orders/updated', 'orders/cancelled', 'refunds/create'] as const;
 export const REFUND_TOPIC = 'refunds/create';
 
 /** Larger bodies are refused before hashing (413): an order with 1,000 lines is far below this. */

@@ -89,13 +89,38 @@ export const ShippingLineSchema = z.object({
 export type ShippingLine = z.infer<typeof ShippingLineSchema>;
 
 export const TotalsSchema = z.object({
+  /** Σ unit price × quantity of the lines, before discounts (Shopify's subtotal_price is after them). */
   subtotal: minor,
   discountTotal: nonNegMinor,
   shippingTotal: nonNegMinor,
   taxTotal: minor,
+  /** Tips the buyer added (gratuity): neither goods nor shipping, but part of `total`. */
+  tipTotal: nonNegMinor.default(0),
   total: minor,
 });
 export type Totals = z.infer<typeof TotalsSchema>;
+
+/** One tracking reference of a fulfilment; any part may be missing. */
+export const TrackingSchema = z.object({
+  company: z.string().max(255).nullish(),
+  number: z.string().max(255).nullish(),
+  url: z.string().max(2048).nullish(),
+});
+export type Tracking = z.infer<typeof TrackingSchema>;
+
+/** A fulfilment made on the channel itself (e.g. in Shopify's admin), with its tracking. */
+export const ChannelFulfilmentSchema = z.object({
+  externalId: z.string().min(1).max(255),
+  /** The channel's status word (Shopify: success, cancelled, error, failure, pending, open). */
+  status: z.string().max(64).nullish(),
+  tracking: z.array(TrackingSchema).max(100).default([]),
+  lines: z
+    .array(z.object({ channelLineId: z.string().min(1).max(255), quantity }))
+    .max(1000)
+    .default([]),
+  createdAt: instant.nullish(),
+});
+export type ChannelFulfilmentDraft = z.infer<typeof ChannelFulfilmentSchema>;
 
 /** A location as the channel names it; core resolves it through ChannelLocation.externalLocationId. */
 export const ChannelLocationRefSchema = z.object({ externalId: z.string().min(1).max(255) });
@@ -138,6 +163,15 @@ export const OrderDraftSchema = z
     originLocation: ChannelLocationRefSchema.nullish(),
     sourceName: z.string().max(255).nullish(),
     tags: z.array(z.string().max(255)).max(250).default([]),
+    /** The channel marks the order as a test (Shopify `test: true`): kept, flagged, out of the landing figures. */
+    test: z.boolean().default(false),
+    /** Discount codes the buyer entered, in the channel's order. */
+    discountCodes: z.array(z.string().max(255)).max(250).default([]),
+    /**
+     * Fulfilments made on the channel, with tracking. Absent (undefined) when the payload does not
+     * say (the hub keeps what it knew); an array, even empty, replaces it.
+     */
+    channelFulfilments: z.array(ChannelFulfilmentSchema).max(250).optional(),
     /** Small channel reference (ids, admin URL); the full payload stays in the inbox. */
     channelRef: z.record(z.string(), z.unknown()).default({}),
     channelCreatedAt: instant,

@@ -203,7 +203,12 @@ async function writeOrderHeader(tx: Tx, orderId: string, d: OrderDraft, setup: A
       discountTotal: BigInt(d.totals.discountTotal),
       shippingTotal: BigInt(d.totals.shippingTotal),
       taxTotal: BigInt(d.totals.taxTotal),
+      tipTotal: BigInt(d.totals.tipTotal),
       total: BigInt(d.totals.total),
+      test: d.test,
+      discountCodes: d.discountCodes,
+      // A payload that does not state the channel's fulfilments leaves the known ones in place.
+      ...(d.channelFulfilments ? { channelFulfilments: d.channelFulfilments } : {}),
       paymentStatus: d.state.payment,
       fulfilmentMethod: d.fulfilmentMethod,
       pickupLocationId: isPickup ? setup.pickupLocationId : null,
@@ -234,10 +239,12 @@ async function upsertLines(tx: Tx, orderId: string, d: OrderDraft, setup: Accoun
   const existing = await tx.orderLine.findMany({ where: { orderId } });
   const prevByChannelId = new Map(existing.map((l) => [l.channelLineId, l]));
   const out: UpsertedLines = { needs: [], unmappedLines: 0, openUnits: 0, fulfilledUnits: 0 };
-  for (const line of d.lines) {
+  for (const [position, line] of d.lines.entries()) {
     const prev = prevByChannelId.get(line.channelLineId);
     const data = {
       skuCode: line.sku,
+      // The channel's own line order; the API lists lines by it.
+      position,
       title: line.variantTitle ? `${line.title} - ${line.variantTitle}` : line.title,
       quantity: line.quantity,
       unitPrice: BigInt(line.unitPrice),

@@ -70,6 +70,7 @@ describe('mapRestOrder: REST Order example 450789469 (partially refunded)', () =
       discountTotal: 333,
       shippingTotal: 0,
       taxTotal: 398,
+      tipTotal: 0, // total_tip_received "0.00"
       total: 19965,
     });
     // total = subtotal - discounts + shipping + tax (taxes not included in prices)
@@ -166,7 +167,14 @@ describe('mapRestOrder: orders/cancelled webhook sample (64-bit ids)', () => {
       { title: 'Generic Shipping', code: null, price: 1000, taxTotal: 0, discountTotal: 0 },
     ]);
     // current_shipping_price_set is 0.00 in the sample: the current value wins over the original.
-    expect(draft.totals).toEqual({ subtotal: 39800, discountTotal: 0, shippingTotal: 0, taxTotal: 0, total: 39800 });
+    expect(draft.totals).toEqual({
+      subtotal: 39800,
+      discountTotal: 0,
+      shippingTotal: 0,
+      taxTotal: 0,
+      tipTotal: 0,
+      total: 39800,
+    });
     expect(draft.lines.every((l) => l.sku === 'IPOD2008PINK' && l.quantity === 1)).toBe(true);
   });
 });

@@ -165,7 +165,32 @@ describe('pollOrders', () => {
       unitPrice: 1200,
       taxLines: [{ rate: '0.08', amount: 192 }],
     });
-    expect(draft.totals).toEqual({ subtotal: 2400, discountTotal: 0, shippingTotal: 0, taxTotal: 192, total: 2592 });
+    expect(draft.totals).toEqual({
+      subtotal: 2400,
+      discountTotal: 0,
+      shippingTotal: 0,
+      taxTotal: 192,
+      tipTotal: 0,
+      total: 2592,
+    });
+  });
+
+  it('a polled order keeps its tip (totalTipReceivedSet), its test flag and its phone', async () => {
+    const loc = h.sim.store.addLocation('Warehouse');
+    const v = h.sim.store.addVariant({ sku: 'MUG', productTitle: 'Mug', price: 1200, stock: { [loc.id]: 9 } });
+    await h.sim.placeOrder({
+      lines: [{ variantId: v.id, quantity: 1 }],
+      shippingAddress: { firstName: 'Ada', lastName: 'L', address1: '1 Main St', city: 'Ottawa', countryCode: 'CA' },
+      email: 'ada@example.com',
+      phone: '+16135550101',
+      tip: 300,
+      test: true,
+    });
+    const res = await h.connector.pollOrders(account(), null, h.clock.now());
+    const draft = draftOf(h.connector.interpret(account(), res.events[0] as InboundEvent));
+    expect(draft.totals).toMatchObject({ subtotal: 1200, tipTotal: 300, total: 1500 });
+    expect(draft.test).toBe(true);
+    expect(draft.customer?.phone).toBe('+16135550101');
   });
 
   it('reads all lines of an order with more than one page of line items', async () => {

@@ -22,6 +22,7 @@ import {
 } from './schemas.ts';
 import { ACCOUNT_SELECT, shapeAccount } from './shape.ts';
 import { unmappedReport } from './unmapped.ts';
+import { requestRecomputeForAccount } from '../../../core/inventory/policy-change.ts';
 
 const tags = ['channel accounts'];
 
@@ -104,6 +105,9 @@ const unmapped = createRoute({
   },
   responses: { 200: json(UnmappedReportSchema, 'The report'), ...errors(403, 404) },
 });
+
+/** Account fields that change what its channel should advertise. */
+const STOCK_POLICY_FIELDS = new Set(['stockBuffer', 'stockMax', 'stockPercent', 'active']);
 
 export function accountRoutes(ctx: RouteContext) {
   const { prisma } = ctx;
@@ -256,6 +260,11 @@ export function accountRoutes(ctx: RouteContext) {
               })),
             });
           }
+        }
+        // Buffer, cap, share, locations, allocation mode, active: what the channel should show may
+        // change with no stock moving; push it now, not at the next reconciliation.
+        if (Object.keys(fields).some((k) => STOCK_POLICY_FIELDS.has(k)) || locations || settings) {
+          await requestRecomputeForAccount(tx, id);
         }
       });
     } catch (e) {

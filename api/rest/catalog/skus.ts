@@ -8,6 +8,7 @@ import { body, errors, json, PageQuery } from '../schemas.ts';
 import { decodeCursor, pageOf } from '../serialize.ts';
 import { NewSkuBody, SkuPageSchema, SkuPatchBody, SkuSchema, SkuStockSchema } from './schemas.ts';
 import { shapeSku } from './shape.ts';
+import { requestRecomputeForSku } from '../../../core/inventory/policy-change.ts';
 
 const tags = ['catalogue'];
 const SkuParam = z.object({
@@ -143,7 +144,14 @@ export function skuRoutes(ctx: RouteContext) {
     const sku = await findSku(ctx, c.req.valid('param').id);
     const b = c.req.valid('json');
     await requireProduct(b.productId);
-    const row = await prisma.sku.update({ where: { id: sku.id }, data: b });
+    const row = await prisma.$transaction(async (tx) => {
+      const updated = await tx.sku.update({ where: { id: sku.id }, data: b });
+      // Backorder or allocation mode changes what channels advertise with no stock moving: push now.
+      if (updated.allowBackorder !== sku.allowBackorder || updated.allocationMode !== sku.allocationMode) {
+        await requestRecomputeForSku(tx, sku.id);
+      }
+      return updated;
+    });
     return c.json(shapeSku(row), 200);
   });
 

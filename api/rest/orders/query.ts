@@ -34,6 +34,7 @@ export function orderWhere(
   const and: Prisma.OrderWhereInput[] = [];
   if (f.status) and.push({ status: { in: f.status } });
   if (f.accountId) and.push({ accountId: f.accountId });
+  if (f.test !== undefined) and.push({ test: f.test });
   if (locations) {
     and.push({
       OR: [{ pickupLocationId: { in: locations } }, { reservations: { some: { locationId: { in: locations } } } }],

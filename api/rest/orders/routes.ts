@@ -62,7 +62,8 @@ export function orderRoutes(ctx: RouteContext) {
       where: { id },
       include: {
         account: { select: { type: true } },
-        lines: { orderBy: { channelLineId: 'asc' } },
+        // As the channel sent them; lines stored before positions were kept (all 0) by channel id.
+        lines: { orderBy: [{ position: 'asc' }, { channelLineId: 'asc' }] },
         events: { orderBy: { id: 'asc' } },
         reservations: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
         fulfilments: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },

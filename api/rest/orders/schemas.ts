@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { HOLD_REASONS, ORDER_STATUSES } from '../../../core/order/state-machine.ts';
-import { listParam, MoneySchema, page, PageQuery, Timestamp } from '../schemas.ts';
+import { BoolQuery, listParam, MoneySchema, page, PageQuery, Timestamp } from '../schemas.ts';
 
 const Status = z.enum(ORDER_STATUSES);
 
@@ -20,6 +20,11 @@ export const OrderListQuery = PageQuery.extend({
     .max(320)
     .optional()
     .openapi({ description: 'Display number (#1001 or 1001), channel order id, or customer e-mail (prefix)' }),
+  test: BoolQuery.openapi({
+    type: 'string',
+    enum: ['true', 'false'],
+    description: 'true: only test orders (Shopify `test: true`); false: only real ones; omitted: both',
+  }),
 });
 
 export const OrderSummarySchema = z
@@ -42,7 +47,14 @@ export const OrderSummarySchema = z
         'Fields recorded without the channel confirming them, e.g. fulfilmentMethod while the re-read that settles ' +
         'it is pending; empty once a full read of the order arrived',
     }),
-    customer: z.object({ name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+    customer: z
+      .object({
+        name: z.string().nullable(),
+        email: z.string().nullable(),
+        phone: z.string().nullable().openapi({ description: "The order's phone, else the customer's" }),
+      })
+      .nullable(),
+    test: z.boolean().openapi({ description: 'The channel marks it a test order; left out of the landing figures' }),
     total: MoneySchema,
     channelCreatedAt: Timestamp,
     createdAt: Timestamp,
@@ -53,11 +65,42 @@ export const OrderPageSchema = page(OrderSummarySchema, 'OrderPage');
 
 const json = z.unknown();
 
+const TaxLineSchema = z
+  .object({
+    title: z.string(),
+    rate: z.string().nullable().openapi({ description: 'Decimal fraction as the channel states it ("0.2" = 20 %)' }),
+    amount: MoneySchema,
+  })
+  .openapi('TaxLine');
+const LineDiscountSchema = z
+  .object({ code: z.string().nullable(), title: z.string().nullable(), amount: MoneySchema })
+  .openapi('LineDiscount');
+const ChannelFulfilmentSchema = z
+  .object({
+    externalId: z.string(),
+    status: z.string().nullable(),
+    tracking: z.array(
+      z.object({ company: z.string().nullable(), number: z.string().nullable(), url: z.string().nullable() }),
+    ),
+    lines: z.array(z.object({ channelLineId: z.string(), quantity: z.number().int() })),
+    createdAt: z.string().nullable(),
+  })
+  .openapi('ChannelFulfilment');
+
 export const OrderDetailSchema = OrderSummarySchema.extend({
-  subtotal: MoneySchema,
+  subtotal: MoneySchema.openapi({
+    description:
+      'Σ unit price × quantity of the lines, BEFORE discounts (Shopify subtotal_price is after them: ' +
+      'subtotal − discountTotal)',
+  }),
   discountTotal: MoneySchema,
   shippingTotal: MoneySchema,
   taxTotal: MoneySchema,
+  tipTotal: MoneySchema.openapi({ description: 'Tips the buyer added; included in total' }),
+  discountCodes: z.array(z.string()).openapi({ description: 'Codes the buyer entered' }),
+  channelFulfilments: z.array(ChannelFulfilmentSchema).openapi({
+    description: 'Fulfilments made on the channel itself (e.g. in the Shopify admin), with their tracking',
+  }),
   billingAddress: json,
   shippingAddress: json,
   shippingLines: json,
@@ -74,9 +117,12 @@ export const OrderDetailSchema = OrderSummarySchema.extend({
       skuCode: z.string().nullable(),
       title: z.string(),
       quantity: z.number().int(),
+      position: z.number().int().openapi({ description: "The line's index in the channel's order" }),
       unitPrice: MoneySchema,
       discountTotal: MoneySchema,
       taxTotal: MoneySchema,
+      taxLines: z.array(TaxLineSchema),
+      discounts: z.array(LineDiscountSchema),
       fulfilledQty: z.number().int(),
       returnedQty: z.number().int(),
       cancelledQty: z.number().int(),

@@ -15,6 +15,7 @@ type OrderRow = {
   pickupLocationId: string | null;
   unconfirmed: string[];
   customer: unknown;
+  test: boolean;
   currency: string;
   total: bigint;
   channelCreatedAt: Date;
@@ -23,13 +24,50 @@ type OrderRow = {
   account: { type: string };
 };
 
-function customerOf(c: unknown): { name: string | null; email: string | null } | null {
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+function customerOf(c: unknown): { name: string | null; email: string | null; phone: string | null } | null {
   if (!c || typeof c !== 'object') return null;
-  const x = c as { name?: unknown; email?: unknown };
-  return {
-    name: typeof x.name === 'string' ? x.name : null,
-    email: typeof x.email === 'string' ? x.email : null,
-  };
+  const x = c as { name?: unknown; email?: unknown; phone?: unknown };
+  return { name: str(x.name), email: str(x.email), phone: str(x.phone) };
+}
+
+/** Stored tax lines / discounts (JSON, minor units) with their money in the order currency. */
+function taxLinesOf(v: unknown, cur: string) {
+  return (Array.isArray(v) ? v : []).map((t: { title?: unknown; rate?: unknown; amount?: unknown }) => ({
+    title: str(t.title) ?? 'Tax',
+    rate: str(t.rate),
+    amount: money(Number(t.amount ?? 0), cur),
+  }));
+}
+
+function discountsOf(v: unknown, cur: string) {
+  return (Array.isArray(v) ? v : []).map((d: { code?: unknown; title?: unknown; amount?: unknown }) => ({
+    code: str(d.code),
+    title: str(d.title),
+    amount: money(Number(d.amount ?? 0), cur),
+  }));
+}
+
+type StoredFulfilment = {
+  externalId?: unknown;
+  status?: unknown;
+  tracking?: { company?: unknown; number?: unknown; url?: unknown }[];
+  lines?: { channelLineId?: unknown; quantity?: unknown }[];
+  createdAt?: unknown;
+};
+
+function channelFulfilmentsOf(v: unknown) {
+  return (Array.isArray(v) ? (v as StoredFulfilment[]) : []).map((f) => ({
+    externalId: str(f.externalId) ?? '',
+    status: str(f.status),
+    tracking: (f.tracking ?? []).map((t) => ({ company: str(t.company), number: str(t.number), url: str(t.url) })),
+    lines: (f.lines ?? []).map((l) => ({
+      channelLineId: str(l.channelLineId) ?? '',
+      quantity: Number(l.quantity ?? 0),
+    })),
+    createdAt: str(f.createdAt),
+  }));
 }
 
 export function shapeOrderSummary(o: OrderRow): z.infer<typeof OrderSummarySchema> {
@@ -46,6 +84,7 @@ export function shapeOrderSummary(o: OrderRow): z.infer<typeof OrderSummarySchem
     pickupLocationId: o.pickupLocationId,
     unconfirmed: o.unconfirmed,
     customer: customerOf(o.customer),
+    test: o.test,
     total: money(o.total, o.currency),
     channelCreatedAt: iso(o.channelCreatedAt),
     createdAt: iso(o.createdAt),
@@ -58,6 +97,9 @@ type DetailRow = OrderRow & {
   discountTotal: bigint;
   shippingTotal: bigint;
   taxTotal: bigint;
+  tipTotal: bigint;
+  discountCodes: string[];
+  channelFulfilments: unknown;
   billingAddress: unknown;
   shippingAddress: unknown;
   shippingLines: unknown;
@@ -72,10 +114,13 @@ type DetailRow = OrderRow & {
     channelLineId: string;
     skuCode: string | null;
     title: string;
+    position: number;
     quantity: number;
     unitPrice: bigint;
     discountTotal: bigint;
     taxTotal: bigint;
+    taxLines: unknown;
+    discounts: unknown;
     fulfilledQty: number;
     returnedQty: number;
     cancelledQty: number;
@@ -130,6 +175,9 @@ export function shapeOrderDetail(o: DetailRow): z.infer<typeof OrderDetailSchema
     discountTotal: money(o.discountTotal, cur),
     shippingTotal: money(o.shippingTotal, cur),
     taxTotal: money(o.taxTotal, cur),
+    tipTotal: money(o.tipTotal, cur),
+    discountCodes: o.discountCodes,
+    channelFulfilments: channelFulfilmentsOf(o.channelFulfilments),
     billingAddress: o.billingAddress ?? null,
     shippingAddress: o.shippingAddress ?? null,
     shippingLines: o.shippingLines ?? [],
@@ -144,10 +192,13 @@ export function shapeOrderDetail(o: DetailRow): z.infer<typeof OrderDetailSchema
       channelLineId: l.channelLineId,
       skuCode: l.skuCode,
       title: l.title,
+      position: l.position,
       quantity: l.quantity,
       unitPrice: money(l.unitPrice, cur),
       discountTotal: money(l.discountTotal, cur),
       taxTotal: money(l.taxTotal, cur),
+      taxLines: taxLinesOf(l.taxLines, cur),
+      discounts: discountsOf(l.discounts, cur),
       fulfilledQty: l.fulfilledQty,
       returnedQty: l.returnedQty,
       cancelledQty: l.cancelledQty,

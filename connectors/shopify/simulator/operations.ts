@@ -7,6 +7,7 @@
 import { versionAtLeast } from '../config.ts';
 import { gqlLineItem, gqlOrder, iso, lineCursor, orderLimits, readLineCursor } from './serialize.ts';
 import type { SimFulfillmentOrder, SimStore } from './state.ts';
+import { webhookSubscriptionCreate, webhookSubscriptions } from './subscriptions.ts';
 
 export interface OpContext {
   store: SimStore;
@@ -491,6 +492,8 @@ export const OPERATIONS: Readonly<Record<string, Handler>> = {
   FulfillmentCreate: fulfillmentCreate,
   FulfillmentOrderLineItemsPreparedForPickup: preparedForPickup,
   ProductVariantsPage: productVariantsPage,
+  WebhookSubscriptions: webhookSubscriptions,
+  WebhookSubscriptionCreate: webhookSubscriptionCreate,
 };
 
 /** The operation a request names: its operationName, else the name after query/mutation. */

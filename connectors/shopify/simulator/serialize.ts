@@ -18,6 +18,7 @@ export interface OrderTotals {
   subtotal: number;
   tax: number;
   shipping: number;
+  tip: number;
   total: number;
 }
 
@@ -27,7 +28,16 @@ export function totals(o: SimOrder): OrderTotals {
   const tax = o.lines.reduce((s, l) => s + l.taxPerUnit * l.currentQuantity, 0);
   const shipping = o.shippingLines.filter((s) => !s.isRemoved).reduce((s, l) => s + l.price, 0);
   const subtotal = lineItems - discounts;
-  return { lineItems, discounts, subtotal, tax, shipping, total: subtotal + shipping + (o.taxesIncluded ? 0 : tax) };
+  const tip = o.tip;
+  return {
+    lineItems,
+    discounts,
+    subtotal,
+    tax,
+    shipping,
+    tip,
+    total: subtotal + shipping + tip + (o.taxesIncluded ? 0 : tax),
+  };
 }
 
 function presentmentMinor(o: SimOrder, amount: number): { amount: number; currency: string } {
@@ -226,6 +236,7 @@ export function gqlOrder(store: SimStore, o: SimOrder, limits: OrderLimits = DEF
     currentTotalTaxSet: gqlMoney(o, t.tax),
     currentTotalPriceSet: gqlMoney(o, t.total),
     currentShippingPriceSet: gqlMoney(o, t.shipping),
+    totalTipReceivedSet: gqlMoney(o, t.tip),
     lineItems: {
       nodes: page.map((l) => gqlLineItem(store, o, l)),
       pageInfo: { hasNextPage: o.lines.length > lineLimit, endCursor: page.length ? lineCursor(lineLimit) : null },
@@ -356,6 +367,7 @@ export function restOrder(store: SimStore, o: SimOrder) {
     current_total_price_set: restMoney(o, t.total),
     current_shipping_price_set: restMoney(o, t.shipping),
     total_shipping_price_set: restMoney(o, t.shipping),
+    total_tip_received: formatMinor(t.tip, o.currency),
     discount_codes: codes.map((code) => ({ code, type: 'fixed_amount' })),
     discount_applications: codes.map((code) => ({
       type: 'discount_code',
@@ -421,6 +433,8 @@ export function restOrder(store: SimStore, o: SimOrder) {
       tracking_company: f.tracking?.company ?? null,
       tracking_number: f.tracking?.number ?? null,
       tracking_url: f.tracking?.url ?? null,
+      tracking_numbers: f.tracking?.number ? [f.tracking.number] : [],
+      tracking_urls: f.tracking?.url ? [f.tracking.url] : [],
       line_items: f.lines.map((x) => {
         const line = o.lines.find((l) => l.id === x.lineItemId);
         return { id: line?.legacyId ?? 0, admin_graphql_api_id: x.lineItemId, quantity: x.quantity };

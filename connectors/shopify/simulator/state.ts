@@ -120,6 +120,8 @@ export interface SimOrder {
   tags: string[];
   taxesIncluded: boolean;
   test: boolean;
+  /** Tips added at checkout, shop minor units. */
+  tip: number;
   customer: {
     id: string;
     legacyId: number;
@@ -159,7 +161,23 @@ export interface OrderInput {
   presentment?: { currency: string; ratePpm: number } | null;
   tags?: string[];
   email?: string | null;
+  /** The order's own phone (REST `phone`). */
+  phone?: string | null;
   taxesIncluded?: boolean;
+  /** Placed in test mode (Shopify `test: true`, e.g. the Bogus Gateway). */
+  test?: boolean;
+  /** Tip added at checkout, shop minor units. */
+  tip?: number;
+}
+
+export interface SimWebhookSubscription {
+  id: string;
+  legacyId: number;
+  /** WebhookSubscriptionTopic enum value, e.g. ORDERS_CREATE. */
+  topic: string;
+  uri: string;
+  format: 'JSON' | 'XML';
+  createdAt: number;
 }
 
 export class SimStore {
@@ -172,6 +190,8 @@ export class SimStore {
   readonly fulfillmentOrders = new Map<string, SimFulfillmentOrder>();
   readonly fulfillments = new Map<string, SimFulfillment>();
   readonly refunds = new Map<string, SimRefund>();
+  /** Webhook subscriptions made through the Admin API (webhookSubscriptionCreate), by id. */
+  readonly webhookSubscriptions = new Map<string, SimWebhookSubscription>();
   /** Every applied stock change, in order (tests count writes with it). */
   readonly inventoryLog: {
     itemId: string;
@@ -302,10 +322,11 @@ export class SimStore {
       sourceName: pos ? 'pos' : 'web',
       retailLocationId: pos,
       email: input.email ?? customer?.email ?? null,
-      phone: null,
+      phone: input.phone ?? null,
       tags: input.tags ?? [],
       taxesIncluded: input.taxesIncluded ?? false,
-      test: false,
+      test: input.test ?? false,
+      tip: input.tip ?? 0,
       customer,
       billingAddress: input.billingAddress ?? input.shippingAddress ?? null,
       shippingAddress: pickup || pos ? null : (input.shippingAddress ?? null),
