@@ -16,7 +16,7 @@ describe.each(testDatabases().map((d) => d.kind))('fault drill on %s', (db) => {
       db,
       orders: 240,
       perSecond: 20,
-      outageMs: 5_000,
+      outageMs: 15_000,
       quietMs: 8_000,
       settleTimeoutMs: 420_000,
       seed: 7,
