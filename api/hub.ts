@@ -31,6 +31,8 @@ export interface HubOptions {
   port: number;
   /** Accepted as an admin bearer token as-is (OMNIHUB_ADMIN_TOKEN). */
   adminToken?: string | undefined;
+  /** The hub's address as channels reach it (OMNIHUB_PUBLIC_URL): accounts added or tested subscribe their webhooks there. */
+  publicUrl?: string | undefined;
   /** Accepted as admin too: the token the hub leaves for the local CLI (api/hub-file.ts). */
   localToken?: string | undefined;
   /** BullMQ on this Redis; unset = the in-process queue. */
@@ -108,7 +110,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
       connectors,
       logger,
       clock,
-      config: { adminToken: o.adminToken },
+      config: { adminToken: o.adminToken, publicUrl: o.publicUrl },
       ...(o.localToken ? { localToken: o.localToken } : {}),
       ...(o.metrics ? { metrics: o.metrics } : {}),
       sync: {

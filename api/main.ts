@@ -37,6 +37,7 @@ export async function main() {
     host: config.host,
     port: config.port,
     adminToken: config.adminToken,
+    publicUrl: config.publicUrl,
     localToken,
     redisUrl: config.redisUrl,
     databaseUrl: config.databaseUrl,

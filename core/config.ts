@@ -25,6 +25,8 @@ export interface Config {
   /** Parsed OMNIHUB_SECRET_KEY (32 bytes); undefined → see `resolveSecretKey`. */
   secretKey: Uint8Array | undefined;
   adminToken: string | undefined;
+  /** The hub's address as the channels reach it (https://hub.example.com): webhook subscriptions point there. */
+  publicUrl: string | undefined;
   logLevel: LogLevel;
   nodeEnv: NodeEnv;
   isProduction: boolean;
@@ -56,6 +58,7 @@ const VARIABLES = [
   'REDIS_URL',
   'OMNIHUB_SECRET_KEY',
   'OMNIHUB_ADMIN_TOKEN',
+  'OMNIHUB_PUBLIC_URL',
   'LOG_LEVEL',
   'NODE_ENV',
 ] as const;
@@ -70,6 +73,7 @@ const DISPLAY: Record<Variable, 'plain' | 'url' | 'hidden'> = {
   REDIS_URL: 'url',
   OMNIHUB_SECRET_KEY: 'hidden',
   OMNIHUB_ADMIN_TOKEN: 'hidden',
+  OMNIHUB_PUBLIC_URL: 'url',
   LOG_LEVEL: 'plain',
   NODE_ENV: 'plain',
 };
@@ -85,6 +89,7 @@ const MSG = {
   REDIS_URL: 'must be a redis:// or rediss:// URL with a host',
   OMNIHUB_SECRET_KEY: 'must be exactly 32 bytes, written as 64 hex characters or as base64 (44 characters)',
   OMNIHUB_ADMIN_TOKEN: `must be at least ${MIN_ADMIN_TOKEN} characters long`,
+  OMNIHUB_PUBLIC_URL: 'must be an http:// or https:// URL with a host',
   LOG_LEVEL: `must be one of ${LOG_LEVELS.join(', ')}`,
   NODE_ENV: `must be one of ${NODE_ENVS.join(', ')}`,
   SECRET_REQUIRED: 'is required when NODE_ENV=production (it encrypts the stored channel credentials)',
@@ -100,6 +105,7 @@ const HINT: Record<Variable, string> = {
   OMNIHUB_SECRET_KEY:
     'generate one with: openssl rand -hex 32 (and keep it: credentials encrypted with a lost key cannot be recovered)',
   OMNIHUB_ADMIN_TOKEN: 'generate one with: openssl rand -hex 32',
+  OMNIHUB_PUBLIC_URL: 'e.g. OMNIHUB_PUBLIC_URL=https://hub.example.com (Shopify delivers webhooks to https only)',
   LOG_LEVEL: 'e.g. LOG_LEVEL=info',
   NODE_ENV: 'e.g. NODE_ENV=production',
 };
@@ -149,6 +155,7 @@ const EnvSchema = z
       })
       .optional(),
     OMNIHUB_ADMIN_TOKEN: z.string().min(MIN_ADMIN_TOKEN, { error: MSG.OMNIHUB_ADMIN_TOKEN }).optional(),
+    OMNIHUB_PUBLIC_URL: urlWithScheme(['http:', 'https:'], MSG.OMNIHUB_PUBLIC_URL).optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: MSG.LOG_LEVEL }).optional(),
     NODE_ENV: z.enum(NODE_ENVS, { error: MSG.NODE_ENV }).optional(),
   })
@@ -222,6 +229,7 @@ export function loadConfig(env: Env = defaultEnv()): Config {
     redisUrl: e.REDIS_URL,
     secretKey: e.OMNIHUB_SECRET_KEY,
     adminToken: e.OMNIHUB_ADMIN_TOKEN,
+    publicUrl: e.OMNIHUB_PUBLIC_URL?.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL ?? 'info',
     nodeEnv,
     isProduction: nodeEnv === 'production',

@@ -23,7 +23,7 @@ export interface ApiDeps {
   /** One connector per channel type; an account whose type has none cannot take webhooks or be tested. */
   connectors: Partial<Record<ChannelType, ChannelConnector>>;
   logger: AppLogger;
-  config: Pick<Config, 'adminToken'>;
+  config: Pick<Config, 'adminToken'> & Partial<Pick<Config, 'publicUrl'>>;
   /** Accepted as an admin token too: the one the hub writes to its data directory for the local CLI. */
   localToken?: string;
   /** The hub's clock (core/clock.ts); the system clock by default. */

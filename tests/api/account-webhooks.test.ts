@@ -70,3 +70,51 @@ describe.each(testDatabases())('account webhook subscriptions API on $kind', ({ 
     expect(refused.body.error.message).toMatch(/unauthorized/);
   });
 });
+
+describe.each(testDatabases())('adding or testing an account subscribes its webhooks on $kind', ({ open }) => {
+  let db: Database;
+  const shop = 'auto-subscribe.myshopify.com';
+  const sim = createShopifySimulator({ shop, accessToken: 'shpat_good', apiSecret: 'whsec' });
+  const connectors = { shopify: createShopifyConnector({ transport: (r) => sim.fetch(r) }) };
+  const account = (id: string) => ({
+    id,
+    type: 'shopify',
+    name: `Shop ${id}`,
+    credentials: { shop, accessToken: 'shpat_good', apiSecretKey: 'whsec' },
+  });
+
+  beforeAll(async () => {
+    db = await open();
+  });
+  afterAll(() => db?.close());
+
+  it('with OMNIHUB_PUBLIC_URL: ?test=true subscribes the topics at the hub address, and a later test keeps them', async () => {
+    const h = await buildHarness(db, {
+      connectors,
+      config: { adminToken: undefined, publicUrl: 'https://hub.example.com' },
+    });
+    const r = await h.call('POST', '/api/v1/channel-accounts?test=true', { body: account('auto') });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.webhooks.callbackUrl).toBe('https://hub.example.com/webhooks/auto');
+    expect([...r.body.webhooks.created].sort()).toEqual([...SUBSCRIBED_TOPICS].sort());
+    // The shop itself now holds one subscription per topic at that address.
+    expect(subscriptionsOf(sim.store).filter((s) => s.uri === 'https://hub.example.com/webhooks/auto')).toHaveLength(
+      SUBSCRIBED_TOPICS.length,
+    );
+
+    const tested = await h.call('POST', '/api/v1/channel-accounts/auto/test');
+    expect(tested.status).toBe(200);
+    expect(tested.body.ok).toBe(true);
+    expect(tested.body.webhooks.created).toEqual([]);
+    expect([...tested.body.webhooks.existing].sort()).toEqual([...SUBSCRIBED_TOPICS].sort());
+  });
+
+  it('without it: nothing is subscribed and the answer says what to set', async () => {
+    const h = await buildHarness(db, { connectors });
+    const before = subscriptionsOf(sim.store).length;
+    const r = await h.call('POST', '/api/v1/channel-accounts?test=true', { body: account('manual') });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.webhooks.skipped).toMatch(/OMNIHUB_PUBLIC_URL/);
+    expect(subscriptionsOf(sim.store)).toHaveLength(before);
+  });
+});

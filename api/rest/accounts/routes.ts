@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { createAccount, loadAccountContext, replaceCredentials } from '../../../core/accounts/accounts.ts';
 import { prepareAccount, testAccount } from '../../accounts/prepare.ts';
+import { subscribeAtPublicUrl } from './webhooks.ts';
 import { principalOf } from '../../auth/principal.ts';
 import type { RouteContext } from '../context.ts';
 import { ApiError, isUniqueViolation, notFound } from '../errors.ts';
@@ -190,11 +191,14 @@ export function accountRoutes(ctx: RouteContext) {
       });
     }
     changed(id);
+    const stored = await ctx.accounts.get(id);
+    const webhooks = connectionTest && stored ? await subscribeAtPublicUrl(ctx, stored.context) : undefined;
     return c.json(
       {
         ...shapeAccount(await load(id)),
         warnings: prepared.warnings,
         ...(connectionTest ? { connectionTest } : {}),
+        ...(webhooks ? { webhooks } : {}),
       },
       201,
     );
@@ -282,7 +286,9 @@ export function accountRoutes(ctx: RouteContext) {
     const { id } = c.req.valid('param');
     const account = await ctx.accounts.get(id);
     if (!account) throw notFound(`channel account ${id}`);
-    return c.json(await testAccount(ctx.connectors, account.context), 200);
+    const result = await testAccount(ctx.connectors, account.context);
+    if (!result.ok) return c.json(result, 200);
+    return c.json({ ...result, webhooks: await subscribeAtPublicUrl(ctx, account.context) }, 200);
   });
 
   app.openapi(sync, async (c) => {

@@ -101,13 +101,36 @@ export const AccountSchema = z
   })
   .openapi('ChannelAccount');
 
-export const TestResultSchema = z.object({ ok: z.boolean(), detail: z.string() }).openapi('ConnectionTest');
+/** What adding or testing an account did about its webhook subscriptions (OMNIHUB_PUBLIC_URL). */
+export const AutoSubscriptionSchema = z
+  .object({
+    callbackUrl: z.string().optional(),
+    created: z.array(z.string()).optional().openapi({ description: 'Topics subscribed now' }),
+    existing: z.array(z.string()).optional().openapi({ description: 'Topics already subscribed to this address' }),
+    failed: z.array(z.object({ topic: z.string(), message: z.string() })).optional(),
+    skipped: z.string().optional().openapi({ description: 'Why nothing was subscribed, and what to do' }),
+    error: z.string().optional().openapi({ description: 'The channel refused or failed the subscription call' }),
+  })
+  .openapi('WebhookAutoSubscription');
+
+export const TestResultSchema = z
+  .object({
+    ok: z.boolean(),
+    detail: z.string(),
+    webhooks: AutoSubscriptionSchema.optional().openapi({
+      description: 'After a successful test: the hub subscribed its topics at OMNIHUB_PUBLIC_URL, or says why not',
+    }),
+  })
+  .openapi('ConnectionTest');
 
 export const SavedAccountSchema = AccountSchema.extend({
   warnings: z.array(z.string()).openapi({
     description: 'Things to look at that did not stop the change, e.g. another account already on the same shop',
   }),
   connectionTest: TestResultSchema.optional().openapi({ description: 'With ?test=true: what the channel answered' }),
+  webhooks: AutoSubscriptionSchema.optional().openapi({
+    description: 'With ?test=true and a successful test: the webhook subscriptions made at OMNIHUB_PUBLIC_URL',
+  }),
 }).openapi('SavedChannelAccount');
 
 export const AccountListSchema = z.object({ data: z.array(AccountSchema) }).openapi('ChannelAccountList');

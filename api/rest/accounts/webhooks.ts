@@ -2,9 +2,10 @@
 // and list what the channel holds (GET). The address is the hub's webhook door for the account,
 // `{baseUrl}/webhooks/{id}`; baseUrl defaults to the origin this request reached (pass it when
 // the hub sits behind a proxy that rewrites the host).
-// The account-creation flow (POST /channel-accounts, and .../test) should call the same
-// connector.registerWebhooks after a successful connection test.
+// Adding an account with ?test=true, and POST .../test, subscribe the same topics after a
+// successful connection test when the hub knows its public address (OMNIHUB_PUBLIC_URL).
 import { createRoute, z } from '@hono/zod-openapi';
+import type { AccountContext } from '../../../connectors/connector.ts';
 import type { RouteContext } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { bearer, newRouter } from '../router.ts';
@@ -91,6 +92,49 @@ const list = createRoute({
   responses: { 200: json(ListSchema, 'Subscriptions'), ...errors(403, 404), ...channelErrors },
 });
 
+/** The account's webhook door as the channel reaches it. */
+export function webhookAddress(base: string, accountId: string): string {
+  return `${base.replace(/\/+$/, '')}/webhooks/${encodeURIComponent(accountId)}`;
+}
+
+export interface AutoSubscription {
+  callbackUrl?: string;
+  created?: string[];
+  existing?: string[];
+  failed?: { topic: string; message: string }[];
+  skipped?: string;
+  error?: string;
+}
+
+/**
+ * After a successful connection test: subscribe the hub's topics at OMNIHUB_PUBLIC_URL, or say
+ * why not. A failure here never undoes the account: it is reported for a person to act on.
+ */
+export async function subscribeAtPublicUrl(ctx: RouteContext, account: AccountContext): Promise<AutoSubscription> {
+  const connector = ctx.connectors[account.type];
+  if (!connector?.registerWebhooks) return { skipped: `channel type ${account.type} has no webhook subscription API` };
+  if (!ctx.config.publicUrl) {
+    return {
+      skipped:
+        "OMNIHUB_PUBLIC_URL is not set: set it to the hub's https address, or POST " +
+        `/api/v1/channel-accounts/${account.id}/webhooks with a baseUrl`,
+    };
+  }
+  const callbackUrl = webhookAddress(ctx.config.publicUrl, account.id);
+  try {
+    const r = await connector.registerWebhooks(account, callbackUrl);
+    return {
+      callbackUrl,
+      created: r.created.map((s) => s.topic),
+      existing: r.existing.map((s) => s.topic),
+      failed: r.failed,
+    };
+  } catch (e) {
+    // Connector messages never carry credentials (connectors/README); anything else is not shown.
+    return { callbackUrl, error: e instanceof ConnectorError ? `${e.code}: ${e.message}` : 'unexpected error' };
+  }
+}
+
 export function accountWebhookRoutes(ctx: RouteContext) {
   const app = newRouter();
 
@@ -108,8 +152,7 @@ export function accountWebhookRoutes(ctx: RouteContext) {
     const { id } = c.req.valid('param');
     const b = c.req.valid('json');
     const { account, connector } = await target(id);
-    const base = (b.baseUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
-    const callbackUrl = `${base}/webhooks/${encodeURIComponent(id)}`;
+    const callbackUrl = webhookAddress(b.baseUrl ?? ctx.config.publicUrl ?? new URL(c.req.url).origin, id);
     const r = await channelCall(async () => connector.registerWebhooks?.(account, callbackUrl));
     if (!r) throw new ApiError(422, 'unsupported', 'no webhook subscription API');
     return c.json({ callbackUrl, ...r }, 200);
