@@ -51,8 +51,10 @@ describe('/metrics probes at the route', () => {
         registry: new MetricsRegistry(),
         logger: silent,
         queueDepths: never,
-        probeTimeoutMs: 100,
+        // Long enough for a real PGlite count on a loaded machine; the queue probe never answers.
+        probeTimeoutMs: 2_000,
       });
+      await db.prisma.$queryRaw`SELECT 1`;
       const text = await (await app.request('/metrics')).text();
       expect(text).toContain('omnihub_metrics_probe_up{probe="queues"} 0');
       expect(text).toContain('omnihub_metrics_probe_timed_out{probe="queues"} 1');
