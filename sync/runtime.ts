@@ -256,7 +256,10 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
       const p = parsePayload('stock.push', data);
       await learnPace(p.accountId);
       try {
-        await pushAccountStock(stockDeps, p.accountId, p.prioritySkuIds ?? []);
+        // Refused credentials flag the account (one exception) instead of failing every listing.
+        await guardCredentials(deps, p.accountId, () =>
+          pushAccountStock(stockDeps, p.accountId, p.prioritySkuIds ?? []),
+        );
         staleStreak.delete(p.accountId);
       } catch (e) {
         // The channel answered but its values kept moving while we set them (its own sales):

@@ -2,6 +2,7 @@
 // batch if more listings wait, and pushes for other channels whose strict raise waited for
 // the decreases this push just confirmed. Retryable failures make the job fail so the queue
 // retries it with backoff; by then the targets may have moved on, and the newest is sent.
+import { authRefusedAt } from '../../core/accounts/auth-status.ts';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { secondWrite } from '../../core/inventory/allocation.ts';
 import type { Logger } from '../../core/log.ts';
@@ -10,6 +11,7 @@ import {
   type AccountContext,
   type ChannelConnector,
   ConnectorError,
+  credentialsRefused,
   type StockPushResult,
   type StockUpdate,
 } from '../../connectors/connector.ts';
@@ -59,6 +61,8 @@ export async function pushAccountStock(
 ): Promise<PushOutcome> {
   const handle = await openAccount(deps, accountId);
   if (!handle) return { sent: 0, deferred: 0, more: false };
+  // Flagged credentials: a person replaces them, which clears the flag; the sweep pushes then.
+  if (await authRefusedAt(deps.prisma, accountId)) return { sent: 0, deferred: 0, more: false };
   const first = await pushOnce(deps, handle.account, handle.connector, prioritySkuIds);
   if (!first.overwritten) return first;
   // The channel had sold units we did not know of, and the connector wrote over them (it
@@ -94,6 +98,13 @@ async function pushOnce(
   } catch (error) {
     // Nothing is known to have been applied: the values stay in flight (they bound the channel).
     const message = safeMessage(error, account);
+    if (credentialsRefused(error)) {
+      await setErrors(
+        deps.prisma,
+        plan.updates.map((u) => [u.listingId, message]),
+      );
+      throw error;
+    }
     const retryable = !(error instanceof ConnectorError) || error.retryable;
     await setErrors(
       deps.prisma,
@@ -141,6 +152,12 @@ async function timedPush(
   try {
     const r = await connector.pushStock(account, updates);
     observe(r.failed.length ? 'partial' : 'ok');
+    // Credentials the channel refused are the account's problem, not each listing's: raised as
+    // one error so that the job flags the account (sync/credentials-guard.ts) and pushes wait.
+    const refused = r.failed
+      .map((f) => new ConnectorError(f.code, f.message, { retryable: false }))
+      .find((e) => credentialsRefused(e));
+    if (refused) throw refused;
     return r;
   } catch (error) {
     observe('error');
