@@ -2,6 +2,7 @@
 // the queue (BullMQ when a Redis URL is given, in-process otherwise), the job handlers, the
 // outbox dispatcher, the schedules and a periodic sweep that re-derives jobs from database
 // state (which is what makes the in-process queue durable across a crash).
+import { authRefusedAt } from '../core/accounts/auth-status.ts';
 import { randomUUID } from 'node:crypto';
 import type { RunCoordinator } from 'node-cron';
 import { Redis } from 'ioredis';
@@ -256,6 +257,8 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
       const p = parsePayload('stock.push', data);
       await learnPace(p.accountId);
       try {
+        // Flagged credentials: a person replaces them, which clears the flag; the sweep pushes then.
+        if (await authRefusedAt(prisma, p.accountId)) return;
         // Refused credentials flag the account (one exception) instead of failing every listing.
         await guardCredentials(deps, p.accountId, () =>
           pushAccountStock(stockDeps, p.accountId, p.prioritySkuIds ?? []),

@@ -2,7 +2,6 @@
 // batch if more listings wait, and pushes for other channels whose strict raise waited for
 // the decreases this push just confirmed. Retryable failures make the job fail so the queue
 // retries it with backoff; by then the targets may have moved on, and the newest is sent.
-import { authRefusedAt } from '../../core/accounts/auth-status.ts';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { secondWrite } from '../../core/inventory/allocation.ts';
 import type { Logger } from '../../core/log.ts';
@@ -61,8 +60,6 @@ export async function pushAccountStock(
 ): Promise<PushOutcome> {
   const handle = await openAccount(deps, accountId);
   if (!handle) return { sent: 0, deferred: 0, more: false };
-  // Flagged credentials: a person replaces them, which clears the flag; the sweep pushes then.
-  if (await authRefusedAt(deps.prisma, accountId)) return { sent: 0, deferred: 0, more: false };
   const first = await pushOnce(deps, handle.account, handle.connector, prioritySkuIds);
   if (!first.overwritten) return first;
   // The channel had sold units we did not know of, and the connector wrote over them (it
