@@ -9,6 +9,11 @@ export interface OwnRedis {
   stop(): Promise<void>;
 }
 
+function withoutFakeTime(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { LD_PRELOAD: _preload, FAKETIME: _offset, ...rest } = env;
+  return rest;
+}
+
 /** A port nothing listens on now (the OS picks it). */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -27,22 +32,29 @@ export async function startOwnRedis(logFile: string, port?: number): Promise<Own
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--logfile', logFile],
-    { stdio: 'ignore' },
+    // A server keeps its own clock, as PostgreSQL does when the suite runs under faketime (issue 8);
+    // redis-server also cannot start under libfaketime's preload (its allocator recurses).
+    { stdio: 'ignore', env: withoutFakeTime(process.env) },
   );
   const url = `redis://127.0.0.1:${port}`;
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on('error', () => undefined); // refused until the server listens: the loop below retries
-  for (let i = 0; i < 100; i++) {
+  let up = false;
+  for (let i = 0; i < 100 && !up; i++) {
     try {
       await probe.connect();
       await probe.ping();
-      break;
+      up = true;
     } catch {
       probe.disconnect();
       await new Promise((r) => setTimeout(r, 100));
     }
   }
   probe.disconnect();
+  if (!up) {
+    child.kill('SIGKILL');
+    throw new Error(`redis-server did not answer on port ${port} within 10 s (log: ${logFile})`);
+  }
   return {
     url,
     port,
