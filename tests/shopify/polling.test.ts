@@ -249,7 +249,9 @@ describe('pollOrders with the versions the hub holds', () => {
     await h.sim.updateOrder(orders[1]!.id, { tags: ['changed'] }); // newer than the hub's
     hub.delete(orders[4]!.id); // never reached the hub
     // Refunded: orders/updated reached the hub (same version), refunds/create was lost.
-    await h.sim.refund(orders[6]!.id, [{ lineItemId: orders[6]!.lines[0]!.id, quantity: 1, restockType: 'NO_RESTOCK' }]);
+    await h.sim.refund(orders[6]!.id, [
+      { lineItemId: orders[6]!.lines[0]!.id, quantity: 1, restockType: 'NO_RESTOCK' },
+    ]);
     holdCurrent(orders[6]!.id);
     const fresh = await h.sim.placeOrder({
       lines: [{ variantId: v.id, quantity: 1 }],
