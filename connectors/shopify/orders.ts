@@ -138,7 +138,7 @@ type LinePage = GqlOrder['lineItems'];
 
 /**
  * Nested list sizes of the poll's whole-order read: enough for most orders (5 lines, one
- * shipping line, two fulfillment orders, one refund of up to 5 lines) at 138 requested points an
+ * shipping line, two fulfillment orders, one refund of up to 5 lines) at 141 requested points an
  * order, so about 7 orders fit under the 1,000-point single-query limit. An order that fills any
  * of them is re-read whole (FULL_ORDER_SIZES) or, for lines only, completed page by page.
  */
@@ -206,7 +206,7 @@ async function completeLines(client: ShopifyClient, order: GqlOrder): Promise<Gq
   return { ...order, lineItems: { nodes, pageInfo: { hasNextPage: false, endCursor: null } } };
 }
 
-/** Full orders by id, one per query (a full read of one order is 871 of the 1,000 points). */
+/** Full orders by id, one per query (a full read of one order is 874 of the 1,000 points). */
 async function readOrders(client: ShopifyClient, ids: string[]): Promise<GqlOrder[]> {
   const out: GqlOrder[] = [];
   for (const id of ids) {

@@ -116,7 +116,7 @@ export interface OrderListSizes {
 }
 
 /**
- * A full read of one order: 871 requested points by Shopify's rules, under the 1,000-point
+ * A full read of one order: 874 requested points by Shopify's rules, under the 1,000-point
  * single-query limit. Lines beyond 30 come from ORDER_LINE_ITEMS_PAGE_QUERY.
  */
 export const FULL_ORDER_SIZES: OrderListSizes = {
