@@ -233,15 +233,23 @@ const REFUNDED_STATUSES = new Set(['refunded', 'partially_refunded']);
 /**
  * The listed orders to read whole: those the hub does not hold at the listed updatedAt or newer.
  * Shopify moves an order's updatedAt on every change, so the same updatedAt is the same version
- * (README, Polling). An order with refunds is read whatever the hub holds: its refunds reach the
- * hub only through refunds/create or this read, and an orders/updated webhook that arrived says
- * nothing about a refunds/create that was lost.
+ * (README, Polling). An order with refunds is read whatever the hub holds, once: in the sweep
+ * that first lists that version (updatedAt after the previous sweep's watermark; the overlap
+ * lists it again, and again, for minutes). Its refunds reach the hub only through
+ * refunds/create or this read, and an orders/updated webhook that arrived says nothing about a
+ * refunds/create that was lost.
  */
-async function toRead(listed: ListingPage['orders']['nodes'], held: HeldOrderVersions | undefined): Promise<string[]> {
+async function toRead(
+  listed: ListingPage['orders']['nodes'],
+  held: HeldOrderVersions | undefined,
+  watermark: string,
+): Promise<string[]> {
   const versions = held && listed.length ? await held(listed.map((o) => o.id)) : new Map<string, string>();
+  const since = Date.parse(watermark);
   return listed
     .filter((o) => {
-      if (REFUNDED_STATUSES.has(String(o.displayFinancialStatus ?? '').toLowerCase())) return true;
+      const refunded = REFUNDED_STATUSES.has(String(o.displayFinancialStatus ?? '').toLowerCase());
+      if (refunded && Date.parse(o.updatedAt) > since) return true;
       const have = versions.get(o.id);
       return have === undefined || !(Date.parse(have) >= Date.parse(o.updatedAt));
     })
@@ -290,7 +298,7 @@ export async function pollOrders(
       requestedCost: requestedQueryCost(ORDERS_UPDATED_SINCE_QUERY, variables),
     });
     const listed = page.orders.nodes;
-    pending = await toRead(listed, held);
+    pending = await toRead(listed, held, cur.watermark);
     // The watermark follows what the listing said (the version listed), not a possibly newer
     // version read whole: a newer one will be listed again in a later page or sweep.
     sweepMax = listed.reduce<string | null>((m, n) => later(m, n.updatedAt), sweepMax);

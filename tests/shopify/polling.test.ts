@@ -265,6 +265,13 @@ describe('pollOrders with the versions the hub holds', () => {
     expect(mixed.events.filter((e) => e.topic === 'refunds/snapshot')).toHaveLength(1);
     expect(mixed.calls.OrdersUpdatedSince).toBe(1);
     expect(mixed.calls.OrdersById).toBe(1);
+
+    // The hub now holds them all. The overlap lists the refunded order again, sweep after sweep,
+    // for minutes: it was read by rule once, in the sweep that first listed its version.
+    for (const id of [orders[1]!.id, orders[4]!.id, fresh.id]) holdCurrent(id);
+    const again = await sweep(acct, mixed.cursor, held);
+    expect(again.events).toEqual([]);
+    expect(again.calls).toEqual({ OrdersUpdatedSince: 1 });
   });
 });
 
