@@ -157,6 +157,13 @@ export interface ListingCandidate {
   levels: { externalLocationId: string; quantity: number | null }[];
 }
 
+/**
+ * The versions the hub holds of some of the channel's orders: external order id -> the channel's
+ * updated_at (ISO 8601) of the version applied. An id the hub does not hold, or holds only
+ * provisionally (fields the channel has not confirmed), is absent.
+ */
+export type HeldOrderVersions = (externalOrderIds: string[]) => Promise<Map<string, string>>;
+
 export interface PollResult {
   events: InboundEvent[];
   /** Opaque to the caller: store it on the account and pass it back unchanged on the next call. */
@@ -251,8 +258,10 @@ export interface ChannelConnector {
   /**
    * Reads orders changed since `cursor` (null: start from the account's configured lookback),
    * one page per call. Safe to call with the same cursor twice: events repeat with the same ids.
+   * `held`, when given, says which versions the hub already holds: a connector that can list
+   * versions cheaply reads whole only the orders the hub does not hold at that version or newer.
    */
-  pollOrders(account: AccountContext, cursor: unknown | null, now: Date): Promise<PollResult>;
+  pollOrders(account: AccountContext, cursor: unknown | null, now: Date, held?: HeldOrderVersions): Promise<PollResult>;
 
   /** Reads one order now (after an `InterpretedEvent` of kind `fetch`); null when the channel does not know it. */
   fetchOrder(account: AccountContext, externalOrderId: string): Promise<InboundEvent | null>;

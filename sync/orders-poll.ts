@@ -3,6 +3,9 @@
 // so a crash never moves the cursor past events that were not kept and re-polls at most the
 // page it was reading (a repeat is harmless: the inbox drops events it already has). Each
 // committed page asks for an inbox run at once, so recovered orders land while the sweep goes on.
+// The connector is told which versions the hub already holds (heldOrderVersions), so it reads
+// whole only the orders webhooks did not bring.
+import type { HeldOrderVersions } from '../connectors/connector.ts';
 import type { Clock } from '../core/clock.ts';
 import type { PrismaClient } from '../core/db/generated/prisma/client.ts';
 import { storeEvents } from '../core/inbox/inbox.ts';
@@ -26,6 +29,22 @@ export interface PollRun {
   more: boolean;
 }
 
+/**
+ * The channel versions the hub holds of an account's orders, by external id (as the connector
+ * stores it: Shopify's gid). An order recorded provisionally (fields the channel has not
+ * confirmed, e.g. a pickup order's delivery method while its re-read failed) counts as not
+ * held: the poll's read is what completes it.
+ */
+export function heldOrderVersions(prisma: PrismaClient, accountId: string): HeldOrderVersions {
+  return async (externalIds) => {
+    const rows = await prisma.order.findMany({
+      where: { accountId, externalId: { in: externalIds }, unconfirmed: { isEmpty: true } },
+      select: { externalId: true, channelUpdatedAt: true },
+    });
+    return new Map(rows.map((r) => [r.externalId, r.channelUpdatedAt.toISOString()]));
+  };
+}
+
 export async function pollAccountOrders(
   deps: PollDeps,
   accountId: string,
@@ -42,8 +61,9 @@ export async function pollAccountOrders(
   if (!handle) return run;
   const row = await deps.prisma.channelAccount.findUnique({ where: { id: accountId }, select: { cursor: true } });
   let cursor: unknown = row?.cursor ?? null;
+  const held = heldOrderVersions(deps.prisma, accountId);
   for (;;) {
-    const page = await handle.connector.pollOrders(handle.account, cursor, deps.clock.now());
+    const page = await handle.connector.pollOrders(handle.account, cursor, deps.clock.now(), held);
     const stored = await deps.prisma.$transaction(async (tx) => {
       const ids = await storeEvents(tx, accountId, page.events);
       await tx.$executeRaw`

@@ -5,7 +5,7 @@ import type {
   InboundEvent,
   InterpretedEvent,
   ListingCandidate,
-  PollResult,
+  HeldOrderVersions,
   StockUpdate,
   WebhookRequest,
 } from '../connector.ts';
@@ -109,8 +109,8 @@ export function createShopifyConnector(options: ShopifyConnectorOptions = {}): S
       return verifyShopifyWebhook({ shop: cfg.shop, secrets: cfg.webhookSecrets }, req);
     },
 
-    async pollOrders(account: AccountContext, cursor: unknown | null, now: Date): Promise<PollResult> {
-      return pollOrders(clientFor(account), cursor, now);
+    async pollOrders(account: AccountContext, cursor: unknown | null, now: Date, held?: HeldOrderVersions) {
+      return pollOrders(clientFor(account), cursor, now, held);
     },
 
     async fetchOrder(account: AccountContext, externalOrderId: string) {

@@ -7,7 +7,7 @@
 export const OP = {
   shop: 'ShopInfo',
   ordersUpdatedSince: 'OrdersUpdatedSince',
-  ordersPage: 'OrdersPage',
+  ordersById: 'OrdersById',
   orderDetails: 'OrderDetails',
   orderLineItemsPage: 'OrderLineItemsPage',
   inventorySet: 'InventorySetQuantities',
@@ -27,11 +27,16 @@ query ShopInfo {
   shop { name myshopifyDomain currencyCode }
 }`;
 
-/** Ids and versions of orders changed since a watermark (diagnostics and simulator tests). */
+/**
+ * The poll's listing: ids and versions of orders changed since a watermark, oldest change first,
+ * 250 per page for 252 requested points (ids, timestamps and enums are free by Shopify's rules).
+ * `query` is Shopify search syntax, e.g. "updated_at:>'2026-11-20T10:00:00Z'". The financial
+ * status (an enum, free) tells which listed orders carry refunds (orders.ts).
+ */
 export const ORDERS_UPDATED_SINCE_QUERY = /* GraphQL */ `
 query OrdersUpdatedSince($first: Int!, $after: String, $query: String!) {
   orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) {
-    nodes { id updatedAt }
+    nodes { id updatedAt displayFinancialStatus }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -111,7 +116,7 @@ export interface OrderListSizes {
 }
 
 /**
- * A full read of one order: 871 requested points by Shopify's rules, under the 1,000-point
+ * A full read of one order: 874 requested points by Shopify's rules, under the 1,000-point
  * single-query limit. Lines beyond 30 come from ORDER_LINE_ITEMS_PAGE_QUERY.
  */
 export const FULL_ORDER_SIZES: OrderListSizes = {
@@ -132,16 +137,16 @@ query OrderDetails($ids: [ID!]!, ${ORDER_SIZE_VARS}) {
 }`;
 
 /**
- * The poll page: orders changed since a watermark, oldest change first, each with its lines
- * and everything mapping needs, `first` chosen by the connector so the requested cost fits
- * the bucket (orders.ts). `query` is Shopify search syntax, e.g. "updated_at:>='2026-11-20T10:00:00Z'".
+ * The poll's whole-order read: the listed orders the hub does not hold, several per query,
+ * each with its lines and everything mapping needs (nested lists sized by POLL_ORDER_SIZES),
+ * as many ids as the requested cost lets fit the bucket (orders.ts). `nodes(ids:)` returns
+ * null for an id that no longer resolves (a deleted order).
  */
-export const ORDERS_PAGE_QUERY = /* GraphQL */ `
-query OrdersPage($first: Int!, $after: String, $query: String!, ${ORDER_SIZE_VARS}) {
-  orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) {
-    nodes {${ORDER_FIELDS}
+export const ORDERS_BY_ID_QUERY = /* GraphQL */ `
+query OrdersById($ids: [ID!]!, ${ORDER_SIZE_VARS}) {
+  nodes(ids: $ids) {
+    ... on Order {${ORDER_FIELDS}
     }
-    pageInfo { hasNextPage endCursor }
   }
 }`;
 

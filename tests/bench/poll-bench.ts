@@ -9,13 +9,20 @@
 // rate limit allows: the points Shopify must charge for these orders by its rules (every
 // order's objects, plus 2 per orders page), less the full bucket at the start, over the restore
 // rate. Exits 1 (verdict.ts) when an order is missing from the hub's database or recorded twice.
-// Run: npm run bench:poll [-- --orders 500]
+// --known then sweeps the same orders again while the hub holds them all: the cost of a poll
+// with nothing to recover (listing pages, plus the refunded orders it reads by rule).
+// Run: npm run bench:poll [-- --orders 500] [--known]
 import { performance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 import type { AccountContext } from '../../connectors/connector.ts';
 import { createShopifyConnector } from '../../connectors/shopify/connector.ts';
-import { POLL_ORDER_SIZES, pollPageFirst } from '../../connectors/shopify/orders.ts';
-import { FULL_ORDER_SIZES, ORDER_DETAILS_QUERY, ORDERS_PAGE_QUERY } from '../../connectors/shopify/queries.ts';
+import { listingPageFirst, POLL_ORDER_SIZES, pollPageFirst } from '../../connectors/shopify/orders.ts';
+import {
+  FULL_ORDER_SIZES,
+  ORDER_DETAILS_QUERY,
+  ORDERS_BY_ID_QUERY,
+  ORDERS_UPDATED_SINCE_QUERY,
+} from '../../connectors/shopify/queries.ts';
 import { actualQueryCost, requestedQueryCost } from '../../connectors/shopify/query-cost.ts';
 import { createShopifySimulator } from '../../connectors/shopify/simulator/index.ts';
 import { gqlOrder } from '../../connectors/shopify/simulator/serialize.ts';
@@ -23,6 +30,7 @@ import { createAccount } from '../../core/accounts/accounts.ts';
 import { ManualClock } from '../../core/clock.ts';
 import { generateSecretKey } from '../../core/crypto/secrets.ts';
 import { openDatabase } from '../../core/db/database.ts';
+import { Prisma } from '../../core/db/generated/prisma/client.ts';
 import { createLogger } from '../../core/log.ts';
 import { processInbox } from '../../sync/inbox-processor.ts';
 import { pollAccountOrders } from '../../sync/orders-poll.ts';
@@ -107,23 +115,47 @@ const deps = {
   clock,
 };
 
-const virtualStart = clock.nowMs();
-const realStart = performance.now();
-let sweeps = 0;
-let pages = 0;
-for (;;) {
-  sweeps += 1;
-  const run = await pollAccountOrders(deps, 'shop', {
-    maxPages: 1_000_000,
-    onStored: async () => {
-      for (;;) if (!(await processInbox(deps, 'shop')).more) break;
-    },
-  });
-  pages += run.pages;
-  if (!run.more) break;
+/** One recovery: sweeps until the poll has nothing more, each page processed as it lands. */
+async function recover() {
+  const before = structuredClone(sim.stats);
+  const virtualStart = clock.nowMs();
+  const realStart = performance.now();
+  let sweeps = 0;
+  let pages = 0;
+  let events = 0;
+  for (;;) {
+    sweeps += 1;
+    const run = await pollAccountOrders(deps, 'shop', {
+      maxPages: 1_000_000,
+      onStored: async () => {
+        for (;;) if (!(await processInbox(deps, 'shop')).more) break;
+      },
+    });
+    pages += run.pages;
+    events += run.events;
+    if (!run.more) break;
+  }
+  const byOperation: Record<string, number> = {};
+  for (const [op, n] of Object.entries(sim.stats.byOperation)) {
+    const d = n - (before.byOperation[op] ?? 0);
+    if (d) byOperation[op] = d;
+  }
+  return {
+    sweeps,
+    pages,
+    events,
+    virtualSeconds: (clock.nowMs() - virtualStart) / 1000,
+    realSeconds: (performance.now() - realStart) / 1000,
+    requests: sim.stats.requests - before.requests,
+    throttled: sim.stats.throttled - before.throttled,
+    charged: sim.stats.costPoints - before.costPoints,
+    requested: sim.stats.requestedPoints - before.requestedPoints,
+    byOperation,
+  };
 }
-const virtualSeconds = (clock.nowMs() - virtualStart) / 1000;
-const realSeconds = (performance.now() - realStart) / 1000;
+
+const unseen = await recover();
+const { virtualSeconds, realSeconds } = unseen;
 const recoverySeconds = virtualSeconds + realSeconds;
 
 const rows = await db.prisma.order.findMany({ where: { accountId: 'shop' }, select: { externalId: true } });
@@ -137,33 +169,53 @@ const stats = connector.clientStats({
   settings: {},
 } as AccountContext);
 const first = pollPageFirst(250, BUCKET.maximumAvailable);
-const perPage = requestedQueryCost(ORDERS_PAGE_QUERY, { first, ...POLL_ORDER_SIZES });
+const perPage = requestedQueryCost(ORDERS_BY_ID_QUERY, {
+  ids: Array.from({ length: first }, (_, i) => `gid://shopify/Order/${i}`),
+  ...POLL_ORDER_SIZES,
+});
+const listing = listingPageFirst(250, BUCKET.maximumAvailable);
+const perListing = requestedQueryCost(ORDERS_UPDATED_SINCE_QUERY, { first: listing });
+const opsText = (byOperation: Record<string, number>) =>
+  Object.entries(byOperation)
+    .map(([op, n]) => `${op} ${n}`)
+    .join(', ');
 
 console.log(
   `Poll recovery: ${K} orders the hub never saw, Shopify standard bucket (${BUCKET.maximumAvailable} points, ${BUCKET.restoreRate}/s), PGlite in memory.`,
 );
 console.log(
-  `  poll page          ${first} orders per OrdersPage query (requested ${perPage} points by Shopify's rules; limit 1,000)`,
-);
-const ops = Object.entries(sim.stats.byOperation)
-  .map(([op, n]) => `${op} ${n}`)
-  .join(', ');
-console.log(
-  `  GraphQL calls      ${sim.stats.requests}  [${ops}]  pages ${pages} in ${sweeps} sweep(s); throttled ${sim.stats.throttled}`,
+  `  listing            ${listing} ids per OrdersUpdatedSince query (requested ${perListing} points); whole orders ${first} per OrdersById query (requested ${perPage}; limit 1,000)`,
 );
 console.log(
-  `  points             charged ${sim.stats.costPoints}, requested ${sim.stats.requestedPoints}; minimum by Shopify's rules ${minimumPoints}`,
+  `  GraphQL calls      ${unseen.requests}  [${opsText(unseen.byOperation)}]  pages ${unseen.pages} in ${unseen.sweeps} sweep(s); throttled ${unseen.throttled}`,
+);
+console.log(
+  `  points             charged ${unseen.charged}, requested ${unseen.requested}; minimum by Shopify's rules ${minimumPoints}`,
 );
 console.log(
   `  recovery time      ${recoverySeconds.toFixed(1)} s = ${virtualSeconds.toFixed(1)} s waiting for the bucket (virtual) + ${realSeconds.toFixed(1)} s hub work (real)`,
 );
 console.log(
-  `  rate-limit minimum ${minimumSeconds.toFixed(1)} s  ((minimum points - full bucket) / restore rate); requested total / restore rate: ${(sim.stats.requestedPoints / BUCKET.restoreRate).toFixed(1)} s`,
+  `  rate-limit minimum ${minimumSeconds.toFixed(1)} s  ((minimum points - full bucket) / restore rate); requested total / restore rate: ${(unseen.requested / BUCKET.restoreRate).toFixed(1)} s`,
 );
 console.log(`  ratio              ${(recoverySeconds / minimumSeconds).toFixed(2)} x the minimum`);
 console.log(
   `  orders in the hub  ${distinct.size} of ${K} (rows ${rows.length}); client waited ${(stats.waitedMs / 1000).toFixed(1)} s virtual`,
 );
+
+// --known: the same orders swept again from the start while the hub holds every one of them
+// (webhooks delivered): what the listing-first poll costs when there is nothing to recover.
+let knownUnread = 0; // events of orders read whole beyond the refunded ones
+if (process.argv.includes('--known')) {
+  await db.prisma.channelAccount.update({ where: { id: 'shop' }, data: { cursor: Prisma.JsonNull } });
+  const known = await recover();
+  const refunded = [...sim.store.orders.values()].filter((o) => /REFUNDED/.test(o.financialStatus)).length;
+  // Only the refunded orders (read whole by rule) may come back: their snapshot and refunds.
+  knownUnread = known.events - (refunded + sim.store.refunds.size);
+  console.log(
+    `  already known      a sweep over the same ${K} orders, all held by the hub: ${known.requests} calls [${opsText(known.byOperation)}], charged ${known.charged} points (requested ${known.requested}) vs ${unseen.charged} unseen; ${(known.virtualSeconds + known.realSeconds).toFixed(1)} s = ${known.virtualSeconds.toFixed(1)} s virtual + ${known.realSeconds.toFixed(1)} s real; ${refunded} refunded orders read whole by rule`,
+  );
+}
 console.log(
   `  load average       ${loadavg()
     .map((l) => l.toFixed(2))
@@ -173,6 +225,7 @@ console.log(
 const verdict = new Verdict();
 verdict.zero('orders missing from the hub', missing);
 verdict.zero('orders recorded twice', rows.length - distinct.size);
+verdict.zero('events of orders read again although the hub held them (--known)', knownUnread);
 verdict.zero(
   'unprocessed inbox events',
   await db.prisma.inboxEvent.count({ where: { accountId: 'shop', processedAt: null } }),

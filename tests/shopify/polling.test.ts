@@ -2,7 +2,7 @@
 // paging across three pages while an order changes, overlap at the boundary, POS sales,
 // local pickup (webhook -> fetch -> GraphQL snapshot), long orders.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InboundEvent, InterpretedEvent } from '../../connectors/connector.ts';
+import type { HeldOrderVersions, InboundEvent, InterpretedEvent } from '../../connectors/connector.ts';
 import type { PollCursor } from '../../connectors/shopify/orders.ts';
 import { ORDER_SNAPSHOT_TOPIC, POLL_ORDER_SIZES } from '../../connectors/shopify/orders.ts';
 import { LINE_PAGE_SIZE } from '../../connectors/shopify/queries.ts';
@@ -109,10 +109,11 @@ describe('pollOrders', () => {
     expect(snapshots.find((o) => o.id === long.id)?.lineItems.nodes).toHaveLength(8);
     expect(snapshots.find((o) => o.id === refunded.id)?.refunds).toHaveLength(2);
     expect(events.filter((e) => e.topic === 'refunds/snapshot')).toHaveLength(2);
-    // 31 orders in a handful of page queries (not one per order); one re-read for the refunded
-    // order, one line page for the long one.
+    // 31 orders in one listing and a handful of whole-order queries (not one per order); one
+    // re-read for the refunded order, one line page for the long one.
     const calls = h.sim.stats.byOperation;
-    expect(calls.OrdersPage).toBeLessThanOrEqual(Math.ceil(31 / 6));
+    expect(calls.OrdersUpdatedSince).toBe(1);
+    expect(calls.OrdersById).toBeLessThanOrEqual(Math.ceil(31 / 6));
     expect(calls.OrderDetails ?? 0).toBe(1);
     expect(calls.OrderLineItemsPage ?? 0).toBe(1);
     expect(h.sim.stats.maxRequested).toBeLessThanOrEqual(1000);
@@ -210,6 +211,67 @@ describe('pollOrders', () => {
     expect(draft.lines).toHaveLength(60);
     // The poll page carries the first lines; the rest come in line pages.
     expect(h.sim.stats.byOperation.OrderLineItemsPage).toBe(Math.ceil((60 - POLL_ORDER_SIZES.lines) / LINE_PAGE_SIZE));
+  });
+});
+
+describe('pollOrders with the versions the hub holds', () => {
+  /** Sweeps until the poll says it is done; returns the events and the calls it made. */
+  async function sweep(acct: ReturnType<typeof account>, cursor: unknown, held: HeldOrderVersions) {
+    const before = { ...h.sim.stats.byOperation };
+    const events: InboundEvent[] = [];
+    for (;;) {
+      const res = await h.connector.pollOrders(acct, cursor, h.clock.now(), held);
+      events.push(...res.events);
+      cursor = res.cursor;
+      if (!res.hasMore) break;
+    }
+    const calls: Record<string, number> = {};
+    for (const [op, n] of Object.entries(h.sim.stats.byOperation))
+      if (n - (before[op] ?? 0)) calls[op] = n - (before[op] ?? 0);
+    return { events, cursor, calls };
+  }
+
+  it('only lists when the hub holds every order; reads whole only the unknown, the newer and the refunded', async () => {
+    const acct = account({ pollLookbackDays: 1 });
+    const { v, orders } = await seedOrders(12, 0.1);
+    // The hub's versions (as the sync layer reads them from its orders table: ISO with milliseconds).
+    const hub = new Map<string, string>();
+    const holdCurrent = (id: string) => hub.set(id, new Date(h.sim.store.orders.get(id)!.updatedAt).toISOString());
+    for (const o of orders) holdCurrent(o.id);
+    const held: HeldOrderVersions = async (ids) =>
+      new Map(ids.flatMap((id): [string, string][] => (hub.has(id) ? [[id, hub.get(id)!]] : [])));
+
+    const known = await sweep(acct, null, held);
+    expect(known.events).toEqual([]);
+    expect(known.calls).toEqual({ OrdersUpdatedSince: 1 });
+
+    h.clock.advance(1000);
+    await h.sim.updateOrder(orders[1]!.id, { tags: ['changed'] }); // newer than the hub's
+    hub.delete(orders[4]!.id); // never reached the hub
+    // Refunded: orders/updated reached the hub (same version), refunds/create was lost.
+    await h.sim.refund(orders[6]!.id, [
+      { lineItemId: orders[6]!.lines[0]!.id, quantity: 1, restockType: 'NO_RESTOCK' },
+    ]);
+    holdCurrent(orders[6]!.id);
+    const fresh = await h.sim.placeOrder({
+      lines: [{ variantId: v.id, quantity: 1 }],
+      shippingAddress: { address1: 'x', countryCode: 'CA' },
+    });
+    // The next sweep's overlap lists all 13 again; only 4 are read whole.
+    const mixed = await sweep(acct, known.cursor, held);
+    const read = mixed.events.filter((e) => e.topic === ORDER_SNAPSHOT_TOPIC).map((e) => (e.payload as GqlOrder).id);
+    expect(new Set(read)).toEqual(new Set([orders[1]!.id, orders[4]!.id, orders[6]!.id, fresh.id]));
+    expect(read).toHaveLength(4);
+    expect(mixed.events.filter((e) => e.topic === 'refunds/snapshot')).toHaveLength(1);
+    expect(mixed.calls.OrdersUpdatedSince).toBe(1);
+    expect(mixed.calls.OrdersById).toBe(1);
+
+    // The hub now holds them all. The overlap lists the refunded order again, sweep after sweep,
+    // for minutes: it was read by rule once, in the sweep that first listed its version.
+    for (const id of [orders[1]!.id, orders[4]!.id, fresh.id]) holdCurrent(id);
+    const again = await sweep(acct, mixed.cursor, held);
+    expect(again.events).toEqual([]);
+    expect(again.calls).toEqual({ OrdersUpdatedSince: 1 });
   });
 });
 

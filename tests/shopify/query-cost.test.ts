@@ -4,7 +4,7 @@
 // queries and the simulator charges with this one calculator, so every document the connector
 // sends must stay under the 1,000-point single-query limit by these rules.
 import { describe, expect, it } from 'vitest';
-import { POLL_ORDER_SIZES, pollPageFirst } from '../../connectors/shopify/orders.ts';
+import { listingPageFirst, POLL_ORDER_SIZES, pollPageFirst } from '../../connectors/shopify/orders.ts';
 import {
   FULL_ORDER_SIZES,
   LINE_PAGE_SIZE,
@@ -13,7 +13,8 @@ import {
   INVENTORY_SET_QUANTITIES_MUTATION,
   ORDER_DETAILS_QUERY,
   ORDER_LINE_ITEMS_PAGE_QUERY,
-  ORDERS_PAGE_QUERY,
+  ORDERS_BY_ID_QUERY,
+  ORDERS_UPDATED_SINCE_QUERY,
   PRODUCT_VARIANTS_PAGE_QUERY,
 } from '../../connectors/shopify/queries.ts';
 import { actualQueryCost, requestedQueryCost, SINGLE_QUERY_LIMIT } from '../../connectors/shopify/query-cost.ts';
@@ -64,11 +65,16 @@ describe('query cost by Shopify rules', () => {
   it('keeps every document the connector sends under the 1,000-point single-query limit', () => {
     const first = pollPageFirst(250, null);
     expect(first).toBeGreaterThan(1);
-    const page = requestedQueryCost(ORDERS_PAGE_QUERY, { first, ...POLL_ORDER_SIZES });
-    expect(page).toBeLessThanOrEqual(SINGLE_QUERY_LIMIT);
-    expect(requestedQueryCost(ORDERS_PAGE_QUERY, { first: first + 1, ...POLL_ORDER_SIZES })).toBeGreaterThan(
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `gid://shopify/Order/${i}`);
+    const batch = requestedQueryCost(ORDERS_BY_ID_QUERY, { ids: ids(first), ...POLL_ORDER_SIZES });
+    expect(batch).toBeLessThanOrEqual(SINGLE_QUERY_LIMIT);
+    expect(requestedQueryCost(ORDERS_BY_ID_QUERY, { ids: ids(first + 1), ...POLL_ORDER_SIZES })).toBeGreaterThan(
       SINGLE_QUERY_LIMIT,
     );
+    // The listing: 250 ids and versions for 2 + 250 points (scalars and enums are free).
+    const listing = listingPageFirst(250, null);
+    expect(listing).toBe(250);
+    expect(requestedQueryCost(ORDERS_UPDATED_SINCE_QUERY, { first: listing, after: null, query: 'x' })).toBe(252);
     expect(requestedQueryCost(ORDER_DETAILS_QUERY, { ids: ['x'], ...FULL_ORDER_SIZES })).toBeLessThanOrEqual(
       SINGLE_QUERY_LIMIT,
     );
@@ -84,8 +90,12 @@ describe('query cost by Shopify rules', () => {
   });
 
   it('sizes the poll page to a smaller bucket', () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `gid://shopify/Order/${i}`);
     const first = pollPageFirst(250, 500);
-    expect(requestedQueryCost(ORDERS_PAGE_QUERY, { first, ...POLL_ORDER_SIZES })).toBeLessThanOrEqual(500);
-    expect(requestedQueryCost(ORDERS_PAGE_QUERY, { first: first + 1, ...POLL_ORDER_SIZES })).toBeGreaterThan(500);
+    expect(requestedQueryCost(ORDERS_BY_ID_QUERY, { ids: ids(first), ...POLL_ORDER_SIZES })).toBeLessThanOrEqual(500);
+    expect(requestedQueryCost(ORDERS_BY_ID_QUERY, { ids: ids(first + 1), ...POLL_ORDER_SIZES })).toBeGreaterThan(500);
+    const listing = listingPageFirst(250, 200);
+    expect(requestedQueryCost(ORDERS_UPDATED_SINCE_QUERY, { first: listing })).toBeLessThanOrEqual(200);
+    expect(requestedQueryCost(ORDERS_UPDATED_SINCE_QUERY, { first: listing + 1 })).toBeGreaterThan(200);
   });
 });

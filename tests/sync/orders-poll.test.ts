@@ -6,6 +6,8 @@ import type { ChannelConnector } from '../../connectors/connector.ts';
 import { ORDER_SNAPSHOT_TOPIC, type PollCursor } from '../../connectors/shopify/orders.ts';
 import type { Database } from '../../core/db/database.ts';
 import { storeEvents } from '../../core/inbox/inbox.ts';
+import { Prisma } from '../../core/db/generated/prisma/client.ts';
+import { processInbox } from '../../sync/inbox-processor.ts';
 import { pollAccountOrders } from '../../sync/orders-poll.ts';
 import { testDatabases } from '../support/databases.ts';
 import { type Backend, eventually, redisAvailable, type Shop, start, type World, world } from './helpers.ts';
@@ -74,11 +76,14 @@ describe.runIf(pglite)('orders poll in the sync layer (pglite)', () => {
     expect(committed).toBeGreaterThan(0);
     expect(committed).toBeLessThan(20);
 
-    const pagesBefore = shop.sim.stats.byOperation.OrdersPage ?? 0;
+    const readsBefore = shop.sim.stats.byOperation.OrdersById ?? 0;
+    const listingsBefore = shop.sim.stats.byOperation.OrdersUpdatedSince ?? 0;
     const run = await pollAccountOrders(deps(w.connector), shop.accountId);
-    // The restart reads only what was not committed: one page per page-size of the rest.
+    // The restart reads only what was not committed: one whole-order read per batch of the
+    // rest, which the cursor kept from the listing (the page is not listed again).
     const perPage = committed / 2;
-    expect((shop.sim.stats.byOperation.OrdersPage ?? 0) - pagesBefore).toBe(Math.ceil((20 - committed) / perPage));
+    expect((shop.sim.stats.byOperation.OrdersById ?? 0) - readsBefore).toBe(Math.ceil((20 - committed) / perPage));
+    expect((shop.sim.stats.byOperation.OrdersUpdatedSince ?? 0) - listingsBefore).toBe(0);
     expect(run.stored).toBe(20 - committed);
     const events = await db.prisma.inboxEvent.findMany({
       where: { accountId: shop.accountId, topic: ORDER_SNAPSHOT_TOPIC },
@@ -86,6 +91,70 @@ describe.runIf(pglite)('orders poll in the sync layer (pglite)', () => {
     });
     const ids = events.map((e) => (e.payload as { id: string }).id);
     expect(ids.sort()).toEqual(placed.map((o) => o.id).sort());
+  });
+
+  it('orders the hub holds at that version are only listed; the unknown and the changed are read whole', async () => {
+    const shop = w.shops[1]!;
+    const d = {
+      prisma: db.prisma,
+      secretKey: w.key,
+      connectors: { shopify: w.connector },
+      logger: w.logger,
+      clock: w.clock,
+    };
+    const placed = await placeOrders(shop, w, 12);
+    // The hub learns them all (as webhooks would bring them): one sweep, processed into orders.
+    await pollAccountOrders(d, shop.accountId);
+    for (;;) if (!(await processInbox(d, shop.accountId)).more) break;
+    expect(await db.prisma.order.count({ where: { accountId: shop.accountId } })).toBe(12);
+
+    // A sweep over the same orders from the start of the lookback: listing only, nothing stored.
+    await db.prisma.channelAccount.update({ where: { id: shop.accountId }, data: { cursor: Prisma.JsonNull } });
+    const calls = () => ({ ...shop.sim.stats.byOperation });
+    const diff = (before: Record<string, number>) =>
+      Object.fromEntries(
+        Object.entries(shop.sim.stats.byOperation)
+          .map(([op, n]) => [op, n - (before[op] ?? 0)] as const)
+          .filter(([, n]) => n > 0),
+      );
+    let before = calls();
+    const known = await pollAccountOrders(d, shop.accountId);
+    expect(diff(before)).toEqual({ OrdersUpdatedSince: 1 });
+    expect(known.events).toBe(0);
+    expect(known.stored).toBe(0);
+
+    // Two orders change and one arrives; the next sweep's overlap lists all 13, reads 3.
+    w.clock.advance(1000);
+    await shop.sim.updateOrder(placed[2]!.id, { tags: ['changed'] });
+    await shop.sim.updateOrder(placed[7]!.id, { tags: ['changed'] });
+    const fresh = await shop.sim.placeOrder({
+      lines: [{ sku: `P-${shop.accountId}`, quantity: 1 }],
+      shippingAddress: { address1: '9 Main St', city: 'Ottawa', countryCode: 'CA', zip: 'K1A 0A1' },
+    });
+    before = calls();
+    const mixed = await pollAccountOrders(d, shop.accountId);
+    expect(diff(before)).toEqual({ OrdersUpdatedSince: 1, OrdersById: 1 });
+    expect(mixed.events).toBe(3);
+    expect(mixed.stored).toBe(3);
+    const latest = await db.prisma.inboxEvent.findMany({
+      where: { accountId: shop.accountId, processedAt: null },
+      select: { payload: true },
+    });
+    expect(new Set(latest.map((e) => (e.payload as { id: string }).id))).toEqual(
+      new Set([placed[2]!.id, placed[7]!.id, fresh.id]),
+    );
+
+    for (;;) if (!(await processInbox(d, shop.accountId)).more) break;
+    // An order the hub recorded provisionally (a field the channel has not confirmed) is not
+    // held: the poll's read is what completes it.
+    await db.prisma.order.updateMany({
+      where: { accountId: shop.accountId, externalId: placed[0]!.id },
+      data: { unconfirmed: ['fulfilmentMethod'] },
+    });
+    before = calls();
+    const provisional = await pollAccountOrders(d, shop.accountId);
+    expect(diff(before)).toEqual({ OrdersUpdatedSince: 1, OrdersById: 1 });
+    expect(provisional.events).toBe(1);
   });
 });
 

@@ -4,6 +4,7 @@
 // inbox drops the repeats). The running hub processes the inbox.
 import { Prisma } from '../../../core/db/generated/prisma/client.ts';
 import { storeEvents } from '../../../core/inbox/inbox.ts';
+import { heldOrderVersions } from '../../../sync/orders-poll.ts';
 import { type CommandSpec, type ParsedArgs, UsageError } from '../args.ts';
 import { type CliContext, EXIT, withDatabase } from '../io.ts';
 import { openCliAccount } from './open-account.ts';
@@ -40,7 +41,7 @@ export async function runSync(ctx: CliContext, args: ParsedArgs): Promise<number
     let stored = 0;
     const bar = progress(ctx.stderr, `sync ${id}`);
     for (;;) {
-      const page = await connector.pollOrders(account, cursor, ctx.clock.now());
+      const page = await connector.pollOrders(account, cursor, ctx.clock.now(), heldOrderVersions(db.prisma, id));
       const fresh = await db.prisma.$transaction(async (tx) => {
         const ids = await storeEvents(tx, id, page.events);
         await tx.channelAccount.update({
