@@ -39,7 +39,9 @@ export function printResult(r: DrillResult, out: (s: string) => void = console.l
   );
   out(`oversold orders: strict ${r.state.strictOversold}, shared pool ${r.state.sharedOversold} (allowed by design)`);
   out(`ledger vs movements: ${r.state.ledgerMismatches} mismatches, ${r.state.invariantBreaches} invariant breaches`);
-  out(`channel events not applied: ${r.state.unprocessedEvents}`);
+  out(
+    `channel events not applied: ${r.state.failedEvents} failed; ${r.state.pendingEvents} not yet tried when the hub stopped (durable: the next start applies them), ${r.state.stalePendingEvents} of them older than a minute`,
+  );
   out(r.breaches.length ? `BREACHES:\n  - ${r.breaches.join('\n  - ')}` : 'no breach');
 }
 

@@ -18,14 +18,20 @@ export interface StateFigures {
   ledgerMismatches: number;
   /** Levels breaking 0 <= reserved <= on hand (the database refuses it; counted anyway). */
   invariantBreaches: number;
-  /** Inbox events not applied (pending or failed). */
-  unprocessedEvents: number;
+  /** Inbox events the hub tried and could not apply (attempts spent, not processed). */
+  failedEvents: number;
+  /** Inbox events stored but not yet tried when the hub stopped: durable, applied at the next start. */
+  pendingEvents: number;
+  /** Of those, events that had waited over a minute: the hub was not keeping up or had stalled. */
+  stalePendingEvents: number;
 }
 
 export async function stateFigures(
   prisma: PrismaClient,
   shops: DemoShop[],
   strictSkuIds: string[],
+  /** How long ago the hub stopped (ms): the age test runs on the database's own clock. */
+  sinceStopMs = 0,
 ): Promise<StateFigures> {
   const orders: StateFigures['orders'] = [];
   for (const shop of shops) {
@@ -71,7 +77,14 @@ export async function stateFigures(
                    FROM inventory_movements GROUP BY sku_id, location_id) m
         ON m.sku_id = l.sku_id AND m.location_id = l.location_id`;
 
-  const unprocessedEvents = await prisma.inboxEvent.count({ where: { processedAt: null } });
+  const failedEvents = await prisma.inboxEvent.count({ where: { processedAt: null, attempts: { gt: 0 } } });
+  const pendingEvents = await prisma.inboxEvent.count({ where: { processedAt: null, attempts: 0 } });
+  // received_at is stamped by the database: compare on its clock (under faketime PostgreSQL keeps its own).
+  const [stale] = await prisma.$queryRaw<{ n: bigint }[]>`
+    SELECT count(*)::bigint AS n FROM inbox_events
+     WHERE processed_at IS NULL AND attempts = 0
+       AND received_at < now() - make_interval(secs => ${(60_000 + sinceStopMs) / 1000})`;
+  const stalePendingEvents = Number(stale?.n ?? 0);
 
   return {
     orders,
@@ -81,7 +94,9 @@ export async function stateFigures(
     sharedOversold: Number(oversold?.shared ?? 0),
     ledgerMismatches: Number(ledger?.mismatches ?? 0),
     invariantBreaches: Number(ledger?.breaches ?? 0),
-    unprocessedEvents,
+    failedEvents,
+    pendingEvents,
+    stalePendingEvents,
   };
 }
 
@@ -105,6 +120,7 @@ export function breaches(s: StateFigures, pushesAfterConvergence: number, conver
   if (s.strictOversold) out.push(`${s.strictOversold} orders oversold on strict SKUs`);
   if (s.ledgerMismatches) out.push(`${s.ledgerMismatches} levels differ from the sum of their movements`);
   if (s.invariantBreaches) out.push(`${s.invariantBreaches} levels break 0 <= reserved <= on hand`);
-  if (s.unprocessedEvents) out.push(`${s.unprocessedEvents} channel events never applied`);
+  if (s.failedEvents) out.push(`${s.failedEvents} channel events the hub tried and could not apply`);
+  if (s.stalePendingEvents) out.push(`${s.stalePendingEvents} channel events waited over a minute without being tried`);
   return out;
 }

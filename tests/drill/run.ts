@@ -291,11 +291,12 @@ export async function runDrill(o: DrillOptions): Promise<DrillResult> {
     const drainUntil = Date.now() + 60_000;
     while (Date.now() < drainUntil && (await orNull(inboxNow())) !== 0) await new Promise((r) => setTimeout(r, 1_000));
 
+    const hubStoppedAt = Date.now();
     await hub.stop();
     const db = await openDatabase({ url: databaseUrl, dataDir, migrate: false });
     let state: StateFigures;
     try {
-      state = await stateFigures(db.prisma, sims.shops, strictSkuIds);
+      state = await stateFigures(db.prisma, sims.shops, strictSkuIds, Date.now() - hubStoppedAt);
     } finally {
       await db.close();
     }
