@@ -56,6 +56,8 @@ describe('omnihub CLI while a hub runs on the same embedded database', () => {
       LOG_LEVEL: 'warn',
       PORT: String(await freePort()),
       HOST: '127.0.0.1',
+      // Where the shop reaches the hub: a successful connection test subscribes the webhooks there.
+      OMNIHUB_PUBLIC_URL: 'https://hub.example.test',
     };
     served = await serveSimulator({ shop: SHOP, accessToken: 'shpat_hub', apiSecret: 'whsec_hub', port: 0 });
     // node with tsx as a loader (not the tsx CLI), so the pid we hold is the hub's own.
@@ -108,6 +110,9 @@ describe('omnihub CLI while a hub runs on the same embedded database', () => {
     expect(add.out.trim()).toBe('hub-shop');
     expect(add.err).toContain(`ok: Simulated shop (${SHOP}`);
     expect(add.err).not.toContain('shpat_hub');
+    expect(add.err).toMatch(
+      /webhooks at https:\/\/hub\.example\.test\/webhooks\/hub-shop: subscribed (orders|refunds)\/\w+(, (orders|refunds)\/\w+){3}; already there none/,
+    );
 
     served.sim.webhooks.target = `${hubUrl}/webhooks/hub-shop`;
     await served.sim.webhooks.send('orders/create', { id: 9001, updated_at: '2026-11-20T10:00:00Z' });
@@ -117,6 +122,9 @@ describe('omnihub CLI while a hub runs on the same embedded database', () => {
     expect(list.out).toMatch(/hub-shop\s+shopify\s+active\s+\/webhooks\/hub-shop\s+Hub shop/);
     const test = await cli('channels', 'test', 'hub-shop');
     expect(test).toMatchObject({ code: 0, out: expect.stringContaining(`ok: Simulated shop (${SHOP}`) });
+    expect(test.err).toContain(
+      'webhooks at https://hub.example.test/webhooks/hub-shop: subscribed none; already there',
+    );
     expect((await cli('channels', 'test', 'nope')).err).toContain('unknown account nope');
   });
 

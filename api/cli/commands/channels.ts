@@ -181,6 +181,7 @@ export async function runChannelsAdd(ctx: CliContext, args: ParsedArgs): Promise
       });
       if (r.status === 201) {
         if (r.body.connectionTest) ctx.stderr.write(`ok: ${r.body.connectionTest.detail}\n`);
+        printWebhooks(ctx, r.body.webhooks);
         return added(ctx, r.body, r.body.warnings ?? []);
       }
       const error = r.body?.error;
@@ -241,8 +242,33 @@ export async function runChannelsList(ctx: CliContext): Promise<number> {
   );
 }
 
-function printTest(ctx: CliContext, result: { ok: boolean; detail: string }): number {
+/** What the hub did about the account's webhook subscriptions after a successful test (OMNIHUB_PUBLIC_URL). */
+interface WebhooksDone {
+  callbackUrl?: string;
+  created?: string[];
+  existing?: string[];
+  failed?: { topic: string; message: string }[];
+  skipped?: string;
+  error?: string;
+}
+
+function printWebhooks(ctx: CliContext, w: WebhooksDone | undefined): void {
+  if (!w) return;
+  if (w.skipped) ctx.stderr.write(`webhooks: not subscribed: ${w.skipped}\n`);
+  else if (w.error) ctx.stderr.write(`webhooks: subscribing at ${w.callbackUrl} failed: ${w.error}\n`);
+  else {
+    const list = (t: string[] | undefined) => (t?.length ? t.join(', ') : 'none');
+    // stderr, like the other notes: stdout of `channels add` is the new account's id, for scripts.
+    ctx.stderr.write(
+      `webhooks at ${w.callbackUrl}: subscribed ${list(w.created)}; already there ${list(w.existing)}\n`,
+    );
+    for (const f of w.failed ?? []) ctx.stderr.write(`webhooks: ${f.topic} refused: ${f.message}\n`);
+  }
+}
+
+function printTest(ctx: CliContext, result: { ok: boolean; detail: string; webhooks?: WebhooksDone }): number {
   (result.ok ? ctx.stdout : ctx.stderr).write(`${result.ok ? 'ok' : 'failed'}: ${result.detail}\n`);
+  printWebhooks(ctx, result.webhooks);
   return result.ok ? EXIT.ok : EXIT.failed;
 }
 
