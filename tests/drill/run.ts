@@ -179,7 +179,7 @@ export async function runDrill(o: DrillOptions): Promise<DrillResult> {
     if (!first || !second) throw new Error('the drill needs two shops');
     second.faults.loseStockAnswers = 0.3;
 
-    // Faults scheduled on the traffic's progress: two kills (one mid-burst) and an outage.
+    // Faults scheduled on the traffic's progress: an outage from early on (so that the running hub meets it) and two kills (one mid-burst).
     // Crashes run one after the other: a kill never meets a hub that is still starting.
     let restarts: Promise<void> = Promise.resolve();
     const crash = () => {
@@ -204,7 +204,7 @@ export async function runDrill(o: DrillOptions): Promise<DrillResult> {
       restockEveryMs: 3_000,
       onProgress: (placed) => {
         if (placed === at(0.3) || placed === at(0.7)) crash();
-        if (placed === at(0.45)) {
+        if (placed === at(0.1)) {
           first.faults.outageUntil = Date.now() + o.outageMs;
           say(`${sims.shops[0]?.accountId} answers 429/503 for ${o.outageMs} ms`);
         }
