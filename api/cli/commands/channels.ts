@@ -6,6 +6,7 @@ import { AccountInputError } from '../../../connectors/connector.ts';
 import { defaultConnectors } from '../../../connectors/registry.ts';
 import { CHANNEL_TYPES, createAccount } from '../../../core/accounts/accounts.ts';
 import { prepareAccount, testAccount } from '../../accounts/prepare.ts';
+import type { AutoSubscription } from '../../rest/accounts/webhooks.ts';
 import { isUniqueViolation } from '../../rest/errors.ts';
 import { type CommandSpec, keyValues, type ParsedArgs, UsageError } from '../args.ts';
 import type { HubClient } from '../hub-client.ts';
@@ -242,17 +243,7 @@ export async function runChannelsList(ctx: CliContext): Promise<number> {
   );
 }
 
-/** What the hub did about the account's webhook subscriptions after a successful test (OMNIHUB_PUBLIC_URL). */
-interface WebhooksDone {
-  callbackUrl?: string;
-  created?: string[];
-  existing?: string[];
-  failed?: { topic: string; message: string }[];
-  skipped?: string;
-  error?: string;
-}
-
-function printWebhooks(ctx: CliContext, w: WebhooksDone | undefined): void {
+function printWebhooks(ctx: CliContext, w: AutoSubscription | undefined): void {
   if (!w) return;
   if (w.skipped) ctx.stderr.write(`webhooks: not subscribed: ${w.skipped}\n`);
   else if (w.error) ctx.stderr.write(`webhooks: subscribing at ${w.callbackUrl} failed: ${w.error}\n`);
@@ -266,7 +257,7 @@ function printWebhooks(ctx: CliContext, w: WebhooksDone | undefined): void {
   }
 }
 
-function printTest(ctx: CliContext, result: { ok: boolean; detail: string; webhooks?: WebhooksDone }): number {
+function printTest(ctx: CliContext, result: { ok: boolean; detail: string; webhooks?: AutoSubscription }): number {
   (result.ok ? ctx.stdout : ctx.stderr).write(`${result.ok ? 'ok' : 'failed'}: ${result.detail}\n`);
   printWebhooks(ctx, result.webhooks);
   return result.ok ? EXIT.ok : EXIT.failed;
