@@ -2,7 +2,7 @@
 // last sent and what the channel last confirmed, how long ago, and the last error.
 import { createRoute, z } from '@hono/zod-openapi';
 import { Prisma } from '../../core/db/generated/prisma/client.ts';
-import { IN_SYNC_SQL, isInSync } from '../../sync/stock/status.ts';
+import { IN_SYNC_SQL, isInSync, type StockStatusRow } from '../../sync/stock/status.ts';
 import type { RouteContext } from './context.ts';
 import { bearer, newRouter } from './router.ts';
 import { errors, json, page, PageQuery, Timestamp } from './schemas.ts';
@@ -52,17 +52,12 @@ const route = createRoute({
   responses: { 200: json(page(SyncStatusSchema, 'ListingSyncStatusPage'), 'A page of listings'), ...errors(403) },
 });
 
-type Row = {
+/** The status fields come from the one status rule's row shape. */
+type Row = StockStatusRow & {
   id: string;
   accountId: string;
   skuId: string;
   externalStockId: string | null;
-  targetQty: number | null;
-  lastSentQty: number | null;
-  lastSentAt: Date | null;
-  lastConfirmedQty: number | null;
-  lastConfirmedAt: Date | null;
-  lastError: string | null;
   sku: { code: string };
 };
 
