@@ -9,6 +9,7 @@ import type { AccountContext, ChannelConnector, InterpretedEvent } from '../conn
 import type { InboxDeps } from './inbox-processor.ts';
 import { type AuthGate, type Outcome, permanentFailure, waitForCredentials } from './inbox-failures.ts';
 import { recordProvisional } from './inbox-orders.ts';
+import { heldOrderVersions } from './orders-poll.ts';
 
 type FetchMeaning = Extract<InterpretedEvent, { kind: 'fetch' }>;
 
@@ -21,6 +22,13 @@ export async function resolvePointer(
   meaning: FetchMeaning,
   now: Date,
 ): Promise<Outcome> {
+  if (await heldAtLeast(deps, account.id, meaning)) {
+    // A late delivery (the shop retries for hours) of a version the hub already holds whole:
+    // the read would cost a full order query and bring nothing the hub lacks. Newer versions
+    // come with their own webhook or the poll; refunds are read by the poll (orders.ts).
+    await markProcessed(deps.prisma, event.id, now);
+    return { outcome: 'processed', retryAfterMs: null };
+  }
   if (gate.refused) {
     await provisionally(deps, account, meaning, now);
     return waitForCredentials(deps.prisma, event);
@@ -41,6 +49,14 @@ export async function resolvePointer(
     await markProcessed(tx, event.id, now);
   });
   return { outcome: 'processed', retryAfterMs: null };
+}
+
+/** Whether the hub holds the order confirmed (not provisionally) at the event's version or newer; the poll's rule. */
+async function heldAtLeast(deps: InboxDeps, accountId: string, meaning: FetchMeaning): Promise<boolean> {
+  const version = meaning.provisional?.channelUpdatedAt;
+  if (!version) return false; // a pure pointer says nothing of its version: read it
+  const have = (await heldOrderVersions(deps.prisma, accountId)([meaning.externalOrderId])).get(meaning.externalOrderId);
+  return have !== undefined && Date.parse(have) >= Date.parse(version);
 }
 
 async function provisionally(

@@ -10,9 +10,9 @@ export interface StateFigures {
   duplicateOrders: number;
   /** Listings whose shop value differs from the hub's target. */
   listingsOff: { accountId: string; sku: string; target: number | null; shows: number | null }[];
-  /** Orders held as oversold that include a SKU in strict allocation. */
+  /** Orders found short of a SKU in strict allocation that a channel still advertised. */
   strictOversold: number;
-  /** Orders held as oversold on shared-pool SKUs (allowed by design: one propagation window). */
+  /** Orders found short of a shared-pool SKU (allowed by design: one propagation window). */
   sharedOversold: number;
   /** Inventory levels whose on hand / reserved differ from the sum of their movements. */
   ledgerMismatches: number;
@@ -62,12 +62,12 @@ export async function stateFigures(
       listingsOff.push({ accountId: l.accountId, sku: l.sku.code, target: l.targetQty, shows });
   }
 
+  // Per line, not per order: an order is a strict oversell only when a strict SKU was the one
+  // short (the oversold exception names the SKU), not when it merely also holds a strict SKU.
   const [oversold] = await prisma.$queryRaw<{ strict: bigint; shared: bigint }[]>`
-    SELECT count(*) FILTER (WHERE strict)::bigint AS strict, count(*) FILTER (WHERE NOT strict)::bigint AS shared
-      FROM (SELECT o.id, bool_or(s.id = ANY(${strictSkuIds})) AS strict
-              FROM orders o JOIN order_lines ol ON ol.order_id = o.id LEFT JOIN skus s ON s.code = ol.sku_code
-             WHERE o.hold_reason = 'oversold'
-             GROUP BY o.id) x`;
+    SELECT count(DISTINCT order_id) FILTER (WHERE sku_id = ANY(${strictSkuIds}))::bigint AS strict,
+           count(DISTINCT order_id) FILTER (WHERE NOT (sku_id = ANY(${strictSkuIds})))::bigint AS shared
+      FROM exceptions WHERE kind = 'oversold'`;
 
   const [ledger] = await prisma.$queryRaw<{ mismatches: bigint; breaches: bigint }[]>`
     SELECT count(*) FILTER (WHERE l.on_hand <> COALESCE(m.on_hand, 0) OR l.reserved <> COALESCE(m.reserved, 0))::bigint AS mismatches,

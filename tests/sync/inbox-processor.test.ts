@@ -136,6 +136,29 @@ describe.each(testDatabases())('inbox processor on $kind', ({ open }) => {
     expect(await db.prisma.inboxEvent.count({ where: { topic: 'orders/snapshot' } })).toBe(1);
   });
 
+  it('does not read again an order it already holds whole at the version a late webhook describes', async () => {
+    const sim = w.shops[0]!.sim;
+    const order = await sim.placeOrder({ lines: [{ sku: 'MUG', quantity: 1 }] }); // no shipping address
+    await storeEvents(db.prisma, 'shop-0', [event('again-1', 'orders/create', sim.orderWebhookBody(order.id))]);
+    await processInbox(deps(), 'shop-0'); // read once: the hub now holds this version whole
+    const snapshots = await db.prisma.inboxEvent.count({ where: { topic: 'orders/snapshot' } });
+    const calls = sim.stats.requests;
+
+    // The shop's retry of a delivery that was lost, arriving after the hub has the order.
+    await storeEvents(db.prisma, 'shop-0', [event('again-2', 'orders/updated', sim.orderWebhookBody(order.id))]);
+    const run = await processInbox(deps(), 'shop-0');
+    expect(run).toMatchObject({ processed: 1, failed: 0 });
+    expect(sim.stats.requests).toBe(calls);
+    expect(await db.prisma.inboxEvent.count({ where: { topic: 'orders/snapshot' } })).toBe(snapshots);
+
+    // A newer version of the same order is read.
+    w.clock.advance(1_000);
+    await sim.updateOrder(order.id, { tags: ['newer'] });
+    await storeEvents(db.prisma, 'shop-0', [event('again-3', 'orders/updated', sim.orderWebhookBody(order.id))]);
+    await processInbox(deps(), 'shop-0');
+    expect(sim.stats.requests).toBeGreaterThan(calls);
+  });
+
   it('gives up a payload that does not map at once, as an exception that does not leak the access token', async () => {
     const sim = w.shops[0]!.sim;
     const token = sim.accessToken;
