@@ -246,14 +246,25 @@ export async function runDrill(o: DrillOptions): Promise<DrillResult> {
       }
       return missing;
     };
+    // Listings whose shop value is not the target; every 15 s a few are logged with what the hub
+    // believes of them, so that a slow convergence shows its cause in the drill's output.
+    let offLoggedAt = 0;
     const offNow = async () => {
-      let off = 0;
+      const off: string[] = [];
       for (const l of await all('/sync/listings')) {
         const shop = sims.shops.find((s) => s.accountId === l.accountId);
         if (!shop || typeof l.externalStockId !== 'string') continue;
-        if ((shop.sim.available(l.externalStockId, shop.stockLocationId) ?? null) !== l.targetQty) off += 1;
+        const shows = shop.sim.available(l.externalStockId, shop.stockLocationId) ?? null;
+        if (shows !== l.targetQty)
+          off.push(
+            `${l.skuCode}@${l.accountId} shows ${shows} target ${l.targetQty} believed ${l.lastConfirmedQty} sent ${l.lastSentQty} ${l.state}`,
+          );
       }
-      return off;
+      if (off.length && Date.now() - offLoggedAt > 15_000) {
+        offLoggedAt = Date.now();
+        say(`${off.length} listings off target, e.g. ${off.slice(0, 4).join('; ')}`);
+      }
+      return off.length;
     };
     // Events the hub holds but has not applied yet (the poll keeps reading after traffic stops).
     const inboxNow = async () => {
