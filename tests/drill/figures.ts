@@ -20,6 +20,8 @@ export interface StateFigures {
   invariantBreaches: number;
   /** Inbox events the hub tried and could not apply (attempts spent, not processed). */
   failedEvents: number;
+  /** A few of them, topic and last error, so that a breach names its cause. */
+  failedSample: string[];
   /** Inbox events stored but not yet tried when the hub stopped: durable, applied at the next start. */
   pendingEvents: number;
   /** Of those, events that had waited over a minute: the hub was not keeping up or had stalled. */
@@ -78,6 +80,13 @@ export async function stateFigures(
         ON m.sku_id = l.sku_id AND m.location_id = l.location_id`;
 
   const failedEvents = await prisma.inboxEvent.count({ where: { processedAt: null, attempts: { gt: 0 } } });
+  const failedSample = (
+    await prisma.inboxEvent.findMany({
+      where: { processedAt: null, attempts: { gt: 0 } },
+      select: { topic: true, attempts: true, lastError: true },
+      take: 3,
+    })
+  ).map((e) => `${e.topic} after ${e.attempts} attempts: ${(e.lastError ?? '').slice(0, 160)}`);
   const pendingEvents = await prisma.inboxEvent.count({ where: { processedAt: null, attempts: 0 } });
   // received_at is stamped by the database: compare on its clock (under faketime PostgreSQL keeps its own).
   const [stale] = await prisma.$queryRaw<{ n: bigint }[]>`
@@ -95,6 +104,7 @@ export async function stateFigures(
     ledgerMismatches: Number(ledger?.mismatches ?? 0),
     invariantBreaches: Number(ledger?.breaches ?? 0),
     failedEvents,
+    failedSample,
     pendingEvents,
     stalePendingEvents,
   };
@@ -120,7 +130,8 @@ export function breaches(s: StateFigures, pushesAfterConvergence: number, conver
   if (s.strictOversold) out.push(`${s.strictOversold} orders oversold on strict SKUs`);
   if (s.ledgerMismatches) out.push(`${s.ledgerMismatches} levels differ from the sum of their movements`);
   if (s.invariantBreaches) out.push(`${s.invariantBreaches} levels break 0 <= reserved <= on hand`);
-  if (s.failedEvents) out.push(`${s.failedEvents} channel events the hub tried and could not apply`);
+  if (s.failedEvents)
+    out.push(`${s.failedEvents} channel events the hub tried and could not apply, e.g. ${s.failedSample.join(' | ')}`);
   if (s.stalePendingEvents) out.push(`${s.stalePendingEvents} channel events waited over a minute without being tried`);
   return out;
 }
