@@ -92,7 +92,7 @@ export async function processInbox(
   }
 }
 
-function toInbound(event: StoredEvent): InboundEvent {
+export function toInbound(event: StoredEvent): InboundEvent {
   return {
     externalEventId: event.externalEventId,
     topic: event.topic,

@@ -2,12 +2,13 @@
 // discovery) and repairs drift — a channel edited by hand, a push lost without an answer, a
 // restock done on the channel. Every repair is counted and logged. A channel showing less
 // than the hub believes may simply have sold units whose orders are still on their way, so
-// such a repair waits until the account has no pending inbox events and no recent sale of
-// that SKU; a channel showing more is repaired at once (it may be over-advertising).
+// such a repair waits while a pending inbox event names that SKU (skus-in-flight.ts) or it
+// had a recent sale; a channel showing more is repaired at once (it may be over-advertising).
 import type { Logger } from '../../core/log.ts';
 import { openAccount } from '../connectors.ts';
 import type { StockDeps } from './push.ts';
 import { recomputeTargets } from './recompute.ts';
+import { skusInFlight } from './skus-in-flight.ts';
 import { loadAccounts } from './state.ts';
 
 export interface ReconcileRun {
@@ -24,6 +25,7 @@ export interface ReconcileRun {
 interface Row {
   id: string;
   sku_id: string;
+  sku_code: string;
   external_stock_id: string;
   target_qty: number | null;
   last_confirmed_qty: number | null;
@@ -40,15 +42,14 @@ export async function reconcileAccount(
   await refreshTargets(deps, accountId);
 
   const rows = await deps.prisma.$queryRaw<Row[]>`
-    SELECT id, sku_id, external_stock_id, target_qty, last_confirmed_qty,
-           (last_sent_at IS NOT NULL AND (last_confirmed_at IS NULL OR last_sent_at > last_confirmed_at)) AS in_flight
-      FROM listings WHERE account_id = ${accountId} AND external_stock_id IS NOT NULL`;
+    SELECT l.id, l.sku_id, s.code AS sku_code, l.external_stock_id, l.target_qty, l.last_confirmed_qty,
+           (l.last_sent_at IS NOT NULL AND (l.last_confirmed_at IS NULL OR l.last_sent_at > l.last_confirmed_at)) AS in_flight
+      FROM listings l JOIN skus s ON s.id = l.sku_id
+     WHERE l.account_id = ${accountId} AND l.external_stock_id IS NOT NULL`;
   const byStockId = new Map(rows.map((r) => [r.external_stock_id, r]));
   const location = (await loadAccounts(deps.prisma, [accountId])).get(accountId)?.stockLocation ?? null;
   if (!location) return run;
-  const pendingInbox = await deps.prisma.inboxEvent.count({
-    where: { accountId, processedAt: null, attempts: { lt: 10 } },
-  });
+  const selling = await skusInFlight(deps.prisma, handle.connector, handle.account);
   const recent = new Set(
     (
       await deps.prisma.$queryRaw<{ sku_id: string }[]>`
@@ -64,7 +65,8 @@ export async function reconcileAccount(
     run.checked += 1;
     if (shown === row.last_confirmed_qty) continue;
     const lower = row.last_confirmed_qty !== null && shown < row.last_confirmed_qty;
-    if (row.in_flight || (lower && (pendingInbox > 0 || recent.has(row.sku_id)))) {
+    const onItsWay = selling === 'all' || selling.has(row.sku_code) || recent.has(row.sku_id);
+    if (row.in_flight || (lower && onItsWay)) {
       run.deferred += 1;
       continue;
     }

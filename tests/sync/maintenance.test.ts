@@ -11,7 +11,7 @@ import { cleanup, refreshAccountToken } from '../../sync/maintenance.ts';
 import { pushAccountStock } from '../../sync/stock/push.ts';
 import { reconcileAccount } from '../../sync/stock/reconcile.ts';
 import { testDatabases } from '../support/databases.ts';
-import { listing, product, quietLogger, shown, type World, world } from './helpers.ts';
+import { listing, product, quietLogger, sell, shown, type World, world } from './helpers.ts';
 
 describe.each(testDatabases().slice(-1))('maintenance on $kind', ({ open }) => {
   let db: Database;
@@ -42,10 +42,9 @@ describe.each(testDatabases().slice(-1))('maintenance on $kind', ({ open }) => {
     const [a, b] = [w.items.get('REC-A')![0]!, w.items.get('REC-B')![0]!];
     const loc = w.shops[0]!.location;
     sim.store.levels.set(`${a}|${loc}`, 20); // higher: repaired at once
-    sim.store.levels.set(`${b}|${loc}`, 5); // lower: maybe sales on their way
-    await storeEvents(db.prisma, 'shop-0', [
-      { externalEventId: 'pending-1', topic: 'orders/create', occurredAt: null, payload: {} },
-    ]);
+    // Lower: the shop sold 3, and the order's webhook waits in the inbox.
+    const order = await sell(w, 0, 'REC-B', 3);
+    expect(sim.available(b, loc)).toBe(5);
     pushes.length = 0;
     const run = await reconcileAccount({ ...deps(), graceMs: 120_000 }, 'shop-0');
     expect(run).toEqual({ checked: 2, repaired: 1, pushed: 1, deferred: 1 });
@@ -54,13 +53,29 @@ describe.each(testDatabases().slice(-1))('maintenance on $kind', ({ open }) => {
     expect(pushes).toEqual(['shop-0']);
 
     await db.prisma.inboxEvent.updateMany({
-      where: { externalEventId: 'pending-1' },
+      where: { externalEventId: `wh-${order.id}` },
       data: { processedAt: w.clock.now() },
     });
     const again = await reconcileAccount({ ...deps(), graceMs: 120_000 }, 'shop-0');
     expect(again).toMatchObject({ repaired: 1, deferred: 0 }); // REC-B now
     await pushAccountStock(deps(), 'shop-0');
     expect([shown(w, 'REC-A', 0), shown(w, 'REC-B', 0)]).toEqual([8, 8]);
+  });
+
+  it('repairs a lower value at once when no pending event names its SKU, even while others wait', async () => {
+    const sim = w.shops[0]!.sim;
+    const b = w.items.get('REC-B')![0]!;
+    const loc = w.shops[0]!.location;
+    const believed = (await listing(w, 0, 'REC-B')).lastConfirmedQty!;
+    sim.store.levels.set(`${b}|${loc}`, believed - 2); // lowered by hand on the shop
+    const other = await sell(w, 0, 'REC-A', 1); // a busy account: an order of another SKU waits
+    const run = await reconcileAccount({ ...deps(), graceMs: 120_000 }, 'shop-0');
+    expect(run.deferred).toBe(1); // REC-A: its sale is on its way
+    expect((await listing(w, 0, 'REC-B')).lastConfirmedQty).toBe(believed - 2);
+    await db.prisma.inboxEvent.updateMany({
+      where: { externalEventId: `wh-${other.id}` },
+      data: { processedAt: w.clock.now() },
+    });
   });
 
   it('refreshes credentials through the connector hook, and does nothing without one', async () => {
@@ -93,10 +108,10 @@ describe.each(testDatabases().slice(-1))('maintenance on $kind', ({ open }) => {
     await db.prisma.outboxEvent.updateMany({ where: { dispatchedAt: null }, data: { dispatchedAt: stamped } });
     await db.prisma.outboxEvent.create({ data: { kind: 'inventory.changed', payload: { skuId: 'x' } } });
     const r = await cleanup({ ...deps(), clock: ahead }, { inboxRetentionDays: 7, outboxRetentionDays: 7 });
-    expect(r.inbox).toBe(1); // 'pending-1', processed "now" by the world's clock, stays
+    expect(r.inbox).toBe(1); // the sales' webhooks, processed "now" by the world's clock, stay
     expect(r.outbox).toBeGreaterThan(0);
     expect(await db.prisma.inboxEvent.count({ where: { externalEventId: 'old-pending' } })).toBe(1);
-    expect(await db.prisma.inboxEvent.count({ where: { externalEventId: 'pending-1' } })).toBe(1);
+    expect(await db.prisma.inboxEvent.count({ where: { externalEventId: { startsWith: 'wh-' } } })).toBe(2);
     expect(await db.prisma.outboxEvent.count({ where: { dispatchedAt: null } })).toBe(1);
   });
 });
