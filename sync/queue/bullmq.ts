@@ -24,7 +24,7 @@ import {
   type JobQueue,
   PermanentJobError,
   type QueueCounts,
-  RetryLater,
+  retryLaterFor,
   type WorkerSpec,
 } from './types.ts';
 
@@ -129,7 +129,8 @@ export class BullQueue implements JobQueue {
     try {
       await handler(ctx);
     } catch (error) {
-      if (error instanceof RetryLater) return later(error.delayMs);
+      const timed = retryLaterFor(error);
+      if (timed) return later(timed.delayMs);
       this.opts.onError?.(ctx, error);
       if (error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
       throw error;

@@ -15,7 +15,7 @@ import {
   type JobQueue,
   PermanentJobError,
   type QueueCounts,
-  RetryLater,
+  retryLaterFor,
   type WorkerSpec,
 } from './types.ts';
 
@@ -213,7 +213,8 @@ export class MemoryQueue implements JobQueue {
       await k.handler!({ id: entry.id, name: entry.name, data: entry.data, attempt: entry.attempt });
     } catch (error) {
       if (this.closed) return;
-      if (error instanceof RetryLater) return retry(error.delayMs);
+      const later = retryLaterFor(error);
+      if (later) return retry(later.delayMs);
       this.onError({ id: entry.id, name: entry.name, attempt: entry.attempt }, error);
       if (!(error instanceof PermanentJobError) && entry.attempt < spec.attempts) {
         const delay = backoffDelay(entry.attempt, spec.backoff, error);

@@ -83,6 +83,20 @@ export class RetryLater extends Error {
   }
 }
 
+/**
+ * A failure the channel timed for us — a 429 with Retry-After, a rate header, a throttle
+ * restore time (`retryAfterMs` on a retryable ConnectorError, or on anything carrying it up)
+ * — is not the job's fault: it runs again after that delay without spending an attempt, like
+ * RetryLater. Null for any other error.
+ */
+export function retryLaterFor(error: unknown): RetryLater | null {
+  if (error instanceof RetryLater) return error;
+  const e = error as { retryAfterMs?: unknown; retryable?: unknown; message?: unknown } | null;
+  const after = e?.retryAfterMs;
+  if (typeof after !== 'number' || !(after > 0) || !Number.isFinite(after) || e?.retryable === false) return null;
+  return new RetryLater(after, typeof e?.message === 'string' ? e.message : 'channel asked to retry later');
+}
+
 /** Delay before retry `attempt` (1 = first retry): exponential with jitter, at least the channel's Retry-After. */
 export function backoffDelay(
   attempt: number,

@@ -1,8 +1,10 @@
 // The queue contract, run against both backends: deduplication by id, delays, priority,
 // concurrency, retries with backoff until failed (and kept), one job per group at a time,
-// paced group starts, RetryLater without spending an attempt, permanent failures.
+// paced group starts, RetryLater and a channel's Retry-After without spending an attempt,
+// permanent failures.
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ConnectorError } from '../../connectors/connector.ts';
 import { BullQueue } from '../../sync/queue/bullmq.ts';
 import { jobId } from '../../sync/queue/job-id.ts';
 import { MemoryQueue } from '../../sync/queue/memory.ts';
@@ -173,6 +175,30 @@ describe.each(backends)('queue contract on $backend', ({ make }) => {
     await eventually(async () => (await q.failed('orders.poll')).length === 1, 'permanent failure kept');
     expect(runs.p).toEqual([1]);
     expect(runs.later).toEqual([1, 1, 1]);
+  });
+
+  it("retries a channel's 429 after its Retry-After without spending an attempt; other failures spend one", async () => {
+    use();
+    const runs: Record<string, number[]> = { throttled: [], broken: [] };
+    q.work(
+      'orders.poll',
+      async (job) => {
+        const id = (job.data as { accountId: string }).accountId;
+        runs[id]?.push(job.attempt);
+        // More 429s than the job has attempts: only a retry that spends none can get through.
+        if (id === 'throttled' && (runs.throttled?.length ?? 0) <= 4)
+          throw new ConnectorError('http_429', 'HTTP 429', { retryable: true, retryAfterMs: 20 });
+        if (id === 'broken') throw new ConnectorError('http_500', 'HTTP 500', { retryable: true });
+      },
+      spec(),
+    );
+    await q.add('orders.poll', { accountId: 'throttled' }, { jobId: 'throttled' });
+    await q.add('orders.poll', { accountId: 'broken' }, { jobId: 'broken' });
+    await eventually(() => (runs.throttled?.length ?? 0) === 5, 'throttled job ran after its waits');
+    await eventually(async () => (await q.failed('orders.poll')).length === 1, 'broken job failed');
+    expect(runs.throttled).toEqual([1, 1, 1, 1, 1]);
+    expect(runs.broken).toEqual([1, 2, 3]);
+    expect((await q.failed('orders.poll')).map((f) => (f.data as { accountId: string }).accountId)).toEqual(['broken']);
   });
 
   it('runs one job per group at a time and paces the group starts', async () => {
