@@ -7,6 +7,13 @@
 //   inventorySetQuantities, Square) or as a submission confirmed later (Amazon
 //   JSON_LISTINGS_FEED, eBay bulk jobs): see StockPushResult.pending;
 // - fulfilment is a parcel with tracking, or an in-store pickup (ready, then collected).
+// - rate limits are per account and operation (SP-API, eBay) or a cost bucket (Shopify): a
+//   connector declares its operations' rate and burst in `limits.operations` and waits on
+//   `account.acquire(operation)` before each call, a bucket shared by all the hub's processes
+//   (sync/rate/); a channel that still answers 429 throws ConnectorError with `retryAfterMs`,
+//   which the queue turns into a delayed retry that spends no attempt;
+// - OAuth tokens expire and refresh tokens may rotate: `refreshCredentials` renews them, and
+//   `account.refreshCredentials()` asks for that in the middle of a run (see AccountContext).
 // Nothing here names a vendor field; everything vendor-specific lives in connectors/<channel>/.
 import type { OrderDraft } from '../core/order/schema.ts';
 import type { RefundAmount } from '../core/orders/refund-amount.ts';
@@ -187,6 +194,37 @@ export interface ConnectorLimits {
   pollIntervalSeconds?: number;
   /** Whether the channel has in-store pickup (ready / collected steps). */
   supportsPickup: boolean;
+  /**
+   * The vendor's published limit per operation (name chosen by the connector, e.g. "getOrders"):
+   * tokens per second and burst. The sync runtime keeps one bucket per (account, operation)
+   * shared by all processes (Redis, else PostgreSQL, else memory) and `account.acquire(op)`
+   * waits for a token. Channels that correct themselves from every answer (Shopify's cost
+   * bucket, connectors/shopify/throttle.ts) may declare nothing.
+   */
+  operations?: Readonly<Record<string, OperationLimit>>;
+}
+
+/** Requests per second the channel restores, and how many it allows at once (its bucket size). */
+export interface OperationLimit {
+  ratePerSecond: number;
+  burst: number;
+}
+
+/** What a connector's token refresh produced. */
+export interface RefreshedCredentials {
+  /**
+   * The whole credential set to store, encrypted (with the rotated refresh token when the
+   * channel rotates it); null when the stored set did not change. Stored only over the version
+   * the refresh read (compare-and-set), never merged with another writer's set.
+   */
+  stored: Record<string, string> | null;
+  /**
+   * Short-lived values (access tokens) kept in this process's memory only, laid over the
+   * stored set in the AccountContext until `expiresAt`: never written to the database.
+   */
+  ephemeral?: Record<string, string> | null;
+  /** When the ephemeral values stop working (ISO-8601 UTC). */
+  expiresAt?: string | null;
 }
 
 /** An error a connector throws on purpose: the sync layer retries it or parks it by `retryable`. */
@@ -289,6 +327,15 @@ export interface ChannelConnector {
    * canonical address); throws AccountInputError naming the field. Pure, no network.
    */
   normaliseAccount?(input: AccountInput): AccountInput;
+
+  /**
+   * Renews short-lived credentials (OAuth) with the account's refresh token. Called by the
+   * sync layer only — on the `token.refresh` schedule and when a connector calls
+   * `account.refreshCredentials()` — under a per-account lock across processes, with the
+   * newest stored credentials, so a rotating refresh token is never used twice. Returns null
+   * when nothing changed. Must not log or put a credential in an error message.
+   */
+  refreshCredentials?(account: AccountContext): Promise<RefreshedCredentials | null>;
 
   /** The channel-side thing the account points at (Shopify: the shop domain), to warn about two accounts on one. */
   accountIdentity?(account: AccountContext): string | null;

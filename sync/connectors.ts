@@ -8,15 +8,6 @@ import { PermanentJobError } from './queue/types.ts';
 
 export type ConnectorRegistry = Partial<Record<ChannelType, ChannelConnector>>;
 
-/** A connector may refresh short-lived credentials (OAuth); it returns the new set, or null when nothing changed. */
-export interface CredentialRefresher {
-  refreshCredentials(account: AccountContext): Promise<Record<string, string> | null>;
-}
-
-export function canRefresh(c: ChannelConnector): c is ChannelConnector & CredentialRefresher {
-  return typeof (c as Partial<CredentialRefresher>).refreshCredentials === 'function';
-}
-
 export interface AccountHandle {
   account: AccountContext;
   connector: ChannelConnector;
@@ -28,6 +19,11 @@ export interface AccountSource {
   connectors: ConnectorRegistry;
   /** Decrypted accounts kept for a few seconds (every job of an account needs one). */
   accountCache?: AccountCache;
+  /**
+   * Completes a loaded account for its connector (sync/account-services.ts): access tokens held
+   * in this process's memory, the shared rate limiter, mid-run credential refresh.
+   */
+  decorate?: (account: AccountContext, connector: ChannelConnector) => AccountContext;
 }
 
 /** Loads an active account with its connector; null when the account is gone or inactive. */
@@ -42,7 +38,8 @@ export async function openAccount(src: AccountSource, accountId: string): Promis
   if (row?.active) {
     const connector = src.connectors[row.type];
     if (!connector) throw new PermanentJobError(`no connector registered for channel type ${row.type}`);
-    handle = { account: await loadAccountContext(src.prisma, src.secretKey, accountId), connector };
+    const account = await loadAccountContext(src.prisma, src.secretKey, accountId);
+    handle = { account: src.decorate ? src.decorate(account, connector) : account, connector };
   }
   src.accountCache?.set(accountId, handle);
   return handle;

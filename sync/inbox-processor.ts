@@ -13,7 +13,7 @@ import type { Logger } from '../core/log.ts';
 import type { HubMetrics } from '../core/metrics/hub-metrics.ts';
 import { recordReturn } from '../core/orders/returns.ts';
 import type { AccountContext, ChannelConnector, InboundEvent, InterpretedEvent } from '../connectors/connector.ts';
-import { type AccountCache, type ConnectorRegistry, openAccount } from './connectors.ts';
+import { type AccountCache, type AccountSource, type ConnectorRegistry, openAccount } from './connectors.ts';
 import { resolvePointer } from './inbox-fetch.ts';
 import { type AuthGate, describeError, handleFailure, type Outcome, permanentFailure } from './inbox-failures.ts';
 import { applyOrder } from './inbox-orders.ts';
@@ -23,6 +23,8 @@ export interface InboxDeps {
   secretKey: Uint8Array;
   connectors: ConnectorRegistry;
   accountCache?: AccountCache;
+  /** Completes a loaded account (in-memory tokens, shared rate limiter, mid-run refresh). */
+  decorate?: AccountSource['decorate'];
   logger: Logger;
   clock: Clock;
   /** Counts the oversells the orders reveal (omnihub_oversells_total). */

@@ -1,10 +1,10 @@
 // Token refresh and cleanup: the two schedules that keep an account usable and the tables small.
-import { replaceCredentials } from '../core/accounts/accounts.ts';
 import type { Clock } from '../core/clock.ts';
 import type { PrismaClient } from '../core/db/generated/prisma/client.ts';
 import { purgeProcessed } from '../core/inbox/inbox.ts';
 import type { Logger } from '../core/log.ts';
-import { type AccountCache, type ConnectorRegistry, canRefresh, openAccount } from './connectors.ts';
+import type { AccountCache, ConnectorRegistry } from './connectors.ts';
+import type { CredentialRefresher } from './credentials-refresh.ts';
 
 export interface MaintenanceDeps {
   prisma: PrismaClient;
@@ -13,18 +13,16 @@ export interface MaintenanceDeps {
   accountCache?: AccountCache;
   logger: Logger;
   clock: Clock;
+  refresher: CredentialRefresher;
 }
 
-/** Lets a connector that implements refreshCredentials renew the account's tokens; a no-op otherwise. */
-export async function refreshAccountToken(deps: MaintenanceDeps, accountId: string): Promise<boolean> {
-  const handle = await openAccount(deps, accountId);
-  if (!handle || !canRefresh(handle.connector)) return false;
-  const fresh = await handle.connector.refreshCredentials(handle.account);
-  if (!fresh) return false;
-  await replaceCredentials(deps.prisma, deps.secretKey, accountId, fresh, 'system:token-refresh', deps.clock.now());
-  deps.accountCache?.forget(accountId);
-  deps.logger.info({ accountId }, 'channel credentials refreshed');
-  return true;
+/**
+ * The `token.refresh` schedule: lets a connector that implements refreshCredentials renew the
+ * account's tokens (credentials-refresh.ts: one refresh across processes, compare-and-set).
+ * False when there is nothing to refresh.
+ */
+export async function refreshAccountToken(deps: Pick<MaintenanceDeps, 'refresher'>, accountId: string): Promise<boolean> {
+  return (await deps.refresher.refresh(accountId, null)) !== null;
 }
 
 export interface CleanupResult {
@@ -37,7 +35,7 @@ export interface CleanupResult {
  * app clock: processed_at and dispatched_at are stamped from the same injected clock.
  */
 export async function cleanup(
-  deps: MaintenanceDeps,
+  deps: Pick<MaintenanceDeps, 'prisma' | 'logger' | 'clock'>,
   opts: { inboxRetentionDays: number; outboxRetentionDays: number },
 ): Promise<CleanupResult> {
   const now = deps.clock.now();

@@ -10,13 +10,15 @@ import type { Clock } from '../core/clock.ts';
 import type { PrismaClient } from '../core/db/generated/prisma/client.ts';
 import { storeEvents } from '../core/inbox/inbox.ts';
 import type { Logger } from '../core/log.ts';
-import { type AccountCache, type ConnectorRegistry, openAccount } from './connectors.ts';
+import { type AccountCache, type AccountSource, type ConnectorRegistry, openAccount } from './connectors.ts';
 
 export interface PollDeps {
   prisma: PrismaClient;
   secretKey: Uint8Array;
   connectors: ConnectorRegistry;
   accountCache?: AccountCache;
+  /** Completes a loaded account (in-memory tokens, shared rate limiter, mid-run refresh). */
+  decorate?: AccountSource['decorate'];
   logger: Logger;
   clock: Clock;
 }

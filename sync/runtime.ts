@@ -12,7 +12,9 @@ import type { Logger } from '../core/log.ts';
 import { hubMetrics } from '../core/metrics/hub-metrics.ts';
 import { metrics as processMetrics, type MetricsRegistry } from '../core/metrics/registry.ts';
 import type { ConnectorLimits } from '../connectors/connector.ts';
+import { accountDecorator } from './account-services.ts';
 import { AccountCache, type ConnectorRegistry, safeMessage } from './connectors.ts';
+import { CredentialRefresher } from './credentials-refresh.ts';
 import { guardCredentials } from './credentials-guard.ts';
 import { FulfilmentPushPayload, pushFulfilment } from './fulfilment-push.ts';
 import { processInbox } from './inbox-processor.ts';
@@ -30,6 +32,9 @@ import { BullQueue } from './queue/bullmq.ts';
 import { jobId } from './queue/job-id.ts';
 import { MemoryQueue } from './queue/memory.ts';
 import { type JobQueue, RetryLater, type WorkerSpec } from './queue/types.ts';
+import { MemoryRateStore, RateLimiter, type RateStore } from './rate/bucket.ts';
+import { PostgresRateStore } from './rate/postgres-store.ts';
+import { RedisRateStore } from './rate/redis-store.ts';
 import { memoryRunCoordinator, postgresRunCoordinator, redisRunCoordinator } from './run-coordinators.ts';
 import { type Schedules, startSchedules } from './schedules.ts';
 import { PushIncomplete, pushAccountStock, type StockDeps } from './stock/push.ts';
@@ -115,6 +120,8 @@ export interface SyncOptions {
   clock?: Clock;
   /** Test hooks to simulate crashes around the dispatch commit. */
   dispatchHooks?: DispatchHooks;
+  /** Where the shared channel rate-limit buckets live (sync/rate/); chosen from redisUrl and the database by default. */
+  rateStore?: RateStore;
   /** Where oversells and stock push durations are counted; defaults to the process-wide registry. */
   metrics?: MetricsRegistry;
 }
@@ -238,17 +245,29 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
   const staleStreak = new Map<string, number>();
   const accountCache = new AccountCache(clock);
   const hub = hubMetrics(options.metrics ?? processMetrics);
+  // Channel rate limits shared by every process: Redis, else PostgreSQL, else (PGlite: one process) memory.
+  const rateStore: RateStore =
+    options.rateStore ??
+    (options.redisUrl
+      ? new RedisRateStore(new Redis(options.redisUrl, { maxRetriesPerRequest: null }), prefix, true)
+      : db.kind === 'postgres'
+        ? new PostgresRateStore(prisma)
+        : new MemoryRateStore());
+  const limiter = new RateLimiter(rateStore, clock);
+  const refresher = new CredentialRefresher({ prisma, secretKey, connectors, accountCache, logger: log, clock });
+  const decorate = accountDecorator({ limiter, refresher });
   const stockDeps: StockDeps = {
     prisma,
     secretKey,
     connectors,
     accountCache,
+    decorate,
     logger: log,
     unitsPerChannel: tuning.strictUnitsPerChannel,
     requestPush,
     metrics: hub,
   };
-  const deps = { prisma, secretKey, connectors, accountCache, logger: log, clock, metrics: hub };
+  const deps = { prisma, secretKey, connectors, accountCache, decorate, refresher, logger: log, clock, metrics: hub };
 
   /** Set by stop(): long jobs end at their next safe point. */
   let stopping = false;
@@ -439,6 +458,7 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
       if (sweepTimer) clearInterval(sweepTimer);
       await dispatcher?.stop();
       await queue.close();
+      await limiter.close();
       await closeCoordinator?.();
       await redis?.quit().catch(() => undefined);
       log.info('synchronizer stopped');

@@ -19,6 +19,24 @@ export interface AccountContext {
   credentials: Readonly<Record<string, string>>;
   endpointOverride?: string | null;
   settings: Readonly<Record<string, unknown>>;
+  /**
+   * The stored credentials' version (bumped by every write): a refresh stores its result only
+   * over the version it read. Absent on contexts not loaded from the database.
+   */
+  credentialsVersion?: number;
+  /**
+   * Waits for the account's shared rate-limit bucket of `operation` (declared in the
+   * connector's `limits.operations`; an undeclared operation does not wait). Set by the sync
+   * runtime; absent elsewhere (API connection tests), where a connector calls without waiting.
+   */
+  acquire?(operation: string, cost?: number): Promise<void>;
+  /**
+   * Asks for new credentials in the middle of a run, after the channel answered 401/403 for an
+   * expired token: refreshed once across processes (per-account lock, compare-and-set), and the
+   * account with the newest credentials is returned; call the channel again with it. Set by
+   * the sync runtime for connectors that implement `refreshCredentials`.
+   */
+  refreshCredentials?(): Promise<AccountContext>;
 }
 
 export const NewAccountSchema = z.object({
@@ -66,8 +84,33 @@ export async function replaceCredentials(
 ) {
   const credentialsEnc = await encryptJson(credentials, key, `account:${id}`);
   await prisma.$transaction(async (tx) => {
-    await tx.channelAccount.update({ where: { id }, data: { credentialsEnc } });
+    // A person's replacement wins over any refresh in flight: the version moves, so the refresh's compare-and-set fails.
+    await tx.channelAccount.update({ where: { id }, data: { credentialsEnc, credentialsVersion: { increment: 1 } } });
     await clearAuthRefused(tx, id, by, now);
+  });
+}
+
+/**
+ * Stores refreshed credentials only if the stored ones are still at `expectedVersion` (what the
+ * refresh read): false when another writer got there first, whose set is kept whole. A
+ * successful refresh proves the account works, so it also lifts a refusal of the old set.
+ */
+export async function storeRefreshedCredentials(
+  prisma: PrismaClient,
+  key: Uint8Array,
+  id: string,
+  expectedVersion: number,
+  credentials: Record<string, string>,
+  now: Date = systemClock.now(),
+): Promise<boolean> {
+  const credentialsEnc = await encryptJson(credentials, key, `account:${id}`);
+  return prisma.$transaction(async (tx) => {
+    const { count } = await tx.channelAccount.updateMany({
+      where: { id, credentialsVersion: expectedVersion },
+      data: { credentialsEnc, credentialsVersion: { increment: 1 } },
+    });
+    if (count === 1) await clearAuthRefused(tx, id, 'system:token-refresh', now);
+    return count === 1;
   });
 }
 
@@ -89,5 +132,6 @@ export async function loadAccountContext(prisma: PrismaClient, key: Uint8Array, 
     credentials: await decryptJson<Record<string, string>>(row.credentialsEnc, key, `account:${row.id}`),
     endpointOverride: row.endpointOverride,
     settings: (row.settings ?? {}) as Record<string, unknown>,
+    credentialsVersion: row.credentialsVersion,
   };
 }

@@ -34,11 +34,17 @@ export async function flagAuthRefused(
 ): Promise<boolean> {
   const row = await prisma.channelAccount.findUnique({
     where: { id: used.id },
-    select: { credentialsEnc: true, name: true },
+    select: { credentialsEnc: true, name: true, credentialsVersion: true },
   });
   if (!row) return false;
-  const current = await decryptJson<Record<string, string>>(row.credentialsEnc, key, `account:${used.id}`);
-  if (!sameCredentials(current, used.credentials)) return false;
+  // A context from the sync runtime knows its version (its credentials may carry access tokens
+  // held in memory only); others are compared value by value.
+  if (used.credentialsVersion !== undefined) {
+    if (used.credentialsVersion !== row.credentialsVersion) return false;
+  } else {
+    const current = await decryptJson<Record<string, string>>(row.credentialsEnc, key, `account:${used.id}`);
+    if (!sameCredentials(current, used.credentials)) return false;
+  }
   const message =
     `${row.name}: the channel refused the account's credentials (${reason}). Events that need the channel ` +
     'wait; update the credentials, or replay this exception once the channel accepts them again.';

@@ -14,7 +14,7 @@ import {
   type StockPushResult,
   type StockUpdate,
 } from '../../connectors/connector.ts';
-import { type AccountCache, type ConnectorRegistry, openAccount, safeMessage } from '../connectors.ts';
+import { type AccountCache, type AccountSource, type ConnectorRegistry, openAccount, safeMessage } from '../connectors.ts';
 import { PermanentJobError } from '../queue/types.ts';
 import { type PushPlan, planPush } from './plan.ts';
 import { recomputeTargets } from './recompute.ts';
@@ -26,6 +26,8 @@ export interface StockDeps {
   secretKey: Uint8Array;
   connectors: ConnectorRegistry;
   accountCache?: AccountCache;
+  /** Completes a loaded account (in-memory tokens, shared rate limiter, mid-run refresh). */
+  decorate?: AccountSource['decorate'];
   logger: Logger;
   unitsPerChannel: number;
   /** Queues a push for an account (debounced, or at once with priority). */

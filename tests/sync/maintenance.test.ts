@@ -7,6 +7,8 @@ import { ManualClock } from '../../core/clock.ts';
 import type { Database } from '../../core/db/database.ts';
 import { storeEvents } from '../../core/inbox/inbox.ts';
 import type { AccountContext, ChannelConnector } from '../../connectors/connector.ts';
+import type { ConnectorRegistry } from '../../sync/connectors.ts';
+import { CredentialRefresher } from '../../sync/credentials-refresh.ts';
 import { cleanup, refreshAccountToken } from '../../sync/maintenance.ts';
 import { pushAccountStock } from '../../sync/stock/push.ts';
 import { reconcileAccount } from '../../sync/stock/reconcile.ts';
@@ -79,15 +81,18 @@ describe.each(testDatabases().slice(-1))('maintenance on $kind', ({ open }) => {
   });
 
   it('refreshes credentials through the connector hook, and does nothing without one', async () => {
-    const plain = { ...deps(), connectors: { shopify: w.connector } };
-    expect(await refreshAccountToken(plain, 'shop-0')).toBe(false);
+    const withRefresher = (connectors: ConnectorRegistry) => {
+      const d = { ...deps(), connectors };
+      return { ...d, refresher: new CredentialRefresher(d) };
+    };
+    expect(await refreshAccountToken(withRefresher({ shopify: w.connector }), 'shop-0')).toBe(false);
     const refreshing = {
       ...w.connector,
       async refreshCredentials(account: AccountContext) {
-        return { ...account.credentials, accessToken: 'shpat_rotated' };
+        return { stored: { ...account.credentials, accessToken: 'shpat_rotated' } };
       },
     } as ChannelConnector;
-    expect(await refreshAccountToken({ ...deps(), connectors: { shopify: refreshing } }, 'shop-0')).toBe(true);
+    expect(await refreshAccountToken(withRefresher({ shopify: refreshing }), 'shop-0')).toBe(true);
     const ctx = await loadAccountContext(db.prisma, w.key, 'shop-0');
     expect(ctx.credentials.accessToken).toBe('shpat_rotated');
     const row = await db.prisma.channelAccount.findUniqueOrThrow({ where: { id: 'shop-0' } });
