@@ -96,6 +96,8 @@ export interface ScheduleOptions {
 export interface Schedules {
   /** Task names currently scheduled (tests, diagnostics). */
   names(): string[];
+  /** The cron pattern a task runs on (null when not scheduled). */
+  patternOf(name: string): string | null;
   refresh(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -149,6 +151,7 @@ export async function startSchedules(o: ScheduleOptions): Promise<Schedules> {
   timer.unref();
   return {
     names: () => [...tasks.keys()].sort(),
+    patternOf: (name) => tasks.get(name)?.pattern ?? null,
     refresh,
     async stop() {
       clearInterval(timer);

@@ -278,4 +278,37 @@ describe.each(testDatabases().slice(-1))('account schedules on $kind', ({ open }
       await db.close();
     }
   });
+
+  it("polls a poll-only channel on its connector's declared interval", async () => {
+    const db = await open();
+    const w = await world(db, 1);
+    const queue = new MemoryQueue();
+    // A channel without order webhooks whose rate limits allow one poll every 3 minutes.
+    const pollOnly = {
+      ...w.connector,
+      limits: { ...w.connector.limits, ordersNeedPolling: true, pollIntervalSeconds: 180 },
+    } as ChannelConnector;
+    const s = await startSchedules({
+      prisma: db.prisma,
+      connectors: { shopify: pollOnly },
+      queue,
+      coordinator: memoryRunCoordinator(),
+      logger: quietLogger(),
+      reconcileSeconds: 600,
+      tokenRefreshSeconds: 1800,
+      cleanupPattern: '0 17 3 * * *',
+      refreshMs: 3_600_000,
+    });
+    try {
+      expect(s.patternOf('orders.poll:shop-0')).toBe('0 */3 * * * *');
+      // The account's own setting still wins.
+      await db.prisma.channelAccount.update({ where: { id: 'shop-0' }, data: { settings: { pollIntervalSeconds: 600 } } });
+      await s.refresh();
+      expect(s.patternOf('orders.poll:shop-0')).toBe('0 */10 * * * *');
+    } finally {
+      await s.stop();
+      await queue.close();
+      await db.close();
+    }
+  });
 });
