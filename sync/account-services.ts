@@ -21,7 +21,8 @@ export function accountDecorator(o: { limiter: RateLimiter | null; refresher: Cr
     if (refresher && connector.refreshCredentials) {
       account.refreshCredentials = async () => {
         const fresh = await refresher.refresh(stored.id, stored.credentialsVersion ?? null, { refused: true });
-        if (!fresh) throw new ConnectorError('unauthorized', `account ${stored.id} cannot be refreshed`, { retryable: false });
+        if (!fresh)
+          throw new ConnectorError('unauthorized', `account ${stored.id} cannot be refreshed`, { retryable: false });
         return decorate(fresh, connector);
       };
     }

@@ -7,7 +7,13 @@ import type { Clock } from '../core/clock.ts';
 import type { PrismaClient } from '../core/db/generated/prisma/client.ts';
 import type { Logger } from '../core/log.ts';
 import { credentialsRefused } from '../connectors/connector.ts';
-import { type AccountCache, type AccountSource, type ConnectorRegistry, openAccount, safeMessage } from './connectors.ts';
+import {
+  type AccountCache,
+  type AccountSource,
+  type ConnectorRegistry,
+  openAccount,
+  safeMessage,
+} from './connectors.ts';
 
 export interface GuardDeps {
   prisma: PrismaClient;

@@ -81,7 +81,10 @@ export class CredentialRefresher {
     opts: { refused?: boolean },
   ): Promise<AccountContext | null> {
     const { prisma, secretKey, connectors, clock, logger } = this.deps;
-    const row = await prisma.channelAccount.findUnique({ where: { id: accountId }, select: { type: true, active: true } });
+    const row = await prisma.channelAccount.findUnique({
+      where: { id: accountId },
+      select: { type: true, active: true },
+    });
     const connector = row ? connectors[row.type] : undefined;
     if (!row?.active || !connector?.refreshCredentials) return null;
     if (opts.refused) this.ephemeral.delete(accountId);
@@ -102,7 +105,14 @@ export class CredentialRefresher {
         this.ephemeral.set(accountId, { values: { ...result.ephemeral }, untilMs });
       }
       if (result.stored) {
-        const stored = await storeRefreshedCredentials(prisma, secretKey, accountId, version, result.stored, clock.now());
+        const stored = await storeRefreshedCredentials(
+          prisma,
+          secretKey,
+          accountId,
+          version,
+          result.stored,
+          clock.now(),
+        );
         if (!stored) logger.warn({ accountId }, 'credentials changed during the token refresh: the newer set is kept');
       }
       this.deps.accountCache?.forget(accountId);
@@ -123,10 +133,14 @@ export class CredentialRefresher {
          WHERE id = ${accountId} AND (refresh_lease_until IS NULL OR refresh_lease_until < ${now})`;
       if (taken === 1) return;
       if (clock.nowMs() >= giveUpAt) {
-        throw new ConnectorError('refresh_busy', `account ${accountId}: another process is refreshing its credentials`, {
-          retryable: true,
-          retryAfterMs: this.lease.holdMs,
-        });
+        throw new ConnectorError(
+          'refresh_busy',
+          `account ${accountId}: another process is refreshing its credentials`,
+          {
+            retryable: true,
+            retryAfterMs: this.lease.holdMs,
+          },
+        );
       }
       await clock.sleep(this.lease.pollMs);
     }

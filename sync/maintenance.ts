@@ -21,7 +21,10 @@ export interface MaintenanceDeps {
  * account's tokens (credentials-refresh.ts: one refresh across processes, compare-and-set).
  * False when there is nothing to refresh.
  */
-export async function refreshAccountToken(deps: Pick<MaintenanceDeps, 'refresher'>, accountId: string): Promise<boolean> {
+export async function refreshAccountToken(
+  deps: Pick<MaintenanceDeps, 'refresher'>,
+  accountId: string,
+): Promise<boolean> {
   return (await deps.refresher.refresh(accountId, null)) !== null;
 }
 

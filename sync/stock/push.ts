@@ -14,7 +14,13 @@ import {
   type StockPushResult,
   type StockUpdate,
 } from '../../connectors/connector.ts';
-import { type AccountCache, type AccountSource, type ConnectorRegistry, openAccount, safeMessage } from '../connectors.ts';
+import {
+  type AccountCache,
+  type AccountSource,
+  type ConnectorRegistry,
+  openAccount,
+  safeMessage,
+} from '../connectors.ts';
 import { PermanentJobError } from '../queue/types.ts';
 import { type PushPlan, planPush } from './plan.ts';
 import { recomputeTargets } from './recompute.ts';

@@ -54,7 +54,11 @@ function connectorFor(server: ReturnType<typeof tokenServer>, accessInMemory: bo
       const t = await server.refresh(account.credentials.refreshToken ?? '');
       const base = { clientId: account.credentials.clientId ?? '', refreshToken: t.refreshToken };
       return accessInMemory
-        ? { stored: base, ephemeral: { accessToken: t.accessToken }, expiresAt: new Date(START + 3_600_000).toISOString() }
+        ? {
+            stored: base,
+            ephemeral: { accessToken: t.accessToken },
+            expiresAt: new Date(START + 3_600_000).toISOString(),
+          }
         : { stored: { ...base, accessToken: t.accessToken } };
     },
   } as unknown as ChannelConnector;
@@ -116,12 +120,16 @@ describe.each(testDatabases())('token refresh on $kind', ({ kind, open }) => {
     expect(server.refused).toEqual([]); // no spent token was ever sent
     const stored = await storedOf(s);
     // The last pair issued, whole: refresh and access token of the same answer.
-    expect(stored.credentials).toEqual({ clientId: 'app-1', refreshToken: server.valid(), accessToken: `access-${server.issued()}` });
+    expect(stored.credentials).toEqual({
+      clientId: 'app-1',
+      refreshToken: server.valid(),
+      accessToken: `access-${server.issued()}`,
+    });
     expect(stored.version).toBe(server.issued());
     expect(stored.envelope).not.toContain(server.valid());
   });
 
-  it('two runs refused at once refresh once: the second gets the winner\'s set without calling the channel', async () => {
+  it("two runs refused at once refresh once: the second gets the winner's set without calling the channel", async () => {
     const s = await setup();
     const server = tokenServer();
     const clock = new SimClock(START, 2);
@@ -140,9 +148,14 @@ describe.each(testDatabases())('token refresh on $kind', ({ kind, open }) => {
     expect(server.refused).toEqual([]);
     for (const r of results) {
       expect(r.status).toBe('fulfilled');
-      if (r.status === 'fulfilled') expect(r.value.credentials).toMatchObject({ refreshToken: 'refresh-1', accessToken: 'access-1' });
+      if (r.status === 'fulfilled')
+        expect(r.value.credentials).toMatchObject({ refreshToken: 'refresh-1', accessToken: 'access-1' });
     }
-    expect((await storedOf(s)).credentials).toEqual({ clientId: 'app-1', refreshToken: 'refresh-1', accessToken: 'access-1' });
+    expect((await storedOf(s)).credentials).toEqual({
+      clientId: 'app-1',
+      refreshToken: 'refresh-1',
+      accessToken: 'access-1',
+    });
   });
 
   it('keeps a short-lived access token in memory only, never stored', async () => {
@@ -151,7 +164,10 @@ describe.each(testDatabases())('token refresh on $kind', ({ kind, open }) => {
     const clock = new SimClock(START, 1);
     const connector = connectorFor(server, true);
     const [a] = processes(s, connector, clock);
-    const ctx = accountDecorator({ limiter: null, refresher: a! })(await loadAccountContext(s.db.prisma, s.key, 'seller'), connector);
+    const ctx = accountDecorator({ limiter: null, refresher: a! })(
+      await loadAccountContext(s.db.prisma, s.key, 'seller'),
+      connector,
+    );
     const fresh = await ctx.refreshCredentials!();
     expect(fresh.credentials).toMatchObject({ refreshToken: 'refresh-1', accessToken: 'access-1' });
     const stored = await storedOf(s);

@@ -86,11 +86,12 @@ describe('shared rate limits on Redis', () => {
 
   it('two workers with their own Redis clients share one bucket per account and operation', async () => {
     const prefix = `omnihub-ratetest-${randomBytes(4).toString('hex')}`;
-    const stores = [0, 1].map(() => {
+    const store = () => {
       const c = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
       clients.push(c);
       return new RedisRateStore(c, prefix);
-    }) as [RateStore, RateStore];
+    };
+    const stores: [RateStore, RateStore] = [store(), store()];
     expectShared(await twoWorkers(stores));
     const keys = await clients[0]!.keys(`${prefix}:rate:*`);
     expect(keys).toEqual([`${prefix}:rate:seller-1|getOrders`]);

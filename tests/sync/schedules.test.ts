@@ -302,7 +302,10 @@ describe.each(testDatabases().slice(-1))('account schedules on $kind', ({ open }
     try {
       expect(s.patternOf('orders.poll:shop-0')).toBe('0 */3 * * * *');
       // The account's own setting still wins.
-      await db.prisma.channelAccount.update({ where: { id: 'shop-0' }, data: { settings: { pollIntervalSeconds: 600 } } });
+      await db.prisma.channelAccount.update({
+        where: { id: 'shop-0' },
+        data: { settings: { pollIntervalSeconds: 600 } },
+      });
       await s.refresh();
       expect(s.patternOf('orders.poll:shop-0')).toBe('0 */10 * * * *');
     } finally {
