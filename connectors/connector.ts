@@ -16,6 +16,9 @@ export type { RefundAmount } from '../core/orders/refund-amount.ts';
 // The account a connector acts for (credentials decrypted) is core's: one definition for all layers.
 export type { AccountContext, ChannelType } from '../core/accounts/accounts.ts';
 import type { AccountContext, ChannelType } from '../core/accounts/accounts.ts';
+// The channel's application (hub-level credentials shared by every account of the type).
+export type { AppContext } from '../core/accounts/channel-apps.ts';
+import type { AppContext } from '../core/accounts/channel-apps.ts';
 
 /**
  * What the inbox stores, exactly once per externalEventId (a duplicate delivery is a no-op).
@@ -51,6 +54,22 @@ export interface WebhookRequest {
  */
 export type WebhookResult =
   | { ok: true; events: InboundEvent[]; reply?: { status: number; contentType: string; body: string } | null }
+  | { ok: false; status: 400 | 401 | 405 | 412 | 413; code: string; message: string };
+
+/**
+ * Result of verifying a webhook sent to the channel's application rather than to one account
+ * (`/webhooks/channel/<type>`: Square's subscriptions, eBay's notifications). On success,
+ * `identity` names the merchant or seller the events belong to, compared with
+ * `accountIdentity()` of the type's accounts to route them; it is null only for an answer that
+ * concerns no account (a challenge, with `reply`). Failure as in WebhookResult: nothing stored.
+ */
+export type AppWebhookResult =
+  | {
+      ok: true;
+      identity: string | null;
+      events: InboundEvent[];
+      reply?: { status: number; contentType: string; body: string } | null;
+    }
   | { ok: false; status: 400 | 401 | 405 | 412 | 413; code: string; message: string };
 
 /** A line that went back (or was refunded without coming back). */
@@ -290,8 +309,21 @@ export interface ChannelConnector {
    */
   normaliseAccount?(input: AccountInput): AccountInput;
 
-  /** The channel-side thing the account points at (Shopify: the shop domain), to warn about two accounts on one. */
+  /**
+   * The channel-side thing the account points at (Shopify: the shop domain; Square: the
+   * merchant id; eBay: the seller's user id), to warn about two accounts on one and to route
+   * app-level webhooks: it must equal the `identity` verifyAppWebhook() reads from a payload.
+   */
   accountIdentity?(account: AccountContext): string | null;
+
+  /**
+   * Verifies a webhook sent to the channel's application with the app's credentials (never an
+   * account's), answers a challenge (GET), and says which merchant the events are for; the hub
+   * then stores them exactly as verifyWebhook()'s for that account. `req.url` is the address the
+   * channel called as the hub publishes it (app.notificationUrl when set), not the one behind a
+   * proxy. Must run on Workers: WebCrypto only. Channels whose webhooks are per account omit it.
+   */
+  verifyAppWebhook?(app: AppContext, req: WebhookRequest): Promise<AppWebhookResult>;
 
   /**
    * Subscribes the channel's notifications the hub needs to `callbackUrl` (the account's webhook
