@@ -7,6 +7,11 @@
 //   inventorySetQuantities, Square) or as a submission confirmed later (Amazon
 //   JSON_LISTINGS_FEED, eBay bulk jobs): see StockPushResult.pending;
 // - fulfilment is a parcel with tracking, or an in-store pickup (ready, then collected).
+// - all HTTP goes through one `Transport` ((Request) => Promise<Response>, transport.ts):
+//   never fetch, node:https or an SDK's own HTTP stack directly, so that tests (msw), benchmarks
+//   (the simulator in process) and the demo (the simulator on a port) run the same client code;
+// - some secrets belong to the channel's application, not to an account (AppContext): webhooks
+//   sent to the app are verified with them and routed to an account by accountIdentity().
 // Nothing here names a vendor field; everything vendor-specific lives in connectors/<channel>/.
 import type { OrderDraft } from '../core/order/schema.ts';
 import type { RefundAmount } from '../core/orders/refund-amount.ts';
