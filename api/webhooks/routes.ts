@@ -158,7 +158,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
       );
       if (targets.length === 0) {
         // Answered 2xx on purpose: the door is shared by all of the app's merchants, and vendors
-        // retry (Square for a day or more) or mark an endpoint down (eBay) when it keeps failing.
+        // retry (Square for 24-72 h) or mark the application down (eBay) when deliveries keep failing.
         // Nothing is stored; the exception says which id to give an account (polling catches up).
         metrics.webhookRequests.inc({ channel: type, outcome: 'unrouted' });
         deps.logger.warn({ channel: type, events: result.events.length, requestId: c.get('requestId') }, 'app webhook for no account');
