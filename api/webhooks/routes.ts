@@ -96,10 +96,18 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
     return stored;
   }
 
-  function refused(c: Context<Env>, channel: string, r: { status: FailStatus; code: string; message: string }, log: object) {
+  function refused(
+    c: Context<Env>,
+    channel: string,
+    r: { status: FailStatus; code: string; message: string },
+    log: object,
+  ) {
     metrics.webhookVerifyFailures.inc({ channel, code: r.code });
     metrics.webhookRequests.inc({ channel, outcome: 'rejected' });
-    deps.logger.warn({ ...log, channel, status: r.status, code: r.code, requestId: c.get('requestId') }, 'webhook refused');
+    deps.logger.warn(
+      { ...log, channel, status: r.status, code: r.code, requestId: c.get('requestId') },
+      'webhook refused',
+    );
     return failWith(c)(r.status, r.code, r.message);
   }
 
@@ -161,7 +169,10 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
         // retry (Square for 24-72 h) or mark the application down (eBay) when deliveries keep failing.
         // Nothing is stored; the exception says which id to give an account (polling catches up).
         metrics.webhookRequests.inc({ channel: type, outcome: 'unrouted' });
-        deps.logger.warn({ channel: type, events: result.events.length, requestId: c.get('requestId') }, 'app webhook for no account');
+        deps.logger.warn(
+          { channel: type, events: result.events.length, requestId: c.get('requestId') },
+          'app webhook for no account',
+        );
         await guarded(type, () => recordUnrouted(deps.prisma, type, identity, result.events, clock.now()));
         done();
         return c.json({ received: result.events.length, stored: 0, routed: false }, 200);

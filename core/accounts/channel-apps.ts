@@ -57,7 +57,11 @@ export interface AppSummary {
   updatedAt: Date;
 }
 
-export async function describeApp(prisma: PrismaClient, key: Uint8Array, type: ChannelType): Promise<AppSummary | null> {
+export async function describeApp(
+  prisma: PrismaClient,
+  key: Uint8Array,
+  type: ChannelType,
+): Promise<AppSummary | null> {
   const row = await prisma.channelApp.findUnique({ where: { type } });
   if (!row) return null;
   const credentials = await decryptJson<Record<string, string>>(row.credentialsEnc, key, bound(type));

@@ -76,7 +76,10 @@ describe.each(testDatabases())('app-level webhooks on $kind', ({ open }) => {
 
   it('refuses a wrong signature with 401 and stores nothing', async () => {
     const before = await allInbox();
-    const r = await deliver({ merchant_id: 'MERCHANT-A', event_id: 'evt-a-bad', type: 'order.created' }, { key: 'other-key' });
+    const r = await deliver(
+      { merchant_id: 'MERCHANT-A', event_id: 'evt-a-bad', type: 'order.created' },
+      { key: 'other-key' },
+    );
     expect(r.status).toBe(401);
     expect(r.body.error.code).toBe('invalid_signature');
     expect(await allInbox()).toBe(before);

@@ -3,12 +3,7 @@
 // (base64 in X-Fake-Signature), and the payload names the merchant (merchant_id) the hub routes
 // by; accountIdentity() is the account's merchantId credential. A GET with ?challenge= is
 // answered by echoing it. WebCrypto only, as the contract requires of verification.
-import type {
-  AppContext,
-  AppWebhookResult,
-  ChannelConnector,
-  WebhookRequest,
-} from '../../connectors/connector.ts';
+import type { AppContext, AppWebhookResult, ChannelConnector, WebhookRequest } from '../../connectors/connector.ts';
 
 export const FAKE_SIGNATURE_HEADER = 'x-fake-signature';
 

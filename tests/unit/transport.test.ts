@@ -34,9 +34,9 @@ it('an endpoint override changes scheme, host and port only', async () => {
 it('picks the in-process transport, then the override, then the network (fetch read at call time)', async () => {
   const inProcess: Transport = async () => new Response('in-process');
   const url = 'https://vendor.example.com/ping';
-  expect(await (await accountTransport({ endpointOverride: 'http://127.0.0.1:1' }, inProcess)(new Request(url))).text()).toBe(
-    'in-process',
-  );
+  expect(
+    await (await accountTransport({ endpointOverride: 'http://127.0.0.1:1' }, inProcess)(new Request(url))).text(),
+  ).toBe('in-process');
   // Replaced after import, as msw does: the network transport must see the replacement.
   globalThis.fetch = async (input) => new Response(`fetched ${new Request(input).url}`);
   expect(await (await accountTransport({ endpointOverride: 'http://127.0.0.1:4200' })(new Request(url))).text()).toBe(

@@ -61,7 +61,10 @@ export async function runChannelsAppSet(ctx: CliContext, args: ParsedArgs): Prom
     credentials = Credentials.parse(raw);
   } catch (e) {
     const issue = e instanceof ZodError ? e.issues[0] : undefined;
-    throw new UsageError(`--credential ${String(issue?.path[0] ?? '')}=…: ${issue?.message ?? 'invalid'}`, channelsAppSet.name);
+    throw new UsageError(
+      `--credential ${String(issue?.path[0] ?? '')}=…: ${issue?.message ?? 'invalid'}`,
+      channelsAppSet.name,
+    );
   }
   return withDatabaseOrHub(
     ctx,
@@ -73,7 +76,9 @@ export async function runChannelsAppSet(ctx: CliContext, args: ParsedArgs): Prom
     async (hub) => {
       const r = await hub.call('PUT', `/channel-apps/${t}`, { credentials });
       if (r.status !== 200) return hubFailed(ctx, hub, r);
-      ctx.stderr.write(`Set the ${t} app credentials. Point the channel's app webhooks at ${r.body.webhookUrl ?? r.body.webhookPath}\n`);
+      ctx.stderr.write(
+        `Set the ${t} app credentials. Point the channel's app webhooks at ${r.body.webhookUrl ?? r.body.webhookPath}\n`,
+      );
       return EXIT.ok;
     },
   );
@@ -82,7 +87,9 @@ export async function runChannelsAppSet(ctx: CliContext, args: ParsedArgs): Prom
 export async function runChannelsAppShow(ctx: CliContext, args: ParsedArgs): Promise<number> {
   const t = args.options.type as ChannelType;
   const none = () => {
-    ctx.stderr.write(`no app credentials for ${t}; set them with: omnihub channels app-set --type ${t} --credential …\n`);
+    ctx.stderr.write(
+      `no app credentials for ${t}; set them with: omnihub channels app-set --type ${t} --credential …\n`,
+    );
     return EXIT.failed;
   };
   return withDatabaseOrHub(
