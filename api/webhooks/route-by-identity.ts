@@ -2,7 +2,8 @@
 // connector-given identity (accountIdentity(): Square's merchant id, eBay's seller) equals the
 // one the connector read from the verified payload. Identities come from the decrypted
 // accounts (credentials or settings), so they are compared through the account cache rather
-// than a column; a hub holds few accounts per channel type.
+// than a column; a hub holds few accounts per channel type. Two accounts on one merchant both
+// get the events, as two accounts on one shop get its webhooks twice (prepare.ts warns of both).
 import type { ChannelConnector, ChannelType } from '../../connectors/connector.ts';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import type { AccountCache } from './account-cache.ts';

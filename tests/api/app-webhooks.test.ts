@@ -19,6 +19,7 @@ const KEY = 'app-signature-key-1';
 describe.each(testDatabases())('app-level webhooks on $kind', ({ open }) => {
   let db: Database;
   let h: Harness;
+  const kicks: string[] = [];
 
   const inbox = (accountId: string) => db.prisma.inboxEvent.findMany({ where: { accountId } });
   const allInbox = () => db.prisma.inboxEvent.count();
@@ -37,7 +38,13 @@ describe.each(testDatabases())('app-level webhooks on $kind', ({ open }) => {
   beforeAll(async () => {
     db = await open();
     const connectors: ConnectorRegistry = { pos: createFakeAppConnector() };
-    h = await buildHarness(db, { connectors, config: { adminToken: undefined, publicUrl: PUBLIC } });
+    h = await buildHarness(db, {
+      connectors,
+      config: { adminToken: undefined, publicUrl: PUBLIC },
+      onInboxEvents: (id) => {
+        kicks.push(id);
+      },
+    });
     for (const [id, merchantId] of [
       ['store-a', 'MERCHANT-A'],
       ['store-b', 'MERCHANT-B'],
@@ -58,6 +65,8 @@ describe.each(testDatabases())('app-level webhooks on $kind', ({ open }) => {
     expect(r).toEqual({ status: 200, body: { received: 1, stored: 1 } });
     expect((await inbox('store-b')).map((e) => e.externalEventId)).toEqual(['evt-b-1']);
     expect(await inbox('store-a')).toEqual([]);
+    // ...and processed like the account door's: the inbox processor is woken for that account.
+    expect(kicks).toEqual(['store-b']);
     // The same inbox semantics as the account door: a redelivery is stored once.
     expect((await deliver(payload)).body).toEqual({ received: 1, stored: 0 });
     expect(await inbox('store-b')).toHaveLength(1);
