@@ -14,6 +14,11 @@
 //   which the queue turns into a delayed retry that spends no attempt;
 // - OAuth tokens expire and refresh tokens may rotate: `refreshCredentials` renews them, and
 //   `account.refreshCredentials()` asks for that in the middle of a run (see AccountContext).
+// - all HTTP goes through one `Transport` ((Request) => Promise<Response>, transport.ts):
+//   never fetch, node:https or an SDK's own HTTP stack directly, so that tests (msw), benchmarks
+//   (the simulator in process) and the demo (the simulator on a port) run the same client code;
+// - some secrets belong to the channel's application, not to an account (AppContext): webhooks
+//   sent to the app are verified with them and routed to an account by accountIdentity().
 // Nothing here names a vendor field; everything vendor-specific lives in connectors/<channel>/.
 import type { OrderDraft } from '../core/order/schema.ts';
 import type { RefundAmount } from '../core/orders/refund-amount.ts';
@@ -23,6 +28,9 @@ export type { RefundAmount } from '../core/orders/refund-amount.ts';
 // The account a connector acts for (credentials decrypted) is core's: one definition for all layers.
 export type { AccountContext, ChannelType } from '../core/accounts/accounts.ts';
 import type { AccountContext, ChannelType } from '../core/accounts/accounts.ts';
+// The channel's application (hub-level credentials shared by every account of the type).
+export type { AppContext } from '../core/accounts/channel-apps.ts';
+import type { AppContext } from '../core/accounts/channel-apps.ts';
 
 /**
  * What the inbox stores, exactly once per externalEventId (a duplicate delivery is a no-op).
@@ -58,6 +66,22 @@ export interface WebhookRequest {
  */
 export type WebhookResult =
   | { ok: true; events: InboundEvent[]; reply?: { status: number; contentType: string; body: string } | null }
+  | { ok: false; status: 400 | 401 | 405 | 412 | 413; code: string; message: string };
+
+/**
+ * Result of verifying a webhook sent to the channel's application rather than to one account
+ * (`/webhooks/channel/<type>`: Square's subscriptions, eBay's notifications). On success,
+ * `identity` names the merchant or seller the events belong to, compared with
+ * `accountIdentity()` of the type's accounts to route them; it is null only for an answer that
+ * concerns no account (a challenge, with `reply`). Failure as in WebhookResult: nothing stored.
+ */
+export type AppWebhookResult =
+  | {
+      ok: true;
+      identity: string | null;
+      events: InboundEvent[];
+      reply?: { status: number; contentType: string; body: string } | null;
+    }
   | { ok: false; status: 400 | 401 | 405 | 412 | 413; code: string; message: string };
 
 /** A line that went back (or was refunded without coming back). */
@@ -337,8 +361,21 @@ export interface ChannelConnector {
    */
   refreshCredentials?(account: AccountContext): Promise<RefreshedCredentials | null>;
 
-  /** The channel-side thing the account points at (Shopify: the shop domain), to warn about two accounts on one. */
+  /**
+   * The channel-side thing the account points at (Shopify: the shop domain; Square: the
+   * merchant id; eBay: the seller's user id), to warn about two accounts on one and to route
+   * app-level webhooks: it must equal the `identity` verifyAppWebhook() reads from a payload.
+   */
   accountIdentity?(account: AccountContext): string | null;
+
+  /**
+   * Verifies a webhook sent to the channel's application with the app's credentials (never an
+   * account's), answers a challenge (GET), and says which merchant the events are for; the hub
+   * then stores them exactly as verifyWebhook()'s for that account. `req.url` is the address the
+   * channel called as the hub publishes it (app.notificationUrl when set), not the one behind a
+   * proxy. Must run on Workers: WebCrypto only. Channels whose webhooks are per account omit it.
+   */
+  verifyAppWebhook?(app: AppContext, req: WebhookRequest): Promise<AppWebhookResult>;
 
   /**
    * Subscribes the channel's notifications the hub needs to `callbackUrl` (the account's webhook

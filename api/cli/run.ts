@@ -11,6 +11,7 @@ import {
   runChannelsList,
   runChannelsTest,
 } from './commands/channels.ts';
+import { channelsAppSet, channelsAppShow, runChannelsAppSet, runChannelsAppShow } from './commands/channel-apps.ts';
 import { inventoryImport, runInventoryImport } from './commands/inventory-import.ts';
 import { keysCreate, keysList, keysRevoke, runKeysCreate, runKeysList, runKeysRevoke } from './commands/keys.ts';
 import { demoSpec, migrateSpec, runDemo, runMigrate, runStart, startSpec } from './commands/server.ts';
@@ -35,6 +36,8 @@ const COMMANDS: { spec: CommandSpec; run: Runner }[] = [
   { spec: channelsAdd, run: runChannelsAdd },
   { spec: channelsList, run: (ctx) => runChannelsList(ctx) },
   { spec: channelsTest, run: runChannelsTest },
+  { spec: channelsAppSet, run: runChannelsAppSet },
+  { spec: channelsAppShow, run: runChannelsAppShow },
   { spec: syncSpec, run: runSync },
   { spec: inventoryImport, run: runInventoryImport },
 ];

@@ -1,6 +1,6 @@
 // createApiRoutes(deps): the hono app to mount at "/" — the REST API under /api/v1 (bearer
 // API keys, roles), its OpenAPI 3.1 document at /openapi.json and a docs page at /docs,
-// the webhook door at /webhooks/:accountId, and /metrics.
+// the webhook doors at /webhooks/:accountId and /webhooks/channel/:type, and /metrics.
 //
 //   app.route('/', createApiRoutes({ prisma, secretKey, connectors, logger, config, sync }));
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
@@ -15,11 +15,14 @@ import { metricsRoutes } from '../metrics/routes.ts';
 import { docsRoutes } from '../openapi/docs-page.ts';
 import { documentConfig, OPENAPI_PATH, registerSecurity } from '../openapi/document.ts';
 import { scalarScriptLoader } from '../openapi/scalar-asset.ts';
+import { CHANNEL_TYPES } from '../../core/accounts/accounts.ts';
 import { AccountCache } from '../webhooks/account-cache.ts';
+import { AppCache } from '../webhooks/app-cache.ts';
 import { webhookRoutes } from '../webhooks/routes.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { accountWebhookRoutes } from './accounts/webhooks.ts';
 import { apiKeyRoutes } from './api-keys.ts';
+import { channelAppRoutes } from './channel-apps.ts';
 import { listingRoutes } from './catalog/listings.ts';
 import { productRoutes } from './catalog/products.ts';
 import { skuRoutes } from './catalog/skus.ts';
@@ -56,6 +59,7 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
     ...deps,
     clock,
     accounts: new AccountCache(deps.prisma, deps.secretKey, clock, deps.accountCacheTtlMs ?? 60_000),
+    apps: new AppCache(deps.prisma, deps.secretKey, clock, deps.accountCacheTtlMs ?? 60_000),
     keys: new KeyCache(clock),
     hub: hubMetrics(registry),
   };
@@ -75,6 +79,7 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
   for (const routes of [
     accountRoutes,
     accountWebhookRoutes,
+    channelAppRoutes,
     locationRoutes,
     productRoutes,
     skuRoutes,
@@ -120,6 +125,8 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
       prisma: deps.doorPrisma ?? deps.prisma,
       connectors: deps.connectors,
       accounts: ctx.accounts,
+      apps: ctx.apps,
+      publicUrl: deps.config.publicUrl,
       logger: deps.logger,
       metrics: ctx.hub,
       clock,
@@ -168,6 +175,42 @@ function documentWebhooks(app: OpenAPIHono<ApiEnv>) {
       },
       401: { description: 'Signature missing or wrong', content: { 'application/json': { schema: ErrorSchema } } },
       404: { description: 'Unknown channel account', content: { 'application/json': { schema: ErrorSchema } } },
+      413: { description: 'Body over the size limit', content: { 'application/json': { schema: ErrorSchema } } },
+    },
+  });
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/webhooks/channel/{type}',
+    tags: ['webhooks'],
+    summary: "Receive a webhook sent to the channel's application (signed with the app secret; no API key)",
+    description:
+      'For channels whose notifications are configured once per application (Square, eBay): the connector verifies ' +
+      'the signature with the credentials set by PUT /api/v1/channel-apps/{type}, over the address the channel was ' +
+      'given (OMNIHUB_PUBLIC_URL + /webhooks/channel/{type}, not the address a proxy forwards to), and names the ' +
+      "merchant; the events are stored in the inbox of the account whose channel identity is that merchant's, exactly " +
+      'as by /webhooks/{accountId}. A merchant no active account has: 200 with routed=false, nothing stored, and an ' +
+      'app_webhook_unrouted exception (a 2xx so that the channel neither retries nor marks the shared endpoint down). ' +
+      'GET is accepted too, for challenges.',
+    request: { params: z.object({ type: z.enum(CHANNEL_TYPES) }) },
+    responses: {
+      200: {
+        description: 'Stored (or already stored), or routed to no account (routed: false)',
+        content: {
+          'application/json': {
+            schema: z.object({
+              received: z.number().int(),
+              stored: z.number().int(),
+              routed: z.boolean().optional(),
+            }),
+          },
+        },
+      },
+      400: { description: 'Signed, but not readable', content: { 'application/json': { schema: ErrorSchema } } },
+      401: { description: 'Signature missing or wrong', content: { 'application/json': { schema: ErrorSchema } } },
+      404: {
+        description: 'No app-level webhooks for this channel type, or no app credentials set',
+        content: { 'application/json': { schema: ErrorSchema } },
+      },
       413: { description: 'Body over the size limit', content: { 'application/json': { schema: ErrorSchema } } },
     },
   });

@@ -1,17 +1,24 @@
-// The webhook door: POST (and GET, for challenges such as eBay's) /webhooks/:accountId.
-// Resolve the account, read the raw bytes under a size cap, let the account's connector
-// verify them, store the events in the inbox (a duplicate is a no-op) and answer at once;
-// the processing is left to jobs. Nothing is stored unless every check passed.
+// The webhook doors: POST (and GET, for challenges such as eBay's) /webhooks/:accountId for
+// webhooks signed per account, and /webhooks/channel/:type for webhooks sent to the channel's
+// application (signed with the app's secret, routed by the merchant id in the payload).
+// Read the raw bytes under a size cap, let the connector verify them, store the events in the
+// account's inbox (a duplicate is a no-op) and answer at once; the processing is left to jobs.
+// Nothing is stored unless every check passed. Both doors store through one function.
 import { Hono } from 'hono';
-import type { ChannelConnector, ChannelType } from '../../connectors/connector.ts';
+import type { Context } from 'hono';
+import type { ChannelConnector, ChannelType, InboundEvent } from '../../connectors/connector.ts';
+import { CHANNEL_TYPES } from '../../core/accounts/accounts.ts';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import type { AppLogger } from '../app.ts';
 import type { HubMetrics } from '../../core/metrics/hub-metrics.ts';
 import type { AccountCache } from './account-cache.ts';
+import type { AppCache } from './app-cache.ts';
 import { guardContent, recordAltered } from './content-guard.ts';
 import { type Clock, systemClock } from '../../core/clock.ts';
 import { readBodyCapped } from './read-body.ts';
 import { InboxWriter, type InboxWriterOptions } from './inbox-writer.ts';
+import { accountsWithIdentity } from './route-by-identity.ts';
+import { recordUnrouted } from './unrouted.ts';
 
 export const DEFAULT_WEBHOOK_MAX_BYTES = 5 * 1024 * 1024;
 
@@ -20,6 +27,10 @@ export interface WebhookDeps {
   prisma: PrismaClient;
   connectors: Partial<Record<ChannelType, ChannelConnector>>;
   accounts: AccountCache;
+  /** App-level credentials per channel type (the /webhooks/channel/:type door); absent: that door answers 404. */
+  apps?: AppCache;
+  /** OMNIHUB_PUBLIC_URL: the origin channels call, over which URL-covering signatures are computed. */
+  publicUrl?: string | undefined;
   logger: AppLogger;
   metrics: HubMetrics;
   maxBytes?: number;
@@ -31,12 +42,20 @@ export interface WebhookDeps {
 }
 
 type Env = { Variables: { requestId: string } };
+type Reply = { status: number; contentType: string; body: string } | null | undefined;
+type FailStatus = 400 | 401 | 404 | 405 | 412 | 413 | 500;
+
+/** The address of a channel type's app door as the channel calls it. */
+export function appWebhookAddress(base: string, type: ChannelType): string {
+  return `${base.replace(/\/+$/, '')}/webhooks/channel/${type}`;
+}
 
 export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
   const app = new Hono<Env>();
   const maxBytes = deps.maxBytes ?? DEFAULT_WEBHOOK_MAX_BYTES;
   const { metrics } = deps;
   const inbox = new InboxWriter(deps.prisma, deps.writer);
+  const clock = deps.clock ?? systemClock;
 
   function kick(accountId: string) {
     if (!deps.onInboxEvents) return;
@@ -46,11 +65,129 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
       .catch((err) => deps.logger.warn({ err, accountId }, 'onInboxEvents hook failed'));
   }
 
+  const failWith = (c: Context<Env>) => (status: FailStatus, code: string, message: string) => {
+    const requestId = c.get('requestId');
+    return c.json({ error: { code, message, ...(requestId ? { requestId } : {}) } }, status);
+  };
+
+  /** Reads the body under the cap; a refusal is answered (and counted) here. */
+  async function readBody(c: Context<Env>, channel: string) {
+    const body = await readBodyCapped(c.req.raw, maxBytes);
+    if (body.ok) return { bytes: body.bytes };
+    const tooLarge = body.reason === 'too_large';
+    metrics.webhookRequests.inc({ channel, outcome: tooLarge ? 'too_large' : 'bad_request' });
+    return {
+      refused: tooLarge
+        ? failWith(c)(413, 'payload_too_large', `webhook bodies are limited to ${maxBytes} bytes`)
+        : failWith(c)(400, 'invalid_request', 'Content-Length is not a number'),
+    };
+  }
+
+  /** Stores verified events in an account's inbox: the one write path of both doors. Returns how many were new. */
+  async function store(accountId: string, channel: string, events: InboundEvent[]): Promise<number> {
+    // Content PostgreSQL cannot store is made storable and reported, never answered 500 (content-guard.ts).
+    const guarded = guardContent(events);
+    const stored = await inbox.write(accountId, guarded.events);
+    if (guarded.altered.length > 0) await recordAltered(deps.prisma, accountId, guarded.altered, clock.now());
+    if (stored > 0) {
+      metrics.inboxEventsStored.inc({ channel, source: 'webhook' }, stored);
+      kick(accountId);
+    }
+    return stored;
+  }
+
+  function refused(
+    c: Context<Env>,
+    channel: string,
+    r: { status: FailStatus; code: string; message: string },
+    log: object,
+  ) {
+    metrics.webhookVerifyFailures.inc({ channel, code: r.code });
+    metrics.webhookRequests.inc({ channel, outcome: 'rejected' });
+    deps.logger.warn(
+      { ...log, channel, status: r.status, code: r.code, requestId: c.get('requestId') },
+      'webhook refused',
+    );
+    return failWith(c)(r.status, r.code, r.message);
+  }
+
+  function answer(c: Context<Env>, channel: string, received: number, stored: number, reply: Reply) {
+    metrics.webhookRequests.inc({ channel, outcome: stored > 0 || received === 0 ? 'accepted' : 'duplicate' });
+    if (reply) return c.body(reply.body, reply.status as 200, { 'Content-Type': reply.contentType });
+    return c.json({ received, stored }, 200);
+  }
+
+  /** Runs a step that may throw: a 500 makes the channel deliver again later; nothing was stored. */
+  async function guarded<T>(channel: string, f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } catch (err) {
+      metrics.webhookRequests.inc({ channel, outcome: 'error' });
+      throw err;
+    }
+  }
+
+  // Registered before /webhooks/:accountId (which has one segment less and never matches it).
+  app.on(['POST', 'GET'], '/webhooks/channel/:type', async (c) => {
+    const fail = failWith(c);
+    const type = c.req.param('type') as ChannelType;
+    const connector = (CHANNEL_TYPES as readonly string[]).includes(type) ? deps.connectors[type] : undefined;
+    if (!connector?.verifyAppWebhook) {
+      metrics.webhookRequests.inc({ channel: connector ? type : 'unknown', outcome: 'unknown_account' });
+      return fail(404, 'not_found', `no app-level webhooks for channel type ${type}`);
+    }
+    const credentials = await guarded(type, async () => (deps.apps ? deps.apps.get(type) : null));
+    if (!credentials) {
+      metrics.webhookRequests.inc({ channel: type, outcome: 'unknown_account' });
+      deps.logger.warn({ channel: type }, 'app webhook for a channel type without app credentials');
+      return fail(404, 'app_not_configured', `no app credentials for ${type}: PUT /api/v1/channel-apps/${type}`);
+    }
+    const done = metrics.webhookDuration.startTimer({ channel: type });
+    const body = await readBody(c, type);
+    if (body.refused) return body.refused;
+
+    // The URL the channel signed is the one it was given: the public address, not what a proxy forwards to us.
+    const requestUrl = new URL(c.req.url);
+    const notificationUrl = deps.publicUrl ? appWebhookAddress(deps.publicUrl, type) : null;
+    const url = notificationUrl ? notificationUrl + requestUrl.search : c.req.url;
+    const result = await guarded(type, () =>
+      connector.verifyAppWebhook!(
+        { type, credentials, notificationUrl },
+        { method: c.req.method, url, headers: c.req.raw.headers, rawBody: body.bytes },
+      ),
+    );
+    if (!result.ok) return refused(c, type, result, {});
+
+    let stored = 0;
+    if (result.identity !== null) {
+      const identity = result.identity;
+      const targets = await guarded(type, () =>
+        accountsWithIdentity(deps.prisma, deps.accounts, connector, type, identity),
+      );
+      if (targets.length === 0) {
+        // Answered 2xx on purpose: the door is shared by all of the app's merchants, and vendors
+        // retry (Square for 24-72 h) or mark the application down (eBay) when deliveries keep failing.
+        // Nothing is stored; the exception says which id to give an account (polling catches up).
+        metrics.webhookRequests.inc({ channel: type, outcome: 'unrouted' });
+        deps.logger.warn(
+          { channel: type, events: result.events.length, requestId: c.get('requestId') },
+          'app webhook for no account',
+        );
+        await guarded(type, () => recordUnrouted(deps.prisma, type, identity, result.events, clock.now()));
+        done();
+        return c.json({ received: result.events.length, stored: 0, routed: false }, 200);
+      }
+      for (const accountId of targets) stored += await guarded(type, () => store(accountId, type, result.events));
+    } else if (result.events.length > 0) {
+      return refused(c, type, { status: 400, code: 'no_identity', message: 'the notification names no merchant' }, {});
+    }
+    done();
+    return answer(c, type, result.events.length, stored, result.reply);
+  });
+
   app.on(['POST', 'GET', 'PUT', 'DELETE', 'PATCH'], '/webhooks/:accountId', async (c) => {
     const accountId = c.req.param('accountId');
-    const requestId = c.get('requestId');
-    const fail = (status: 400 | 401 | 404 | 405 | 412 | 413 | 500, code: string, message: string) =>
-      c.json({ error: { code, message, ...(requestId ? { requestId } : {}) } }, status);
+    const fail = failWith(c);
 
     const account = await deps.accounts.get(accountId);
     const connector = account ? deps.connectors[account.context.type] : undefined;
@@ -64,57 +201,21 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
     }
     const channel = account.context.type;
     const done = metrics.webhookDuration.startTimer({ channel });
+    const body = await readBody(c, channel);
+    if (body.refused) return body.refused;
 
-    const body = await readBodyCapped(c.req.raw, maxBytes);
-    if (!body.ok) {
-      const tooLarge = body.reason === 'too_large';
-      metrics.webhookRequests.inc({ channel, outcome: tooLarge ? 'too_large' : 'bad_request' });
-      return tooLarge
-        ? fail(413, 'payload_too_large', `webhook bodies are limited to ${maxBytes} bytes`)
-        : fail(400, 'invalid_request', 'Content-Length is not a number');
-    }
-
-    let result: Awaited<ReturnType<typeof connector.verifyWebhook>>;
-    let stored = 0;
-    try {
-      result = await connector.verifyWebhook(account.context, {
+    const result = await guarded(channel, () =>
+      connector.verifyWebhook(account.context, {
         method: c.req.method,
         url: c.req.url,
         headers: c.req.raw.headers,
         rawBody: body.bytes,
-      });
-      if (result.ok) {
-        // Content PostgreSQL cannot store is made storable and reported, never answered 500 (content-guard.ts).
-        const guarded = guardContent(result.events);
-        stored = await inbox.write(accountId, guarded.events);
-        if (guarded.altered.length > 0) {
-          await recordAltered(deps.prisma, accountId, guarded.altered, (deps.clock ?? systemClock).now());
-        }
-      }
-    } catch (err) {
-      // A 500 makes the channel deliver again later; nothing was stored.
-      metrics.webhookRequests.inc({ channel, outcome: 'error' });
-      throw err;
-    }
-    if (!result.ok) {
-      metrics.webhookVerifyFailures.inc({ channel, code: result.code });
-      metrics.webhookRequests.inc({ channel, outcome: 'rejected' });
-      deps.logger.warn({ accountId, channel, status: result.status, code: result.code, requestId }, 'webhook refused');
-      return fail(result.status, result.code, result.message);
-    }
-    if (stored > 0) {
-      metrics.inboxEventsStored.inc({ channel, source: 'webhook' }, stored);
-      kick(accountId);
-    }
-    metrics.webhookRequests.inc({
-      channel,
-      outcome: stored > 0 || result.events.length === 0 ? 'accepted' : 'duplicate',
-    });
+      }),
+    );
+    if (!result.ok) return refused(c, channel, result, { accountId });
+    const stored = await guarded(channel, () => store(accountId, channel, result.events));
     done();
-    if (result.reply) {
-      return c.body(result.reply.body, result.reply.status as 200, { 'Content-Type': result.reply.contentType });
-    }
-    return c.json({ received: result.events.length, stored }, 200);
+    return answer(c, channel, result.events.length, stored, result.reply);
   });
 
   return app;

@@ -15,46 +15,32 @@ import {
 } from '@shopify/shopify-api';
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime';
 import { ConnectorError } from '../connector.ts';
+import { networkTransport, type Transport } from '../transport.ts';
 import type { ShopifyAccountConfig } from './config.ts';
 import type { OperationName } from './queries.ts';
 import type { Clock } from '../../core/clock.ts';
 import { CostPacer, type QueryCost, readCost } from './throttle.ts';
 
-/** A plain Request -> Response function: the simulator, or anything that stands in for Shopify. */
-export type Transport = (request: Request) => Promise<Response>;
-
 // ---------------------------------------------------------------------------
 // Transport routing. The library sends every request through one process-wide fetch
-// (setAbstractFetchFunc). We install a router that sends a shop's requests to an
-// in-process transport (benchmark, demo) or to an endpoint override (simulator served on a
-// local port), and everything else to globalThis.fetch, looked up at call time so that
-// msw, which patches globalThis.fetch after import, sees the calls.
+// (setAbstractFetchFunc), so each shop's Transport (connectors/transport.ts: in-process
+// simulator, endpoint override, or the network) is looked up by host at call time; a host
+// with no route goes to the network.
 
-const routes = new Map<string, { transport?: Transport; origin?: string }>();
+const routes = new Map<string, Transport>();
 
 async function routedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const request = new Request(input, init);
-  const url = new URL(request.url);
-  const route = routes.get(url.host);
-  if (route?.transport) return route.transport(request);
-  if (route?.origin) {
-    const origin = new URL(route.origin);
-    url.protocol = origin.protocol;
-    url.host = origin.host;
-    const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
-    return globalThis.fetch(new Request(url, { method: request.method, headers: request.headers, body }));
-  }
-  return globalThis.fetch(request);
+  return (routes.get(new URL(request.url).host) ?? networkTransport)(request);
 }
 
 function installRouter(): void {
   setAbstractFetchFunc(routedFetch as typeof fetch);
 }
 
-export function routeShop(shop: string, route: { transport?: Transport | null; origin?: string | null }): void {
-  if (route.transport) routes.set(shop, { transport: route.transport });
-  else if (route.origin) routes.set(shop, { origin: route.origin });
-  else routes.delete(shop);
+/** Sends the shop's requests through `transport` from now on. */
+export function routeShop(shop: string, transport: Transport): void {
+  routes.set(shop, transport);
 }
 
 // ---------------------------------------------------------------------------

@@ -11,7 +11,8 @@ import type {
 } from '../connector.ts';
 import { ConnectorError } from '../connector.ts';
 import { type Clock, systemClock } from '../../core/clock.ts';
-import { type ClientStats, routeShop, ShopifyClient, type Transport } from './client.ts';
+import { type ClientStats, routeShop, ShopifyClient } from './client.ts';
+import { accountTransport, type Transport } from '../transport.ts';
 import { normaliseShopifyAccount, shopifyAccountIdentity } from './account-input.ts';
 import { readConfig } from './config.ts';
 import { pushFulfilment } from './fulfilment.ts';
@@ -35,7 +36,10 @@ import { ORDER_TOPICS, REFUND_TOPIC, REFUSED_TOPICS, verifyShopifyWebhook } from
 export interface ShopifyConnectorOptions {
   /** Time source for pacing and retries (virtual in tests and the benchmark). */
   clock?: Clock;
-  /** Send this connector's Shopify traffic to an in-process handler (the simulator) instead of the network. */
+  /**
+   * Send this connector's Shopify traffic to an in-process handler (the simulator) instead of the
+   * network or the account's endpointOverride (connectors/transport.ts).
+   */
   transport?: Transport;
   /** Idempotency keys for @idempotent mutations; random UUIDs by default. */
   newIdempotencyKey?: () => string;
@@ -53,7 +57,7 @@ export function createShopifyConnector(options: ShopifyConnectorOptions = {}): S
 
   function clientFor(account: AccountContext): ShopifyClient {
     const cfg = readConfig(account);
-    routeShop(cfg.shop, { transport: options.transport ?? null, origin: account.endpointOverride ?? null });
+    routeShop(cfg.shop, accountTransport(account, options.transport));
     const fingerprint = `${cfg.shop}|${cfg.accessToken}|${cfg.apiVersion}|${JSON.stringify(account.settings)}`;
     const cached = clients.get(account.id);
     if (cached && cached.fingerprint === fingerprint) return cached.client;

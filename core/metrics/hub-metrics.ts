@@ -4,7 +4,7 @@ import { type MetricsRegistry, metrics } from './registry.ts';
 
 export function hubMetrics(registry: MetricsRegistry = metrics) {
   return {
-    /** Webhook deliveries by outcome: accepted, duplicate, rejected, too_large, bad_request, unknown_account, error. */
+    /** Webhook deliveries by outcome: accepted, duplicate, rejected, too_large, bad_request, unknown_account, unrouted (app-level, no account has the merchant), error. */
     webhookRequests: registry.counter(
       'omnihub_webhook_requests_total',
       'Webhook deliveries received, by channel and outcome',

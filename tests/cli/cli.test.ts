@@ -74,6 +74,24 @@ describe('omnihub CLI on an embedded database', () => {
     expect((await cli('migrate')).out).toMatch(/is up to date/);
   });
 
+  it('sets the channel app credentials encrypted and shows only their names', async () => {
+    expect(await cli('channels', 'app-show', '--type', 'pos')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('omnihub channels app-set --type pos'),
+    });
+    const set = await cli('channels', 'app-set', '--type', 'pos', '--credential', 'signatureKey=sq-app-secret-1');
+    expect(set.code, set.err).toBe(0);
+    expect(set.err).toContain('/webhooks/channel/pos');
+    const shown = await cli('channels', 'app-show', '--type', 'pos');
+    expect(shown.code).toBe(0);
+    expect(shown.out).toMatch(/^pos {2}signatureKey {2}set/);
+    expect(shown.out + shown.err).not.toContain('sq-app-secret-1');
+    const row = await withDb((db) => db.prisma.channelApp.findUniqueOrThrow({ where: { type: 'pos' } }));
+    expect(row.credentialsEnc).not.toContain('sq-app-secret-1');
+    const blank = await cli('channels', 'app-set', '--type', 'pos', '--credential', 'signatureKey=');
+    expect(blank).toMatchObject({ code: 2, err: expect.stringContaining('--credential signatureKey=…') });
+  });
+
   it('prints help for every command and names the fix for mistakes', async () => {
     for (const cmd of [
       ['start'],
@@ -85,6 +103,8 @@ describe('omnihub CLI on an embedded database', () => {
       ['channels', 'add'],
       ['channels', 'list'],
       ['channels', 'test'],
+      ['channels', 'app-set'],
+      ['channels', 'app-show'],
       ['sync'],
       ['inventory', 'import'],
     ]) {
