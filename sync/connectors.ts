@@ -8,6 +8,11 @@ import { PermanentJobError } from './queue/types.ts';
 
 export type ConnectorRegistry = Partial<Record<ChannelType, ChannelConnector>>;
 
+/** Every channel's personal-data keys (erasure blanks them in stored payloads). */
+export function personalKeysOf(connectors: ConnectorRegistry): string[] {
+  return [...new Set(Object.values(connectors).flatMap((c) => c?.personalDataKeys ?? []))];
+}
+
 /** A connector may refresh short-lived credentials (OAuth); it returns the new set, or null when nothing changed. */
 export interface CredentialRefresher {
   refreshCredentials(account: AccountContext): Promise<Record<string, string> | null>;

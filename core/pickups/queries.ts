@@ -284,7 +284,14 @@ export async function getPickup(
 ): Promise<PickupDetail | null> {
   const o = await prisma.order.findFirst({
     where: { id: orderId, pickupLocationId: store.id, fulfilmentMethod: 'pickup' },
-    select: { ...orderSelect, events: { select: { toStatus: true, reason: true }, orderBy: { id: 'desc' }, take: 1 } },
+    select: { ...orderSelect, events: {
+        // The cancellation itself, not a later note in the history (an erasure of personal data).
+        where: { toStatus: 'cancelled', NOT: { fromStatus: 'cancelled' } },
+        select: { toStatus: true, reason: true },
+        orderBy: { id: 'desc' },
+        take: 1,
+      },
+    },
   });
   if (!o) return null;
   const flagged = await flaggedOrders(prisma, [o.id]);

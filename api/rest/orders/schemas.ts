@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { HOLD_REASONS, ORDER_STATUSES } from '../../../core/order/state-machine.ts';
+import { MANUAL_HOLD_REASONS, ORDER_STATUSES } from '../../../core/order/state-machine.ts';
 import { BoolQuery, listParam, MoneySchema, page, PageQuery, Timestamp } from '../schemas.ts';
 
 const Status = z.enum(ORDER_STATUSES);
@@ -203,8 +203,9 @@ const idempotencyKey = z
   .openapi({ description: 'The same key twice acts once (the Idempotency-Key header works too)' });
 
 export const HoldBody = z
-  .object({ reason: z.enum(HOLD_REASONS).default('manual'), note: z.string().trim().max(500).optional() })
+  .object({ reason: z.enum(MANUAL_HOLD_REASONS).default('manual'), note: z.string().trim().max(500).optional() })
   .openapi('HoldOrder');
+export const NoteBody = z.object({ note: z.string().trim().max(500).optional() }).openapi('Note');
 export const ReasonBody = z.object({ reason: z.string().trim().max(500).optional() }).openapi('Reason');
 export const ShipBody = z
   .object({
