@@ -110,6 +110,21 @@ export const OrderDetailSchema = OrderSummarySchema.extend({
   readyForPickupAt: Timestamp.nullable(),
   collectedAt: Timestamp.nullable(),
   channelUpdatedAt: Timestamp,
+  cancelRequest: z
+    .object({
+      requestedAt: Timestamp,
+      reason: z.string().nullable(),
+      outcome: z.enum(['approved', 'declined']).nullable().openapi({ description: 'null while waiting for an answer' }),
+    })
+    .nullable()
+    .openapi({
+      description:
+        'The buyer asked the channel to cancel: the order is held until POST /orders/{id}/cancel-request/approve or /decline',
+    }),
+  closedAt: Timestamp.nullable().openapi({ description: 'When nothing was left to hand over; retention counts from here' }),
+  personalDataErasedAt: Timestamp.nullable().openapi({
+    description: "When the buyer's name, contact and addresses were erased (the order and its money stay)",
+  }),
   lines: z.array(
     z.object({
       id: z.string(),
