@@ -6,7 +6,7 @@ import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import { CLOSED_STATUSES } from '../order/state-machine.ts';
 import { erasePerson } from './erase.ts';
 
-export const DEFAULT_PERSONAL_DATA_RETENTION_DAYS = 30;
+export { DEFAULT_PERSONAL_DATA_RETENTION_DAYS } from './settings.ts';
 export const RETENTION_ACTOR = 'system:retention';
 
 /** Orders erased per query; the job loops until none is left. */
