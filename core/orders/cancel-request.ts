@@ -57,7 +57,15 @@ export async function recordCancelRequest(
         accountId: order.accountId,
         orderId: order.id,
         message: `the buyer asked to cancel order ${order.label}: approve or decline`,
-        data: { requestedAt: at.toISOString(), reason: reported.reason ?? null },
+        data: {
+          requestedAt: at.toISOString(),
+          reason: reported.reason ?? null,
+          // The exception is answered, not resolved: these actions close it.
+          actions: {
+            approve: `/api/v1/orders/${order.id}/cancel-request/approve`,
+            decline: `/api/v1/orders/${order.id}/cancel-request/decline`,
+          },
+        },
         createdAt: now,
         updatedAt: now,
       },

@@ -32,6 +32,11 @@ describe.each(testDatabases())('cancel requests and erasure through the API on $
     });
     const ex = await h.call('GET', `/api/v1/exceptions?kind=cancel_requested&orderId=${orderId}`);
     expect(ex.body.data).toHaveLength(1);
+    expect(ex.body.data[0].data.actions.decline).toBe(`/api/v1/orders/${orderId}/cancel-request/decline`);
+    // Resolving the exception would leave the buyer without an answer: refused, pointing at the actions.
+    const resolve = await h.call('POST', `/api/v1/exceptions/${ex.body.data[0].id}/resolve`);
+    expect(resolve.status).toBe(409);
+    expect(resolve.body.error.message).toContain('cancel-request/approve');
 
     const pick = await h.call('POST', `/api/v1/orders/${orderId}/pick`);
     expect(pick.status).toBe(409);
