@@ -14,8 +14,13 @@ const tags = ['privacy'];
 
 const ErasureSchema = z
   .object({
-    orderIds: z.array(z.string()).openapi({ description: 'Orders whose buyer was erased (kept, with lines and money)' }),
-    scrubbedRows: z.number().int().openapi({ description: 'Other stored rows (raw channel events, exceptions, history) scrubbed' }),
+    orderIds: z
+      .array(z.string())
+      .openapi({ description: 'Orders whose buyer was erased (kept, with lines and money)' }),
+    scrubbedRows: z
+      .number()
+      .int()
+      .openapi({ description: 'Other stored rows (raw channel events, exceptions, history) scrubbed' }),
   })
   .openapi('Erasure');
 
@@ -45,7 +50,10 @@ const eraseOrder = createRoute({
   summary: "Erase this order's buyer data (name, e-mail, phone, addresses); the order, lines and money stay",
   request: {
     params: IdParam,
-    body: { ...body(z.object({ reason: z.string().trim().max(200).optional() }).openapi('OrderErasure')), required: false },
+    body: {
+      ...body(z.object({ reason: z.string().trim().max(200).optional() }).openapi('OrderErasure')),
+      required: false,
+    },
   },
   responses: { 200: json(ErasureSchema, 'What was erased'), ...errors(403, 404) },
 });

@@ -473,7 +473,9 @@ export const DetailPage: FC<{
             kind="primary"
             testId="cancel-decline"
           />
-          <p class="muted small">The buyer asked the channel to cancel. Approving releases the stock; either answer is sent to the channel.</p>
+          <p class="muted small">
+            The buyer asked the channel to cancel. Approving releases the stock; either answer is sent to the channel.
+          </p>
         </section>
       ) : null}
 

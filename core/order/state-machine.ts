@@ -20,7 +20,14 @@ export const OrderStatusSchema = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof OrderStatusSchema>;
 
 /** Hold reasons a person may set with the hold action. */
-export const MANUAL_HOLD_REASONS = ['insufficient_stock', 'oversold', 'unpaid', 'fraud', 'unmapped_sku', 'manual'] as const;
+export const MANUAL_HOLD_REASONS = [
+  'insufficient_stock',
+  'oversold',
+  'unpaid',
+  'fraud',
+  'unmapped_sku',
+  'manual',
+] as const;
 export const HOLD_REASONS = [
   ...MANUAL_HOLD_REASONS,
   // The buyer asked the channel to cancel: held until a person approves or declines

@@ -8,17 +8,14 @@ import { type Clock, systemClock } from '../clock.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import type { HoldReason } from '../order/state-machine.ts';
 import {
-  activeReservations,
   announcePush,
   assertNoOpenCancelRequest,
   OrderActionError,
   type OrderSummary,
-  orderNeeds,
   summary,
   transition,
   withLockedOrder,
 } from './action-kit.ts';
-import { reconcileReservations } from './reservations.ts';
 import { cancelHeld, commitLines, leavingLines, resumeHeld } from './order-stock.ts';
 import { recordReturn } from './returns.ts';
 

@@ -295,7 +295,9 @@ export async function getPickup(
 ): Promise<PickupDetail | null> {
   const o = await prisma.order.findFirst({
     where: { id: orderId, pickupLocationId: store.id, fulfilmentMethod: 'pickup' },
-    select: { ...orderSelect, events: {
+    select: {
+      ...orderSelect,
+      events: {
         // The cancellation itself, not a later note in the history (an erasure of personal data).
         where: { toStatus: 'cancelled', NOT: { fromStatus: 'cancelled' } },
         select: { toStatus: true, reason: true },

@@ -37,12 +37,12 @@ export function identifiersOf(order: PersonFields): string[] {
   return [...out].sort((a, b) => b.length - a.length);
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Replaces every occurrence of the identifiers in a string (case-insensitive). */
 export function scrubText(text: string, values: readonly string[]): string {
   if (!values.length) return text;
-  const re = new RegExp(values.map(escape).join('|'), 'gi');
+  const re = new RegExp(values.map(escapeRegExp).join('|'), 'gi');
   return text.replace(re, ERASED);
 }
 

@@ -97,7 +97,9 @@ describe.each(testDatabases())('cancel requests and erasure through the API on $
       customer: { name: 'Only This Order', email: 'one@example.net' },
     });
     expect((await h.call('POST', '/api/v1/orders/nope/erase-personal-data')).status).toBe(404);
-    const r = await h.call('POST', `/api/v1/orders/${orderId}/erase-personal-data`, { body: { reason: 'asked by phone' } });
+    const r = await h.call('POST', `/api/v1/orders/${orderId}/erase-personal-data`, {
+      body: { reason: 'asked by phone' },
+    });
     expect(r.status).toBe(200);
     const order = await h.call('GET', `/api/v1/orders/${orderId}`);
     expect(order.body.customer).toBeNull();

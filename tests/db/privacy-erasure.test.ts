@@ -33,7 +33,14 @@ type Person = ReturnType<typeof person>;
 
 /** The order draft and the raw Shopify-shaped webhook body the inbox would hold for it. */
 function orderOf(p: Person, externalId: string, over: Parameters<typeof draft>[2] = {}) {
-  const address = { name: p.name, line1: p.street, city: 'Arlington', postalCode: '22201', countryCode: 'US', phone: p.phone };
+  const address = {
+    name: p.name,
+    line1: p.street,
+    city: 'Arlington',
+    postalCode: '22201',
+    countryCode: 'US',
+    phone: p.phone,
+  };
   const d = draft(externalId, [{ sku: 'PV', quantity: 1 }], {
     customer: { externalId: p.buyerId, name: p.name, email: p.email, phone: p.phone },
     shippingAddress: address,
@@ -167,7 +174,16 @@ describe.each(testDatabases())('personal data erasure on $kind', ({ open }) => {
     const closedAt = clock.now();
     const done = await place(shipped, 'PV-3001', {
       state: { cancelled: false, payment: 'paid', fulfilment: 'fulfilled', restock: true },
-      lines: [{ channelLineId: 'PV-3001-L1', sku: 'PV', quantity: 1, title: 'Privacy mug', unitPrice: 1000, fulfilledQuantity: 1 }],
+      lines: [
+        {
+          channelLineId: 'PV-3001-L1',
+          sku: 'PV',
+          quantity: 1,
+          title: 'Privacy mug',
+          unitPrice: 1000,
+          fulfilledQuantity: 1,
+        },
+      ],
     });
     const stillOpen = await place(open, 'PV-3002');
     expect((await db.prisma.order.findUniqueOrThrow({ where: { id: done } })).closedAt).toEqual(closedAt);

@@ -8,7 +8,17 @@ import { getLevel } from '../../core/inventory/ledger.ts';
 import { ingestOrder } from '../../core/orders/ingest.ts';
 import { testDatabases } from '../support/databases.ts';
 import { draft } from '../support/drafts.ts';
-import { Client, laneNumbers, pickupOrder, pushes, type Store, seedShop, seedStore, staffApp, statusOf } from './helpers.ts';
+import {
+  Client,
+  laneNumbers,
+  pickupOrder,
+  pushes,
+  type Store,
+  seedShop,
+  seedStore,
+  staffApp,
+  statusOf,
+} from './helpers.ts';
 
 describe.each(testDatabases())('staff pages and cancel requests on $kind', ({ open }) => {
   let db: Database;

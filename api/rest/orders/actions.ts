@@ -190,7 +190,10 @@ export function orderActionRoutes(ctx: RouteContext) {
     app.openapi(route, async (c) => {
       const { id } = c.req.valid('param');
       const b = c.req.valid('json') ?? {};
-      return c.json(shapeActionResult(await act(prisma, id, { note: b.note ?? null }, await actorFor(c, id), clock)), 200);
+      return c.json(
+        shapeActionResult(await act(prisma, id, { note: b.note ?? null }, await actorFor(c, id), clock)),
+        200,
+      );
     });
   }
 

@@ -121,7 +121,9 @@ export const OrderDetailSchema = OrderSummarySchema.extend({
       description:
         'The buyer asked the channel to cancel: the order is held until POST /orders/{id}/cancel-request/approve or /decline',
     }),
-  closedAt: Timestamp.nullable().openapi({ description: 'When nothing was left to hand over; retention counts from here' }),
+  closedAt: Timestamp.nullable().openapi({
+    description: 'When nothing was left to hand over; retention counts from here',
+  }),
   personalDataErasedAt: Timestamp.nullable().openapi({
     description: "When the buyer's name, contact and addresses were erased (the order and its money stay)",
   }),

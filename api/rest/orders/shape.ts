@@ -196,7 +196,10 @@ export function shapeOrderDetail(o: DetailRow): z.infer<typeof OrderDetailSchema
       ? {
           requestedAt: iso(o.cancelRequestedAt),
           reason: o.cancelRequestReason,
-          outcome: o.cancelRequestOutcome === 'approved' || o.cancelRequestOutcome === 'declined' ? o.cancelRequestOutcome : null,
+          outcome:
+            o.cancelRequestOutcome === 'approved' || o.cancelRequestOutcome === 'declined'
+              ? o.cancelRequestOutcome
+              : null,
         }
       : null,
     closedAt: iso(o.closedAt),
