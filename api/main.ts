@@ -41,6 +41,7 @@ export async function main() {
     localToken,
     redisUrl: config.redisUrl,
     databaseUrl: config.databaseUrl,
+    syncTuning: { personalDataRetentionDays: config.personalDataRetentionDays },
   });
   // Last registered runs first: stop taking requests and jobs, then close the database.
   onShutdown(() => db.close(), { logger });

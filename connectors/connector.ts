@@ -21,6 +21,7 @@
 //   sent to the app are verified with them and routed to an account by accountIdentity().
 // Nothing here names a vendor field; everything vendor-specific lives in connectors/<channel>/.
 import type { OrderDraft } from '../core/order/schema.ts';
+import type { FulfilmentKind } from '../core/order/state-machine.ts';
 import type { RefundAmount } from '../core/orders/refund-amount.ts';
 
 export type { RefundAmount } from '../core/orders/refund-amount.ts';
@@ -153,7 +154,17 @@ export interface StockPushResult {
   pending: { listingId: string; quantity: number; submissionId: string }[];
 }
 
-export type FulfilmentKind = 'ship' | 'pickup_ready' | 'pickup_collected' | 'cancel';
+/**
+ * What the hub did with an order, for the channel to learn:
+ * - `ship`, `pickup_ready`, `pickup_collected`: a parcel left, a pickup is ready or was handed over;
+ * - `cancel`: the merchant cancelled (the hub released the stock);
+ * - `cancel_request_approved` / `cancel_request_declined`: the answer to the buyer's cancel request
+ *   the channel reported on the order (OrderDraft.cancelRequest). A channel with a request workflow
+ *   (eBay post-order cancellation approve / reject) answers the request; one without it never
+ *   reports requests, and refuses these kinds with a non-retryable ConnectorError (an exception
+ *   for a person), as Shopify does.
+ */
+export type { FulfilmentKind };
 
 /** A fulfilment the hub made (or a pickup step) that the channel must learn about. */
 export interface FulfilmentPush {
@@ -310,6 +321,15 @@ export interface AccountInput {
 export interface ChannelConnector {
   readonly type: ChannelType;
   readonly limits: ConnectorLimits;
+
+  /**
+   * JSON keys under which the channel's payloads carry a buyer's personal data (name, e-mail,
+   * phone, addresses, e.g. a `customer` or `shipping_address` object). Erasure
+   * (core/privacy/erase.ts) blanks them whole in the stored raw events of the person, on top of
+   * replacing the person's identifiers wherever else they appear. Optional: without it only
+   * the identifiers are replaced.
+   */
+  readonly personalDataKeys?: readonly string[];
 
   /**
    * Verifies a pushed notification before anything is parsed (signature over the raw bytes)

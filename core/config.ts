@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { parseSecretKey } from './crypto/secrets.ts';
+import { DEFAULT_PERSONAL_DATA_RETENTION_DAYS } from './privacy/settings.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -27,6 +28,8 @@ export interface Config {
   adminToken: string | undefined;
   /** The hub's address as the channels reach it (https://hub.example.com): webhook subscriptions point there. */
   publicUrl: string | undefined;
+  /** Days after an order closed before its buyer's personal data is erased (core/privacy/retention.ts). */
+  personalDataRetentionDays: number;
   logLevel: LogLevel;
   nodeEnv: NodeEnv;
   isProduction: boolean;
@@ -59,6 +62,7 @@ const VARIABLES = [
   'OMNIHUB_SECRET_KEY',
   'OMNIHUB_ADMIN_TOKEN',
   'OMNIHUB_PUBLIC_URL',
+  'OMNIHUB_PERSONAL_DATA_RETENTION_DAYS',
   'LOG_LEVEL',
   'NODE_ENV',
 ] as const;
@@ -74,6 +78,7 @@ const DISPLAY: Record<Variable, 'plain' | 'url' | 'hidden'> = {
   OMNIHUB_SECRET_KEY: 'hidden',
   OMNIHUB_ADMIN_TOKEN: 'hidden',
   OMNIHUB_PUBLIC_URL: 'url',
+  OMNIHUB_PERSONAL_DATA_RETENTION_DAYS: 'plain',
   LOG_LEVEL: 'plain',
   NODE_ENV: 'plain',
 };
@@ -90,6 +95,7 @@ const MSG = {
   OMNIHUB_SECRET_KEY: 'must be exactly 32 bytes, written as 64 hex characters or as base64 (44 characters)',
   OMNIHUB_ADMIN_TOKEN: `must be at least ${MIN_ADMIN_TOKEN} characters long`,
   OMNIHUB_PUBLIC_URL: 'must be an http:// or https:// URL with a host',
+  OMNIHUB_PERSONAL_DATA_RETENTION_DAYS: 'must be a whole number of days between 1 and 3650',
   LOG_LEVEL: `must be one of ${LOG_LEVELS.join(', ')}`,
   NODE_ENV: `must be one of ${NODE_ENVS.join(', ')}`,
   SECRET_REQUIRED: 'is required when NODE_ENV=production (it encrypts the stored channel credentials)',
@@ -106,6 +112,7 @@ const HINT: Record<Variable, string> = {
     'generate one with: openssl rand -hex 32 (and keep it: credentials encrypted with a lost key cannot be recovered)',
   OMNIHUB_ADMIN_TOKEN: 'generate one with: openssl rand -hex 32',
   OMNIHUB_PUBLIC_URL: 'e.g. OMNIHUB_PUBLIC_URL=https://hub.example.com (Shopify delivers webhooks to https only)',
+  OMNIHUB_PERSONAL_DATA_RETENTION_DAYS: 'e.g. OMNIHUB_PERSONAL_DATA_RETENTION_DAYS=30 (the default)',
   LOG_LEVEL: 'e.g. LOG_LEVEL=info',
   NODE_ENV: 'e.g. NODE_ENV=production',
 };
@@ -156,6 +163,12 @@ const EnvSchema = z
       .optional(),
     OMNIHUB_ADMIN_TOKEN: z.string().min(MIN_ADMIN_TOKEN, { error: MSG.OMNIHUB_ADMIN_TOKEN }).optional(),
     OMNIHUB_PUBLIC_URL: urlWithScheme(['http:', 'https:'], MSG.OMNIHUB_PUBLIC_URL).optional(),
+    OMNIHUB_PERSONAL_DATA_RETENTION_DAYS: z
+      .string({ error: MSG.OMNIHUB_PERSONAL_DATA_RETENTION_DAYS })
+      .regex(/^\d{1,4}$/, { error: MSG.OMNIHUB_PERSONAL_DATA_RETENTION_DAYS })
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 3650, { error: MSG.OMNIHUB_PERSONAL_DATA_RETENTION_DAYS })
+      .optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: MSG.LOG_LEVEL }).optional(),
     NODE_ENV: z.enum(NODE_ENVS, { error: MSG.NODE_ENV }).optional(),
   })
@@ -230,6 +243,7 @@ export function loadConfig(env: Env = defaultEnv()): Config {
     secretKey: e.OMNIHUB_SECRET_KEY,
     adminToken: e.OMNIHUB_ADMIN_TOKEN,
     publicUrl: e.OMNIHUB_PUBLIC_URL?.replace(/\/+$/, ''),
+    personalDataRetentionDays: e.OMNIHUB_PERSONAL_DATA_RETENTION_DAYS ?? DEFAULT_PERSONAL_DATA_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL ?? 'info',
     nodeEnv,
     isProduction: nodeEnv === 'production',

@@ -8,6 +8,11 @@ import { PermanentJobError } from './queue/types.ts';
 
 export type ConnectorRegistry = Partial<Record<ChannelType, ChannelConnector>>;
 
+/** Every channel's personal-data keys (erasure blanks them in stored payloads). */
+export function personalKeysOf(connectors: ConnectorRegistry): string[] {
+  return [...new Set(Object.values(connectors).flatMap((c) => c?.personalDataKeys ?? []))];
+}
+
 export interface AccountHandle {
   account: AccountContext;
   connector: ChannelConnector;

@@ -10,12 +10,13 @@ import { ConnectorError } from '../connectors/connector.ts';
 import { type AccountSource, openAccount, safeMessage } from './connectors.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
+import { FULFILMENT_KINDS } from '../core/order/state-machine.ts';
 
 export const FulfilmentPushPayload = z.object({
   pushId: z.string().min(1),
   orderId: z.string().min(1),
   accountId: z.string().min(1),
-  kind: z.enum(['ship', 'pickup_ready', 'pickup_collected', 'cancel']),
+  kind: z.enum(FULFILMENT_KINDS),
   fulfilmentId: z.string().nullable(),
   lines: z.array(z.object({ orderLineId: z.string(), quantity: z.number().int().positive() })).default([]),
 });

@@ -3,7 +3,8 @@ import type { Clock } from '../core/clock.ts';
 import type { PrismaClient } from '../core/db/generated/prisma/client.ts';
 import { purgeProcessed } from '../core/inbox/inbox.ts';
 import type { Logger } from '../core/log.ts';
-import type { AccountCache, ConnectorRegistry } from './connectors.ts';
+import { applyRetention, DEFAULT_PERSONAL_DATA_RETENTION_DAYS } from '../core/privacy/retention.ts';
+import { type AccountCache, type ConnectorRegistry, personalKeysOf } from './connectors.ts';
 import type { CredentialRefresher } from './credentials-refresh.ts';
 
 export interface MaintenanceDeps {
@@ -31,21 +32,28 @@ export async function refreshAccountToken(
 export interface CleanupResult {
   inbox: number;
   outbox: number;
+  /** Orders whose buyer's personal data the retention erased in this run. */
+  erased: number;
 }
 
 /**
- * Deletes processed inbox rows and dispatched outbox rows older than their retention, by the
+ * Erases the personal data of orders closed longer ago than the retention, then deletes processed inbox rows and dispatched outbox rows older than their retention, by the
  * app clock: processed_at and dispatched_at are stamped from the same injected clock.
  */
 export async function cleanup(
-  deps: Pick<MaintenanceDeps, 'prisma' | 'logger' | 'clock'>,
-  opts: { inboxRetentionDays: number; outboxRetentionDays: number },
+  deps: Pick<MaintenanceDeps, 'prisma' | 'logger' | 'clock' | 'connectors'>,
+  opts: { inboxRetentionDays: number; outboxRetentionDays: number; personalDataRetentionDays?: number },
 ): Promise<CleanupResult> {
   const now = deps.clock.now();
+  const { erased } = await applyRetention(deps.prisma, {
+    retentionDays: opts.personalDataRetentionDays ?? DEFAULT_PERSONAL_DATA_RETENTION_DAYS,
+    clock: deps.clock,
+    personalKeys: personalKeysOf(deps.connectors),
+  });
   const inbox = await purgeProcessed(deps.prisma, new Date(now.getTime() - opts.inboxRetentionDays * 86_400_000));
   const outbox = await deps.prisma.$executeRaw`
     DELETE FROM outbox_events WHERE dispatched_at IS NOT NULL
        AND dispatched_at < ${new Date(now.getTime() - opts.outboxRetentionDays * 86_400_000)}`;
-  deps.logger.info({ inbox, outbox }, 'old inbox and outbox rows deleted');
-  return { inbox, outbox };
+  deps.logger.info({ inbox, outbox, erased }, 'old inbox and outbox rows deleted, personal data past retention erased');
+  return { inbox, outbox, erased };
 }

@@ -20,6 +20,7 @@ import { FulfilmentPushPayload, pushFulfilment } from './fulfilment-push.ts';
 import { processInbox } from './inbox-processor.ts';
 import { accountGroup, JOB_NAMES, type JobName, parsePayload } from './jobs.ts';
 import { cleanup, refreshAccountToken } from './maintenance.ts';
+import { DEFAULT_PERSONAL_DATA_RETENTION_DAYS } from '../core/privacy/retention.ts';
 import { pollAccountOrders } from './orders-poll.ts';
 import {
   type DispatchHooks,
@@ -68,6 +69,8 @@ export interface SyncTuning {
   cleanupPattern: string;
   inboxRetentionDays: number;
   outboxRetentionDays: number;
+  /** Days after an order closed before its buyer's personal data is erased (core/privacy/retention.ts). */
+  personalDataRetentionDays: number;
   /** BullMQ: how long a dead worker holds a job before another takes it over. */
   lockMs: number;
   stalledIntervalMs: number;
@@ -98,6 +101,7 @@ export const DEFAULT_TUNING: SyncTuning = {
   cleanupPattern: '0 17 3 * * *',
   inboxRetentionDays: 7,
   outboxRetentionDays: 7,
+  personalDataRetentionDays: DEFAULT_PERSONAL_DATA_RETENTION_DAYS,
   lockMs: 30_000,
   stalledIntervalMs: 30_000,
 };
@@ -327,6 +331,7 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
       await cleanup(deps, {
         inboxRetentionDays: tuning.inboxRetentionDays,
         outboxRetentionDays: tuning.outboxRetentionDays,
+        personalDataRetentionDays: tuning.personalDataRetentionDays,
       });
     },
   };

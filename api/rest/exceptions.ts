@@ -3,6 +3,7 @@
 // resolving and replaying; the layers below open them.
 import { createRoute, z } from '@hono/zod-openapi';
 import { REPLAYABLE_KINDS, replayException } from '../../core/exceptions/replay.ts';
+import { CANCEL_REQUEST_EXCEPTION } from '../../core/orders/cancel-request.ts';
 import { principalOf } from '../auth/principal.ts';
 import type { RouteContext } from './context.ts';
 import { ApiError, notFound } from './errors.ts';
@@ -148,6 +149,14 @@ export function exceptionRoutes(ctx: RouteContext) {
     const existing = await prisma.exceptionItem.findUnique({ where: { id } });
     if (!existing) throw notFound(`exception ${id}`);
     if (existing.resolvedAt) return c.json(shape(existing), 200);
+    if (existing.kind === CANCEL_REQUEST_EXCEPTION) {
+      // Resolving would leave the order held and the buyer without an answer.
+      throw new ApiError(
+        409,
+        'conflict',
+        `answer the buyer instead: POST /api/v1/orders/${existing.orderId}/cancel-request/approve or /decline`,
+      );
+    }
     const at = ctx.clock.now();
     const row = await prisma.exceptionItem.update({
       where: { id },

@@ -37,6 +37,7 @@ import { locationRoutes } from './locations/routes.ts';
 import { orderActionRoutes } from './orders/actions.ts';
 import { orderRoutes } from './orders/routes.ts';
 import { pickupRoutes } from './pickups.ts';
+import { privacyRoutes } from './privacy.ts';
 import { newRouter } from './router.ts';
 import { ApiError } from './errors.ts';
 import { ErrorSchema } from './schemas.ts';
@@ -89,6 +90,7 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
     ledgerRoutes,
     orderRoutes,
     orderActionRoutes,
+    privacyRoutes,
     pickupRoutes,
     exceptionRoutes,
     syncStatusRoutes,

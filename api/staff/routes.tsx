@@ -30,6 +30,7 @@ import {
   OrderActionError,
   refusePickup,
 } from '../../core/orders/actions.ts';
+import { approveCancelRequest, declineCancelRequest } from '../../core/orders/cancel-request.ts';
 import {
   findReadyPickupByCode,
   getPickup,
@@ -177,6 +178,8 @@ const DONE_TEXT: Record<string, (n: string) => string> = {
   collected: (n) => `${n} handed over.`,
   partial: (n) => `Part of ${n} handed over; the rest stays ready for pickup.`,
   refused: (n) => `${n} refused: its stock is released and the channel is told.`,
+  'cancel-approved': (n) => `${n} cancelled as the buyer asked: its stock is released and the channel is told.`,
+  'cancel-declined': (n) => `${n}: the buyer's cancel request is declined and the channel is told; pick it as usual.`,
 };
 
 export function createStaffRoutes(deps: StaffDeps): Hono<StaffEnv> {
@@ -560,6 +563,21 @@ export function createStaffRoutes(deps: StaffDeps): Hono<StaffEnv> {
       }
     });
   };
+
+  // The buyer's cancel request, answered at the counter as through the API (core/orders/cancel-request.ts).
+  app.post('/orders/:id/cancel-approve', (c) =>
+    act(c, 'cancel-approve', async (p, s) => {
+      await approveCancelRequest(prisma, p.id, {}, s.actor, clock);
+      return { done: 'cancel-approved', to: 'board' };
+    }),
+  );
+
+  app.post('/orders/:id/cancel-decline', (c) =>
+    act(c, 'cancel-decline', async (p, s) => {
+      await declineCancelRequest(prisma, p.id, {}, s.actor, clock);
+      return { done: 'cancel-declined', to: 'board' };
+    }),
+  );
 
   app.post('/orders/:id/picking', (c) =>
     act(c, 'picking', async (p, s) => {

@@ -206,6 +206,11 @@ const Card: FC<{ ctx: PageContext; card: PickupCard; lane: 'to-pick' | 'ready' |
         </a>
         <span class={`chip s-${card.status}`}>{statusLabel(card.status)}</span>
         {partial ? <span class="chip warn">Part handed over</span> : null}
+        {card.cancelRequested ? (
+          <span class="chip bad" data-testid="cancel-requested">
+            Buyer asked to cancel
+          </span>
+        ) : null}
         {card.flagged ? (
           <span class="chip bad" data-testid="flagged">
             Not collected: release pending
@@ -227,7 +232,18 @@ const Card: FC<{ ctx: PageContext; card: PickupCard; lane: 'to-pick' | 'ready' |
           : null}
         {lane === 'collected' ? `Collected ${formatWhen(card.collectedAt, tz, ctx.now)}` : null}
       </div>
-      {lane === 'to-pick' ? (
+      {card.cancelRequested ? (
+        <div class="actions">
+          <ActionForm ctx={ctx} action={`${href}/cancel-approve`} label="Approve cancel" testId="cancel-approve" />
+          <ActionForm
+            ctx={ctx}
+            action={`${href}/cancel-decline`}
+            label="Decline, keep the order"
+            kind="primary"
+            testId="cancel-decline"
+          />
+        </div>
+      ) : lane === 'to-pick' ? (
         <div class="actions">
           {card.status === 'allocated' ? (
             <ActionForm ctx={ctx} action={`${href}/picking`} label="Start picking" testId="start-picking" />
@@ -361,7 +377,7 @@ export const DetailPage: FC<{
 }> = ({ ctx, pickup: p, notice, code, quantities }) => {
   const tz = ctx.store?.timezone ?? 'UTC';
   const href = `${ctx.base}/orders/${encodeURIComponent(p.id)}`;
-  const toPick = p.status === 'allocated' || p.status === 'picking' || p.status === 'packed';
+  const toPick = !p.cancelRequested && (p.status === 'allocated' || p.status === 'picking' || p.status === 'packed');
   const ready = p.status === 'ready_for_pickup';
   const open = p.lines.filter((l) => l.remaining > 0);
   return (
@@ -377,6 +393,11 @@ export const DetailPage: FC<{
             {statusLabel(p.status)}
           </span>
           {p.flagged ? <span class="chip bad">Not collected: release pending</span> : null}
+          {p.cancelRequested ? (
+            <span class="chip bad" data-testid="cancel-requested">
+              Buyer asked to cancel
+            </span>
+          ) : null}
           {!p.flagged && p.overdue ? <span class="chip bad">Overdue</span> : null}
         </div>
         <dl class="facts">
@@ -441,6 +462,22 @@ export const DetailPage: FC<{
           </tbody>
         </table>
       </section>
+
+      {p.cancelRequested ? (
+        <section class="panel actions">
+          <ActionForm ctx={ctx} action={`${href}/cancel-approve`} label="Approve cancel" testId="cancel-approve" />
+          <ActionForm
+            ctx={ctx}
+            action={`${href}/cancel-decline`}
+            label="Decline, keep the order"
+            kind="primary"
+            testId="cancel-decline"
+          />
+          <p class="muted small">
+            The buyer asked the channel to cancel. Approving releases the stock; either answer is sent to the channel.
+          </p>
+        </section>
+      ) : null}
 
       {toPick ? (
         <section class="panel actions">

@@ -100,6 +100,20 @@ export function createShopifyConnector(options: ShopifyConnectorOptions = {}): S
 
   return {
     type: 'shopify',
+    // Personal data in Shopify's order payloads: the REST webhook body (customer, addresses,
+    // e-mail and phone fields, the buyer's browser) and the GraphQL order read (queries.ts).
+    personalDataKeys: [
+      'customer',
+      'billing_address',
+      'shipping_address',
+      'billingAddress',
+      'shippingAddress',
+      'email',
+      'contact_email',
+      'phone',
+      'browser_ip',
+      'client_details',
+    ],
     limits: {
       stockBatchSize: STOCK_BATCH_SIZE,
       rateLimitModel: 'query-cost',

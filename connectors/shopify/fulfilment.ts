@@ -96,6 +96,13 @@ function rejectOnErrors(what: string, errors: UserError[] | undefined): void {
 }
 
 export async function pushFulfilment(client: ShopifyClient, push: FulfilmentPush): Promise<FulfilmentPushResult> {
+  if (push.kind === 'cancel_request_approved' || push.kind === 'cancel_request_declined') {
+    // Shopify buyers cannot ask to cancel (only the merchant cancels), so the mapping never
+    // reports a request and there is nothing on Shopify to answer.
+    throw new ConnectorError('unsupported', 'Shopify has no buyer cancellation requests to answer', {
+      retryable: false,
+    });
+  }
   if (push.kind === 'cancel') {
     // orderCancel moves money (refund method) and is the merchant's call in the Shopify admin.
     throw new ConnectorError(

@@ -165,6 +165,12 @@ export const OrderDraftSchema = z
     tags: z.array(z.string().max(255)).max(250).default([]),
     /** The channel marks the order as a test (Shopify `test: true`): kept, flagged, out of the landing figures. */
     test: z.boolean().default(false),
+    /**
+     * The buyer asked the channel to cancel and the channel waits for the seller's answer
+     * (eBay cancellation requests); null when there is none or the channel has no such thing
+     * (Shopify: buyers cannot ask, only the merchant cancels).
+     */
+    cancelRequest: z.object({ requestedAt: instant, reason: z.string().max(500).nullish() }).nullish(),
     /** Discount codes the buyer entered, in the channel's order. */
     discountCodes: z.array(z.string().max(255)).max(250).default([]),
     /**

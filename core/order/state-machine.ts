@@ -19,7 +19,21 @@ export const ORDER_STATUSES = [
 export const OrderStatusSchema = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof OrderStatusSchema>;
 
-export const HOLD_REASONS = ['insufficient_stock', 'oversold', 'unpaid', 'fraud', 'unmapped_sku', 'manual'] as const;
+/** Hold reasons a person may set with the hold action. */
+export const MANUAL_HOLD_REASONS = [
+  'insufficient_stock',
+  'oversold',
+  'unpaid',
+  'fraud',
+  'unmapped_sku',
+  'manual',
+] as const;
+export const HOLD_REASONS = [
+  ...MANUAL_HOLD_REASONS,
+  // The buyer asked the channel to cancel: held until a person approves or declines
+  // (core/orders/cancel-request.ts). Set only from the channel, never by hand.
+  'cancel_requested',
+] as const;
 export const HoldReasonSchema = z.enum(HOLD_REASONS);
 export type HoldReason = z.infer<typeof HoldReasonSchema>;
 
@@ -33,6 +47,31 @@ export const PaymentStatusSchema = z.enum([
   'voided',
 ]);
 export type PaymentStatus = z.infer<typeof PaymentStatusSchema>;
+
+/**
+ * Statuses with nothing left to hand over: the order is closed for the merchant's work, and
+ * personal-data retention (core/privacy/retention.ts) counts from the first time it got here.
+ */
+export const CLOSED_STATUSES: ReadonlySet<OrderStatus> = new Set([
+  'shipped',
+  'collected',
+  'partially_returned',
+  'returned',
+  'cancelled',
+  'closed',
+]);
+export const isClosedStatus = (s: OrderStatus): boolean => CLOSED_STATUSES.has(s);
+
+/** What the hub tells a channel it did with an order (the fulfilment.push job); see connectors/connector.ts. */
+export const FULFILMENT_KINDS = [
+  'ship',
+  'pickup_ready',
+  'pickup_collected',
+  'cancel',
+  'cancel_request_approved',
+  'cancel_request_declined',
+] as const;
+export type FulfilmentKind = (typeof FULFILMENT_KINDS)[number];
 
 export const FulfilmentMethodSchema = z.enum(['ship', 'pickup']);
 export type FulfilmentMethod = z.infer<typeof FulfilmentMethodSchema>;

@@ -6,8 +6,8 @@ import type { Clock } from '../clock.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import { withTxRetry } from '../db/retry.ts';
 import type { Tx } from '../db/sql.ts';
-import type { FulfilmentMethod, HoldReason, OrderStatus } from '../order/state-machine.ts';
-import { IllegalTransitionError, planTransition } from '../order/state-machine.ts';
+import type { FulfilmentKind, FulfilmentMethod, HoldReason, OrderStatus } from '../order/state-machine.ts';
+import { IllegalTransitionError, isClosedStatus, planTransition } from '../order/state-machine.ts';
 import type { LineNeed, ReservationRow } from './reservations.ts';
 
 export type OrderActionCode = 'not_found' | 'illegal_transition' | 'invalid_input' | 'wrong_pickup_code' | 'conflict';
@@ -61,6 +61,10 @@ export interface LockedOrder {
   pickupCode: string | null;
   readyForPickupAt: Date | null;
   collectedAt: Date | null;
+  closedAt: Date | null;
+  /** The buyer's cancel request, open while requested and not yet answered (cancel-request.ts). */
+  cancelRequestedAt: Date | null;
+  cancelRequestOutcome: string | null;
   /** The action's time, read once from the hub's clock when the lock is taken (not a column). */
   at: Date;
 }
@@ -83,7 +87,9 @@ export async function withLockedOrder<T>(
             SELECT id, account_id AS "accountId", external_id AS "externalId", display_number AS "displayNumber",
                    status, hold_reason AS "holdReason", held_from AS "heldFrom", fulfilment_method AS "fulfilmentMethod",
                    pickup_location_id AS "pickupLocationId", pickup_code AS "pickupCode",
-                   ready_for_pickup_at AS "readyForPickupAt", collected_at AS "collectedAt"
+                   ready_for_pickup_at AS "readyForPickupAt", collected_at AS "collectedAt",
+                   closed_at AS "closedAt", cancel_requested_at AS "cancelRequestedAt",
+                   cancel_request_outcome AS "cancelRequestOutcome"
               FROM orders WHERE id = ${orderId} FOR UPDATE`;
           const row = rows[0];
           if (!row) throw new OrderActionError('not_found', `order ${orderId} not found`);
@@ -123,13 +129,30 @@ export async function transition(
       status: to,
       holdReason: to === 'on_hold' ? (cause.holdReason ?? null) : null,
       ...(to === 'on_hold' ? { heldFrom: order.status } : {}),
+      // Retention of personal data counts from the first time nothing was left to hand over.
+      ...(isClosedStatus(to) && !order.closedAt ? { closedAt: order.at } : {}),
       ...extra,
     },
   });
   order.status = to;
 }
 
-export type PushKind = 'ship' | 'pickup_ready' | 'pickup_collected' | 'cancel';
+export type PushKind = FulfilmentKind;
+
+/** True while the buyer's cancel request waits for an answer: nothing may be picked or handed over. */
+export function cancelRequestOpen(order: Pick<LockedOrder, 'cancelRequestedAt' | 'cancelRequestOutcome'>): boolean {
+  return order.cancelRequestedAt !== null && order.cancelRequestOutcome === null;
+}
+
+/** Refuses an action that moves goods while the buyer's cancel request is unanswered. */
+export function assertNoOpenCancelRequest(order: LockedOrder, what: string): void {
+  if (cancelRequestOpen(order)) {
+    throw new OrderActionError(
+      'conflict',
+      `cannot ${what}: the buyer asked to cancel this order; approve or decline the request first`,
+    );
+  }
+}
 
 /** Tells the channel, after commit, through the outbox (the sync layer sends `fulfilment.push`). */
 export async function announcePush(

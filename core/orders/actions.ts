@@ -8,17 +8,15 @@ import { type Clock, systemClock } from '../clock.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import type { HoldReason } from '../order/state-machine.ts';
 import {
-  activeReservations,
   announcePush,
+  assertNoOpenCancelRequest,
   OrderActionError,
   type OrderSummary,
-  orderNeeds,
   summary,
   transition,
   withLockedOrder,
 } from './action-kit.ts';
-import { reconcileReservations } from './reservations.ts';
-import { cancelHeld, commitLines, leavingLines } from './order-stock.ts';
+import { cancelHeld, commitLines, leavingLines, resumeHeld } from './order-stock.ts';
 import { recordReturn } from './returns.ts';
 
 export { OrderActionError, type OrderSummary } from './action-kit.ts';
@@ -67,22 +65,10 @@ export async function releaseHold(
 ): Promise<OrderSummary> {
   return withLockedOrder(prisma, orderId, clock, async (tx, order) => {
     if (order.status !== 'on_hold') return summary(tx, order.id);
-    const { needs, locationIds } = await orderNeeds(tx, order, (l) => l.quantity - l.fulfilledQty);
-    const active = await activeReservations(tx, order.id);
-    const { shortUnits } = await reconcileReservations(tx, needs, active, {
-      orderId: order.id,
-      actor,
-      reference: `order:${order.accountId}:${order.externalId}`,
-      locationIds,
-      newId: randomUUID,
-    });
-    if (shortUnits > 0) {
-      // The units it did get stay reserved; the hold stays, now for stock.
-      await tx.order.update({ where: { id: order.id }, data: { holdReason: 'insufficient_stock' } });
-      throw new OrderActionError('conflict', `cannot release: ${shortUnits} unit(s) still short`);
-    }
-    const back = order.heldFrom && order.heldFrom !== 'captured' ? order.heldFrom : 'allocated';
-    await transition(tx, order, back === 'confirmed' ? 'allocated' : back, { actor, reason: 'hold released' });
+    // The buyer's request needs an answer the channel hears: decline it instead.
+    assertNoOpenCancelRequest(order, 'release the hold');
+    const { shortUnits } = await resumeHeld(tx, order, actor, 'hold released');
+    if (shortUnits > 0) throw new OrderActionError('conflict', `cannot release: ${shortUnits} unit(s) still short`);
     return summary(tx, order.id);
   });
 }
@@ -109,7 +95,10 @@ export async function markPicking(
   clock: Clock = systemClock,
 ): Promise<OrderSummary> {
   return withLockedOrder(prisma, orderId, clock, async (tx, order) => {
-    if (order.status !== 'picking') await transition(tx, order, 'picking', { actor });
+    if (order.status !== 'picking') {
+      assertNoOpenCancelRequest(order, 'start picking');
+      await transition(tx, order, 'picking', { actor });
+    }
     return summary(tx, order.id);
   });
 }
@@ -121,7 +110,10 @@ export async function markPacked(
   clock: Clock = systemClock,
 ): Promise<OrderSummary> {
   return withLockedOrder(prisma, orderId, clock, async (tx, order) => {
-    if (order.status !== 'packed') await transition(tx, order, 'packed', { actor });
+    if (order.status !== 'packed') {
+      assertNoOpenCancelRequest(order, 'pack');
+      await transition(tx, order, 'packed', { actor });
+    }
     return summary(tx, order.id);
   });
 }
@@ -152,6 +144,7 @@ export async function shipOrder(
     if (order.fulfilmentMethod === 'pickup') {
       throw new OrderActionError('invalid_input', 'a pickup order is handed over at the store, not shipped', 'method');
     }
+    assertNoOpenCancelRequest(order, 'ship');
     const parcel = await leavingLines(tx, order.id, input.lines);
     if (!parcel.length) throw new OrderActionError('conflict', 'nothing left to ship on this order');
     const fulfilmentId = randomUUID();

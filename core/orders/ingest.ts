@@ -9,7 +9,8 @@ import { systemClock } from '../clock.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import type { Sql, Tx } from '../db/sql.ts';
 import { type OrderDraft, type OrderDraftInput, OrderDraftSchema } from '../order/schema.ts';
-import { type HoldReason, type OrderStatus, planTransition } from '../order/state-machine.ts';
+import { type HoldReason, isClosedStatus, type OrderStatus, planTransition } from '../order/state-machine.ts';
+import { recordCancelRequest } from './cancel-request.ts';
 import { channelVersionKey, supersedes } from './channel-version.ts';
 import { type LineNeed, type ReservationRow, reconcileReservations } from './reservations.ts';
 import { pathTo, type Target, targetFor } from './status-policy.ts';
@@ -119,7 +120,15 @@ async function ingestInTx(
       newOversells: [],
     };
   }
-  await writeOrderHeader(tx, orderId, d, setup, incoming.key);
+  await writeOrderHeader(tx, orderId, d, setup, incoming.key, row.personal_data_erased_at !== null);
+  const cancelRequested = await recordCancelRequest(
+    tx,
+    { id: orderId, accountId, label: d.displayNumber ?? d.externalId },
+    created ? null : row,
+    d.cancelRequest,
+    actor,
+    now,
+  );
   const lines = await upsertLines(tx, orderId, d, setup);
   const { shortUnits, shortBySku, touchedSkus } = await reserveForLines(
     tx,
@@ -149,6 +158,7 @@ async function ingestInTx(
     openUnits: lines.openUnits,
     fulfilledUnits: lines.fulfilledUnits,
     unknownLocation: setup.unknownLocation,
+    cancelRequested,
   });
   const { status, holdReason } = await moveToTarget(tx, orderId, created ? null : row, target, actor, now);
   return {
@@ -169,6 +179,10 @@ interface LockedOrder {
   channel_updated_at: Date;
   channel_version: string | null;
   hold_reason: string | null;
+  closed_at: Date | null;
+  cancel_requested_at: Date | null;
+  cancel_request_outcome: string | null;
+  personal_data_erased_at: Date | null;
 }
 
 /** Inserts the order if absent, then locks its row: concurrent deliveries of one order serialise here. */
@@ -184,15 +198,26 @@ async function lockOrderRow(
     VALUES (${newId}, ${accountId}, ${d.externalId}, ${d.currency}, 0, 0, ${new Date(d.channelCreatedAt)}, ${new Date(d.channelUpdatedAt)}, ${now}, ${now})
     ON CONFLICT (account_id, external_id) DO NOTHING`;
   const locked = await tx.$queryRaw<LockedOrder[]>`
-    SELECT id, status, channel_updated_at, channel_version, hold_reason FROM orders
+    SELECT id, status, channel_updated_at, channel_version, hold_reason, closed_at,
+           cancel_requested_at, cancel_request_outcome, personal_data_erased_at FROM orders
      WHERE account_id = ${accountId} AND external_id = ${d.externalId} FOR UPDATE`;
   const row = locked[0];
   if (!row) throw new Error('order row vanished inside its transaction');
   return { row, created: row.id === newId };
 }
 
-/** The order's own fields, as the channel states them now. */
-async function writeOrderHeader(tx: Tx, orderId: string, d: OrderDraft, setup: AccountSetup, channelVersion: string) {
+/**
+ * The order's own fields, as the channel states them now. Once the buyer's personal data
+ * was erased (core/privacy), later versions of the order do not bring it back.
+ */
+async function writeOrderHeader(
+  tx: Tx,
+  orderId: string,
+  d: OrderDraft,
+  setup: AccountSetup,
+  channelVersion: string,
+  erased: boolean,
+) {
   const isPickup = d.fulfilmentMethod === 'pickup';
   await tx.order.update({
     where: { id: orderId },
@@ -212,9 +237,13 @@ async function writeOrderHeader(tx: Tx, orderId: string, d: OrderDraft, setup: A
       paymentStatus: d.state.payment,
       fulfilmentMethod: d.fulfilmentMethod,
       pickupLocationId: isPickup ? setup.pickupLocationId : null,
-      customer: d.customer ?? undefined,
-      billingAddress: d.billingAddress ?? undefined,
-      shippingAddress: d.shippingAddress ?? undefined,
+      ...(erased
+        ? {}
+        : {
+            customer: d.customer ?? undefined,
+            billingAddress: d.billingAddress ?? undefined,
+            shippingAddress: d.shippingAddress ?? undefined,
+          }),
       shippingLines: d.shippingLines,
       tags: d.tags,
       channelRef: { ...d.channelRef, sourceName: d.sourceName ?? null, presentment: d.presentment ?? null },
@@ -345,7 +374,13 @@ async function moveToTarget(
   const holdReason = status === 'on_hold' ? (target.holdReason ?? held?.hold_reason ?? null) : null;
   await tx.order.update({
     where: { id: orderId },
-    data: { status, holdReason, ...(heldFrom ? { heldFrom } : {}) },
+    data: {
+      status,
+      holdReason,
+      ...(heldFrom ? { heldFrom } : {}),
+      // Personal-data retention counts from the first time nothing was left to hand over.
+      ...(isClosedStatus(status) && !held?.closed_at ? { closedAt: now } : {}),
+    },
   });
   return { status, holdReason };
 }

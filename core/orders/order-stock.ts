@@ -73,10 +73,46 @@ export async function commitLines(
 }
 
 /** Cancels an order under its lock: releases what it holds, records why, tells the channel. */
-export async function cancelHeld(tx: Tx, order: LockedOrder, actor: string, reason: string | undefined): Promise<void> {
+export async function cancelHeld(
+  tx: Tx,
+  order: LockedOrder,
+  actor: string,
+  reason: string | undefined,
+  push: 'cancel' | 'cancel_request_approved' = 'cancel',
+): Promise<void> {
   await releaseAll(tx, order, actor, reason ?? 'cancelled');
   await transition(tx, order, 'cancelled', { actor, reason });
-  await announcePush(tx, order, 'cancel', null);
+  await announcePush(tx, order, push, null);
+}
+
+/**
+ * Takes an order off hold: first tries again to reserve what it still needs. If stock is
+ * still short the order stays held, now for stock (the units it did get stay reserved), and
+ * the shortfall is returned; otherwise it goes back to where it was held from.
+ */
+export async function resumeHeld(
+  tx: Tx,
+  order: LockedOrder,
+  actor: string,
+  reason: string,
+): Promise<{ shortUnits: number }> {
+  const { needs, locationIds } = await orderNeeds(tx, order, (l) => l.quantity - l.fulfilledQty);
+  const active = await activeReservations(tx, order.id);
+  const { shortUnits } = await reconcileReservations(tx, needs, active, {
+    orderId: order.id,
+    actor,
+    reference: `order:${order.accountId}:${order.externalId}`,
+    locationIds,
+    newId: randomUUID,
+  });
+  if (shortUnits > 0) {
+    await tx.order.update({ where: { id: order.id }, data: { holdReason: 'insufficient_stock' } });
+    order.holdReason = 'insufficient_stock';
+    return { shortUnits };
+  }
+  const back = order.heldFrom && order.heldFrom !== 'captured' ? order.heldFrom : 'allocated';
+  await transition(tx, order, back === 'confirmed' ? 'allocated' : back, { actor, reason });
+  return { shortUnits: 0 };
 }
 
 /**

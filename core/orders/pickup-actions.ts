@@ -7,6 +7,7 @@ import { type Clock, ManualClock, systemClock } from '../clock.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import {
   announcePush,
+  assertNoOpenCancelRequest,
   audit,
   type LockedOrder,
   OrderActionError,
@@ -57,6 +58,7 @@ export async function markReadyForPickup(
     if (order.status === 'ready_for_pickup' && order.pickupCode) {
       return { ...(await summary(tx, order.id)), pickupCode: order.pickupCode };
     }
+    assertNoOpenCancelRequest(order, 'make the pickup ready');
     const pickupCode = newPickupCode();
     await transition(tx, order, 'ready_for_pickup', { actor }, { pickupCode, readyForPickupAt: order.at });
     await announcePush(tx, order, 'pickup_ready', null);
@@ -82,6 +84,7 @@ export async function collectPickup(
     if (input.idempotencyKey && (await tx.fulfilment.findUnique({ where: { idempotencyKey: input.idempotencyKey } }))) {
       return summary(tx, order.id);
     }
+    assertNoOpenCancelRequest(order, 'hand the pickup over');
     if (!codesMatch(order.pickupCode, input.code ?? '')) {
       await audit(tx, actor, 'pickup.wrong_code', order.id);
       throw new OrderActionError('wrong_pickup_code', 'that pickup code does not match this order', 'code');

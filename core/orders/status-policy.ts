@@ -25,6 +25,8 @@ export interface OrderFacts {
   /** Units still to hand over, and units already handed over, over all lines. */
   openUnits: number;
   fulfilledUnits: number;
+  /** The buyer asked the channel to cancel and nobody has answered yet (cancel-request.ts). */
+  cancelRequested?: boolean;
 }
 
 export interface Target {
@@ -46,6 +48,9 @@ export function targetFor(f: OrderFacts): Target {
   if (f.channel.fulfilment === 'partial') return { status: 'partially_shipped' };
   // Every line refunded or removed before anything shipped: there is nothing left to do.
   if (f.openUnits === 0 && f.fulfilledUnits === 0) return { status: 'cancelled', reason: 'nothing left to fulfil' };
+  // Before any other hold: nothing should be picked while the buyer waits for an answer.
+  if (f.cancelRequested)
+    return { status: 'on_hold', holdReason: 'cancel_requested', reason: 'the buyer asked to cancel' };
   if (f.unknownLocation)
     return { status: 'on_hold', holdReason: 'manual', reason: 'the channel named a location the hub does not know' };
   if (f.unmappedLines > 0)

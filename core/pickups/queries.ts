@@ -45,6 +45,8 @@ export interface PickupCard {
   overdue: boolean;
   /** Flagged by the expiry run: it will be released unless collected soon. */
   flagged: boolean;
+  /** The buyer asked the channel to cancel and nobody answered yet: nothing may be picked. */
+  cancelRequested: boolean;
 }
 
 export interface PickupLanes {
@@ -158,6 +160,8 @@ const orderSelect = {
   channelCreatedAt: true,
   readyForPickupAt: true,
   collectedAt: true,
+  cancelRequestedAt: true,
+  cancelRequestOutcome: true,
   account: { select: { name: true } },
   lines: {
     select: { id: true, title: true, skuCode: true, quantity: true, fulfilledQty: true, cancelledQty: true },
@@ -174,6 +178,8 @@ type OrderRow = {
   channelCreatedAt: Date;
   readyForPickupAt: Date | null;
   collectedAt: Date | null;
+  cancelRequestedAt: Date | null;
+  cancelRequestOutcome: string | null;
   account: { name: string };
   lines: {
     id: string;
@@ -222,6 +228,7 @@ function toCard(o: OrderRow, store: StoreInfo, now: Date, flagged: Set<string>):
     holdUntil,
     overdue: holdUntil !== null && now.getTime() >= holdUntil.getTime(),
     flagged: flagged.has(o.id),
+    cancelRequested: o.cancelRequestedAt !== null && o.cancelRequestOutcome === null,
   };
 }
 
@@ -239,7 +246,11 @@ export async function pickupLanes(prisma: PrismaClient, store: StoreInfo, now: D
   const base = { pickupLocationId: store.id, fulfilmentMethod: 'pickup' as const };
   const [toPick, ready, collected] = await Promise.all([
     prisma.order.findMany({
-      where: { ...base, status: { in: [...TO_PICK_STATUSES] } },
+      // Held for the buyer's cancel request: shown with the question instead of picking actions.
+      where: {
+        ...base,
+        OR: [{ status: { in: [...TO_PICK_STATUSES] } }, { status: 'on_hold', holdReason: 'cancel_requested' }],
+      },
       select: orderSelect,
       orderBy: [{ channelCreatedAt: 'asc' }, { displayNumber: 'asc' }, { id: 'asc' }],
       take: LANE_LIMIT,
@@ -284,7 +295,16 @@ export async function getPickup(
 ): Promise<PickupDetail | null> {
   const o = await prisma.order.findFirst({
     where: { id: orderId, pickupLocationId: store.id, fulfilmentMethod: 'pickup' },
-    select: { ...orderSelect, events: { select: { toStatus: true, reason: true }, orderBy: { id: 'desc' }, take: 1 } },
+    select: {
+      ...orderSelect,
+      events: {
+        // The cancellation itself, not a later note in the history (an erasure of personal data).
+        where: { toStatus: 'cancelled', NOT: { fromStatus: 'cancelled' } },
+        select: { toStatus: true, reason: true },
+        orderBy: { id: 'desc' },
+        take: 1,
+      },
+    },
   });
   if (!o) return null;
   const flagged = await flaggedOrders(prisma, [o.id]);

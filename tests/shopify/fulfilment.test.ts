@@ -144,6 +144,13 @@ describe('pushFulfilment', () => {
       })
       .catch((e: unknown) => e);
     expect(cancel).toMatchObject({ code: 'unsupported', retryable: false });
+    // Shopify buyers cannot ask to cancel, so there is no request to answer: refused, never sent.
+    for (const kind of ['cancel_request_approved', 'cancel_request_declined'] as const) {
+      const answer = await h.connector
+        .pushFulfilment(account(), { externalOrderId: 'gid://shopify/Order/1', kind, lines: [], idempotencyKey: kind })
+        .catch((e: unknown) => e);
+      expect(answer).toMatchObject({ code: 'unsupported', retryable: false });
+    }
     const missing = await h.connector
       .pushFulfilment(account(), {
         externalOrderId: 'gid://shopify/Order/1',

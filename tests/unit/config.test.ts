@@ -25,10 +25,20 @@ describe('loadConfig defaults', () => {
       redisUrl: undefined,
       secretKey: undefined,
       adminToken: undefined,
+      personalDataRetentionDays: 30,
       logLevel: 'info',
       nodeEnv: 'development',
       isProduction: false,
     });
+  });
+
+  it('reads the personal-data retention in days, and names the variable when it is not a day count', () => {
+    expect(loadConfig({ OMNIHUB_PERSONAL_DATA_RETENTION_DAYS: '90' }).personalDataRetentionDays).toBe(90);
+    for (const bad of ['0', '-1', '1.5', 'thirty', '99999']) {
+      expect(configError({ OMNIHUB_PERSONAL_DATA_RETENTION_DAYS: bad }).issues.map((i) => i.variable)).toEqual([
+        'OMNIHUB_PERSONAL_DATA_RETENTION_DAYS',
+      ]);
+    }
   });
 
   it('treats empty and blank values as unset', () => {

@@ -57,6 +57,7 @@ describe('order statuses', () => {
       'fraud',
       'unmapped_sku',
       'manual',
+      'cancel_requested',
     ]);
     expect(PaymentStatusSchema.safeParse('partially_refunded').success).toBe(true);
     expect(FulfilmentMethodSchema.options).toEqual(['ship', 'pickup']);

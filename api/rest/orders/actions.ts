@@ -17,6 +17,7 @@ import {
   shipOrder,
 } from '../../../core/orders/actions.ts';
 import { OrderActionError } from '../../../core/orders/action-kit.ts';
+import { approveCancelRequest, declineCancelRequest } from '../../../core/orders/cancel-request.ts';
 import { PickupCodeThrottled, throttledCodeCheck } from '../../../core/pickups/code-checks.ts';
 import { assertLocation, principalOf } from '../../auth/principal.ts';
 import type { RouteContext } from '../context.ts';
@@ -28,6 +29,7 @@ import {
   ActionResultSchema,
   CollectBody,
   HoldBody,
+  NoteBody,
   ReadyResultSchema,
   ReasonBody,
   ReturnBody,
@@ -70,6 +72,21 @@ const cancel = createRoute({
   request: { params: IdParam, body: optional(ReasonBody) },
   responses: { 200: json(ActionResultSchema, 'The order'), ...errors(403, 404, 409) },
 });
+const answerRoute = (answer: 'approve' | 'decline', summary: string) =>
+  createRoute({
+    method: 'post',
+    path: `/orders/{id}/cancel-request/${answer}`,
+    tags,
+    security: bearer,
+    summary,
+    request: { params: IdParam, body: optional(NoteBody) },
+    responses: { 200: json(ActionResultSchema, 'The order'), ...errors(403, 404, 409) },
+  });
+const approveCancel = answerRoute(
+  'approve',
+  "Approve the buyer's cancel request: cancel the order, release its stock, tell the channel",
+);
+const declineCancel = answerRoute('decline', "Decline the buyer's cancel request: tell the channel, resume the order");
 const pick = action('pick', 'Start picking');
 const pack = action('pack', 'Mark packed');
 const ship = createRoute({
@@ -165,6 +182,20 @@ export function orderActionRoutes(ctx: RouteContext) {
       200,
     );
   });
+
+  for (const [route, act] of [
+    [approveCancel, approveCancelRequest],
+    [declineCancel, declineCancelRequest],
+  ] as const) {
+    app.openapi(route, async (c) => {
+      const { id } = c.req.valid('param');
+      const b = c.req.valid('json') ?? {};
+      return c.json(
+        shapeActionResult(await act(prisma, id, { note: b.note ?? null }, await actorFor(c, id), clock)),
+        200,
+      );
+    });
+  }
 
   app.openapi(pick, async (c) => {
     const { id } = c.req.valid('param');

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { HOLD_REASONS, ORDER_STATUSES } from '../../../core/order/state-machine.ts';
+import { MANUAL_HOLD_REASONS, ORDER_STATUSES } from '../../../core/order/state-machine.ts';
 import { BoolQuery, listParam, MoneySchema, page, PageQuery, Timestamp } from '../schemas.ts';
 
 const Status = z.enum(ORDER_STATUSES);
@@ -110,6 +110,23 @@ export const OrderDetailSchema = OrderSummarySchema.extend({
   readyForPickupAt: Timestamp.nullable(),
   collectedAt: Timestamp.nullable(),
   channelUpdatedAt: Timestamp,
+  cancelRequest: z
+    .object({
+      requestedAt: Timestamp,
+      reason: z.string().nullable(),
+      outcome: z.enum(['approved', 'declined']).nullable().openapi({ description: 'null while waiting for an answer' }),
+    })
+    .nullable()
+    .openapi({
+      description:
+        'The buyer asked the channel to cancel: the order is held until POST /orders/{id}/cancel-request/approve or /decline',
+    }),
+  closedAt: Timestamp.nullable().openapi({
+    description: 'When nothing was left to hand over; retention counts from here',
+  }),
+  personalDataErasedAt: Timestamp.nullable().openapi({
+    description: "When the buyer's name, contact and addresses were erased (the order and its money stay)",
+  }),
   lines: z.array(
     z.object({
       id: z.string(),
@@ -203,8 +220,9 @@ const idempotencyKey = z
   .openapi({ description: 'The same key twice acts once (the Idempotency-Key header works too)' });
 
 export const HoldBody = z
-  .object({ reason: z.enum(HOLD_REASONS).default('manual'), note: z.string().trim().max(500).optional() })
+  .object({ reason: z.enum(MANUAL_HOLD_REASONS).default('manual'), note: z.string().trim().max(500).optional() })
   .openapi('HoldOrder');
+export const NoteBody = z.object({ note: z.string().trim().max(500).optional() }).openapi('Note');
 export const ReasonBody = z.object({ reason: z.string().trim().max(500).optional() }).openapi('Reason');
 export const ShipBody = z
   .object({

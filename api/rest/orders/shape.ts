@@ -109,6 +109,11 @@ type DetailRow = OrderRow & {
   readyForPickupAt: Date | null;
   collectedAt: Date | null;
   channelUpdatedAt: Date;
+  cancelRequestedAt: Date | null;
+  cancelRequestReason: string | null;
+  cancelRequestOutcome: string | null;
+  closedAt: Date | null;
+  personalDataErasedAt: Date | null;
   lines: {
     id: string;
     channelLineId: string;
@@ -187,6 +192,18 @@ export function shapeOrderDetail(o: DetailRow): z.infer<typeof OrderDetailSchema
     readyForPickupAt: iso(o.readyForPickupAt),
     collectedAt: iso(o.collectedAt),
     channelUpdatedAt: iso(o.channelUpdatedAt),
+    cancelRequest: o.cancelRequestedAt
+      ? {
+          requestedAt: iso(o.cancelRequestedAt),
+          reason: o.cancelRequestReason,
+          outcome:
+            o.cancelRequestOutcome === 'approved' || o.cancelRequestOutcome === 'declined'
+              ? o.cancelRequestOutcome
+              : null,
+        }
+      : null,
+    closedAt: iso(o.closedAt),
+    personalDataErasedAt: iso(o.personalDataErasedAt),
     lines: o.lines.map((l) => ({
       id: l.id,
       channelLineId: l.channelLineId,
