@@ -165,6 +165,12 @@ export const OrderDraftSchema = z
     tags: z.array(z.string().max(255)).max(250).default([]),
     /** The channel marks the order as a test (Shopify `test: true`): kept, flagged, out of the landing figures. */
     test: z.boolean().default(false),
+    /**
+     * The channel fulfils the order from its own stock (Amazon FBA, any marketplace-fulfilled
+     * order): recorded for the merchant, but it never reserves or moves the merchant's stock and
+     * never enters picking. Stock pushes are not affected.
+     */
+    fulfilledByChannel: z.boolean().default(false),
     /** Discount codes the buyer entered, in the channel's order. */
     discountCodes: z.array(z.string().max(255)).max(250).default([]),
     /**

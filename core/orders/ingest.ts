@@ -11,6 +11,7 @@ import type { Sql, Tx } from '../db/sql.ts';
 import { type OrderDraft, type OrderDraftInput, OrderDraftSchema } from '../order/schema.ts';
 import { type HoldReason, type OrderStatus, planTransition } from '../order/state-machine.ts';
 import { channelVersionKey, supersedes } from './channel-version.ts';
+import { type LineSku, resolveLineSkus } from './line-skus.ts';
 import { type LineNeed, type ReservationRow, reconcileReservations } from './reservations.ts';
 import { pathTo, type Target, targetFor } from './status-policy.ts';
 import { withTxRetry } from '../db/retry.ts';
@@ -33,6 +34,8 @@ export interface IngestResult {
   touchedSkus: string[];
   /** SKUs this ingest found oversold for the first time (a new oversold exception each). */
   newOversells: string[];
+  /** The hub SKU code of each line that has one (channelLineId -> code), however it was matched. */
+  lineSkuCodes: Map<string, string>;
 }
 
 export async function ingestOrder(
@@ -58,7 +61,8 @@ interface AccountSetup {
   pickupLocationId: string | null;
   originLocationId: string | null;
   unknownLocation: boolean;
-  skus: Map<string, { id: string; allowBackorder: boolean }>;
+  /** channelLineId -> hub SKU (line-skus.ts: by SKU text, else by the channel's item id). */
+  lineSkus: Map<string, LineSku>;
 }
 
 async function loadAccountSetup(prisma: PrismaClient, accountId: string, d: OrderDraft): Promise<AccountSetup> {
@@ -77,19 +81,12 @@ async function loadAccountSetup(prisma: PrismaClient, accountId: string, d: Orde
   const pickupLocationId = resolve(d.pickupLocation);
   const originLocationId = resolve(d.originLocation);
   const unknownLocation = (!!d.pickupLocation && !pickupLocationId) || (!!d.originLocation && !originLocationId);
-  const codes = [...new Set(d.lines.map((l) => l.sku).filter((s): s is string => !!s))];
-  const skus = codes.length
-    ? await prisma.sku.findMany({
-        where: { code: { in: codes } },
-        select: { id: true, code: true, allowBackorder: true },
-      })
-    : [];
   return {
     locationIds: links.map((l) => l.locationId),
     pickupLocationId,
     originLocationId,
     unknownLocation,
-    skus: new Map(skus.map((s) => [s.code, { id: s.id, allowBackorder: s.allowBackorder }])),
+    lineSkus: await resolveLineSkus(prisma, accountId, d.lines),
   };
 }
 
@@ -117,6 +114,7 @@ async function ingestInTx(
       shortUnits: 0,
       touchedSkus: [],
       newOversells: [],
+      lineSkuCodes: new Map(),
     };
   }
   await writeOrderHeader(tx, orderId, d, setup, incoming.key);
@@ -149,6 +147,7 @@ async function ingestInTx(
     openUnits: lines.openUnits,
     fulfilledUnits: lines.fulfilledUnits,
     unknownLocation: setup.unknownLocation,
+    fulfilledByChannel: d.fulfilledByChannel,
   });
   const { status, holdReason } = await moveToTarget(tx, orderId, created ? null : row, target, actor, now);
   return {
@@ -160,6 +159,7 @@ async function ingestInTx(
     shortUnits,
     touchedSkus: [...touchedSkus],
     newOversells: oversold.newSkuIds,
+    lineSkuCodes: new Map([...setup.lineSkus].map(([lineId, sku]) => [lineId, sku.code])),
   };
 }
 
@@ -206,6 +206,7 @@ async function writeOrderHeader(tx: Tx, orderId: string, d: OrderDraft, setup: A
       tipTotal: BigInt(d.totals.tipTotal),
       total: BigInt(d.totals.total),
       test: d.test,
+      fulfilledByChannel: d.fulfilledByChannel,
       discountCodes: d.discountCodes,
       // A payload that does not state the channel's fulfilments leaves the known ones in place.
       ...(d.channelFulfilments ? { channelFulfilments: d.channelFulfilments } : {}),
@@ -241,8 +242,11 @@ async function upsertLines(tx: Tx, orderId: string, d: OrderDraft, setup: Accoun
   const out: UpsertedLines = { needs: [], unmappedLines: 0, openUnits: 0, fulfilledUnits: 0 };
   for (const [position, line] of d.lines.entries()) {
     const prev = prevByChannelId.get(line.channelLineId);
+    const sku = setup.lineSkus.get(line.channelLineId);
     const data = {
-      skuCode: line.sku,
+      // The hub SKU the line resolved to (by its item id when its SKU text is missing or unknown),
+      // so that later actions on the order find it; else the channel's text as it is.
+      skuCode: sku?.code ?? line.sku,
       // The channel's own line order; the API lists lines by it.
       position,
       title: line.variantTitle ? `${line.title} - ${line.variantTitle}` : line.title,
@@ -260,10 +264,10 @@ async function upsertLines(tx: Tx, orderId: string, d: OrderDraft, setup: Accoun
 
     out.openUnits += Math.max(0, line.quantity - data.fulfilledQty);
     out.fulfilledUnits += data.fulfilledQty;
-    if (!line.sku) continue; // custom item: not stock-tracked
-    const sku = setup.skus.get(line.sku);
+    // The channel fulfils from its own stock (FBA): the merchant's stock is not this order's.
+    if (d.fulfilledByChannel) continue;
     if (!sku) {
-      out.unmappedLines++;
+      if (line.sku) out.unmappedLines++; // without SKU text nor a known item id: a custom item, not stock-tracked
       continue;
     }
     const fulfilled = data.fulfilledQty;

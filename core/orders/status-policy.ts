@@ -25,6 +25,8 @@ export interface OrderFacts {
   /** Units still to hand over, and units already handed over, over all lines. */
   openUnits: number;
   fulfilledUnits: number;
+  /** The channel fulfils the order itself (Amazon FBA): nothing for the hub to allocate, hold or pick. */
+  fulfilledByChannel?: boolean;
 }
 
 export interface Target {
@@ -46,6 +48,9 @@ export function targetFor(f: OrderFacts): Target {
   if (f.channel.fulfilment === 'partial') return { status: 'partially_shipped' };
   // Every line refunded or removed before anything shipped: there is nothing left to do.
   if (f.openUnits === 0 && f.fulfilledUnits === 0) return { status: 'cancelled', reason: 'nothing left to fulfil' };
+  // Recorded and left to the channel: confirmed is a state picking never starts from, and the
+  // channel's shipment takes it on to shipped.
+  if (f.fulfilledByChannel) return { status: 'confirmed', reason: 'fulfilled by the channel from its own stock' };
   if (f.unknownLocation)
     return { status: 'on_hold', holdReason: 'manual', reason: 'the channel named a location the hub does not know' };
   if (f.unmappedLines > 0)
