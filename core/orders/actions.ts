@@ -82,7 +82,9 @@ export async function releaseHold(
       throw new OrderActionError('conflict', `cannot release: ${shortUnits} unit(s) still short`);
     }
     const back = order.heldFrom && order.heldFrom !== 'captured' ? order.heldFrom : 'allocated';
-    await transition(tx, order, back === 'confirmed' ? 'allocated' : back, { actor, reason: 'hold released' });
+    // An order the channel fulfils has nothing to allocate: it goes back to confirmed.
+    const to = order.fulfilledByChannel ? 'confirmed' : back === 'confirmed' ? 'allocated' : back;
+    await transition(tx, order, to, { actor, reason: 'hold released' });
     return summary(tx, order.id);
   });
 }

@@ -128,7 +128,14 @@ async function ingestInTx(
     lines.needs,
     actor,
   );
-  if (d.state.cancelled && d.state.restock && row.status !== 'cancelled' && lines.needs.length) {
+  // The channel restocks a channel-fulfilled order into its own warehouse, not the merchant's listing.
+  if (
+    d.state.cancelled &&
+    d.state.restock &&
+    row.status !== 'cancelled' &&
+    lines.needs.length &&
+    !d.fulfilledByChannel
+  ) {
     await forgetChannelQuantity(
       tx,
       accountId,
@@ -264,18 +271,21 @@ async function upsertLines(tx: Tx, orderId: string, d: OrderDraft, setup: Accoun
 
     out.openUnits += Math.max(0, line.quantity - data.fulfilledQty);
     out.fulfilledUnits += data.fulfilledQty;
-    // The channel fulfils from its own stock (FBA): the merchant's stock is not this order's.
-    if (d.fulfilledByChannel) continue;
     if (!sku) {
-      if (line.sku) out.unmappedLines++; // without SKU text nor a known item id: a custom item, not stock-tracked
+      // Without SKU text nor a known item id: a custom item, not stock-tracked. An order the
+      // channel fulfils needs no mapping to be complete.
+      if (line.sku && !d.fulfilledByChannel) out.unmappedLines++;
       continue;
     }
     const fulfilled = data.fulfilledQty;
+    // The channel fulfils from its own stock (FBA): nothing of the merchant's is wanted or leaves
+    // (a line reserved before the channel said so is released).
+    const own = !d.fulfilledByChannel;
     out.needs.push({
       orderLineId: lineId,
       skuId: sku.id,
-      wanted: d.state.cancelled ? 0 : Math.max(0, line.quantity - fulfilled),
-      newlyFulfilled: Math.max(0, fulfilled - (prev?.fulfilledQty ?? 0)),
+      wanted: own && !d.state.cancelled ? Math.max(0, line.quantity - fulfilled) : 0,
+      newlyFulfilled: own ? Math.max(0, fulfilled - (prev?.fulfilledQty ?? 0)) : 0,
       allowBackorder: sku.allowBackorder,
     });
   }

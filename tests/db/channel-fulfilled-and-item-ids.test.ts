@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../core/db/database.ts';
 import { getLevel } from '../../core/inventory/ledger.ts';
-import { markPicking, OrderActionError, shipOrder } from '../../core/orders/actions.ts';
+import { holdOrder, markPicking, OrderActionError, releaseHold, shipOrder } from '../../core/orders/actions.ts';
 import { ingestOrder } from '../../core/orders/ingest.ts';
 import { testDatabases } from '../support/databases.ts';
 import { draft } from '../support/drafts.ts';
@@ -53,9 +53,43 @@ describe.each(testDatabases())('channel-fulfilled orders and item ids on $kind',
   });
 
   it('reserves the same order when the merchant fulfils it', async () => {
+    const before = await getLevel(db.prisma, 'sku-FBA1', 'wh');
     const r = await ingestOrder(db.prisma, 'amz', draft('MFN-1', [{ sku: 'FBA1', quantity: 2 }]));
     expect(r).toMatchObject({ status: 'allocated', touchedSkus: ['sku-FBA1'] });
-    expect(await getLevel(db.prisma, 'sku-FBA1', 'wh')).toMatchObject({ onHand: 5, reserved: 2 });
+    expect(await getLevel(db.prisma, 'sku-FBA1', 'wh')).toMatchObject({
+      onHand: before.onHand,
+      reserved: before.reserved + 2,
+    });
+  });
+
+  it('releases what an order held once the channel says it fulfils it, and never lets the hub pick it', async () => {
+    const before = await getLevel(db.prisma, 'sku-FBA1', 'wh');
+    const first = await ingestOrder(db.prisma, 'amz', draft('LATE-FBA', [{ sku: 'FBA1', quantity: 1 }]));
+    expect(first.status).toBe('allocated');
+    const flagged = draft('LATE-FBA', [{ sku: 'FBA1', quantity: 1 }], {
+      fulfilledByChannel: true,
+      channelUpdatedAt: '2026-11-20T12:00:00Z',
+    });
+    await ingestOrder(db.prisma, 'amz', flagged);
+    expect(await getLevel(db.prisma, 'sku-FBA1', 'wh')).toEqual(before);
+    expect(await db.prisma.reservation.count({ where: { orderId: first.orderId, status: 'active' } })).toBe(0);
+    // Channel facts never move an order back, so it is still "allocated": picking is refused all the same.
+    await expect(markPicking(db.prisma, first.orderId, 'staff:test')).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('fulfilled by the channel'),
+    });
+  });
+
+  it('returns a held channel-fulfilled order to confirmed, with nothing reserved', async () => {
+    const before = await getLevel(db.prisma, 'sku-FBA1', 'wh');
+    const r = await ingestOrder(
+      db.prisma,
+      'amz',
+      draft('FBA-HOLD', [{ sku: 'FBA1', quantity: 1 }], { fulfilledByChannel: true }),
+    );
+    await holdOrder(db.prisma, r.orderId, { reason: 'manual' }, 'staff:test');
+    expect(await releaseHold(db.prisma, r.orderId, 'staff:test')).toMatchObject({ status: 'confirmed' });
+    expect(await getLevel(db.prisma, 'sku-FBA1', 'wh')).toEqual(before);
   });
 
   it('matches a line by product id against a listing keyed by product, never an ambiguous one', async () => {
