@@ -6,7 +6,15 @@
 // - stock is pushed as absolute values, either synchronously in batches (Shopify
 //   inventorySetQuantities, Square) or as a submission confirmed later (Amazon
 //   JSON_LISTINGS_FEED, eBay bulk jobs): see StockPushResult.pending;
-// - fulfilment is a parcel with tracking, or an in-store pickup (ready, then collected).
+// - fulfilment is a parcel with tracking, or an in-store pickup (ready, then collected);
+//   an order the channel fulfils itself (Amazon FBA) is flagged on its draft and never touches
+//   the merchant's stock (OrderDraft.fulfilledByChannel);
+// - a listing keeps the channel's ids plus the connector's own data about the item
+//   (ChannelData: Amazon product type, eBay offer ids, Square variation id), handed back to the
+//   connector with every stock update; order lines without a usable SKU are matched by their
+//   item ids against listings;
+// - pointer notifications (eBay: one per line item) are resolved with one read per order, many
+//   orders per call where the channel allows (fetchOrders, limits.fetchOrdersMax);
 // - rate limits are per account and operation (SP-API, eBay) or a cost bucket (Shopify): a
 //   connector declares its operations' rate and burst in `limits.operations` and waits on
 //   `account.acquire(operation)` before each call, a bucket shared by all the hub's processes
