@@ -73,6 +73,11 @@ export const OrderLineDraftSchema = z.object({
   discountTotal: nonNegMinor.default(0),
   taxLines: z.array(TaxLineSchema).default([]),
   discounts: z.array(DiscountSchema).default([]),
+  /**
+   * The channel's ids of the item sold (Shopify product / variant gid, a Square catalog
+   * variation id, an eBay item id): when the SKU text is missing or unknown, ingestion matches
+   * the line by them against the account's listings (core/orders/line-skus.ts).
+   */
   externalProductId: z.string().max(255).nullish(),
   externalVariantId: z.string().max(255).nullish(),
   requiresShipping: z.boolean().default(true),
