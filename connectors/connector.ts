@@ -330,9 +330,10 @@ export class AccountInputError extends Error {
 export class ChannelDataError extends Error {
   constructor(
     readonly field: string,
-    message: string,
+    /** What to give instead, without the field name. */
+    readonly detail: string,
   ) {
-    super(`channelData.${field}: ${message}`);
+    super(`channelData.${field}: ${detail}`);
     this.name = 'ChannelDataError';
   }
 }

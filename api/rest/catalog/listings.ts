@@ -49,7 +49,7 @@ function shapeChannelData(connector: ChannelConnector | undefined, data: Channel
   try {
     return connector.normaliseChannelData(data);
   } catch (e) {
-    if (e instanceof ChannelDataError) throw invalid(`channelData.${e.field}`, e.message.replace(/^[^:]*: /, ''));
+    if (e instanceof ChannelDataError) throw invalid(`channelData.${e.field}`, e.detail);
     throw e;
   }
 }
