@@ -53,7 +53,7 @@ describe.each(testDatabases())('channel-fulfilled orders and item ids on $kind',
   });
 
   it('reserves the same order when the merchant fulfils it', async () => {
-    const before = await getLevel(db.prisma, 'sku-FBA1', 'wh');
+    const before = (await getLevel(db.prisma, 'sku-FBA1', 'wh'))!;
     const r = await ingestOrder(db.prisma, 'amz', draft('MFN-1', [{ sku: 'FBA1', quantity: 2 }]));
     expect(r).toMatchObject({ status: 'allocated', touchedSkus: ['sku-FBA1'] });
     expect(await getLevel(db.prisma, 'sku-FBA1', 'wh')).toMatchObject({
