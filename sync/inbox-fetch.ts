@@ -55,10 +55,23 @@ export async function resolvePointer(
 
 /** Whether the hub holds the order confirmed (not provisionally) at the event's version or newer; the poll's rule. */
 async function heldAtLeast(deps: InboxDeps, accountId: string, meaning: FetchMeaning): Promise<boolean> {
+  const have = (await heldOrderVersions(deps.prisma, accountId)([meaning.externalOrderId])).get(
+    meaning.externalOrderId,
+  );
+  return covers(have, meaning);
+}
+
+function covers(have: string | undefined, meaning: FetchMeaning): boolean {
   const version = meaning.provisional?.channelUpdatedAt;
   if (!version) return false; // a pure pointer says nothing of its version: read it
-  const have = (await heldOrderVersions(deps.prisma, accountId)([meaning.externalOrderId])).get(meaning.externalOrderId);
   return have !== undefined && Date.parse(have) >= Date.parse(version);
+}
+
+/** The orders a batch's pointer events will read (heldAtLeast's rule, one query for the batch): what order-fetcher.ts groups. */
+export async function ordersToRead(deps: InboxDeps, accountId: string, meanings: FetchMeaning[]): Promise<string[]> {
+  if (!meanings.length) return [];
+  const held = await heldOrderVersions(deps.prisma, accountId)([...new Set(meanings.map((m) => m.externalOrderId))]);
+  return [...new Set(meanings.filter((m) => !covers(held.get(m.externalOrderId), m)).map((m) => m.externalOrderId))];
 }
 
 async function provisionally(

@@ -14,7 +14,7 @@ import type { HubMetrics } from '../core/metrics/hub-metrics.ts';
 import { recordReturn } from '../core/orders/returns.ts';
 import type { AccountContext, ChannelConnector, InboundEvent, InterpretedEvent } from '../connectors/connector.ts';
 import { type AccountCache, type AccountSource, type ConnectorRegistry, openAccount } from './connectors.ts';
-import { resolvePointer } from './inbox-fetch.ts';
+import { ordersToRead, resolvePointer } from './inbox-fetch.ts';
 import { batchOrderFetcher, type FetchOrderOnce } from './order-fetcher.ts';
 import { type AuthGate, describeError, handleFailure, type Outcome, permanentFailure } from './inbox-failures.ts';
 import { applyOrder } from './inbox-orders.ts';
@@ -72,12 +72,10 @@ export async function processInbox(
       groups.set(key, [...(groups.get(key) ?? []), { event, meaning }]);
     }
     // Each order the batch's pointers name is read once (several per call where the channel allows).
-    const fetchIds = [...groups.values()].flatMap((g) =>
-      g.flatMap(({ meaning }) =>
-        !(meaning instanceof Error) && meaning.kind === 'fetch' ? [meaning.externalOrderId] : [],
-      ),
+    const pointers = [...groups.values()].flatMap((g) =>
+      g.flatMap(({ meaning }) => (!(meaning instanceof Error) && meaning.kind === 'fetch' ? [meaning] : [])),
     );
-    const fetchOrder = batchOrderFetcher(connector, account, fetchIds);
+    const fetchOrder = batchOrderFetcher(connector, account, await ordersToRead(deps, accountId, pointers));
     await eachLimit([...groups.values()], opts.concurrency ?? 4, async (group) => {
       for (const { event, meaning } of group) {
         if (run.retryAfterMs !== null) return; // the channel is down: leave the rest for the retry

@@ -107,6 +107,24 @@ describe.each(testDatabases())('one read per order on $kind', ({ open }) => {
     for (const o of orders) expect(await db.prisma.order.count({ where: { externalId: o.id } })).toBe(1);
   });
 
+  it('leaves out of the batched reads an order the hub already holds at the pointer’s version', async () => {
+    const held = await pointedOrder();
+    await storeEvents(db.prisma, 'shop-0', [pointer(`h0-${held.id}`, 'orders/create', held.body)]);
+    await processInbox(counted().deps, 'shop-0');
+    const { calls, deps } = counted({ max: 2 });
+    const a = await pointedOrder();
+    const b = await pointedOrder();
+    // A late redelivery of the version held, between two orders the hub has not seen.
+    await storeEvents(db.prisma, 'shop-0', [
+      pointer(`h1-${a.id}`, 'orders/create', a.body),
+      pointer(`h1-${held.id}`, 'orders/updated', held.body),
+      pointer(`h1-${b.id}`, 'orders/create', b.body),
+    ]);
+    expect(await processInbox(deps, 'shop-0')).toMatchObject({ failed: 0 });
+    expect(calls.fetchOrders.map((ids) => [...ids].sort())).toEqual([[a.id, b.id].sort()]);
+    expect(await db.prisma.inboxEvent.count({ where: { accountId: 'shop-0', processedAt: null } })).toBe(0);
+  });
+
   it('falls back to one fetchOrder per order when the connector cannot read several', async () => {
     const { calls, deps } = counted({ batch: false });
     const a = await pointedOrder();
