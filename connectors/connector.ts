@@ -6,7 +6,15 @@
 // - stock is pushed as absolute values, either synchronously in batches (Shopify
 //   inventorySetQuantities, Square) or as a submission confirmed later (Amazon
 //   JSON_LISTINGS_FEED, eBay bulk jobs): see StockPushResult.pending;
-// - fulfilment is a parcel with tracking, or an in-store pickup (ready, then collected).
+// - fulfilment is a parcel with tracking, or an in-store pickup (ready, then collected);
+//   an order the channel fulfils itself (Amazon FBA) is flagged on its draft and never touches
+//   the merchant's stock (OrderDraft.fulfilledByChannel);
+// - a listing keeps the channel's ids plus the connector's own data about the item
+//   (ChannelData: Amazon product type, eBay offer ids, Square variation id), handed back to the
+//   connector with every stock update; order lines without a usable SKU are matched by their
+//   item ids against listings;
+// - pointer notifications (eBay: one per line item) are resolved with one read per order, many
+//   orders per call where the channel allows (fetchOrders, limits.fetchOrdersMax);
 // - rate limits are per account and operation (SP-API, eBay) or a cost bucket (Shopify): a
 //   connector declares its operations' rate and burst in `limits.operations` and waits on
 //   `account.acquire(operation)` before each call, a bucket shared by all the hub's processes
@@ -128,11 +136,22 @@ export type InterpretedEvent =
     }
   | { kind: 'ignored'; reason: string };
 
+/**
+ * What a connector keeps about one channel item beyond the three fixed ids of a listing (product,
+ * variant, stock handle): e.g. Amazon's product type and marketplace ids, eBay's offer ids and a
+ * legacy item id with its variation SKU, Square's catalog variation id. Owned by the connector:
+ * it shapes it in discoverListings() (and normaliseChannelData() for a person's input), core stores
+ * it on the listing as it is (a JSON object) and hands it back in every StockUpdate. Core never reads it.
+ */
+export type ChannelData = Record<string, unknown>;
+
 /** One stock value to advertise for one listing at one channel location. */
 export interface StockUpdate {
   listingId: string;
   /** The channel's stock handle: Shopify inventory item id, Amazon seller SKU, eBay offer id. */
   externalStockId: string;
+  /** The listing's channel data as the connector stored it; the sync layer always passes it ({} when none). */
+  channelData?: ChannelData;
   /** The channel's location id where the channel stocks per location (Shopify, Square); null otherwise. */
   externalLocationId: string | null;
   /** Absolute quantity to advertise (never negative). */
@@ -197,6 +216,8 @@ export interface ListingCandidate {
   title: string;
   /** Current channel stock per channel location (quantity null when the channel does not say). */
   levels: { externalLocationId: string; quantity: number | null }[];
+  /** Stored on the listing created from this candidate, as it is (see ChannelData); absent: {}. */
+  channelData?: ChannelData | null;
 }
 
 /**
@@ -237,6 +258,11 @@ export interface ConnectorLimits {
    * bucket, connectors/shopify/throttle.ts) may declare nothing.
    */
   operations?: Readonly<Record<string, OperationLimit>>;
+  /**
+   * Most order ids one fetchOrders() call takes (eBay getOrders `orderIds` 50, Square
+   * BatchGetOrders 100); the sync layer splits larger sets. Only for connectors with fetchOrders.
+   */
+  fetchOrdersMax?: number;
 }
 
 /** Requests per second the channel restores, and how many it allows at once (its bucket size). */
@@ -311,6 +337,18 @@ export class AccountInputError extends Error {
   }
 }
 
+/** Channel data for a listing refused by the connector: `field` is the key inside channelData. */
+export class ChannelDataError extends Error {
+  constructor(
+    readonly field: string,
+    /** What to give instead, without the field name. */
+    readonly detail: string,
+  ) {
+    super(`channelData.${field}: ${detail}`);
+    this.name = 'ChannelDataError';
+  }
+}
+
 /** The parts of a new or changed account a connector checks and normalises. */
 export interface AccountInput {
   credentials: Record<string, string>;
@@ -348,6 +386,14 @@ export interface ChannelConnector {
   /** Reads one order now (after an `InterpretedEvent` of kind `fetch`); null when the channel does not know it. */
   fetchOrder(account: AccountContext, externalOrderId: string): Promise<InboundEvent | null>;
 
+  /**
+   * Reads several orders in one call where the channel allows it (at most limits.fetchOrdersMax
+   * ids): the inbox resolves the pointer events of a batch with ceil(orders / max) calls instead of
+   * one fetchOrder() per order. The result maps each id the channel knows to its event; an id
+   * absent from it is an order the channel does not know. Optional: without it, fetchOrder() per order.
+   */
+  fetchOrders?(account: AccountContext, externalOrderIds: string[]): Promise<Map<string, InboundEvent>>;
+
   /** Maps a stored event to what it means for core. Pure; throws when the payload does not fit the channel's documented shape. */
   interpret(account: AccountContext, event: InboundEvent): InterpretedEvent;
 
@@ -362,6 +408,13 @@ export interface ChannelConnector {
 
   /** Lists the channel's sellable items with their stock handles, to create listings. */
   discoverListings(account: AccountContext): AsyncIterable<ListingCandidate>;
+
+  /**
+   * Checks and shapes the channel data a person gives for a listing (POST /listings) before it
+   * is stored; throws ChannelDataError naming the field. Pure, no network. Without it, the
+   * object is stored as given.
+   */
+  normaliseChannelData?(data: ChannelData): ChannelData;
 
   /** Cheap authenticated call that proves the credentials work. */
   testConnection(account: AccountContext): Promise<{ ok: boolean; detail: string }>;

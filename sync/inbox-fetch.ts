@@ -5,7 +5,8 @@
 // provisionally (what it cannot say marked unconfirmed), so that it is never missing from the
 // hub; the event stays to be read again and completes the order then.
 import { storeEvents, markProcessed, type StoredEvent } from '../core/inbox/inbox.ts';
-import type { AccountContext, ChannelConnector, InterpretedEvent } from '../connectors/connector.ts';
+import type { AccountContext, InboundEvent, InterpretedEvent } from '../connectors/connector.ts';
+import type { FetchOrderOnce } from './order-fetcher.ts';
 import type { InboxDeps } from './inbox-processor.ts';
 import { type AuthGate, type Outcome, permanentFailure, waitForCredentials } from './inbox-failures.ts';
 import { recordProvisional } from './inbox-orders.ts';
@@ -16,7 +17,8 @@ type FetchMeaning = Extract<InterpretedEvent, { kind: 'fetch' }>;
 export async function resolvePointer(
   deps: InboxDeps,
   account: AccountContext,
-  connector: ChannelConnector,
+  /** The batch's reader (order-fetcher.ts): one read per order, however many events point at it. */
+  fetchOrder: FetchOrderOnce,
   gate: AuthGate,
   event: StoredEvent,
   meaning: FetchMeaning,
@@ -33,9 +35,9 @@ export async function resolvePointer(
     await provisionally(deps, account, meaning, now);
     return waitForCredentials(deps.prisma, event);
   }
-  let fetched: Awaited<ReturnType<ChannelConnector['fetchOrder']>>;
+  let fetched: InboundEvent | null;
   try {
-    fetched = await connector.fetchOrder(account, meaning.externalOrderId);
+    fetched = await fetchOrder(meaning.externalOrderId);
   } catch (error) {
     await provisionally(deps, account, meaning, now);
     throw error;
@@ -53,10 +55,23 @@ export async function resolvePointer(
 
 /** Whether the hub holds the order confirmed (not provisionally) at the event's version or newer; the poll's rule. */
 async function heldAtLeast(deps: InboxDeps, accountId: string, meaning: FetchMeaning): Promise<boolean> {
+  const have = (await heldOrderVersions(deps.prisma, accountId)([meaning.externalOrderId])).get(
+    meaning.externalOrderId,
+  );
+  return covers(have, meaning);
+}
+
+function covers(have: string | undefined, meaning: FetchMeaning): boolean {
   const version = meaning.provisional?.channelUpdatedAt;
   if (!version) return false; // a pure pointer says nothing of its version: read it
-  const have = (await heldOrderVersions(deps.prisma, accountId)([meaning.externalOrderId])).get(meaning.externalOrderId);
   return have !== undefined && Date.parse(have) >= Date.parse(version);
+}
+
+/** The orders a batch's pointer events will read (heldAtLeast's rule, one query for the batch): what order-fetcher.ts groups. */
+export async function ordersToRead(deps: InboxDeps, accountId: string, meanings: FetchMeaning[]): Promise<string[]> {
+  if (!meanings.length) return [];
+  const held = await heldOrderVersions(deps.prisma, accountId)([...new Set(meanings.map((m) => m.externalOrderId))]);
+  return [...new Set(meanings.filter((m) => !covers(held.get(m.externalOrderId), m)).map((m) => m.externalOrderId))];
 }
 
 async function provisionally(

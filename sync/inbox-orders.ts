@@ -21,9 +21,13 @@ export async function applyOrder(
   }
   const r = await ingestOrder(prisma, account.id, draft, { now });
   if (r.newOversells.length) deps.metrics?.oversells.inc({ channel: account.type }, r.newOversells.length);
-  if (r.created && !r.stale && !draft.state.cancelled) {
+  // A sale from the channel's own stock (FBA) took nothing off what the hub advertises.
+  if (r.created && !r.stale && !draft.state.cancelled && !draft.fulfilledByChannel) {
     const units = new Map<string, number>();
-    for (const l of draft.lines) if (l.sku) units.set(l.sku, (units.get(l.sku) ?? 0) + l.quantity);
+    for (const l of draft.lines) {
+      const code = r.lineSkuCodes.get(l.channelLineId) ?? l.sku;
+      if (code) units.set(code, (units.get(code) ?? 0) + l.quantity);
+    }
     await takeSoldUnits(prisma, account.id, units);
   }
 }

@@ -14,7 +14,8 @@ import type { HubMetrics } from '../core/metrics/hub-metrics.ts';
 import { recordReturn } from '../core/orders/returns.ts';
 import type { AccountContext, ChannelConnector, InboundEvent, InterpretedEvent } from '../connectors/connector.ts';
 import { type AccountCache, type AccountSource, type ConnectorRegistry, openAccount } from './connectors.ts';
-import { resolvePointer } from './inbox-fetch.ts';
+import { ordersToRead, resolvePointer } from './inbox-fetch.ts';
+import { batchOrderFetcher, type FetchOrderOnce } from './order-fetcher.ts';
 import { type AuthGate, describeError, handleFailure, type Outcome, permanentFailure } from './inbox-failures.ts';
 import { applyOrder } from './inbox-orders.ts';
 
@@ -70,13 +71,18 @@ export async function processInbox(
       const key = orderKey(meaning) ?? `event:${event.id}`;
       groups.set(key, [...(groups.get(key) ?? []), { event, meaning }]);
     }
+    // Each order the batch's pointers name is read once (several per call where the channel allows).
+    const pointers = [...groups.values()].flatMap((g) =>
+      g.flatMap(({ meaning }) => (!(meaning instanceof Error) && meaning.kind === 'fetch' ? [meaning] : [])),
+    );
+    const fetchOrder = batchOrderFetcher(connector, account, await ordersToRead(deps, accountId, pointers));
     await eachLimit([...groups.values()], opts.concurrency ?? 4, async (group) => {
       for (const { event, meaning } of group) {
         if (run.retryAfterMs !== null) return; // the channel is down: leave the rest for the retry
         const { outcome, retryAfterMs } = await processOne(
           deps,
           account,
-          connector,
+          fetchOrder,
           gate,
           event,
           meaning,
@@ -136,7 +142,7 @@ const done = (outcome: Outcome['outcome']): Outcome => ({ outcome, retryAfterMs:
 async function processOne(
   deps: InboxDeps,
   account: AccountContext,
-  connector: ChannelConnector,
+  fetchOrder: FetchOrderOnce,
   gate: AuthGate,
   event: StoredEvent,
   meaning: InterpretedEvent | Error,
@@ -162,7 +168,7 @@ async function processOne(
         break;
       }
       case 'fetch':
-        return await resolvePointer(deps, account, connector, gate, event, meaning, now);
+        return await resolvePointer(deps, account, fetchOrder, gate, event, meaning, now);
       case 'ignored':
         break;
     }

@@ -8,10 +8,11 @@
 // - listings found the way a merchant links a shop: the connector's discoverListings()
 //   over the shop's API, matched to hub SKUs by SKU code.
 import { createAccount, loadAccountContext } from '../../core/accounts/accounts.ts';
-import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
+import type { Prisma, PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { adjust } from '../../core/inventory/ledger.ts';
 import { setStorePin } from '../../core/pickups/pin.ts';
 import type { ChannelConnector } from '../../connectors/connector.ts';
+import { listingFields } from '../../connectors/listing-fields.ts';
 import { compareSkus } from '../../connectors/sku-match.ts';
 import { type DemoSku, LOCATIONS, skuTitle } from './catalogue.ts';
 import type { DemoShop } from './simulators.ts';
@@ -162,14 +163,16 @@ export async function seedDemo(opts: {
     const matched = new Set(cmp.matched.filter((s) => !cmp.duplicatesOnChannel.includes(s)));
     const rows = candidates
       .filter((c) => c.sku && matched.has(c.sku) && c.externalStockId)
-      .map((c) => ({
-        id: `${shop.accountId}:${c.sku}`,
-        skuId: skuIds.get(c.sku as string) as string,
-        accountId: shop.accountId,
-        externalProductId: c.externalProductId,
-        externalVariantId: c.externalVariantId,
-        externalStockId: c.externalStockId,
-      }));
+      .map((c) => {
+        const fields = listingFields(c);
+        return {
+          id: `${shop.accountId}:${c.sku}`,
+          skuId: skuIds.get(c.sku as string) as string,
+          accountId: shop.accountId,
+          ...fields,
+          channelData: fields.channelData as Prisma.InputJsonObject,
+        };
+      });
     await prisma.listing.createMany({ data: rows });
     listings.set(shop.accountId, rows.length);
     unmatched.set(shop.accountId, cmp.onlyOnChannel);

@@ -25,7 +25,14 @@ import {
   provisionalRestOrder,
   restOrderNeedsFetch,
 } from './mapping.ts';
-import { ORDER_SNAPSHOT_TOPIC, REFUND_SNAPSHOT_TOPIC, fetchOrder, pollOrders } from './orders.ts';
+import {
+  FETCH_ORDERS_MAX,
+  ORDER_SNAPSHOT_TOPIC,
+  REFUND_SNAPSHOT_TOPIC,
+  fetchOrder,
+  fetchOrders,
+  pollOrders,
+} from './orders.ts';
 import { restOrderBody, restRefundBody } from './payload-shapes.ts';
 import type { GqlOrder, GqlRefund } from './payloads.ts';
 import { SHOP_QUERY, OP } from './queries.ts';
@@ -120,6 +127,7 @@ export function createShopifyConnector(options: ShopifyConnectorOptions = {}): S
       ordersNeedPolling: false,
       pollIntervalSeconds: 300,
       supportsPickup: true,
+      fetchOrdersMax: FETCH_ORDERS_MAX,
     },
 
     async verifyWebhook(account: AccountContext, req: WebhookRequest) {
@@ -133,6 +141,10 @@ export function createShopifyConnector(options: ShopifyConnectorOptions = {}): S
 
     async fetchOrder(account: AccountContext, externalOrderId: string) {
       return fetchOrder(clientFor(account), externalOrderId);
+    },
+
+    async fetchOrders(account: AccountContext, externalOrderIds: string[]) {
+      return fetchOrders(clientFor(account), externalOrderIds);
     },
 
     interpret,

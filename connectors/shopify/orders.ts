@@ -323,3 +323,20 @@ export async function fetchOrder(client: ShopifyClient, orderId: string): Promis
   const [order] = await readOrders(client, [orderId]);
   return order ? orderSnapshotEvent(order) : null;
 }
+
+/** Orders per fetchOrders() call the sync layer sends: as many as one poll read fits the single-query limit. */
+export const FETCH_ORDERS_MAX = pollPageFirst(LISTING_PAGE_MAX, null);
+
+/**
+ * Several orders by id, read the way the poll reads them (several per OrdersById query, each
+ * made whole): far fewer points than one full read each. Ids Shopify no longer resolves are absent.
+ */
+export async function fetchOrders(client: ShopifyClient, orderIds: string[]): Promise<Map<string, InboundEvent>> {
+  const out = new Map<string, InboundEvent>();
+  const ids = [...new Set(orderIds)];
+  while (ids.length) {
+    const batch = ids.splice(0, pollPageFirst(client.config.pollPageSize, client.bucket()?.maximumAvailable ?? null));
+    for (const o of await readBatch(client, batch)) out.set(o.id, await orderSnapshotEvent(o));
+  }
+  return out;
+}

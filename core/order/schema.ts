@@ -73,6 +73,11 @@ export const OrderLineDraftSchema = z.object({
   discountTotal: nonNegMinor.default(0),
   taxLines: z.array(TaxLineSchema).default([]),
   discounts: z.array(DiscountSchema).default([]),
+  /**
+   * The channel's ids of the item sold (Shopify product / variant gid, a Square catalog
+   * variation id, an eBay item id): when the SKU text is missing or unknown, ingestion matches
+   * the line by them against the account's listings (core/orders/line-skus.ts).
+   */
   externalProductId: z.string().max(255).nullish(),
   externalVariantId: z.string().max(255).nullish(),
   requiresShipping: z.boolean().default(true),
@@ -171,6 +176,12 @@ export const OrderDraftSchema = z
      * (Shopify: buyers cannot ask, only the merchant cancels).
      */
     cancelRequest: z.object({ requestedAt: instant, reason: z.string().max(500).nullish() }).nullish(),
+    /**
+     * The channel fulfils the order from its own stock (Amazon FBA, any marketplace-fulfilled
+     * order): recorded for the merchant, but it never reserves or moves the merchant's stock and
+     * never enters picking. Stock pushes are not affected.
+     */
+    fulfilledByChannel: z.boolean().default(false),
     /** Discount codes the buyer entered, in the channel's order. */
     discountCodes: z.array(z.string().max(255)).max(250).default([]),
     /**

@@ -65,6 +65,8 @@ export interface LockedOrder {
   /** The buyer's cancel request, open while requested and not yet answered (cancel-request.ts). */
   cancelRequestedAt: Date | null;
   cancelRequestOutcome: string | null;
+  /** The channel fulfils the order from its own stock (FBA): the hub never picks, packs or ships it. */
+  fulfilledByChannel: boolean;
   /** The action's time, read once from the hub's clock when the lock is taken (not a column). */
   at: Date;
 }
@@ -89,7 +91,8 @@ export async function withLockedOrder<T>(
                    pickup_location_id AS "pickupLocationId", pickup_code AS "pickupCode",
                    ready_for_pickup_at AS "readyForPickupAt", collected_at AS "collectedAt",
                    closed_at AS "closedAt", cancel_requested_at AS "cancelRequestedAt",
-                   cancel_request_outcome AS "cancelRequestOutcome"
+                   cancel_request_outcome AS "cancelRequestOutcome",
+                   fulfilled_by_channel AS "fulfilledByChannel"
               FROM orders WHERE id = ${orderId} FOR UPDATE`;
           const row = rows[0];
           if (!row) throw new OrderActionError('not_found', `order ${orderId} not found`);
@@ -104,6 +107,17 @@ export async function withLockedOrder<T>(
   }
 }
 
+/** Statuses only the hub's own fulfilment reaches: never for an order the channel fulfils. */
+const HUB_FULFILMENT: ReadonlySet<OrderStatus> = new Set([
+  'allocated',
+  'picking',
+  'packed',
+  'partially_shipped',
+  'shipped',
+  'ready_for_pickup',
+  'collected',
+]);
+
 /** Moves the order to `to` (checked against the state machine) and records who did it. */
 export async function transition(
   tx: Tx,
@@ -112,6 +126,12 @@ export async function transition(
   cause: { actor: string; reason?: string; holdReason?: HoldReason },
   extra: Record<string, unknown> = {},
 ): Promise<void> {
+  if (order.fulfilledByChannel && HUB_FULFILMENT.has(to)) {
+    throw new OrderActionError(
+      'conflict',
+      `order ${order.id} is fulfilled by the channel: the hub does not ${to === 'picking' ? 'pick' : 'fulfil'} it`,
+    );
+  }
   const rec = planTransition(order.status, to, cause, order.at);
   await tx.orderEvent.create({
     data: {
@@ -208,7 +228,8 @@ export async function orderNeeds(
   order: LockedOrder,
   wantedOf: (l: { quantity: number; fulfilledQty: number; cancelledQty: number }) => number,
 ): Promise<{ needs: LineNeed[]; locationIds: string[] }> {
-  const lines = await tx.orderLine.findMany({ where: { orderId: order.id } });
+  // The channel's own stock serves it: nothing of the merchant's to reserve.
+  const lines = order.fulfilledByChannel ? [] : await tx.orderLine.findMany({ where: { orderId: order.id } });
   const codes = lines.map((l) => l.skuCode).filter((c): c is string => !!c);
   const skus = await tx.sku.findMany({
     where: { code: { in: codes } },

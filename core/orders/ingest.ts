@@ -12,6 +12,7 @@ import { type OrderDraft, type OrderDraftInput, OrderDraftSchema } from '../orde
 import { type HoldReason, isClosedStatus, type OrderStatus, planTransition } from '../order/state-machine.ts';
 import { recordCancelRequest } from './cancel-request.ts';
 import { channelVersionKey, supersedes } from './channel-version.ts';
+import { type LineSku, resolveLineSkus } from './line-skus.ts';
 import { type LineNeed, type ReservationRow, reconcileReservations } from './reservations.ts';
 import { pathTo, type Target, targetFor } from './status-policy.ts';
 import { withTxRetry } from '../db/retry.ts';
@@ -34,6 +35,8 @@ export interface IngestResult {
   touchedSkus: string[];
   /** SKUs this ingest found oversold for the first time (a new oversold exception each). */
   newOversells: string[];
+  /** The hub SKU code of each line that has one (channelLineId -> code), however it was matched. */
+  lineSkuCodes: Map<string, string>;
 }
 
 export async function ingestOrder(
@@ -59,7 +62,8 @@ interface AccountSetup {
   pickupLocationId: string | null;
   originLocationId: string | null;
   unknownLocation: boolean;
-  skus: Map<string, { id: string; allowBackorder: boolean }>;
+  /** channelLineId -> hub SKU (line-skus.ts: by SKU text, else by the channel's item id). */
+  lineSkus: Map<string, LineSku>;
 }
 
 async function loadAccountSetup(prisma: PrismaClient, accountId: string, d: OrderDraft): Promise<AccountSetup> {
@@ -78,19 +82,12 @@ async function loadAccountSetup(prisma: PrismaClient, accountId: string, d: Orde
   const pickupLocationId = resolve(d.pickupLocation);
   const originLocationId = resolve(d.originLocation);
   const unknownLocation = (!!d.pickupLocation && !pickupLocationId) || (!!d.originLocation && !originLocationId);
-  const codes = [...new Set(d.lines.map((l) => l.sku).filter((s): s is string => !!s))];
-  const skus = codes.length
-    ? await prisma.sku.findMany({
-        where: { code: { in: codes } },
-        select: { id: true, code: true, allowBackorder: true },
-      })
-    : [];
   return {
     locationIds: links.map((l) => l.locationId),
     pickupLocationId,
     originLocationId,
     unknownLocation,
-    skus: new Map(skus.map((s) => [s.code, { id: s.id, allowBackorder: s.allowBackorder }])),
+    lineSkus: await resolveLineSkus(prisma, accountId, d.lines),
   };
 }
 
@@ -118,6 +115,7 @@ async function ingestInTx(
       shortUnits: 0,
       touchedSkus: [],
       newOversells: [],
+      lineSkuCodes: new Map(),
     };
   }
   await writeOrderHeader(tx, orderId, d, setup, incoming.key, row.personal_data_erased_at !== null);
@@ -139,7 +137,14 @@ async function ingestInTx(
     lines.needs,
     actor,
   );
-  if (d.state.cancelled && d.state.restock && row.status !== 'cancelled' && lines.needs.length) {
+  // The channel restocks a channel-fulfilled order into its own warehouse, not the merchant's listing.
+  if (
+    d.state.cancelled &&
+    d.state.restock &&
+    row.status !== 'cancelled' &&
+    lines.needs.length &&
+    !d.fulfilledByChannel
+  ) {
     await forgetChannelQuantity(
       tx,
       accountId,
@@ -159,6 +164,7 @@ async function ingestInTx(
     fulfilledUnits: lines.fulfilledUnits,
     unknownLocation: setup.unknownLocation,
     cancelRequested,
+    fulfilledByChannel: d.fulfilledByChannel,
   });
   const { status, holdReason } = await moveToTarget(tx, orderId, created ? null : row, target, actor, now);
   return {
@@ -170,6 +176,7 @@ async function ingestInTx(
     shortUnits,
     touchedSkus: [...touchedSkus],
     newOversells: oversold.newSkuIds,
+    lineSkuCodes: new Map([...setup.lineSkus].map(([lineId, sku]) => [lineId, sku.code])),
   };
 }
 
@@ -231,6 +238,7 @@ async function writeOrderHeader(
       tipTotal: BigInt(d.totals.tipTotal),
       total: BigInt(d.totals.total),
       test: d.test,
+      fulfilledByChannel: d.fulfilledByChannel,
       discountCodes: d.discountCodes,
       // A payload that does not state the channel's fulfilments leaves the known ones in place.
       ...(d.channelFulfilments ? { channelFulfilments: d.channelFulfilments } : {}),
@@ -270,8 +278,11 @@ async function upsertLines(tx: Tx, orderId: string, d: OrderDraft, setup: Accoun
   const out: UpsertedLines = { needs: [], unmappedLines: 0, openUnits: 0, fulfilledUnits: 0 };
   for (const [position, line] of d.lines.entries()) {
     const prev = prevByChannelId.get(line.channelLineId);
+    const sku = setup.lineSkus.get(line.channelLineId);
     const data = {
-      skuCode: line.sku,
+      // The hub SKU the line resolved to (by its item id when its SKU text is missing or unknown),
+      // so that later actions on the order find it; else the channel's text as it is.
+      skuCode: sku?.code ?? line.sku,
       // The channel's own line order; the API lists lines by it.
       position,
       title: line.variantTitle ? `${line.title} - ${line.variantTitle}` : line.title,
@@ -289,18 +300,21 @@ async function upsertLines(tx: Tx, orderId: string, d: OrderDraft, setup: Accoun
 
     out.openUnits += Math.max(0, line.quantity - data.fulfilledQty);
     out.fulfilledUnits += data.fulfilledQty;
-    if (!line.sku) continue; // custom item: not stock-tracked
-    const sku = setup.skus.get(line.sku);
     if (!sku) {
-      out.unmappedLines++;
+      // Without SKU text nor a known item id: a custom item, not stock-tracked. An order the
+      // channel fulfils needs no mapping to be complete.
+      if (line.sku && !d.fulfilledByChannel) out.unmappedLines++;
       continue;
     }
     const fulfilled = data.fulfilledQty;
+    // The channel fulfils from its own stock (FBA): nothing of the merchant's is wanted or leaves
+    // (a line reserved before the channel said so is released).
+    const own = !d.fulfilledByChannel;
     out.needs.push({
       orderLineId: lineId,
       skuId: sku.id,
-      wanted: d.state.cancelled ? 0 : Math.max(0, line.quantity - fulfilled),
-      newlyFulfilled: Math.max(0, fulfilled - (prev?.fulfilledQty ?? 0)),
+      wanted: own && !d.state.cancelled ? Math.max(0, line.quantity - fulfilled) : 0,
+      newlyFulfilled: own ? Math.max(0, fulfilled - (prev?.fulfilledQty ?? 0)) : 0,
       allowBackorder: sku.allowBackorder,
     });
   }

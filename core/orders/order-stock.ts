@@ -111,7 +111,9 @@ export async function resumeHeld(
     return { shortUnits };
   }
   const back = order.heldFrom && order.heldFrom !== 'captured' ? order.heldFrom : 'allocated';
-  await transition(tx, order, back === 'confirmed' ? 'allocated' : back, { actor, reason });
+  // An order the channel fulfils has nothing to allocate: it goes back to confirmed.
+  const to = order.fulfilledByChannel ? 'confirmed' : back === 'confirmed' ? 'allocated' : back;
+  await transition(tx, order, to, { actor, reason });
   return { shortUnits: 0 };
 }
 

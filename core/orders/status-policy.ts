@@ -27,6 +27,8 @@ export interface OrderFacts {
   fulfilledUnits: number;
   /** The buyer asked the channel to cancel and nobody has answered yet (cancel-request.ts). */
   cancelRequested?: boolean;
+  /** The channel fulfils the order itself (Amazon FBA): nothing for the hub to allocate, hold or pick. */
+  fulfilledByChannel?: boolean;
 }
 
 export interface Target {
@@ -51,6 +53,9 @@ export function targetFor(f: OrderFacts): Target {
   // Before any other hold: nothing should be picked while the buyer waits for an answer.
   if (f.cancelRequested)
     return { status: 'on_hold', holdReason: 'cancel_requested', reason: 'the buyer asked to cancel' };
+  // Recorded and left to the channel: confirmed is a state picking never starts from, and the
+  // channel's shipment takes it on to shipped.
+  if (f.fulfilledByChannel) return { status: 'confirmed', reason: 'fulfilled by the channel from its own stock' };
   if (f.unknownLocation)
     return { status: 'on_hold', holdReason: 'manual', reason: 'the channel named a location the hub does not know' };
   if (f.unmappedLines > 0)

@@ -101,6 +101,7 @@ export async function planPush(
           plan.updates.push({
             listingId: l.id,
             externalStockId: l.externalStockId,
+            channelData: l.channelData,
             externalLocationId: account.stockLocation,
             quantity: w.value,
             previousQuantity: w.previous,

@@ -23,6 +23,8 @@ export interface ListingRow {
   lastError: string | null;
   /** See status.ts and README "Beliefs": the channel's value when the first unconfirmed write was sent. */
   doubtFromQty: number | null;
+  /** The connector's data for the item (ChannelData in connectors/connector.ts), passed on with every push. */
+  channelData: Record<string, unknown>;
 }
 
 export interface SkuState {
@@ -63,7 +65,7 @@ export async function loadStock(tx: Sql, skuIds: readonly string[], opts: { lock
   // Only listings the hub can push take part: an unpushable listing's channel value is unknown forever.
   const listings = await tx.$queryRaw<RawListing[]>`
     SELECT l.id, l.sku_id, l.account_id, l.external_stock_id, l.target_qty, l.last_sent_qty, l.last_sent_at,
-           l.last_confirmed_qty, l.last_confirmed_at, l.last_error, l.doubt_from_qty
+           l.last_confirmed_qty, l.last_confirmed_at, l.last_error, l.doubt_from_qty, l.channel_data
       FROM listings l JOIN channel_accounts a ON a.id = l.account_id
      WHERE l.sku_id = ANY(${ids}::text[]) AND a.active AND l.external_stock_id IS NOT NULL`;
   for (const l of listings) skus.get(l.sku_id)?.listings.push(toListing(l));
@@ -83,6 +85,7 @@ interface RawListing {
   last_confirmed_at: Date | null;
   last_error: string | null;
   doubt_from_qty: number | null;
+  channel_data: Record<string, unknown> | null;
 }
 
 function toListing(l: RawListing): ListingRow {
@@ -98,6 +101,7 @@ function toListing(l: RawListing): ListingRow {
     lastConfirmedAt: l.last_confirmed_at,
     lastError: l.last_error,
     doubtFromQty: l.doubt_from_qty,
+    channelData: l.channel_data ?? {},
   };
 }
 

@@ -148,6 +148,9 @@ export const UnmappedReportSchema = z
           externalProductId: z.string().nullable(),
           externalVariantId: z.string().nullable(),
           externalStockId: z.string().nullable(),
+          channelData: z.record(z.string(), z.unknown()).openapi({
+            description: "The connector's data about the item: give it unchanged when linking it (POST /listings)",
+          }),
           reason: z.enum(['no_sku', 'unknown_sku']),
         }),
       )

@@ -72,6 +72,7 @@ export async function unmappedReport(
       externalProductId: c.externalProductId,
       externalVariantId: c.externalVariantId,
       externalStockId: c.externalStockId,
+      channelData: c.channelData ?? {},
       reason: c.sku ? ('unknown_sku' as const) : ('no_sku' as const),
     }));
   return report;

@@ -1,7 +1,9 @@
 // Listings: a hub SKU on one channel account, with the channel's handles for it.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RouteContext } from '../context.ts';
-import { ApiError, isUniqueViolation, notFound } from '../errors.ts';
+import { type ChannelConnector, type ChannelData, ChannelDataError } from '../../../connectors/connector.ts';
+import type { Prisma } from '../../../core/db/generated/prisma/client.ts';
+import { ApiError, invalid, isUniqueViolation, notFound } from '../errors.ts';
 import { requireSkuRef } from '../lookups.ts';
 import { bearer, newRouter } from '../router.ts';
 import { body, errors, IdParam, json, PageQuery } from '../schemas.ts';
@@ -41,6 +43,17 @@ const remove = createRoute({
 
 const include = { sku: { select: { code: true } } };
 
+/** The connector checks and shapes what a person gave (when it has rules); its refusal names the field. */
+function shapeChannelData(connector: ChannelConnector | undefined, data: ChannelData): ChannelData {
+  if (!connector?.normaliseChannelData) return data;
+  try {
+    return connector.normaliseChannelData(data);
+  } catch (e) {
+    if (e instanceof ChannelDataError) throw invalid(`channelData.${e.field}`, e.detail);
+    throw e;
+  }
+}
+
 export function listingRoutes(ctx: RouteContext) {
   const { prisma } = ctx;
   const app = newRouter();
@@ -66,13 +79,17 @@ export function listingRoutes(ctx: RouteContext) {
 
   app.openapi(create, async (c) => {
     const b = c.req.valid('json');
-    const account = await prisma.channelAccount.findUnique({ where: { id: b.accountId }, select: { id: true } });
+    const account = await prisma.channelAccount.findUnique({
+      where: { id: b.accountId },
+      select: { id: true, type: true },
+    });
     if (!account) {
       throw new ApiError(400, 'invalid_request', `accountId: unknown channel account ${b.accountId}`, [
         { path: 'accountId', message: `unknown channel account ${b.accountId}` },
       ]);
     }
     const sku = await requireSkuRef(prisma, b.sku, 'sku');
+    const channelData = shapeChannelData(ctx.connectors[account.type], b.channelData ?? {});
     try {
       const row = await prisma.listing.create({
         data: {
@@ -82,6 +99,7 @@ export function listingRoutes(ctx: RouteContext) {
           externalProductId: b.externalProductId ?? null,
           externalVariantId: b.externalVariantId ?? null,
           externalStockId: b.externalStockId ?? null,
+          channelData: channelData as Prisma.InputJsonObject,
         },
         include,
       });

@@ -69,6 +69,15 @@ export const ProductSchema = z
   .openapi('Product');
 export const ProductPageSchema = page(ProductSchema, 'ProductPage');
 
+/** The connector's data about a channel item (connectors/connector.ts ChannelData): a JSON object, at most 16 KiB. */
+export const ChannelDataSchema = z
+  .record(z.string(), z.unknown())
+  .refine((v) => JSON.stringify(v).length <= 16_384, 'must be at most 16 KiB of JSON')
+  .openapi({
+    description:
+      "The channel connector's own data about the item beyond the three ids (e.g. Amazon product type and marketplace ids, eBay offer id, Square catalog variation id); shaped by the connector",
+  });
+
 export const NewListingBody = z
   .object({
     accountId: z.string().min(1),
@@ -78,6 +87,7 @@ export const NewListingBody = z
     externalStockId: z.string().max(200).nullish().openapi({
       description: 'The handle stock pushes use (Shopify inventory item gid, Amazon seller SKU, eBay offer id)',
     }),
+    channelData: ChannelDataSchema.optional(),
   })
   .openapi('NewListing');
 
@@ -90,6 +100,7 @@ export const ListingSchema = z
     externalProductId: z.string().nullable(),
     externalVariantId: z.string().nullable(),
     externalStockId: z.string().nullable(),
+    channelData: z.record(z.string(), z.unknown()).openapi({ description: ChannelDataSchema.description }),
   })
   .openapi('Listing');
 export const ListingPageSchema = page(ListingSchema, 'ListingPage');

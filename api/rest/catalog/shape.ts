@@ -36,6 +36,7 @@ export function shapeListing(l: {
   externalProductId: string | null;
   externalVariantId: string | null;
   externalStockId: string | null;
+  channelData: unknown;
 }) {
   return {
     id: l.id,
@@ -45,5 +46,6 @@ export function shapeListing(l: {
     externalProductId: l.externalProductId,
     externalVariantId: l.externalVariantId,
     externalStockId: l.externalStockId,
+    channelData: (l.channelData ?? {}) as Record<string, unknown>,
   };
 }

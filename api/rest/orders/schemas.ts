@@ -55,6 +55,10 @@ export const OrderSummarySchema = z
       })
       .nullable(),
     test: z.boolean().openapi({ description: 'The channel marks it a test order; left out of the landing figures' }),
+    fulfilledByChannel: z.boolean().openapi({
+      description:
+        "The channel fulfils it from its own stock (e.g. Amazon FBA): recorded only, it never reserves or moves the merchant's stock and is never picked",
+    }),
     total: MoneySchema,
     channelCreatedAt: Timestamp,
     createdAt: Timestamp,

@@ -16,6 +16,7 @@ type OrderRow = {
   unconfirmed: string[];
   customer: unknown;
   test: boolean;
+  fulfilledByChannel: boolean;
   currency: string;
   total: bigint;
   channelCreatedAt: Date;
@@ -85,6 +86,7 @@ export function shapeOrderSummary(o: OrderRow): z.infer<typeof OrderSummarySchem
     unconfirmed: o.unconfirmed,
     customer: customerOf(o.customer),
     test: o.test,
+    fulfilledByChannel: o.fulfilledByChannel,
     total: money(o.total, o.currency),
     channelCreatedAt: iso(o.channelCreatedAt),
     createdAt: iso(o.createdAt),
