@@ -169,7 +169,14 @@ export interface StockPushResult {
   confirmed: { listingId: string; quantity: number; channelPrevious?: number | null }[];
   /** Not applied. Retryable failures go back to the queue as they are; the others need a human (unknown item, wrong location). */
   failed: { listingId: string; code: string; message: string; retryable: boolean }[];
-  /** Accepted for asynchronous processing (feeds, bulk jobs): confirm later with checkStockSubmission(). Always empty for synchronous channels. */
+  /**
+   * Accepted for asynchronous processing (feeds, bulk jobs), not yet applied. Always empty for
+   * synchronous channels. The sync layer stores each (listing, submissionId, quantity) as an open
+   * submission, leaves the listing alone while it is open and its target holds (a moved target
+   * supersedes it with a new push), counts the value as possibly shown (strict allocation), and
+   * runs stock.confirm, which calls checkStockSubmission(submissionId) until the channel settles
+   * it or limits.stockSubmissionTimeoutSeconds pass (then the value is in doubt and pushed again).
+   */
   pending: { listingId: string; quantity: number; submissionId: string }[];
 }
 
@@ -263,6 +270,12 @@ export interface ConnectorLimits {
    * BatchGetOrders 100); the sync layer splits larger sets. Only for connectors with fetchOrders.
    */
   fetchOrdersMax?: number;
+  /**
+   * Channels with asynchronous stock submissions: how long the channel may take to process one
+   * before the hub stops waiting and pushes the value again (default: 2 hours, the sync tuning's
+   * stockSubmissionTimeoutMs). Synchronous channels leave it out.
+   */
+  stockSubmissionTimeoutSeconds?: number;
 }
 
 /** Requests per second the channel restores, and how many it allows at once (its bucket size). */
@@ -400,7 +413,14 @@ export interface ChannelConnector {
   /** Sets absolute stock values; batches to limits.stockBatchSize and paces to the channel's rate limit internally. */
   pushStock(account: AccountContext, updates: StockUpdate[]): Promise<StockPushResult>;
 
-  /** Confirms asynchronous stock submissions (feeds); synchronous channels do not implement it. */
+  /**
+   * What became of an asynchronous stock submission (a feed, a bulk job) that pushStock() answered
+   * as `pending`; called by the stock.confirm job, paced and exclusive like pushStock(). Per listing
+   * of the submission: `confirmed` (applied: recorded as a synchronous confirmation), `failed`
+   * (rejected, with the channel's code and message: a later push retries it, or a person is asked
+   * when not retryable), or `pending` / left out (still processing: asked again later). Throws a
+   * ConnectorError when the channel cannot be asked now. Synchronous channels do not implement it.
+   */
   checkStockSubmission?(account: AccountContext, submissionId: string): Promise<StockPushResult>;
 
   /** Tells the channel about a shipment (with tracking) or a pickup step; idempotent per push.idempotencyKey. */

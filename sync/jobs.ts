@@ -7,6 +7,8 @@ const accountId = z.string().min(1).max(200);
 export const JOB_PAYLOADS = {
   /** Push the account's stale listings (one batch per run, paced per account). */
   'stock.push': z.object({ accountId, prioritySkuIds: z.array(z.string().min(1)).max(1000).optional() }),
+  /** Ask the channel what became of the account's open asynchronous stock submissions (submissions.ts). */
+  'stock.confirm': z.object({ accountId }),
   /** Read the channel's quantities, repair drift. */
   'stock.reconcile': z.object({ accountId }),
   /** Turn the account's pending inbox events into orders and returns. */
@@ -38,7 +40,7 @@ export function parsePayload<N extends JobName>(name: N, data: unknown): JobPayl
 export function accountGroup(name: JobName, data: unknown): string | null {
   const id = (data as { accountId?: unknown } | null)?.accountId;
   if (typeof id !== 'string') return null;
-  if (name === 'stock.push' || name === 'stock.reconcile') return `stock:${id}`;
+  if (name === 'stock.push' || name === 'stock.confirm' || name === 'stock.reconcile') return `stock:${id}`;
   if (name === 'inbox.process') return `orders:${id}`;
   if (name === 'orders.poll') return `poll:${id}`;
   return `misc:${id}`;

@@ -42,6 +42,11 @@ import { PushIncomplete, pushAccountStock, type StockDeps } from './stock/push.t
 import { reconcileAccount } from './stock/reconcile.ts';
 import { recomputeTargets } from './stock/recompute.ts';
 import { NEEDS_PUSH_SQL } from './stock/status.ts';
+import {
+  accountsAwaitingSubmissions,
+  confirmAccountSubmissions,
+  DEFAULT_SUBMISSION_TIMEOUT_MS,
+} from './stock/submissions.ts';
 
 export interface SyncTuning {
   /** Changes to one account within this window become one push (the latest value wins). */
@@ -74,6 +79,10 @@ export interface SyncTuning {
   /** BullMQ: how long a dead worker holds a job before another takes it over. */
   lockMs: number;
   stalledIntervalMs: number;
+  /** How often an account's open asynchronous stock submissions are checked (stock.confirm). */
+  stockConfirmIntervalMs: number;
+  /** A submission the channel has not finished after this long is given up (connectors may declare their own). */
+  stockSubmissionTimeoutMs: number;
 }
 
 export const DEFAULT_TUNING: SyncTuning = {
@@ -85,6 +94,7 @@ export const DEFAULT_TUNING: SyncTuning = {
   sweepIntervalMs: 30_000,
   concurrency: {
     'stock.push': 8,
+    'stock.confirm': 2,
     'stock.reconcile': 1,
     'inbox.process': 4,
     'orders.poll': 2,
@@ -104,6 +114,8 @@ export const DEFAULT_TUNING: SyncTuning = {
   personalDataRetentionDays: DEFAULT_PERSONAL_DATA_RETENTION_DAYS,
   lockMs: 30_000,
   stalledIntervalMs: 30_000,
+  stockConfirmIntervalMs: 60_000,
+  stockSubmissionTimeoutMs: DEFAULT_SUBMISSION_TIMEOUT_MS,
 };
 
 export interface SyncOptions {
@@ -245,6 +257,17 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     for (const p of intents.fulfilments) await requestFulfilmentPush(p);
   };
 
+  // One check per account per interval: pushes and sweeps in the same window share its job id.
+  const requestConfirm = async (accountId: string) => {
+    const t = now();
+    const window = Math.floor(t / tuning.stockConfirmIntervalMs);
+    await queue.add(
+      'stock.confirm',
+      { accountId },
+      { jobId: jobId('confirm', accountId, window), delayMs: (window + 1) * tuning.stockConfirmIntervalMs - t },
+    );
+  };
+
   /** Stock pushes of an account retried at once in a row because only compare-and-set missed. */
   const staleStreak = new Map<string, number>();
   const accountCache = new AccountCache(clock);
@@ -269,7 +292,9 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     logger: log,
     unitsPerChannel: tuning.strictUnitsPerChannel,
     requestPush,
+    requestConfirm,
     metrics: hub,
+    clock,
   };
   const deps = { prisma, secretKey, connectors, accountCache, decorate, refresher, logger: log, clock, metrics: hub };
 
@@ -300,6 +325,15 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
         staleStreak.delete(p.accountId);
         throw e;
       }
+    },
+    'stock.confirm': async (data) => {
+      const p = parsePayload('stock.confirm', data);
+      await learnPace(p.accountId);
+      if (await authRefusedAt(prisma, p.accountId)) return;
+      const run = await guardCredentials(deps, p.accountId, () =>
+        confirmAccountSubmissions({ ...stockDeps, timeoutMs: tuning.stockSubmissionTimeoutMs }, p.accountId),
+      );
+      if (run?.open) await requestConfirm(p.accountId);
     },
     'stock.reconcile': async (data) => {
       const p = parsePayload('stock.reconcile', data);
@@ -344,7 +378,8 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
         backoff: tuning.backoff,
         group: {
           of: (data) => accountGroup(name, data),
-          intervalMs: (data) => (name === 'stock.push' ? paceOf(data) : 0),
+          // Checking a submission is a channel call like a push: the same pacing per account.
+          intervalMs: (data) => (name === 'stock.push' || name === 'stock.confirm' ? paceOf(data) : 0),
         },
       };
       const handler = handlers[name];
@@ -385,6 +420,8 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
        WHERE a.active AND l.external_stock_id IS NOT NULL AND l.target_qty IS NOT NULL
          AND ${NEEDS_PUSH_SQL}`;
     for (const r of dirty) await requestPush(r.account_id);
+    // Open asynchronous submissions are asked about, never resubmitted (status.ts leaves them out above).
+    for (const accountId of await accountsAwaitingSubmissions(prisma)) await requestConfirm(accountId);
     const inbox = await prisma.$queryRaw<{ account_id: string }[]>`
       SELECT DISTINCT account_id FROM inbox_events WHERE processed_at IS NULL AND attempts < 10`;
     for (const r of inbox) await requestInbox(r.account_id);

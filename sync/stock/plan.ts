@@ -29,6 +29,8 @@ export interface PushPlan {
    * before that doubt (null: not known): their answer is recorded from it (beliefAfterConfirm).
    */
   doubt: Map<string, number | null>;
+  /** The target each update was planned for (an asynchronous submission holds the listing while it does). */
+  targetOf: Map<string, number | null>;
 }
 
 export async function planPush(
@@ -54,6 +56,7 @@ export async function planPush(
     inFlight: new Map(),
     twoPhase: new Map(),
     doubt: new Map(),
+    targetOf: new Map(),
   });
   if (batch.length === 0) return empty();
   const mine = new Set(batch.map((c) => c.id));
@@ -94,6 +97,7 @@ export async function planPush(
           plan.doubtFrom.set(l.id, doubt && l.doubtFromQty !== null ? l.doubtFromQty : w.previous);
           if (t.mode === 'strict') plan.strictSkus.add(l.skuId);
           plan.skuOf.set(l.id, l.skuId);
+          plan.targetOf.set(l.id, t.target);
           // While in flight, a strict listing is bounded by the claim it will hold, and by an earlier
           // unconfirmed write until this one is confirmed (the channel may show that one until then).
           plan.inFlight.set(l.id, t.mode === 'strict' ? Math.max(w.claim, inFlight(l) ?? 0) : w.value);

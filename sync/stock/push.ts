@@ -2,6 +2,7 @@
 // batch if more listings wait, and pushes for other channels whose strict raise waited for
 // the decreases this push just confirmed. Retryable failures make the job fail so the queue
 // retries it with backoff; by then the targets may have moved on, and the newest is sent.
+import { type Clock, systemClock } from '../../core/clock.ts';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { secondWrite } from '../../core/inventory/allocation.ts';
 import type { Logger } from '../../core/log.ts';
@@ -26,6 +27,7 @@ import { type PushPlan, planPush } from './plan.ts';
 import { recomputeTargets } from './recompute.ts';
 import { type Recorded, recordPush, setErrors } from './record.ts';
 import { PERMANENT } from './state.ts';
+import { recordSubmissions } from './submissions.ts';
 
 export interface StockDeps {
   prisma: PrismaClient;
@@ -40,6 +42,10 @@ export interface StockDeps {
   requestPush(accountId: string, opts?: { prioritySkuIds?: string[] }): Promise<void>;
   /** Times each stock push call to a channel (omnihub_stock_push_duration_seconds). */
   metrics?: Pick<HubMetrics, 'stockPushDuration'>;
+  /** Queues a stock.confirm for an account whose channel accepted values for later processing. */
+  requestConfirm?(accountId: string): Promise<void>;
+  /** The hub's clock: when an asynchronous submission was made (its timeout runs on it). */
+  clock?: Clock;
 }
 
 export interface PushOutcome extends Partial<Recorded> {
@@ -121,14 +127,15 @@ async function pushOnce(
       error instanceof ConnectorError ? error.retryAfterMs : null,
     );
   }
-  const recorded = await recordPush(
-    deps.prisma,
-    accountId,
-    plan.updates,
-    result,
-    new Set(plan.twoPhase.keys()),
-    plan.doubt,
+  const recorded = await deps.prisma.$transaction(
+    async (tx) => {
+      const r = await recordPush(tx, accountId, plan.updates, result, new Set(plan.twoPhase.keys()), plan.doubt);
+      await recordSubmissions(tx, accountId, result, plan, (deps.clock ?? systemClock).now());
+      return r;
+    },
+    { timeout: 30_000, maxWait: 30_000 },
   );
+  if (recorded.pending) await deps.requestConfirm?.(accountId);
   if (plan.twoPhase.size) await secondPhase(deps, account, connector, plan, result);
   if (plan.more) await deps.requestPush(accountId);
   if (plan.strictSkus.size && recorded.confirmed) await unblockStrict(deps, accountId, [...plan.strictSkus]);

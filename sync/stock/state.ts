@@ -25,6 +25,8 @@ export interface ListingRow {
   doubtFromQty: number | null;
   /** The connector's data for the item (ChannelData in connectors/connector.ts), passed on with every push. */
   channelData: Record<string, unknown>;
+  /** An asynchronous submission awaiting the channel's answer, with the target it was planned for (status.ts). */
+  openSubmission: { target: number | null } | null;
 }
 
 export interface SkuState {
@@ -65,8 +67,11 @@ export async function loadStock(tx: Sql, skuIds: readonly string[], opts: { lock
   // Only listings the hub can push take part: an unpushable listing's channel value is unknown forever.
   const listings = await tx.$queryRaw<RawListing[]>`
     SELECT l.id, l.sku_id, l.account_id, l.external_stock_id, l.target_qty, l.last_sent_qty, l.last_sent_at,
-           l.last_confirmed_qty, l.last_confirmed_at, l.last_error, l.doubt_from_qty, l.channel_data
+           l.last_confirmed_qty, l.last_confirmed_at, l.last_error, l.doubt_from_qty, l.channel_data,
+           s.id IS NOT NULL AS has_open, s.target_qty AS open_target
       FROM listings l JOIN channel_accounts a ON a.id = l.account_id
+      LEFT JOIN LATERAL (SELECT s.id, s.target_qty FROM stock_submissions s WHERE s.listing_id = l.id AND s.status = 'open'
+                          ORDER BY s.submitted_at DESC LIMIT 1) s ON TRUE
      WHERE l.sku_id = ANY(${ids}::text[]) AND a.active AND l.external_stock_id IS NOT NULL`;
   for (const l of listings) skus.get(l.sku_id)?.listings.push(toListing(l));
   const accountIds = [...new Set(listings.map((l) => l.account_id))];
@@ -86,6 +91,8 @@ interface RawListing {
   last_error: string | null;
   doubt_from_qty: number | null;
   channel_data: Record<string, unknown> | null;
+  has_open: boolean;
+  open_target: number | null;
 }
 
 function toListing(l: RawListing): ListingRow {
@@ -102,6 +109,7 @@ function toListing(l: RawListing): ListingRow {
     lastError: l.last_error,
     doubtFromQty: l.doubt_from_qty,
     channelData: l.channel_data ?? {},
+    openSubmission: l.has_open ? { target: l.open_target } : null,
   };
 }
 

@@ -3,7 +3,9 @@
 // - in flight: a write was sent after the last confirmation; it may or may not have been
 //   applied (its answer can be lost, the process can die), so what the channel shows is in doubt;
 // - in sync: the channel confirmed the target and nothing is in doubt;
-// - needs a push: not in sync, unless the channel refused that very target for good.
+// - needs a push: not in sync, unless the channel refused that very target for good, or an
+//   asynchronous submission (a feed) planned for that very target still awaits the channel's
+//   answer (stock.confirm records it; a moved target supersedes it). Such a listing is in flight.
 // The SQL forms expect the listings table under the alias `l`.
 import { Prisma } from '../../core/db/generated/prisma/client.ts';
 
@@ -14,8 +16,13 @@ export const IN_FLIGHT_SQL = Prisma.sql`(l.last_sent_at IS NOT NULL AND (l.last_
 
 export const IN_SYNC_SQL = Prisma.sql`(l.target_qty IS NOT NULL AND l.last_confirmed_qty IS NOT DISTINCT FROM l.target_qty AND NOT ${IN_FLIGHT_SQL})`;
 
+/** An open asynchronous submission (sync/stock/submissions.ts) planned for the listing's current target. */
+export const AWAITING_SUBMISSION_SQL = Prisma.sql`EXISTS (SELECT 1 FROM stock_submissions s
+  WHERE s.listing_id = l.id AND s.status = 'open' AND s.target_qty IS NOT DISTINCT FROM l.target_qty)`;
+
 export const NEEDS_PUSH_SQL = Prisma.sql`((l.target_qty IS DISTINCT FROM l.last_confirmed_qty OR ${IN_FLIGHT_SQL})
-  AND NOT (COALESCE(l.last_error, '') LIKE ${`${PERMANENT}%`} AND l.last_sent_qty IS NOT DISTINCT FROM l.target_qty))`;
+  AND NOT (COALESCE(l.last_error, '') LIKE ${`${PERMANENT}%`} AND l.last_sent_qty IS NOT DISTINCT FROM l.target_qty)
+  AND NOT ${AWAITING_SUBMISSION_SQL})`;
 
 export interface StockStatusRow {
   targetQty: number | null;
@@ -40,8 +47,15 @@ export function isInSync(l: StockStatusRow): boolean {
   return l.targetQty !== null && l.lastConfirmedQty === l.targetQty && !inDoubt(l);
 }
 
-/** Whether a listing still has to be pushed towards `target` (the target just computed, or the stored one). */
-export function needsPush(l: StockStatusRow, target: number | null = l.targetQty): boolean {
+/**
+ * Whether a listing still has to be pushed towards `target` (the target just computed, or the stored one).
+ * `openSubmission`: the target of the listing's open asynchronous submission, when it has one.
+ */
+export function needsPush(
+  l: StockStatusRow & { openSubmission?: { target: number | null } | null },
+  target: number | null = l.targetQty,
+): boolean {
   if (target === l.lastConfirmedQty && !inDoubt(l)) return false;
+  if (l.openSubmission && l.openSubmission.target === target) return false;
   return !(l.lastError?.startsWith(PERMANENT) && l.lastSentQty === target);
 }
