@@ -127,14 +127,19 @@ async function pushOnce(
       error instanceof ConnectorError ? error.retryAfterMs : null,
     );
   }
-  const recorded = await deps.prisma.$transaction(
-    async (tx) => {
-      const r = await recordPush(tx, accountId, plan.updates, result, new Set(plan.twoPhase.keys()), plan.doubt);
-      await recordSubmissions(tx, accountId, result, plan, (deps.clock ?? systemClock).now());
-      return r;
-    },
-    { timeout: 30_000, maxWait: 30_000 },
-  );
+  const interim = new Set(plan.twoPhase.keys());
+  // Synchronous channels have no submissions: their record stays one statement per outcome.
+  const recorded =
+    !connector.checkStockSubmission && result.pending.length === 0
+      ? await recordPush(deps.prisma, accountId, plan.updates, result, interim, plan.doubt)
+      : await deps.prisma.$transaction(
+          async (tx) => {
+            const r = await recordPush(tx, accountId, plan.updates, result, interim, plan.doubt);
+            await recordSubmissions(tx, accountId, result, plan, (deps.clock ?? systemClock).now());
+            return r;
+          },
+          { timeout: 30_000, maxWait: 30_000 },
+        );
   if (recorded.pending) await deps.requestConfirm?.(accountId);
   if (plan.twoPhase.size) await secondPhase(deps, account, connector, plan, result);
   if (plan.more) await deps.requestPush(accountId);

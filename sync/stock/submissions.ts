@@ -30,7 +30,11 @@ export async function recordSubmissions(
   sql: Sql,
   accountId: string,
   result: StockPushResult,
-  sent: { updates: StockUpdate[]; targetOf: ReadonlyMap<string, number | null>; doubt: ReadonlyMap<string, number | null> },
+  sent: {
+    updates: StockUpdate[];
+    targetOf: ReadonlyMap<string, number | null>;
+    doubt: ReadonlyMap<string, number | null>;
+  },
   now: Date,
 ): Promise<void> {
   const byId = new Map(sent.updates.map((u) => [u.listingId, u]));
@@ -104,10 +108,10 @@ export async function confirmAccountSubmissions(deps: ConfirmDeps, accountId: st
       ? await connector.checkStockSubmission(account, submissionId)
       : { confirmed: [], failed: [], pending: [] };
     const now = clock.now();
-    const settled = await deps.prisma.$transaction(
-      (tx) => settle(tx, accountId, group, answer, now, timeoutMs),
-      { timeout: 30_000, maxWait: 30_000 },
-    );
+    const settled = await deps.prisma.$transaction((tx) => settle(tx, accountId, group, answer, now, timeoutMs), {
+      timeout: 30_000,
+      maxWait: 30_000,
+    });
     run.confirmed += settled.confirmed;
     run.rejected += settled.rejected;
     run.timedOut += settled.timedOut;
@@ -116,10 +120,10 @@ export async function confirmAccountSubmissions(deps: ConfirmDeps, accountId: st
   }
   if (touched.size) {
     // Confirmed values may free strict room elsewhere; rejected and timed-out ones need a new push.
-    const { dirty } = await deps.prisma.$transaction(
-      (tx) => recomputeTargets(tx, [...touched], deps.unitsPerChannel),
-      { timeout: 30_000, maxWait: 30_000 },
-    );
+    const { dirty } = await deps.prisma.$transaction((tx) => recomputeTargets(tx, [...touched], deps.unitsPerChannel), {
+      timeout: 30_000,
+      maxWait: 30_000,
+    });
     for (const other of dirty.keys()) await deps.requestPush(other);
   }
   if (run.confirmed || run.rejected || run.timedOut || run.open)
@@ -155,7 +159,9 @@ async function settle(
     quantity: r.quantity,
     previousQuantity: r.previous_qty,
   }));
-  const doubt = new Map([...rows.values()].filter((r) => r.doubt_from_qty !== null).map((r) => [r.listing_id, r.doubt_from_qty]));
+  const doubt = new Map(
+    [...rows.values()].filter((r) => r.doubt_from_qty !== null).map((r) => [r.listing_id, r.doubt_from_qty]),
+  );
   await recordPush(tx, accountId, updates, { confirmed, failed, pending: [] }, new Set(), doubt);
   const close = async (listingId: string, status: string, message: string | null) => {
     const r = rows.get(listingId);

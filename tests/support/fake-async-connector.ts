@@ -2,12 +2,7 @@
 // jobs: pushStock() only accepts the values (one submission per call) and they apply when the
 // test says so with complete(), which may reject some listings with a message. Until then
 // checkStockSubmission() answers "still processing". Nothing else of the contract is used.
-import type {
-  ChannelConnector,
-  ChannelType,
-  StockPushResult,
-  StockUpdate,
-} from '../../connectors/connector.ts';
+import type { ChannelConnector, ChannelType, StockPushResult, StockUpdate } from '../../connectors/connector.ts';
 
 interface Submission {
   id: string;

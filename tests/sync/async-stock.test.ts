@@ -34,7 +34,10 @@ async function asyncAccount(w: World, codes: string[]): Promise<void> {
 }
 
 const submissions = (w: World, listingId: string) =>
-  w.db.prisma.stockSubmission.findMany({ where: { listingId }, orderBy: [{ submittedAt: 'asc' }, { submissionId: 'asc' }] });
+  w.db.prisma.stockSubmission.findMany({
+    where: { listingId },
+    orderBy: [{ submittedAt: 'asc' }, { submissionId: 'asc' }],
+  });
 
 async function inSync(w: World, listingId: string): Promise<boolean> {
   const rows = await w.db.prisma.$queryRaw<{ in_sync: boolean }[]>`
@@ -148,7 +151,10 @@ describe.each(testDatabases())('asynchronous stock submissions on $kind', ({ ope
     const mayShow = () =>
       Math.max(
         fake.shown.get('seller-S') ?? 0,
-        ...fake.submissionsOf(`${AMZ}:S`).filter((x) => !x.done).flatMap((x) => x.updates.map((u) => u.quantity)),
+        ...fake
+          .submissionsOf(`${AMZ}:S`)
+          .filter((x) => !x.done)
+          .flatMap((x) => x.updates.map((u) => u.quantity)),
       );
 
     // The marketplace starts capped at 0 (confirmed), the shop shows the 10 units.
