@@ -6,6 +6,7 @@
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { planWrite } from '../../core/inventory/allocation.ts';
 import type { StockUpdate } from '../../connectors/connector.ts';
+import type { Doubt } from './record.ts';
 import { loadStock, saveTargets, targetsOf } from './state.ts';
 import { inFlight, NEEDS_PUSH_SQL, needsPush } from './status.ts';
 
@@ -26,9 +27,9 @@ export interface PushPlan {
   twoPhase: Map<string, { claim: number; beliefAtPlan: number }>;
   /**
    * Listings sent while an earlier write's outcome was unknown, with what the channel showed
-   * before that doubt (null: not known): their answer is recorded from it (beliefAfterConfirm).
+   * before that doubt (null: not known) and that write: their answer is recorded from them (shownBefore).
    */
-  doubt: Map<string, number | null>;
+  doubt: Map<string, Doubt>;
 }
 
 export async function planPush(
@@ -90,7 +91,7 @@ export async function planPush(
           if (w.kind !== 'write') continue;
           // An earlier write still unconfirmed: it may have been applied, the channel's value is in doubt.
           const doubt = inFlight(l) !== null;
-          if (doubt) plan.doubt.set(l.id, l.doubtFromQty);
+          if (doubt) plan.doubt.set(l.id, { from: l.doubtFromQty, lost: l.lastSentQty });
           plan.doubtFrom.set(l.id, doubt && l.doubtFromQty !== null ? l.doubtFromQty : w.previous);
           if (t.mode === 'strict') plan.strictSkus.add(l.skuId);
           plan.skuOf.set(l.id, l.skuId);
