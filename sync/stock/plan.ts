@@ -97,7 +97,9 @@ export async function planPush(
           plan.skuOf.set(l.id, l.skuId);
           // While in flight, a strict listing is bounded by the claim it will hold, and by an earlier
           // unconfirmed write until this one is confirmed (the channel may show that one until then).
-          plan.inFlight.set(l.id, t.mode === 'strict' ? Math.max(w.claim, inFlight(l) ?? 0) : w.value);
+          // Shared: in doubt, the highest of the unconfirmed writes, any of which the channel may show
+          // (shownBefore counts the sales that brought the channel down from it).
+          plan.inFlight.set(l.id, Math.max(t.mode === 'strict' ? w.claim : w.value, doubt ? (inFlight(l) ?? 0) : 0));
           if (w.twoPhase) plan.twoPhase.set(l.id, { claim: w.claim, beliefAtPlan: l.lastConfirmedQty ?? 0 });
           plan.updates.push({
             listingId: l.id,
