@@ -40,7 +40,9 @@ describe.each(testDatabases())('the belief after a confirmed write ($kind)', ({ 
             CROSS JOIN LATERAL (SELECT u.belief AS last_confirmed_qty) AS l
            ORDER BY u.i`;
         expect(rows.map((r) => r.b)).toEqual(
-          cases.map((c) => beliefAfterConfirm(c.sent, c.previousSent, c.channelPrevious, c.beliefNow, c.doubtFrom, c.lostWrite)),
+          cases.map((c) =>
+            beliefAfterConfirm(c.sent, c.previousSent, c.channelPrevious, c.beliefNow, c.doubtFrom, c.lostWrite),
+          ),
         );
       }),
       { numRuns: 30 },
