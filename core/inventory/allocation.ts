@@ -194,15 +194,7 @@ export function strictSendValue(
  * sold there and not yet landed are counted in (they are subtracted when their orders land),
  * and units that landed while the push was in flight are kept out:
  * belief = sent + (beliefNow − before), never below 0, evaluated with the belief as it is when
- * the answer is recorded.
- *
- * `before` is what the channel showed before the write: normally `channelPrevious` (it said so)
- * or `previousSent` (the value compared against, when it did not say otherwise). But when
- * `doubtFrom` is set, an earlier write's outcome is unknown (its answer was lost, the process
- * died): the channel's value may be that write's, so its difference to the belief is not units
- * sold. Then what the hub knew before the doubt holds: `doubtFrom`, what the channel showed when
- * the first unconfirmed write was sent. Exact when the channel's only changes are its sales and
- * our writes and, while in doubt, it sold nothing whose order had not landed.
+ * the answer is recorded; `before` is what the channel showed before the write (shownBefore).
  *
  * sync/stock/record.ts evaluates the same rule in SQL (BELIEF_AFTER_CONFIRM_SQL); a test runs
  * both on generated cases.
@@ -213,11 +205,49 @@ export function beliefAfterConfirm(
   channelPrevious: number | null | undefined,
   beliefNow: number | null,
   doubtFrom: number | null = null,
+  lostWrite: number | null = null,
 ): number {
   if (beliefNow === null) return sent;
-  const before = doubtFrom ?? (previousSent === null ? null : (channelPrevious ?? previousSent));
+  const before = shownBefore(previousSent, channelPrevious, doubtFrom, lostWrite, beliefNow);
   if (before === null) return sent;
   return Math.max(0, sent + beliefNow - before);
+}
+
+/**
+ * What the channel showed before a confirmed write, such that belief − before is the units it
+ * sold and we have not seen land: normally `channelPrevious` (the channel said so) or
+ * `previousSent` (the value compared against).
+ *
+ * In doubt (`doubtFrom` set: the channel showed doubtFrom when a write was sent whose answer was
+ * lost; `lostWrite` is that write, last_sent_qty), the channel's value c may be ours, so its gap
+ * to the belief is not all sales. before = doubtFrom − (units sold since the doubt began):
+ * - c is doubtFrom or the lost write: a reading with no unseen sale exists and is taken,
+ *   before = doubtFrom (selling exactly down to our value is taken for a coincidence, except 0:
+ *   a shop selling out is no coincidence, so c = 0 counts as sales);
+ * - c is above both: a change not ours (an edit on the channel), before = doubtFrom;
+ * - otherwise sales happened, and the channel sold either doubtFrom − c (the write was not
+ *   applied) or lostWrite − c (it was). When the lost write was a raise the two differ and
+ *   nothing the channel says tells them apart: the larger is counted. A claim too high makes the
+ *   channel advertise less than it could until reconcile reads it; too low, it oversells.
+ *   (In strict mode last_sent_qty is the claim, at least the value written: again the larger.)
+ * And never more than the belief (`claim`, when known): a claim below what the channel showed
+ * means orders landed for units sold during the doubt, which the readings without sales missed.
+ */
+export function shownBefore(
+  previousSent: number | null,
+  channelPrevious: number | null | undefined,
+  doubtFrom: number | null,
+  lostWrite: number | null,
+  claim: number | null = null,
+): number | null {
+  if (doubtFrom === null) return previousSent === null ? null : (channelPrevious ?? previousSent);
+  const c = channelPrevious ?? previousSent;
+  const lost = lostWrite ?? doubtFrom;
+  const before =
+    c === null || c === doubtFrom || (c === lost && lost > 0) || c > Math.max(doubtFrom, lost)
+      ? doubtFrom
+      : c - Math.max(0, lost - doubtFrom);
+  return claim === null ? before : Math.min(before, claim);
 }
 
 /**
@@ -282,7 +312,8 @@ export function planWrite(w: WriteInput): WritePlan {
   const shown = shownEstimate(w.belief, w.lastWritten, w.inFlight);
   const value = valueToWrite(claim, w.belief, shown);
   if (value === shown && !w.inFlight) return { kind: 'none' };
-  const twoPhase = w.mode === 'strict' && value > 0 && shown !== null && shown > 0;
+  // In doubt the channel may show our lost write, not the estimate: from 0 is the only safe start.
+  const twoPhase = w.mode === 'strict' && value > 0 && ((shown !== null && shown > 0) || w.inFlight);
   return { kind: 'write', claim, value: twoPhase ? 0 : value, previous: shown, twoPhase };
 }
 

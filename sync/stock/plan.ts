@@ -6,6 +6,7 @@
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { planWrite } from '../../core/inventory/allocation.ts';
 import type { StockUpdate } from '../../connectors/connector.ts';
+import type { Doubt } from './record.ts';
 import { loadStock, saveTargets, targetsOf } from './state.ts';
 import { inFlight, NEEDS_PUSH_SQL, needsPush } from './status.ts';
 
@@ -26,9 +27,9 @@ export interface PushPlan {
   twoPhase: Map<string, { claim: number; beliefAtPlan: number }>;
   /**
    * Listings sent while an earlier write's outcome was unknown, with what the channel showed
-   * before that doubt (null: not known): their answer is recorded from it (beliefAfterConfirm).
+   * before that doubt (null: not known) and that write: their answer is recorded from them (shownBefore).
    */
-  doubt: Map<string, number | null>;
+  doubt: Map<string, Doubt>;
   /** The target each update was planned for (an asynchronous submission holds the listing while it does). */
   targetOf: Map<string, number | null>;
 }
@@ -93,14 +94,16 @@ export async function planPush(
           if (w.kind !== 'write') continue;
           // An earlier write still unconfirmed: it may have been applied, the channel's value is in doubt.
           const doubt = inFlight(l) !== null;
-          if (doubt) plan.doubt.set(l.id, l.doubtFromQty);
+          if (doubt) plan.doubt.set(l.id, { from: l.doubtFromQty, lost: l.lastSentQty });
           plan.doubtFrom.set(l.id, doubt && l.doubtFromQty !== null ? l.doubtFromQty : w.previous);
           if (t.mode === 'strict') plan.strictSkus.add(l.skuId);
           plan.skuOf.set(l.id, l.skuId);
           plan.targetOf.set(l.id, t.target);
           // While in flight, a strict listing is bounded by the claim it will hold, and by an earlier
           // unconfirmed write until this one is confirmed (the channel may show that one until then).
-          plan.inFlight.set(l.id, t.mode === 'strict' ? Math.max(w.claim, inFlight(l) ?? 0) : w.value);
+          // Shared: in doubt, the highest of the unconfirmed writes, any of which the channel may show
+          // (shownBefore counts the sales that brought the channel down from it).
+          plan.inFlight.set(l.id, Math.max(t.mode === 'strict' ? w.claim : w.value, doubt ? (inFlight(l) ?? 0) : 0));
           if (w.twoPhase) plan.twoPhase.set(l.id, { claim: w.claim, beliefAtPlan: l.lastConfirmedQty ?? 0 });
           plan.updates.push({
             listingId: l.id,

@@ -4,7 +4,7 @@
 // retries it with backoff; by then the targets may have moved on, and the newest is sent.
 import { type Clock, systemClock } from '../../core/clock.ts';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
-import { secondWrite } from '../../core/inventory/allocation.ts';
+import { secondWrite, shownBefore } from '../../core/inventory/allocation.ts';
 import type { Logger } from '../../core/log.ts';
 import type { HubMetrics } from '../../core/metrics/hub-metrics.ts';
 import {
@@ -197,8 +197,16 @@ async function secondPhase(
     const second = plan.twoPhase.get(c.listingId);
     const u = byId.get(c.listingId);
     if (!second || !u) continue;
-    // In doubt, the channel's value may be our own lost write: what it showed before the doubt counts.
-    const before = plan.doubt.get(c.listingId) ?? c.channelPrevious ?? u.previousQuantity ?? 0;
+    // In doubt, the channel's value may be our own lost write: the same reading as the belief's.
+    const doubt = plan.doubt.get(c.listingId);
+    const before =
+      shownBefore(
+        u.previousQuantity ?? 0,
+        c.channelPrevious,
+        doubt?.from ?? null,
+        doubt?.lost ?? null,
+        second.beliefAtPlan,
+      ) ?? 0;
     const quantity = secondWrite(second.claim, second.beliefAtPlan, before);
     if (quantity === 0) settled.push(c.listingId);
     else writes.push({ ...u, quantity, previousQuantity: 0 });

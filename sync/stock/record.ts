@@ -16,17 +16,29 @@ export interface Recorded {
   overwritten: number;
 }
 
+/** shownBefore (core/inventory/allocation.ts) in SQL, with the belief as claim; c is what the channel showed, d doubtFrom, w the lost write. */
+const SHOWN_BEFORE_SQL = Prisma.sql`(SELECT CASE
+    WHEN v.d IS NULL THEN CASE WHEN u.prev IS NULL THEN NULL ELSE v.c END
+    WHEN v.c IS NULL OR v.c = v.d OR (v.c = v.w AND v.w > 0) OR v.c > GREATEST(v.d, v.w) THEN LEAST(v.d, l.last_confirmed_qty)
+    ELSE LEAST(v.c - GREATEST(0, v.w - v.d), l.last_confirmed_qty) END
+  FROM (SELECT COALESCE(u.chprev, u.prev) AS c, u.doubt AS d, COALESCE(u.lost, u.doubt) AS w) AS v)`;
+
 /**
  * beliefAfterConfirm (core/inventory/allocation.ts) in SQL, evaluated on the row as it is when the
  * answer is recorded (units whose orders landed while the push was in flight are kept out). It
  * reads l.last_confirmed_qty and u.q (sent), u.prev (previousQuantity), u.chprev (channelPrevious),
- * u.doubt (doubtFrom). tests/sync/belief-formula.test.ts runs both forms on the same cases.
+ * u.doubt (doubtFrom), u.lost (the lost write). tests/sync/belief-formula.test.ts runs both forms
+ * on the same cases.
  */
 export const BELIEF_AFTER_CONFIRM_SQL = Prisma.sql`
-  CASE WHEN l.last_confirmed_qty IS NULL
-         OR COALESCE(u.doubt, CASE WHEN u.prev IS NULL THEN NULL ELSE COALESCE(u.chprev, u.prev) END) IS NULL THEN u.q
-       ELSE GREATEST(0, u.q + l.last_confirmed_qty
-                          - COALESCE(u.doubt, CASE WHEN u.prev IS NULL THEN NULL ELSE COALESCE(u.chprev, u.prev) END)) END`;
+  CASE WHEN l.last_confirmed_qty IS NULL OR ${SHOWN_BEFORE_SQL} IS NULL THEN u.q
+       ELSE GREATEST(0, u.q + l.last_confirmed_qty - ${SHOWN_BEFORE_SQL}) END`;
+
+/** A listing's doubt: what the channel showed when it began, and the write whose answer was lost. */
+export interface Doubt {
+  from: number | null;
+  lost: number | null;
+}
 
 /**
  * `interim`: listings whose write was the first of two (strict, see planWrite): their belief is
@@ -38,14 +50,15 @@ export async function recordPush(
   updates: StockUpdate[],
   result: StockPushResult,
   interim: ReadonlySet<string> = new Set(),
-  doubt: ReadonlyMap<string, number | null> = new Map(),
+  doubt: ReadonlyMap<string, Doubt> = new Map(),
 ): Promise<Recorded> {
   const sent = new Map(updates.map((u) => [u.listingId, u]));
   const args = (cs: StockPushResult['confirmed']) =>
     Prisma.sql`unnest(${cs.map((c) => c.listingId)}::text[], ${cs.map((c) => c.quantity)}::int[],
                       ${cs.map((c) => sent.get(c.listingId)?.previousQuantity ?? null)}::int[],
                       ${cs.map((c) => c.channelPrevious ?? null)}::int[],
-                      ${cs.map((c) => doubt.get(c.listingId) ?? null)}::int[]) AS u(id, q, prev, chprev, doubt)`;
+                      ${cs.map((c) => doubt.get(c.listingId)?.from ?? null)}::int[],
+                      ${cs.map((c) => doubt.get(c.listingId)?.lost ?? null)}::int[]) AS u(id, q, prev, chprev, doubt, lost)`;
   const all = result.confirmed.filter((c) => sent.has(c.listingId));
   const first = all.filter((c) => interim.has(c.listingId));
   if (first.length) {

@@ -17,7 +17,7 @@ import type { StockPushResult, StockUpdate } from '../../connectors/connector.ts
 import { openAccount } from '../connectors.ts';
 import type { StockDeps } from './push.ts';
 import { recomputeTargets } from './recompute.ts';
-import { recordPush } from './record.ts';
+import { type Doubt, recordPush } from './record.ts';
 
 /** How long a channel may take to process a submission when its connector does not say. */
 export const DEFAULT_SUBMISSION_TIMEOUT_MS = 2 * 3_600_000;
@@ -33,7 +33,7 @@ export async function recordSubmissions(
   sent: {
     updates: StockUpdate[];
     targetOf: ReadonlyMap<string, number | null>;
-    doubt: ReadonlyMap<string, number | null>;
+    doubt: ReadonlyMap<string, Doubt>;
   },
   now: Date,
 ): Promise<void> {
@@ -47,14 +47,16 @@ export async function recordSubmissions(
   if (pending.length === 0) return;
   await sql.$executeRaw`
     INSERT INTO stock_submissions
-      (id, listing_id, account_id, submission_id, quantity, target_qty, previous_qty, doubt_from_qty, submitted_at)
-    SELECT u.id, u.listing_id, ${accountId}, u.submission_id, u.q, u.t, u.prev, u.doubt, ${now}
+      (id, listing_id, account_id, submission_id, quantity, target_qty, previous_qty, doubt_from_qty, doubt_lost_qty, in_doubt, submitted_at)
+    SELECT u.id, u.listing_id, ${accountId}, u.submission_id, u.q, u.t, u.prev, u.doubt, u.lost, u.in_doubt, ${now}
       FROM unnest(${pending.map(() => randomUUID())}::text[], ${pending.map((p) => p.listingId)}::text[],
                   ${pending.map((p) => p.submissionId)}::text[], ${pending.map((p) => p.quantity)}::int[],
                   ${pending.map((p) => sent.targetOf.get(p.listingId) ?? null)}::int[],
                   ${pending.map((p) => byId.get(p.listingId)?.previousQuantity ?? null)}::int[],
-                  ${pending.map((p) => sent.doubt.get(p.listingId) ?? null)}::int[])
-           AS u(id, listing_id, submission_id, q, t, prev, doubt)`;
+                  ${pending.map((p) => sent.doubt.get(p.listingId)?.from ?? null)}::int[],
+                  ${pending.map((p) => sent.doubt.get(p.listingId)?.lost ?? null)}::int[],
+                  ${pending.map((p) => sent.doubt.has(p.listingId))}::boolean[])
+           AS u(id, listing_id, submission_id, q, t, prev, doubt, lost, in_doubt)`;
 }
 
 export interface ConfirmDeps extends StockDeps {
@@ -80,6 +82,9 @@ interface OpenRow {
   quantity: number;
   previous_qty: number | null;
   doubt_from_qty: number | null;
+  doubt_lost_qty: number | null;
+  /** Whether the push was made while an earlier write was in doubt (sync/stock/record.ts Doubt). */
+  in_doubt: boolean;
   submitted_at: Date;
 }
 
@@ -91,7 +96,7 @@ export async function confirmAccountSubmissions(deps: ConfirmDeps, accountId: st
   const { account, connector } = handle;
   const rows = await deps.prisma.$queryRaw<OpenRow[]>`
     SELECT s.id, s.listing_id, l.sku_id, l.external_stock_id, s.submission_id, s.quantity, s.previous_qty,
-           s.doubt_from_qty, s.submitted_at
+           s.doubt_from_qty, s.doubt_lost_qty, s.in_doubt, s.submitted_at
       FROM stock_submissions s JOIN listings l ON l.id = s.listing_id
      WHERE s.account_id = ${accountId} AND s.status = 'open'
      ORDER BY s.submitted_at, s.submission_id`;
@@ -159,8 +164,10 @@ async function settle(
     quantity: r.quantity,
     previousQuantity: r.previous_qty,
   }));
-  const doubt = new Map(
-    [...rows.values()].filter((r) => r.doubt_from_qty !== null).map((r) => [r.listing_id, r.doubt_from_qty]),
+  const doubt = new Map<string, Doubt>(
+    [...rows.values()]
+      .filter((r) => r.in_doubt)
+      .map((r) => [r.listing_id, { from: r.doubt_from_qty, lost: r.doubt_lost_qty }]),
   );
   await recordPush(tx, accountId, updates, { confirmed, failed, pending: [] }, new Set(), doubt);
   const close = async (listingId: string, status: string, message: string | null) => {

@@ -17,6 +17,7 @@ const confirmation = fc.record({
   channelPrevious: fc.option(qty, { nil: undefined }),
   beliefNow: maybe,
   doubtFrom: maybe,
+  lostWrite: maybe,
 });
 
 describe.each(testDatabases())('the belief after a confirmed write ($kind)', ({ open }) => {
@@ -33,12 +34,15 @@ describe.each(testDatabases())('the belief after a confirmed write ($kind)', ({ 
           SELECT u.i, ${BELIEF_AFTER_CONFIRM_SQL} AS b
             FROM unnest(${cases.map((_, i) => i)}::int[], ${cases.map((c) => c.sent)}::int[],
                         ${cases.map((c) => c.previousSent)}::int[], ${cases.map((c) => c.channelPrevious ?? null)}::int[],
-                        ${cases.map((c) => c.doubtFrom)}::int[], ${cases.map((c) => c.beliefNow)}::int[])
-                 AS u(i, q, prev, chprev, doubt, belief)
+                        ${cases.map((c) => c.doubtFrom)}::int[], ${cases.map((c) => c.lostWrite)}::int[],
+                        ${cases.map((c) => c.beliefNow)}::int[])
+                 AS u(i, q, prev, chprev, doubt, lost, belief)
             CROSS JOIN LATERAL (SELECT u.belief AS last_confirmed_qty) AS l
            ORDER BY u.i`;
         expect(rows.map((r) => r.b)).toEqual(
-          cases.map((c) => beliefAfterConfirm(c.sent, c.previousSent, c.channelPrevious, c.beliefNow, c.doubtFrom)),
+          cases.map((c) =>
+            beliefAfterConfirm(c.sent, c.previousSent, c.channelPrevious, c.beliefNow, c.doubtFrom, c.lostWrite),
+          ),
         );
       }),
       { numRuns: 30 },
