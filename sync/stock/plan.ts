@@ -29,6 +29,18 @@ export interface PushPlan {
    * before that doubt (null: not known): their answer is recorded from it (beliefAfterConfirm).
    */
   doubt: Map<string, number | null>;
+  /** Per listing sent, its in-flight stamp before this plan: put back if the channel refuses the write (unstamp). */
+  before: Map<string, StampBefore>;
+}
+
+/** What planPush overwrites when it stamps a listing in flight. */
+export interface StampBefore {
+  lastSentQty: number | null;
+  /** Whether a write was in flight (unconfirmed) already. */
+  inFlight: boolean;
+  /** Whether any write was ever sent (last_sent_at set). */
+  sent: boolean;
+  doubtFromQty: number | null;
 }
 
 export async function planPush(
@@ -54,6 +66,7 @@ export async function planPush(
     inFlight: new Map(),
     twoPhase: new Map(),
     doubt: new Map(),
+    before: new Map(),
   });
   if (batch.length === 0) return empty();
   const mine = new Set(batch.map((c) => c.id));
@@ -94,6 +107,12 @@ export async function planPush(
           plan.doubtFrom.set(l.id, doubt && l.doubtFromQty !== null ? l.doubtFromQty : w.previous);
           if (t.mode === 'strict') plan.strictSkus.add(l.skuId);
           plan.skuOf.set(l.id, l.skuId);
+          plan.before.set(l.id, {
+            lastSentQty: l.lastSentQty,
+            inFlight: doubt,
+            sent: l.lastSentAt !== null,
+            doubtFromQty: l.doubtFromQty,
+          });
           // While in flight, a strict listing is bounded by the claim it will hold, and by an earlier
           // unconfirmed write until this one is confirmed (the channel may show that one until then).
           plan.inFlight.set(l.id, t.mode === 'strict' ? Math.max(w.claim, inFlight(l) ?? 0) : w.value);

@@ -24,7 +24,7 @@ import {
 import { PermanentJobError } from '../queue/types.ts';
 import { type PushPlan, planPush } from './plan.ts';
 import { recomputeTargets } from './recompute.ts';
-import { type Recorded, recordPush, setErrors } from './record.ts';
+import { type Recorded, recordPush, setErrors, unstampRefused } from './record.ts';
 import { PERMANENT } from './state.ts';
 
 export interface StockDeps {
@@ -129,6 +129,7 @@ async function pushOnce(
     new Set(plan.twoPhase.keys()),
     plan.doubt,
   );
+  await unstampRefused(deps.prisma, result, plan.before);
   if (plan.twoPhase.size) await secondPhase(deps, account, connector, plan, result);
   if (plan.more) await deps.requestPush(accountId);
   if (plan.strictSkus.size && recorded.confirmed) await unblockStrict(deps, accountId, [...plan.strictSkus]);
