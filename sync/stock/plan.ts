@@ -4,7 +4,7 @@
 // however many changes were coalesced. Strict listings are raised only as far as the other
 // channels' bounds allow. What is sent is recorded as in flight in the same transaction.
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
-import { planWrite } from '../../core/inventory/allocation.ts';
+import { planWrite, withUnlandedSales } from '../../core/inventory/allocation.ts';
 import type { StockUpdate } from '../../connectors/connector.ts';
 import { loadStock, saveTargets, targetsOf } from './state.ts';
 import { inFlight, NEEDS_PUSH_SQL, needsPush } from './status.ts';
@@ -46,7 +46,13 @@ export interface StampBefore {
 export async function planPush(
   prisma: PrismaClient,
   accountId: string,
-  opts: { batchSize: number; prioritySkuIds: readonly string[]; unitsPerChannel: number },
+  opts: {
+    batchSize: number;
+    prioritySkuIds: readonly string[];
+    unitsPerChannel: number;
+    /** Units per SKU the channel sold in orders waiting in the hub's inbox (see unlanded.ts). */
+    unlanded?: ReadonlyMap<string, number>;
+  },
 ): Promise<PushPlan> {
   const candidates = await prisma.$queryRaw<{ id: string; sku_id: string }[]>`
     SELECT id, sku_id FROM listings l
@@ -90,7 +96,7 @@ export async function planPush(
             continue;
           }
           // Targets and beliefs are claims (shown + sold, not landed); channels take absolute values.
-          const w = planWrite({
+          const input = {
             mode: t.mode,
             target: t.target,
             belief: l.lastConfirmedQty,
@@ -98,7 +104,8 @@ export async function planPush(
             inFlight: inFlight(l) !== null,
             othersBound: t.othersBound,
             pool: t.pool,
-          });
+          };
+          const w = withUnlandedSales(planWrite(input), input, opts.unlanded?.get(l.skuId) ?? 0);
           if (w.kind === 'defer') plan.deferred += 1;
           if (w.kind !== 'write') continue;
           // An earlier write still unconfirmed: it may have been applied, the channel's value is in doubt.

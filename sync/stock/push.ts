@@ -26,6 +26,7 @@ import { type PushPlan, planPush } from './plan.ts';
 import { recomputeTargets } from './recompute.ts';
 import { type Recorded, recordPush, setErrors, unstampRefused } from './record.ts';
 import { PERMANENT } from './state.ts';
+import { unlandedSales } from './unlanded.ts';
 
 export interface StockDeps {
   prisma: PrismaClient;
@@ -92,6 +93,7 @@ async function pushOnce(
     batchSize: Math.max(1, connector.limits.stockBatchSize),
     prioritySkuIds,
     unitsPerChannel: deps.unitsPerChannel,
+    unlanded: await unlandedSales(deps.prisma, account, connector),
   });
   if (plan.noLocation)
     deps.logger.warn({ accountId, listings: plan.noLocation }, 'account has no channel location for stock');
