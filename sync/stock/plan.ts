@@ -50,8 +50,8 @@ export async function planPush(
     batchSize: number;
     prioritySkuIds: readonly string[];
     unitsPerChannel: number;
-    /** Units per SKU the channel sold in orders waiting in the hub's inbox (see unlanded.ts). */
-    unlanded?: ReadonlyMap<string, number>;
+    /** Units per SKU the channel sold in orders waiting in the hub's inbox (see unlanded.ts); read only when something is to be sent. */
+    unlanded?: () => Promise<ReadonlyMap<string, number>>;
   },
 ): Promise<PushPlan> {
   const candidates = await prisma.$queryRaw<{ id: string; sku_id: string }[]>`
@@ -76,6 +76,8 @@ export async function planPush(
   });
   if (batch.length === 0) return empty();
   const mine = new Set(batch.map((c) => c.id));
+  // Before the transaction: on PGlite (one connection) a query beside it would wait for it.
+  const unlanded = (await opts.unlanded?.()) ?? new Map<string, number>();
   return prisma.$transaction(
     async (tx) => {
       const snap = await loadStock(
@@ -105,7 +107,7 @@ export async function planPush(
             othersBound: t.othersBound,
             pool: t.pool,
           };
-          const w = withUnlandedSales(planWrite(input), input, opts.unlanded?.get(l.skuId) ?? 0);
+          const w = withUnlandedSales(planWrite(input), input, unlanded.get(l.skuId) ?? 0);
           if (w.kind === 'defer') plan.deferred += 1;
           if (w.kind !== 'write') continue;
           // An earlier write still unconfirmed: it may have been applied, the channel's value is in doubt.

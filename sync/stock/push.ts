@@ -93,7 +93,7 @@ async function pushOnce(
     batchSize: Math.max(1, connector.limits.stockBatchSize),
     prioritySkuIds,
     unitsPerChannel: deps.unitsPerChannel,
-    unlanded: await unlandedSales(deps.prisma, account, connector),
+    unlanded: () => unlandedSales(deps.prisma, account, connector),
   });
   if (plan.noLocation)
     deps.logger.warn({ accountId, listings: plan.noLocation }, 'account has no channel location for stock');
