@@ -245,7 +245,14 @@ async function sendBatch(deps: StockDeps, batch: Entry[], result: StockPushResul
         for (const e of stale) {
           const now = current.get(e);
           if (now === undefined) {
-            failAll(result, [e], 'ITEM_NOT_STOCKED_AT_LOCATION', 'the item is not stocked at this location', false, true);
+            failAll(
+              result,
+              [e],
+              'ITEM_NOT_STOCKED_AT_LOCATION',
+              'the item is not stocked at this location',
+              false,
+              true,
+            );
             settled.set(e, { message: 'not stocked' });
             continue;
           }

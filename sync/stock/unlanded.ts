@@ -5,9 +5,11 @@
 // is refused (see withUnlandedSales in core/inventory/allocation.ts). Only fresh events count
 // (never tried: one that failed may not land soon) and only orders the hub does not hold yet,
 // as the inbox would take their units off the belief when it creates them (beliefs.ts).
+// skus-in-flight.ts reads the same events for reconciliation (which SKUs, not how many units).
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import type { OrderDraft } from '../../core/order/schema.ts';
 import type { AccountContext, ChannelConnector } from '../../connectors/connector.ts';
+import { toInbound } from '../inbox-processor.ts';
 
 /** Waiting events looked at per push: the inbox is normally a few events behind. */
 const LOOK_AT = 200;
@@ -41,7 +43,10 @@ export async function unlandedSales(
   for (const d of drafts.values())
     for (const l of d.lines) if (l.sku && l.quantity > 0) byCode.set(l.sku, (byCode.get(l.sku) ?? 0) + l.quantity);
   if (byCode.size === 0) return new Map();
-  const skus = await prisma.sku.findMany({ where: { code: { in: [...byCode.keys()] } }, select: { id: true, code: true } });
+  const skus = await prisma.sku.findMany({
+    where: { code: { in: [...byCode.keys()] } },
+    select: { id: true, code: true },
+  });
   return new Map(skus.map((s) => [s.id, byCode.get(s.code) ?? 0]));
 }
 
@@ -51,12 +56,7 @@ function draftOf(
   e: { externalEventId: string; topic: string; occurredAt: Date | null; payload: unknown },
 ): OrderDraft | null {
   try {
-    const meaning = connector.interpret(account, {
-      externalEventId: e.externalEventId,
-      topic: e.topic,
-      occurredAt: e.occurredAt ? e.occurredAt.toISOString() : null,
-      payload: e.payload,
-    });
+    const meaning = connector.interpret(account, toInbound(e));
     if (meaning.kind === 'order') return meaning.draft;
     if (meaning.kind === 'fetch') return meaning.provisional ?? null;
     return null;
