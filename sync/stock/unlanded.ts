@@ -31,7 +31,9 @@ export async function unlandedSales(
   for (const e of events) {
     const draft = draftOf(connector, account, e);
     // Several events of one order: its lines once (the first that says what was sold).
-    if (draft && !draft.state.cancelled && !drafts.has(draft.externalId)) drafts.set(draft.externalId, draft);
+    // As applyOrder (inbox-orders.ts): a sale from the channel's own stock (FBA) took nothing off the listing.
+    if (draft && !draft.state.cancelled && !draft.fulfilledByChannel && !drafts.has(draft.externalId))
+      drafts.set(draft.externalId, draft);
   }
   if (drafts.size === 0) return new Map();
   const known = await prisma.order.findMany({
