@@ -168,7 +168,17 @@ export interface StockPushResult {
   /** Accepted and applied by the channel. `channelPrevious` is the value the channel had when it differed from previousQuantity. */
   confirmed: { listingId: string; quantity: number; channelPrevious?: number | null }[];
   /** Not applied. Retryable failures go back to the queue as they are; the others need a human (unknown item, wrong location). */
-  failed: { listingId: string; code: string; message: string; retryable: boolean }[];
+  failed: {
+    listingId: string;
+    code: string;
+    message: string;
+    retryable: boolean;
+    /**
+     * The channel answered and did not apply this value (a compare-and-set refusal, a rejected
+     * call): certain, unlike a call whose answer never came, which may have been applied.
+     */
+    refused?: boolean;
+  }[];
   /**
    * Accepted for asynchronous processing (feeds, bulk jobs), not yet applied. Always empty for
    * synchronous channels. The sync layer stores each (listing, submissionId, quantity) as an open

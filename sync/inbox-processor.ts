@@ -100,7 +100,9 @@ export async function processInbox(
   }
 }
 
-export function toInbound(event: StoredEvent): InboundEvent {
+export function toInbound(
+  event: Pick<StoredEvent, 'externalEventId' | 'topic' | 'occurredAt' | 'payload'>,
+): InboundEvent {
   return {
     externalEventId: event.externalEventId,
     topic: event.topic,

@@ -189,9 +189,18 @@ function confirm(result: StockPushResult, e: Entry): void {
   }
 }
 
-function failAll(result: StockPushResult, entries: Entry[], code: string, message: string, retryable: boolean): void {
+/** `refused`: Shopify answered that it did not apply these (certain); otherwise they may have been applied. */
+function failAll(
+  result: StockPushResult,
+  entries: Entry[],
+  code: string,
+  message: string,
+  retryable: boolean,
+  refused = false,
+): void {
   for (const e of entries)
-    for (const listingId of e.listingIds) result.failed.push({ listingId, code, message, retryable });
+    for (const listingId of e.listingIds)
+      result.failed.push({ listingId, code, message, retryable, ...(refused ? { refused } : {}) });
 }
 
 async function sendBatch(deps: StockDeps, batch: Entry[], result: StockPushResult): Promise<void> {
@@ -218,22 +227,32 @@ async function sendBatch(deps: StockDeps, batch: Entry[], result: StockPushResul
     }
     if (batchError) {
       const transient = Boolean(batchError.code && TRANSIENT.has(batchError.code));
-      failAll(result, pending, batchError.code ?? 'user_error', batchError.message, transient);
+      // "In progress" under the same key may still be applied by that request: not a refusal.
+      failAll(result, pending, batchError.code ?? 'user_error', batchError.message, transient, !transient);
       return;
     }
     // Shopify applies a call all or nothing: drop what it refused, resend the rest.
-    for (const [e, err] of settled)
-      failAll(result, [e], err.code ?? 'user_error', err.message, Boolean(err.code && TRANSIENT.has(err.code)));
+    for (const [e, err] of settled) {
+      const transient = Boolean(err.code && TRANSIENT.has(err.code));
+      failAll(result, [e], err.code ?? 'user_error', err.message, transient, !transient);
+    }
     if (stale.size > 0) {
       if (round + 1 >= MAX_STALE_ROUNDS) {
-        failAll(result, [...stale], 'stale', 'Shopify value kept changing while we set it; retry later', true);
+        failAll(result, [...stale], 'stale', 'Shopify value kept changing while we set it; retry later', true, true);
         for (const e of stale) settled.set(e, { message: 'stale' });
       } else {
         const current = await reread(deps, [...stale]);
         for (const e of stale) {
           const now = current.get(e);
           if (now === undefined) {
-            failAll(result, [e], 'ITEM_NOT_STOCKED_AT_LOCATION', 'the item is not stocked at this location', false);
+            failAll(
+              result,
+              [e],
+              'ITEM_NOT_STOCKED_AT_LOCATION',
+              'the item is not stocked at this location',
+              false,
+              true,
+            );
             settled.set(e, { message: 'not stocked' });
             continue;
           }

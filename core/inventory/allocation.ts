@@ -328,3 +328,21 @@ export function secondWrite(claim: number, beliefAtPlan: number, channelBefore: 
   // A channel showing more than its claim means the belief was stale: nothing was sold there.
   return Math.max(0, claim - Math.max(0, beliefAtPlan - channelBefore));
 }
+
+/**
+ * A shared-pool write adjusted for the listing's sales the hub has heard of but not applied yet
+ * (orders waiting in its inbox): the channel took those units off already, so it shows that much
+ * less than the hub's estimate. Without this the compare-and-set value is stale and the channel
+ * refuses the whole call (then a re-read and a re-send: two more calls and their latency, the
+ * largest part of the propagation tail). Used only where the claim holds no unlanded units yet
+ * (belief not above the last value written) and nothing is in flight, so no sale is counted
+ * twice; a wrong guess costs what it cost before, a compare-and-set refusal, never a wrong
+ * value on the channel. Strict writes are left alone: their two-phase rule needs what the
+ * channel really held. Never turns a write into none: only the value and the compared value move.
+ */
+export function withUnlandedSales(plan: WritePlan, w: WriteInput, unlanded: number): WritePlan {
+  if (plan.kind !== 'write' || w.mode !== 'shared' || unlanded <= 0 || w.inFlight || w.belief === null) return plan;
+  if (w.lastWritten !== null && w.belief > w.lastWritten) return plan;
+  const shown = Math.max(0, w.belief - unlanded);
+  return { ...plan, value: valueToWrite(plan.claim, w.belief, shown), previous: shown };
+}

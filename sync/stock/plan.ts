@@ -4,7 +4,7 @@
 // however many changes were coalesced. Strict listings are raised only as far as the other
 // channels' bounds allow. What is sent is recorded as in flight in the same transaction.
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
-import { planWrite } from '../../core/inventory/allocation.ts';
+import { planWrite, withUnlandedSales } from '../../core/inventory/allocation.ts';
 import type { StockUpdate } from '../../connectors/connector.ts';
 import type { Doubt } from './record.ts';
 import { loadStock, saveTargets, targetsOf } from './state.ts';
@@ -32,12 +32,30 @@ export interface PushPlan {
   doubt: Map<string, Doubt>;
   /** The target each update was planned for (an asynchronous submission holds the listing while it does). */
   targetOf: Map<string, number | null>;
+  /** Per listing sent, its in-flight stamp before this plan: put back if the channel refuses the write (unstamp). */
+  before: Map<string, StampBefore>;
+}
+
+/** What planPush overwrites when it stamps a listing in flight. */
+export interface StampBefore {
+  lastSentQty: number | null;
+  /** Whether a write was in flight (unconfirmed) already. */
+  inFlight: boolean;
+  /** Whether any write was ever sent (last_sent_at set). */
+  sent: boolean;
+  doubtFromQty: number | null;
 }
 
 export async function planPush(
   prisma: PrismaClient,
   accountId: string,
-  opts: { batchSize: number; prioritySkuIds: readonly string[]; unitsPerChannel: number },
+  opts: {
+    batchSize: number;
+    prioritySkuIds: readonly string[];
+    unitsPerChannel: number;
+    /** Units per SKU the channel sold in orders waiting in the hub's inbox (see unlanded.ts); read only when something is to be sent. */
+    unlanded?: () => Promise<ReadonlyMap<string, number>>;
+  },
 ): Promise<PushPlan> {
   const candidates = await prisma.$queryRaw<{ id: string; sku_id: string }[]>`
     SELECT id, sku_id FROM listings l
@@ -58,9 +76,12 @@ export async function planPush(
     twoPhase: new Map(),
     doubt: new Map(),
     targetOf: new Map(),
+    before: new Map(),
   });
   if (batch.length === 0) return empty();
   const mine = new Set(batch.map((c) => c.id));
+  // Before the transaction: on PGlite (one connection) a query beside it would wait for it.
+  const unlanded = (await opts.unlanded?.()) ?? new Map<string, number>();
   return prisma.$transaction(
     async (tx) => {
       const snap = await loadStock(
@@ -81,7 +102,7 @@ export async function planPush(
             continue;
           }
           // Targets and beliefs are claims (shown + sold, not landed); channels take absolute values.
-          const w = planWrite({
+          const input = {
             mode: t.mode,
             target: t.target,
             belief: l.lastConfirmedQty,
@@ -89,7 +110,8 @@ export async function planPush(
             inFlight: inFlight(l) !== null,
             othersBound: t.othersBound,
             pool: t.pool,
-          });
+          };
+          const w = withUnlandedSales(planWrite(input), input, unlanded.get(l.skuId) ?? 0);
           if (w.kind === 'defer') plan.deferred += 1;
           if (w.kind !== 'write') continue;
           // An earlier write still unconfirmed: it may have been applied, the channel's value is in doubt.
@@ -99,6 +121,12 @@ export async function planPush(
           if (t.mode === 'strict') plan.strictSkus.add(l.skuId);
           plan.skuOf.set(l.id, l.skuId);
           plan.targetOf.set(l.id, t.target);
+          plan.before.set(l.id, {
+            lastSentQty: l.lastSentQty,
+            inFlight: doubt,
+            sent: l.lastSentAt !== null,
+            doubtFromQty: l.doubtFromQty,
+          });
           // While in flight, a strict listing is bounded by the claim it will hold, and by an earlier
           // unconfirmed write until this one is confirmed (the channel may show that one until then).
           // Shared: in doubt, the highest of the unconfirmed writes, any of which the channel may show

@@ -25,9 +25,10 @@ import {
 import { PermanentJobError } from '../queue/types.ts';
 import { type PushPlan, planPush } from './plan.ts';
 import { recomputeTargets } from './recompute.ts';
-import { type Recorded, recordPush, setErrors } from './record.ts';
+import { type Recorded, recordPush, setErrors, unstampRefused } from './record.ts';
 import { PERMANENT } from './state.ts';
 import { recordSubmissions } from './submissions.ts';
+import { unlandedSales } from './unlanded.ts';
 
 export interface StockDeps {
   prisma: PrismaClient;
@@ -98,6 +99,7 @@ async function pushOnce(
     batchSize: Math.max(1, connector.limits.stockBatchSize),
     prioritySkuIds,
     unitsPerChannel: deps.unitsPerChannel,
+    unlanded: () => unlandedSales(deps.prisma, account, connector),
   });
   if (plan.noLocation)
     deps.logger.warn({ accountId, listings: plan.noLocation }, 'account has no channel location for stock');
@@ -141,6 +143,7 @@ async function pushOnce(
           { timeout: 30_000, maxWait: 30_000 },
         );
   if (recorded.pending) await deps.requestConfirm?.(accountId);
+  await unstampRefused(deps.prisma, result, plan.before);
   if (plan.twoPhase.size) await secondPhase(deps, account, connector, plan, result);
   if (plan.more) await deps.requestPush(accountId);
   if (plan.strictSkus.size && recorded.confirmed) await unblockStrict(deps, accountId, [...plan.strictSkus]);

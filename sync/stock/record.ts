@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Prisma } from '../../core/db/generated/prisma/client.ts';
 import type { Sql } from '../../core/db/sql.ts';
 import type { StockPushResult, StockUpdate } from '../../connectors/connector.ts';
+import type { StampBefore } from './plan.ts';
 import { PERMANENT } from './state.ts';
 
 export interface Recorded {
@@ -123,5 +124,37 @@ export async function setErrors(sql: Sql, errors: [listingId: string, message: s
   await sql.$executeRaw`
     UPDATE listings l SET last_error = u.e
       FROM unnest(${errors.map((e) => e[0])}::text[], ${errors.map((e) => e[1].slice(0, 1000))}::text[]) AS u(id, e)
+     WHERE l.id = u.id`;
+}
+
+/**
+ * Writes the channel answered it did not apply (a compare-and-set refusal): they leave nothing
+ * in doubt, so each listing's in-flight stamp goes back to what it was before the plan. Left
+ * stamped, the next plan would take the refused write for one that may have been applied and
+ * measure the belief from the value the channel showed before it ("doubt"): the channel's own
+ * sales meanwhile, landed later, would then be counted twice, and a listing whose channel
+ * shows the target would be pushed again without end. Retryable refusals only: a permanent one
+ * keeps its stamp, which tells the planner that very value was refused for good.
+ */
+export async function unstampRefused(
+  sql: Sql,
+  result: StockPushResult,
+  before: ReadonlyMap<string, StampBefore>,
+): Promise<number> {
+  const rows = result.failed
+    .filter((f) => f.refused && f.retryable)
+    .map((f) => [f.listingId, before.get(f.listingId)] as const)
+    .filter((r): r is readonly [string, StampBefore] => r[1] !== undefined);
+  if (rows.length === 0) return 0;
+  // Not in flight before: last_sent_at no later than the confirmation (or unset), as it was.
+  return sql.$executeRaw`
+    UPDATE listings l SET
+      last_sent_qty = u.q,
+      doubt_from_qty = u.f,
+      last_sent_at = CASE WHEN u.was_in_flight THEN l.last_sent_at
+                          WHEN u.was_sent THEN l.last_confirmed_at ELSE NULL END
+      FROM unnest(${rows.map((r) => r[0])}::text[], ${rows.map((r) => r[1].lastSentQty)}::int[],
+                  ${rows.map((r) => r[1].doubtFromQty)}::int[], ${rows.map((r) => r[1].inFlight)}::boolean[],
+                  ${rows.map((r) => r[1].sent)}::boolean[]) AS u(id, q, f, was_in_flight, was_sent)
      WHERE l.id = u.id`;
 }

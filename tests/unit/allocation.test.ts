@@ -12,6 +12,7 @@ import {
   type StrictChannel,
   strictSendValue,
   valueToWrite,
+  withUnlandedSales,
 } from '../../core/inventory/allocation.ts';
 
 const ch = (id: string, cap: number, current: number | null = null, weight = 1): StrictChannel => ({
@@ -194,6 +195,30 @@ describe('what to write', () => {
     expect(planWrite({ ...base, belief: 0, lastWritten: 0, mode: 'strict', target: 2 })).toMatchObject({
       value: 2,
       twoPhase: false,
+    });
+  });
+
+  it('sales waiting in the inbox move a shared write and its compared value, and nothing else', () => {
+    const base = { belief: 10, lastWritten: 10, inFlight: false, othersBound: 0, pool: 8 };
+    const shared = { ...base, mode: 'shared' as const, target: 8 };
+    // 2 sold there, order not landed: the shop shows 8; claim 8 = 6 on sale + 2 sold.
+    expect(withUnlandedSales(planWrite(shared), shared, 2)).toMatchObject({ value: 6, previous: 8, claim: 8 });
+    expect(withUnlandedSales(planWrite(shared), shared, 0)).toEqual(planWrite(shared));
+    // The claim holds unlanded units already (an earlier write over sales): they may be these.
+    const over = { ...shared, lastWritten: 9 };
+    expect(withUnlandedSales(planWrite(over), over, 2)).toEqual(planWrite(over));
+    // In flight, or strict (its two phases need what the shop really held): unchanged.
+    const flying = { ...shared, inFlight: true };
+    expect(withUnlandedSales(planWrite(flying), flying, 2)).toEqual(planWrite(flying));
+    const strict = { ...base, mode: 'strict' as const, target: 2, othersBound: 3, pool: 6, belief: 3, lastWritten: 3 };
+    expect(withUnlandedSales(planWrite(strict), strict, 1)).toEqual(planWrite(strict));
+    // Never turns "nothing to write" into a write or the reverse.
+    const none = { ...shared, target: 10 };
+    expect(withUnlandedSales(planWrite(none), none, 2)).toEqual({ kind: 'none' });
+    expect(withUnlandedSales(planWrite({ ...shared, target: 2 }), { ...shared, target: 2 }, 12)).toMatchObject({
+      kind: 'write',
+      value: 0,
+      previous: 0,
     });
   });
 
