@@ -5,7 +5,7 @@
 import type { AccountContext, ChannelConnector } from '../../connectors/connector.ts';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { pendingEvents } from '../../core/inbox/inbox.ts';
-import { toInbound } from '../inbox-processor.ts';
+import { pendingDraft } from './pending-drafts.ts';
 
 /** Beyond this many pending events, reading them costs more than waiting: every SKU counts as in flight. */
 export const MAX_EVENTS_READ = 500;
@@ -20,18 +20,13 @@ export async function skusInFlight(
   if (events.length > MAX_EVENTS_READ) return 'all';
   const codes = new Set<string>();
   for (const event of events) {
-    let meaning: ReturnType<ChannelConnector['interpret']>;
-    try {
-      meaning = connector.interpret(account, toInbound(event));
-    } catch {
-      continue; // never applies: it becomes an exception, not a sale
-    }
-    const draft = meaning.kind === 'order' ? meaning.draft : meaning.kind === 'fetch' ? meaning.provisional : null;
-    if (meaning.kind === 'fetch' && !draft) return 'all'; // only points at an order: any SKU
-    // A line without SKU may be any SKU (matched later by the channel's item id).
+    const draft = pendingDraft(connector, account, event);
+    if (draft === 'pointer') return 'all'; // only points at an order: any SKU
     for (const line of draft?.lines ?? []) {
-      if (line.sku === null) return 'all';
-      codes.add(line.sku);
+      if (line.sku !== null) codes.add(line.sku);
+      // Matched later by the channel's item id (core/orders/line-skus.ts): it may be any SKU.
+      else if (line.externalVariantId || line.externalProductId) return 'all';
+      // Neither: a custom item, never stock.
     }
   }
   return codes;

@@ -9,7 +9,7 @@
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import type { OrderDraft } from '../../core/order/schema.ts';
 import type { AccountContext, ChannelConnector } from '../../connectors/connector.ts';
-import { toInbound } from '../inbox-processor.ts';
+import { pendingDraft } from './pending-drafts.ts';
 
 /** Waiting events looked at per push: the inbox is normally a few events behind. */
 const LOOK_AT = 200;
@@ -29,7 +29,8 @@ export async function unlandedSales(
   if (events.length === 0) return new Map();
   const drafts = new Map<string, OrderDraft>();
   for (const e of events) {
-    const draft = draftOf(connector, account, e);
+    const read = pendingDraft(connector, account, e);
+    const draft = read === 'pointer' ? null : read;
     // Several events of one order: its lines once (the first that says what was sold).
     // As applyOrder (inbox-orders.ts): a sale from the channel's own stock (FBA) took nothing off the listing.
     if (draft && !draft.state.cancelled && !draft.fulfilledByChannel && !drafts.has(draft.externalId))
@@ -50,19 +51,4 @@ export async function unlandedSales(
     select: { id: true, code: true },
   });
   return new Map(skus.map((s) => [s.id, byCode.get(s.code) ?? 0]));
-}
-
-function draftOf(
-  connector: Pick<ChannelConnector, 'interpret'>,
-  account: AccountContext,
-  e: { externalEventId: string; topic: string; occurredAt: Date | null; payload: unknown },
-): OrderDraft | null {
-  try {
-    const meaning = connector.interpret(account, toInbound(e));
-    if (meaning.kind === 'order') return meaning.draft;
-    if (meaning.kind === 'fetch') return meaning.provisional ?? null;
-    return null;
-  } catch {
-    return null; // the inbox processor files it as an exception; it never lands
-  }
 }
