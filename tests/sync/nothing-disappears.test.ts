@@ -128,6 +128,9 @@ describe.each(testDatabases())('nothing disappears on $kind', ({ open }) => {
       fetchOrder: async () => {
         throw new Error('connection reset by the database'); // not a channel error: worth retrying, within limits
       },
+      fetchOrders: async () => {
+        throw new Error('connection reset by the database');
+      },
     };
     const e = await deliver('shop-1', 'orders/create', { id: 77 });
     const key = `inbox_event:${e.id}`;
