@@ -76,6 +76,20 @@ const ActionForm: FC<{
   </form>
 );
 
+/** The answers to a buyer's cancel request, on the board and on the order page. */
+const CancelRequestButtons: FC<{ ctx: PageContext; href: string }> = ({ ctx, href }) => (
+  <>
+    <ActionForm ctx={ctx} action={`${href}/cancel-approve`} label="Approve cancel" testId="cancel-approve" />
+    <ActionForm
+      ctx={ctx}
+      action={`${href}/cancel-decline`}
+      label="Decline, keep the order"
+      kind="primary"
+      testId="cancel-decline"
+    />
+  </>
+);
+
 const NoticeBox: FC<{ notice?: Notice | undefined }> = ({ notice }) =>
   notice ? (
     <p class={`notice ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice">
@@ -234,14 +248,7 @@ const Card: FC<{ ctx: PageContext; card: PickupCard; lane: 'to-pick' | 'ready' |
       </div>
       {card.cancelRequested ? (
         <div class="actions">
-          <ActionForm ctx={ctx} action={`${href}/cancel-approve`} label="Approve cancel" testId="cancel-approve" />
-          <ActionForm
-            ctx={ctx}
-            action={`${href}/cancel-decline`}
-            label="Decline, keep the order"
-            kind="primary"
-            testId="cancel-decline"
-          />
+          <CancelRequestButtons ctx={ctx} href={href} />
         </div>
       ) : lane === 'to-pick' ? (
         <div class="actions">
@@ -465,14 +472,7 @@ export const DetailPage: FC<{
 
       {p.cancelRequested ? (
         <section class="panel actions">
-          <ActionForm ctx={ctx} action={`${href}/cancel-approve`} label="Approve cancel" testId="cancel-approve" />
-          <ActionForm
-            ctx={ctx}
-            action={`${href}/cancel-decline`}
-            label="Decline, keep the order"
-            kind="primary"
-            testId="cancel-decline"
-          />
+          <CancelRequestButtons ctx={ctx} href={href} />
           <p class="muted small">
             The buyer asked the channel to cancel. Approving releases the stock; either answer is sent to the channel.
           </p>
