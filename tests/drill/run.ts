@@ -160,7 +160,7 @@ export async function runDrill(o: DrillOptions): Promise<DrillResult> {
         OMNIHUB_DATA_DIR: dataDir,
         OMNIHUB_SECRET_KEY: Buffer.from(secretKey).toString('hex'),
         OMNIHUB_ADMIN_TOKEN: adminToken,
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: process.env.DRILL_HUB_LOG_LEVEL ?? 'warn',
         ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
         ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
       },
