@@ -2,7 +2,7 @@
 // its own. Prints the figures of each pass and exits non-zero on any breach.
 //   npm run drill                      full drill (2,000 orders per pass)
 //   npm run drill -- --orders 300 --outage-ms 8000 --quiet-ms 10000 --db pglite
-//   DRILL_HUB_LOG_LEVEL=info npm run drill …   the hub's log (its path is printed on failure) at info
+//   DRILL_HUB_LOG_LEVEL=info npm run drill …   the hub's log (hub.log in the drill's directory under the system's temporary directory) at info
 import { parseArgs } from 'node:util';
 import { type DrillResult, runDrill } from './run.ts';
 
