@@ -229,14 +229,11 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
       );
       return;
     }
-    // All changes in one window share a job id: one push, which reads the newest targets when it runs.
-    const t = now();
-    const window = Math.floor(t / tuning.debounceMs);
-    await queue.add(
-      'stock.push',
-      { accountId },
-      { jobId: jobId('push', accountId, window), delayMs: (window + 1) * tuning.debounceMs - t },
-    );
+    // One pending push per account, reading the newest targets when it runs: a request while it
+    // waits (debounce, pacing, the account's other stock job) joins it; a request while it runs
+    // queues exactly one more after it. One job per debounce window instead piled up hundreds of
+    // paced jobs for a busy account during a burst, and reconciliation queued behind them.
+    await queue.add('stock.push', { accountId }, { jobId: jobId('push', accountId), delayMs: tuning.debounceMs });
   };
   const requestInbox = async (accountId: string) => {
     const t = now();

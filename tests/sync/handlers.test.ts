@@ -129,6 +129,25 @@ describe.each(matrix)('sync handlers on $backend / $kind', ({ backend, open }) =
     }
   });
 
+  it('keeps one pending push per account however many windows its requests span', async () => {
+    // The clock moves a whole debounce between requests and the pushes cannot run (an hour-long
+    // debounce): each request falls in a window of its own, and still joins the one waiting push.
+    const clock = new ManualClock(w.clock.nowMs());
+    const s = await start(w, backend, { clock, tuning: { debounceMs: HOUR } });
+    try {
+      await s.runtime.flush();
+      await eventually(async () => (await s.runtime.queue.counts('stock.push')).delayed === 0, 'initial pushes done');
+      for (let i = 0; i < 50; i++) {
+        clock.advance(HOUR);
+        await s.runtime.requestPush('shop-0');
+      }
+      const q = await s.runtime.queue.counts('stock.push');
+      expect(q.waiting + q.delayed + q.active).toBe(1);
+    } finally {
+      await s.stop();
+    }
+  });
+
   it('holds an oversold order, files it, and pushes that SKU at once (no debounce)', async () => {
     await product(w, 'LAST', 1);
     const s = await start(w, backend, { clock: new ManualClock(w.clock.nowMs()), tuning: { debounceMs: HOUR } });
