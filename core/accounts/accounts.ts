@@ -8,7 +8,7 @@ import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import { clearAuthRefused } from './auth-status.ts';
 import { systemClock } from '../clock.ts';
 
-export const CHANNEL_TYPES = ['shopify', 'amazon', 'ebay', 'pos'] as const;
+export const CHANNEL_TYPES = ['shopify', 'amazon', 'ebay', 'pos', 'square'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
 
 /** What a connector receives: the account with its credentials decrypted. */

@@ -4,7 +4,7 @@ import type { AccountSchema } from './schemas.ts';
 
 interface AccountRow {
   id: string;
-  type: 'shopify' | 'amazon' | 'ebay' | 'pos';
+  type: 'shopify' | 'amazon' | 'ebay' | 'pos' | 'square';
   name: string;
   endpointOverride: string | null;
   settings: unknown;

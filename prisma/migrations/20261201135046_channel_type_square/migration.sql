@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "ChannelType" ADD VALUE 'square';
