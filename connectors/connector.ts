@@ -164,6 +164,14 @@ export interface StockUpdate {
   previousQuantity: number | null;
 }
 
+/** A stock request as the connector sends it (its own JSON, with its idempotency key), kept to be replayed. */
+export type StockRequest = Record<string, unknown>;
+
+/** Where a connector records each stock request before sending it (sync/stock/journal.ts). */
+export interface StockJournal {
+  record(request: StockRequest): Promise<void>;
+}
+
 export interface StockPushResult {
   /** Accepted and applied by the channel. `channelPrevious` is the value the channel had when it differed from previousQuantity. */
   confirmed: { listingId: string; quantity: number; channelPrevious?: number | null }[];
@@ -420,8 +428,25 @@ export interface ChannelConnector {
   /** Maps a stored event to what it means for core. Pure; throws when the payload does not fit the channel's documented shape. */
   interpret(account: AccountContext, event: InboundEvent): InterpretedEvent;
 
-  /** Sets absolute stock values; batches to limits.stockBatchSize and paces to the channel's rate limit internally. */
-  pushStock(account: AccountContext, updates: StockUpdate[]): Promise<StockPushResult>;
+  /**
+   * Sets absolute stock values; batches to limits.stockBatchSize and paces to the channel's rate
+   * limit internally. A connector that can replay a request exactly (an idempotency key whose
+   * repeat returns the original answer) hands each request to `journal` before sending it.
+   */
+  pushStock(account: AccountContext, updates: StockUpdate[], journal?: StockJournal): Promise<StockPushResult>;
+
+  /**
+   * Sends again, in order and with their original idempotency keys, the requests a push
+   * journaled before its answer was lost, and reports that push's outcome for `updates` as
+   * pushStock() would have: the channel answers a repeated key with the original result, so a
+   * write refused by compare-and-set is told apart from one applied. Null when these requests
+   * cannot be replayed (e.g. an API version without idempotency keys): the doubt stays.
+   */
+  replayStock?(
+    account: AccountContext,
+    updates: StockUpdate[],
+    requests: StockRequest[],
+  ): Promise<StockPushResult | null>;
 
   /**
    * What became of an asynchronous stock submission (a feed, a bulk job) that pushStock() answered

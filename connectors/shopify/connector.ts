@@ -6,6 +6,8 @@ import type {
   InterpretedEvent,
   ListingCandidate,
   HeldOrderVersions,
+  StockJournal,
+  StockRequest,
   StockUpdate,
   WebhookRequest,
 } from '../connector.ts';
@@ -36,7 +38,7 @@ import {
 import { restOrderBody, restRefundBody } from './payload-shapes.ts';
 import type { GqlOrder, GqlRefund } from './payloads.ts';
 import { SHOP_QUERY, OP } from './queries.ts';
-import { STOCK_BATCH_SIZE, pushStock } from './stock.ts';
+import { pushStock, replayStock, STOCK_BATCH_SIZE } from './stock.ts';
 import { listWebhooks, registerWebhooks } from './subscriptions.ts';
 import { ORDER_TOPICS, REFUND_TOPIC, REFUSED_TOPICS, verifyShopifyWebhook } from './webhooks.ts';
 
@@ -149,8 +151,12 @@ export function createShopifyConnector(options: ShopifyConnectorOptions = {}): S
 
     interpret,
 
-    async pushStock(account: AccountContext, updates: StockUpdate[]) {
-      return pushStock({ client: clientFor(account), newKey }, updates);
+    async pushStock(account: AccountContext, updates: StockUpdate[], journal?: StockJournal) {
+      return pushStock({ client: clientFor(account), newKey }, updates, journal);
+    },
+
+    async replayStock(account: AccountContext, updates: StockUpdate[], requests: StockRequest[]) {
+      return replayStock({ client: clientFor(account), newKey }, updates, requests);
     },
 
     async pushFulfilment(account, push) {

@@ -5,7 +5,13 @@
 // 2026-04, compareQuantity before). When Shopify's value moved meanwhile
 // (CHANGE_FROM_QUANTITY_STALE), we re-read the current values and send the hub's target again
 // from them: the hub is the source of truth, but we never write blind.
-import { ConnectorError, type StockPushResult, type StockUpdate } from '../connector.ts';
+import {
+  ConnectorError,
+  type StockJournal,
+  type StockPushResult,
+  type StockRequest,
+  type StockUpdate,
+} from '../connector.ts';
 import type { ShopifyClient } from './client.ts';
 import { versionAtLeast } from './config.ts';
 import type { UserError } from './payloads.ts';
@@ -203,80 +209,175 @@ function failAll(
       result.failed.push({ listingId, code, message, retryable, ...(refused ? { refused } : {}) });
 }
 
-async function sendBatch(deps: StockDeps, batch: Entry[], result: StockPushResult): Promise<void> {
+/**
+ * Reads one answer of inventorySetQuantities for the entries it carried: confirms them all, or
+ * files what it refused for good or for now, and hands back the compare-and-set misses (stale).
+ * Shared by the live send and the replay, which must read an answer the same way.
+ */
+function readAnswer(
+  pending: Entry[],
+  data: SetPayload,
+  result: StockPushResult,
+): { stale: Set<Entry>; resend: Entry[] } {
+  const errors = data.inventorySetQuantities?.userErrors ?? [];
+  if (errors.length === 0) {
+    for (const e of pending) confirm(result, e);
+    return { stale: new Set(), resend: [] };
+  }
+  const stale = new Set<Entry>();
+  const settled = new Map<Entry, UserError>();
+  let batchError: UserError | null = null;
+  for (const err of errors) {
+    const i = quantityIndex(err);
+    const entry = i === null ? undefined : pending[i];
+    if (!entry) batchError ??= err;
+    else if (err.code && STALE.has(err.code)) stale.add(entry);
+    else settled.set(entry, err);
+  }
+  if (batchError) {
+    const transient = Boolean(batchError.code && TRANSIENT.has(batchError.code));
+    // "In progress" under the same key may still be applied by that request: not a refusal.
+    failAll(result, pending, batchError.code ?? 'user_error', batchError.message, transient, !transient);
+    return { stale: new Set(), resend: [] };
+  }
+  // Shopify applies a call all or nothing: drop what it refused, resend the rest.
+  for (const [e, err] of settled) {
+    const transient = Boolean(err.code && TRANSIENT.has(err.code));
+    failAll(result, [e], err.code ?? 'user_error', err.message, transient, !transient);
+  }
+  // Applied all or nothing: the stale entries and the innocent ones beside them go again.
+  return { stale, resend: pending.filter((e) => !settled.has(e)) };
+}
+
+const giveUpStale = (result: StockPushResult, stale: Entry[]) =>
+  failAll(result, stale, 'stale', 'Shopify value kept changing while we set it; retry later', true, true);
+
+async function sendBatch(
+  deps: StockDeps,
+  batch: Entry[],
+  result: StockPushResult,
+  journal: StockJournal | undefined,
+): Promise<void> {
   let pending = batch;
   for (let round = 0; pending.length > 0; round++) {
     const { op, doc, variables } = buildInput(deps, pending);
+    // Journaled before it leaves: if its answer is lost, the next push replays it (replayStock).
+    if (journal && op === OP.inventorySet) await journal.record({ variables });
     // @idempotent (2026-04+) or compare-and-swap (before) makes a repeat after a 5xx harmless.
     const data = await deps.client.request<SetPayload>(op, doc, variables, { retrySafe: true });
-    const errors = data.inventorySetQuantities?.userErrors ?? [];
-    if (errors.length === 0) {
-      for (const e of pending) confirm(result, e);
+    const { stale, resend } = readAnswer(pending, data, result);
+    if (resend.length === 0) return;
+    if (round + 1 >= MAX_STALE_ROUNDS) {
+      giveUpStale(result, [...stale]);
       return;
     }
-    const stale = new Set<Entry>();
-    /** Entries whose outcome is recorded (refused, given up, already right): not resent. */
-    const settled = new Map<Entry, UserError>();
-    let batchError: UserError | null = null;
-    for (const err of errors) {
-      const i = quantityIndex(err);
-      const entry = i === null ? undefined : pending[i];
-      if (!entry) batchError ??= err;
-      else if (err.code && STALE.has(err.code)) stale.add(entry);
-      else settled.set(entry, err);
-    }
-    if (batchError) {
-      const transient = Boolean(batchError.code && TRANSIENT.has(batchError.code));
-      // "In progress" under the same key may still be applied by that request: not a refusal.
-      failAll(result, pending, batchError.code ?? 'user_error', batchError.message, transient, !transient);
-      return;
-    }
-    // Shopify applies a call all or nothing: drop what it refused, resend the rest.
-    for (const [e, err] of settled) {
-      const transient = Boolean(err.code && TRANSIENT.has(err.code));
-      failAll(result, [e], err.code ?? 'user_error', err.message, transient, !transient);
-    }
-    if (stale.size > 0) {
-      if (round + 1 >= MAX_STALE_ROUNDS) {
-        failAll(result, [...stale], 'stale', 'Shopify value kept changing while we set it; retry later', true, true);
-        for (const e of stale) settled.set(e, { message: 'stale' });
-      } else {
-        const current = await reread(deps, [...stale]);
-        for (const e of stale) {
-          const now = current.get(e);
-          if (now === undefined) {
-            failAll(
-              result,
-              [e],
-              'ITEM_NOT_STOCKED_AT_LOCATION',
-              'the item is not stocked at this location',
-              false,
-              true,
-            );
-            settled.set(e, { message: 'not stocked' });
-            continue;
-          }
-          e.channelPrevious = now;
-          e.from = now;
-          if (now === e.quantity) {
-            // Already at the target: nothing to send, the channel agrees with the hub.
-            confirm(result, e);
-            settled.set(e, { message: 'done' });
-          }
-        }
+    const current = await reread(deps, [...stale]);
+    pending = [];
+    for (const e of resend) {
+      if (!stale.has(e)) {
+        pending.push(e);
+        continue;
       }
+      const now = current.get(e);
+      if (now === undefined) {
+        failAll(result, [e], 'ITEM_NOT_STOCKED_AT_LOCATION', 'the item is not stocked at this location', false, true);
+        continue;
+      }
+      e.channelPrevious = now;
+      e.from = now;
+      // Already at the target: nothing to send, the channel agrees with the hub.
+      if (now === e.quantity) confirm(result, e);
+      else pending.push(e);
     }
-    pending = pending.filter((e) => !settled.has(e));
   }
 }
 
-export async function pushStock(deps: StockDeps, updates: StockUpdate[]): Promise<StockPushResult> {
+interface JournaledSet {
+  variables: {
+    idempotencyKey: string;
+    input: { quantities: { inventoryItemId: string; locationId: string; changeFromQuantity: number | null }[] };
+  };
+}
+
+function isJournaledSet(r: StockRequest): r is StockRequest & JournaledSet {
+  const v = (r as Partial<JournaledSet>).variables;
+  return typeof v?.idempotencyKey === 'string' && Array.isArray(v.input?.quantities);
+}
+
+/**
+ * Replays a push whose answer was lost: each journaled request again, byte for byte under its
+ * key, so Shopify answers with what it did then (@idempotent). A compare-and-set miss was
+ * followed by a re-read and a resend: the next journaled request carries the values that
+ * re-read found. Misses with no later request were never resent (the process stopped, or the
+ * re-read found the target): refused, which is certain. Null before 2026-04 (no keys).
+ */
+export async function replayStock(
+  deps: StockDeps,
+  updates: StockUpdate[],
+  requests: StockRequest[],
+): Promise<StockPushResult | null> {
+  if (!versionAtLeast(deps.client.config.apiVersion, '2026-04') || !requests.every(isJournaledSet)) return null;
+  const result: StockPushResult = { confirmed: [], failed: [], pending: [] };
+  const { entries, invalid } = coalesce(updates);
+  result.failed.push(...invalid);
+  const key = (q: { inventoryItemId: string; locationId: string }) => `${q.inventoryItemId}|${q.locationId}`;
+  const byKey = new Map(entries.map((e) => [`${e.itemId}|${e.locationId}`, e]));
+  /** Carried by an earlier request: refused as stale there, so this one is a resend. */
+  const sent = new Set<Entry>();
+  /** Stale and resent by the request that follows. */
+  let awaitingResend = new Set<Entry>();
+  for (const [i, request] of requests.entries()) {
+    const carried: Entry[] = [];
+    for (const q of request.variables.input.quantities) {
+      const e = byKey.get(key(q));
+      // Not this push's request, or a request for an entry already settled: leave the doubt as it is.
+      if (!e || (sent.has(e) && !awaitingResend.has(e))) return null;
+      // A resend whose compare value moved: the re-read found that value on the channel.
+      if (sent.has(e) && q.changeFromQuantity !== null && q.changeFromQuantity !== e.from)
+        e.channelPrevious = q.changeFromQuantity;
+      e.from = q.changeFromQuantity;
+      carried.push(e);
+      sent.add(e);
+    }
+    const data = await deps.client.request<SetPayload>(
+      OP.inventorySet,
+      INVENTORY_SET_QUANTITIES_MUTATION,
+      request.variables,
+      { retrySafe: true },
+    );
+    // A key Shopify no longer matches with these parameters answers nothing about the original.
+    if (data.inventorySetQuantities?.userErrors.some((e) => e.code === 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH'))
+      return null;
+    const { resend } = readAnswer(carried, data, result);
+    const next = requests[i + 1] as (StockRequest & JournaledSet) | undefined;
+    const resent = new Set(next?.variables.input.quantities.map(key) ?? []);
+    awaitingResend = new Set(resend.filter((e) => resent.has(`${e.itemId}|${e.locationId}`)));
+    // Left out of the next request: never sent again (the process stopped, or the re-read found
+    // the target); the call that carried them applied nothing.
+    giveUpStale(
+      result,
+      resend.filter((e) => !awaitingResend.has(e)),
+    );
+  }
+  // Entries no journaled request carried were never sent: refused, nothing applied.
+  giveUpStale(
+    result,
+    entries.filter((e) => !sent.has(e)),
+  );
+  return result;
+}
+
+export async function pushStock(
+  deps: StockDeps,
+  updates: StockUpdate[],
+  journal?: StockJournal,
+): Promise<StockPushResult> {
   const result: StockPushResult = { confirmed: [], failed: [], pending: [] };
   const { entries, invalid } = coalesce(updates);
   result.failed.push(...invalid);
   for (const batch of chunk(entries, STOCK_BATCH_SIZE)) {
     try {
-      await sendBatch(deps, batch, result);
+      await sendBatch(deps, batch, result, journal);
     } catch (error) {
       // A batch that could not be sent at all goes back whole; later batches still get their chance.
       const e =

@@ -6,6 +6,7 @@
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { planWrite, withUnlandedSales } from '../../core/inventory/allocation.ts';
 import type { StockUpdate } from '../../connectors/connector.ts';
+import { writeJournal } from './journal.ts';
 import type { Doubt } from './record.ts';
 import { loadStock, saveTargets, targetsOf } from './state.ts';
 import { inFlight, NEEDS_PUSH_SQL, needsPush } from './status.ts';
@@ -34,6 +35,8 @@ export interface PushPlan {
   targetOf: Map<string, number | null>;
   /** Per listing sent, its in-flight stamp before this plan: put back if the channel refuses the write (unstamp). */
   before: Map<string, StampBefore>;
+  /** The journal entry of this push (journal.ts), when the connector can replay a lost one. */
+  pushId: string | null;
 }
 
 /** What planPush overwrites when it stamps a listing in flight. */
@@ -55,6 +58,8 @@ export async function planPush(
     unitsPerChannel: number;
     /** Units per SKU the channel sold in orders waiting in the hub's inbox (see unlanded.ts); read only when something is to be sent. */
     unlanded?: () => Promise<ReadonlyMap<string, number>>;
+    /** Journal the push (journal.ts): the connector can replay it if its answer is lost. */
+    journal?: boolean;
   },
 ): Promise<PushPlan> {
   const candidates = await prisma.$queryRaw<{ id: string; sku_id: string }[]>`
@@ -77,6 +82,7 @@ export async function planPush(
     doubt: new Map(),
     targetOf: new Map(),
     before: new Map(),
+    pushId: null,
   });
   if (batch.length === 0) return empty();
   const mine = new Set(batch.map((c) => c.id));
@@ -151,6 +157,7 @@ export async function planPush(
             FROM unnest(${ids}::text[], ${ids.map((id) => plan.inFlight.get(id) ?? 0)}::int[],
                         ${ids.map((id) => plan.doubtFrom.get(id) ?? null)}::int[]) AS u(id, q, f)
            WHERE l.id = u.id`;
+        if (opts.journal) plan.pushId = await writeJournal(tx, accountId, plan);
       }
       const { doubtFrom: _, ...out } = plan;
       return out;

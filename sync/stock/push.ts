@@ -12,6 +12,7 @@ import {
   type ChannelConnector,
   ConnectorError,
   credentialsRefused,
+  type StockJournal,
   type StockPushResult,
   type StockUpdate,
 } from '../../connectors/connector.ts';
@@ -23,6 +24,7 @@ import {
   safeMessage,
 } from '../connectors.ts';
 import { PermanentJobError } from '../queue/types.ts';
+import { journalFor, replayLostPush, settleInterim } from './journal.ts';
 import { type PushPlan, planPush } from './plan.ts';
 import { recomputeTargets } from './recompute.ts';
 import { type Recorded, recordPush, setErrors, unstampRefused } from './record.ts';
@@ -95,11 +97,21 @@ async function pushOnce(
   prioritySkuIds: string[],
 ): Promise<PushOutcome & { skus: Set<string> }> {
   const accountId = account.id;
+  // A push whose answer was lost is settled first, from the channel's own record of it.
+  try {
+    await replayLostPush(deps, account, connector);
+  } catch (error) {
+    throw new PushIncomplete(
+      `replaying the lost stock push of ${accountId} failed: ${safeMessage(error, account)}`,
+      error instanceof ConnectorError ? error.retryAfterMs : null,
+    );
+  }
   const plan = await planPush(deps.prisma, accountId, {
     batchSize: Math.max(1, connector.limits.stockBatchSize),
     prioritySkuIds,
     unitsPerChannel: deps.unitsPerChannel,
     unlanded: () => unlandedSales(deps.prisma, account, connector),
+    journal: Boolean(connector.replayStock),
   });
   if (plan.noLocation)
     deps.logger.warn({ accountId, listings: plan.noLocation }, 'account has no channel location for stock');
@@ -107,7 +119,8 @@ async function pushOnce(
 
   let result: StockPushResult;
   try {
-    result = await timedPush(deps, account, connector, plan.updates);
+    const journal = plan.pushId ? journalFor(deps.prisma, accountId, plan.pushId) : undefined;
+    result = await timedPush(deps, account, connector, plan.updates, journal);
   } catch (error) {
     // Nothing is known to have been applied: the values stay in flight (they bound the channel).
     const message = safeMessage(error, account);
@@ -131,13 +144,18 @@ async function pushOnce(
   }
   const interim = new Set(plan.twoPhase.keys());
   // Synchronous channels have no submissions: their record stays one statement per outcome.
+  // First writes of two-phase pushes stay in flight: the journal learns, in the same
+  // transaction, that their answer is recorded (journal.ts).
+  const interimDone = plan.pushId ? result.confirmed.map((c) => c.listingId).filter((id) => interim.has(id)) : [];
   const recorded =
-    !connector.checkStockSubmission && result.pending.length === 0
+    !connector.checkStockSubmission && result.pending.length === 0 && interimDone.length === 0
       ? await recordPush(deps.prisma, accountId, plan.updates, result, interim, plan.doubt)
       : await deps.prisma.$transaction(
           async (tx) => {
             const r = await recordPush(tx, accountId, plan.updates, result, interim, plan.doubt);
-            await recordSubmissions(tx, accountId, result, plan, (deps.clock ?? systemClock).now());
+            if (connector.checkStockSubmission || result.pending.length)
+              await recordSubmissions(tx, accountId, result, plan, (deps.clock ?? systemClock).now());
+            if (plan.pushId) await settleInterim(tx, accountId, plan.pushId, interimDone);
             return r;
           },
           { timeout: 30_000, maxWait: 30_000 },
@@ -165,12 +183,13 @@ async function timedPush(
   account: AccountContext,
   connector: ChannelConnector,
   updates: StockUpdate[],
+  journal?: StockJournal,
 ): Promise<StockPushResult> {
   const started = performance.now();
   const observe = (result: 'ok' | 'partial' | 'error') =>
     deps.metrics?.stockPushDuration.observe({ channel: account.type, result }, (performance.now() - started) / 1000);
   try {
-    const r = await connector.pushStock(account, updates);
+    const r = await connector.pushStock(account, updates, journal);
     observe(r.failed.length ? 'partial' : 'ok');
     // Credentials the channel refused are the account's problem, not each listing's: raised as
     // one error so that the job flags the account (sync/credentials-guard.ts) and pushes wait.

@@ -213,3 +213,72 @@ describe('pushStock', () => {
     ]);
   });
 });
+
+describe('replayStock: a push whose answer was lost, asked again under its keys', () => {
+  /** Pushes with a journal, every answer of the set mutation from the `loseFrom`-th on lost. */
+  async function lostPush(loc: string, variants: { inventoryItemId: string }[], target: number, loseFrom = 1) {
+    const requests: Record<string, unknown>[] = [];
+    const journal = {
+      async record(r: Record<string, unknown>) {
+        requests.push(JSON.parse(JSON.stringify(r)));
+        if (requests.length === loseFrom) h.sim.faults.loseNextResponses(50);
+      },
+    };
+    const sent = updates(loc, variants, () => target, 10);
+    const res = await h.connector.pushStock(account(), sent, journal);
+    h.sim.faults.clear();
+    return { res, requests, sent };
+  }
+
+  it('a write applied whose answer was lost is confirmed, without writing again', async () => {
+    h = harness();
+    const { loc, variants } = catalogue(2, 10);
+    const { res, requests, sent } = await lostPush(loc.id, variants, 6);
+    expect(res.confirmed).toEqual([]); // the hub heard nothing
+    expect(requests).toHaveLength(1);
+    const writes = h.sim.store.inventoryLog.length;
+    const replay = await h.connector.replayStock?.(account(), sent, requests);
+    expect(replay?.confirmed).toEqual([
+      { listingId: 'L0', quantity: 6 },
+      { listingId: 'L1', quantity: 6 },
+    ]);
+    expect(h.sim.store.inventoryLog).toHaveLength(writes);
+  });
+
+  it('a write refused because the shop sold meanwhile is reported refused, though the shop shows its value', async () => {
+    h = harness();
+    const { loc, variants } = catalogue(1, 10);
+    const v = variants[0] as (typeof variants)[number];
+    // The shop sold 4 (10 -> 6) just before our write 10 -> 6 arrived: compare-and-set refuses it.
+    h.sim.store.levels.set(`${v.inventoryItemId}|${loc.id}`, 6);
+    const { requests, sent } = await lostPush(loc.id, variants, 6, 1);
+    expect(h.sim.available(v.inventoryItemId, loc.id)).toBe(6); // what an applied write would show too
+    const replay = await h.connector.replayStock?.(account(), sent, requests);
+    expect(replay?.confirmed).toEqual([]);
+    expect(replay?.failed).toEqual([expect.objectContaining({ listingId: 'L0', code: 'stale', refused: true })]);
+  });
+
+  it('a resend after a stale compare is replayed too: confirmed with what the re-read found', async () => {
+    h = harness();
+    const { loc, variants } = catalogue(1, 10);
+    const v = variants[0] as (typeof variants)[number];
+    h.sim.store.levels.set(`${v.inventoryItemId}|${loc.id}`, 7); // sold 3: the first write is stale
+    const { requests, sent } = await lostPush(loc.id, variants, 4, 2); // the resend's answer is lost
+    expect(requests).toHaveLength(2);
+    expect(h.sim.available(v.inventoryItemId, loc.id)).toBe(4);
+    const replay = await h.connector.replayStock?.(account(), sent, requests);
+    expect(replay?.confirmed).toEqual([{ listingId: 'L0', quantity: 4, channelPrevious: 7 }]);
+    expect(replay?.failed).toEqual([]);
+  });
+
+  it('cannot replay before 2026-04 (no idempotency keys): null, the doubt stays', async () => {
+    h = harness();
+    const { loc, variants } = catalogue(1, 10);
+    const sent = updates(loc.id, variants, () => 6, 10);
+    const old = account({ apiVersion: '2025-10' });
+    const requests: Record<string, unknown>[] = [];
+    await h.connector.pushStock(old, sent, { record: async (r) => void requests.push(r) });
+    expect(requests).toEqual([]); // nothing journaled: there is no key to replay under
+    expect(await h.connector.replayStock?.(old, sent, requests)).toBeNull();
+  });
+});
