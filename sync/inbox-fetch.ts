@@ -23,8 +23,16 @@ export async function resolvePointer(
   event: StoredEvent,
   meaning: FetchMeaning,
   now: Date,
+  /**
+   * The versions the hub held when the batch began (ordersToRead's answer), for an event no
+   * earlier event of its order in this batch may have moved on; without it, asked afresh.
+   */
+  heldAtStart?: ReadonlyMap<string, string>,
 ): Promise<Outcome> {
-  if (await heldAtLeast(deps, account.id, meaning)) {
+  const have = heldAtStart
+    ? heldAtStart.get(meaning.externalOrderId)
+    : (await heldOrderVersions(deps.prisma, account.id)([meaning.externalOrderId])).get(meaning.externalOrderId);
+  if (covers(have, meaning)) {
     // A late delivery (the shop retries for hours) of a version the hub already holds whole:
     // the read would cost a full order query and bring nothing the hub lacks. Newer versions
     // come with their own webhook or the poll; refunds are read by the poll (orders.ts).
@@ -54,24 +62,27 @@ export async function resolvePointer(
 }
 
 /** Whether the hub holds the order confirmed (not provisionally) at the event's version or newer; the poll's rule. */
-async function heldAtLeast(deps: InboxDeps, accountId: string, meaning: FetchMeaning): Promise<boolean> {
-  const have = (await heldOrderVersions(deps.prisma, accountId)([meaning.externalOrderId])).get(
-    meaning.externalOrderId,
-  );
-  return covers(have, meaning);
-}
-
 function covers(have: string | undefined, meaning: FetchMeaning): boolean {
   const version = meaning.provisional?.channelUpdatedAt;
   if (!version) return false; // a pure pointer says nothing of its version: read it
   return have !== undefined && Date.parse(have) >= Date.parse(version);
 }
 
-/** The orders a batch's pointer events will read (heldAtLeast's rule, one query for the batch): what order-fetcher.ts groups. */
-export async function ordersToRead(deps: InboxDeps, accountId: string, meanings: FetchMeaning[]): Promise<string[]> {
-  if (!meanings.length) return [];
+/**
+ * The orders a batch's pointer events will read (covers' rule, one query for the batch): what
+ * order-fetcher.ts groups; and the versions held, which the batch's first event of each order reuses.
+ */
+export async function ordersToRead(
+  deps: InboxDeps,
+  accountId: string,
+  meanings: FetchMeaning[],
+): Promise<{ toRead: string[]; held: ReadonlyMap<string, string> }> {
+  if (!meanings.length) return { toRead: [], held: new Map() };
   const held = await heldOrderVersions(deps.prisma, accountId)([...new Set(meanings.map((m) => m.externalOrderId))]);
-  return [...new Set(meanings.filter((m) => !covers(held.get(m.externalOrderId), m)).map((m) => m.externalOrderId))];
+  const toRead = [
+    ...new Set(meanings.filter((m) => !covers(held.get(m.externalOrderId), m)).map((m) => m.externalOrderId)),
+  ];
+  return { toRead, held };
 }
 
 async function provisionally(

@@ -75,14 +75,17 @@ export async function processInbox(
     const pointers = [...groups.values()].flatMap((g) =>
       g.flatMap(({ meaning }) => (!(meaning instanceof Error) && meaning.kind === 'fetch' ? [meaning] : [])),
     );
-    const fetchOrder = batchOrderFetcher(connector, account, await ordersToRead(deps, accountId, pointers));
+    const { toRead, held } = await ordersToRead(deps, accountId, pointers);
+    const fetchOrder = batchOrderFetcher(connector, account, toRead);
     await eachLimit([...groups.values()], opts.concurrency ?? 4, async (group) => {
-      for (const { event, meaning } of group) {
+      for (const [i, { event, meaning }] of group.entries()) {
         if (run.retryAfterMs !== null) return; // the channel is down: leave the rest for the retry
+        // Only the first event of an order finds it as the batch began; a later one asks again.
+        const reader = { fetchOrder, heldAtStart: i === 0 ? held : undefined };
         const { outcome, retryAfterMs } = await processOne(
           deps,
           account,
-          fetchOrder,
+          reader,
           gate,
           event,
           meaning,
@@ -144,7 +147,7 @@ const done = (outcome: Outcome['outcome']): Outcome => ({ outcome, retryAfterMs:
 async function processOne(
   deps: InboxDeps,
   account: AccountContext,
-  fetchOrder: FetchOrderOnce,
+  reader: { fetchOrder: FetchOrderOnce; heldAtStart: ReadonlyMap<string, string> | undefined },
   gate: AuthGate,
   event: StoredEvent,
   meaning: InterpretedEvent | Error,
@@ -170,7 +173,7 @@ async function processOne(
         break;
       }
       case 'fetch':
-        return await resolvePointer(deps, account, fetchOrder, gate, event, meaning, now);
+        return await resolvePointer(deps, account, reader.fetchOrder, gate, event, meaning, now, reader.heldAtStart);
       case 'ignored':
         break;
     }

@@ -125,6 +125,37 @@ describe.each(testDatabases())('one read per order on $kind', ({ open }) => {
     expect(await db.prisma.inboxEvent.count({ where: { accountId: 'shop-0', processedAt: null } })).toBe(0);
   });
 
+  it('asks which versions it holds once for the batch, again only for an order an earlier event moved', async () => {
+    const held = await pointedOrder();
+    await storeEvents(db.prisma, 'shop-0', [pointer(`q0-${held.id}`, 'orders/create', held.body)]);
+    await processInbox(counted().deps, 'shop-0');
+    const orders = [await pointedOrder(), await pointedOrder(), held];
+    const { deps } = counted();
+    let versionQueries = 0;
+    // The held-versions read is the only findMany on orders in the inbox path.
+    const order = new Proxy(db.prisma.order, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver);
+        if (prop !== 'findMany') return v;
+        return (...args: unknown[]) => {
+          versionQueries += 1;
+          return (v as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const prisma = new Proxy(db.prisma, {
+      get: (target, prop) => (prop === 'order' ? order : Reflect.get(target, prop, target)),
+    });
+    // One event per order, and a second for the first order: it may find that order moved on.
+    await storeEvents(db.prisma, 'shop-0', [
+      ...orders.map((o) => pointer(`q1-${o.id}`, 'orders/updated', o.body)),
+      pointer(`q2-${orders[0]!.id}`, 'orders/paid', orders[0]!.body),
+    ]);
+    expect(await processInbox({ ...deps, prisma }, 'shop-0')).toMatchObject({ failed: 0 });
+    expect(versionQueries).toBe(2); // the batch's, and the second event of the first order
+    expect(await db.prisma.inboxEvent.count({ where: { accountId: 'shop-0', processedAt: null } })).toBe(0);
+  });
+
   it('falls back to one fetchOrder per order when the connector cannot read several', async () => {
     const { calls, deps } = counted({ batch: false });
     const a = await pointedOrder();
