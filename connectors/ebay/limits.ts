@@ -67,13 +67,15 @@ export const GET_ORDERS_LIMIT_MAX = 200;
  * eBay's "calendar day" for listing revisions, as a date key. eBay runs on Pacific time
  * (its official time is shown as PT in the seller hub), so the day turns at midnight there.
  */
+const PACIFIC_DATE = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'America/Los_Angeles',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
 export function ebayDay(ms: number): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'America/Los_Angeles',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(ms));
+  return PACIFIC_DATE.format(new Date(ms));
 }
 
 /** Milliseconds from `ms` to the next eBay day (searching by the minute; DST-proof). */

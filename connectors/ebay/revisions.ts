@@ -34,12 +34,12 @@ export class RevisionBudget {
   /** Whether a write to these eBay listings (the offers of a SKU, or one item) may go out now. */
   check(listings: string[], quantity: number, previous: number | null, nowMs: number): RevisionVerdict {
     const most = Math.max(0, ...listings.map((l) => this.used(l, nowMs)));
-    const hours = Math.ceil(msUntilNextDay(nowMs) / 3_600_000);
+    const hours = () => Math.ceil(msUntilNextDay(nowMs) / 3_600_000);
     if (most >= REVISIONS_PER_LISTING_PER_DAY) {
       return {
         ok: false,
         code: 'revision_limit',
-        message: `eBay allows ${REVISIONS_PER_LISTING_PER_DAY} revisions of a listing a day; this one has used them (the day turns in about ${hours} h)`,
+        message: `eBay allows ${REVISIONS_PER_LISTING_PER_DAY} revisions of a listing a day; this one has used them (the day turns in about ${hours()} h)`,
       };
     }
     const decrease = quantity === 0 || (previous !== null && quantity < previous);
@@ -47,7 +47,7 @@ export class RevisionBudget {
       return {
         ok: false,
         code: 'revision_reserve',
-        message: `listing has used ${most} of ${REVISIONS_PER_LISTING_PER_DAY} revisions today: the last ${this.reserve} are kept for decreases, this raise waits for the next eBay day (about ${hours} h)`,
+        message: `listing has used ${most} of ${REVISIONS_PER_LISTING_PER_DAY} revisions today: the last ${this.reserve} are kept for decreases, this raise waits for the next eBay day (about ${hours()} h)`,
       };
     }
     return { ok: true };
