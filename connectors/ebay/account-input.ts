@@ -19,7 +19,8 @@ const WHY: Readonly<Record<(typeof REQUIRED)[number], string>> = {
 export function normaliseEbayAccount(input: AccountInput): AccountInput {
   const credentials: Record<string, string> = {};
   for (const [k, v] of Object.entries(input.credentials)) {
-    if (!ALLOWED.has(k)) throw new AccountInputError(`credentials.${k}`, `unknown credential; eBay takes ${[...ALLOWED].join(', ')}`);
+    if (!ALLOWED.has(k))
+      throw new AccountInputError(`credentials.${k}`, `unknown credential; eBay takes ${[...ALLOWED].join(', ')}`);
     const value = str(v);
     if (value) credentials[k] = value;
   }

@@ -130,7 +130,9 @@ export class EbayClient {
           await this.clock.sleep(backoff(serverRetries));
           continue;
         }
-        throw new ConnectorError('server_error', `${op}: HTTP ${res.status} ${firstMessage(body)}`, { retryable: true });
+        throw new ConnectorError('server_error', `${op}: HTTP ${res.status} ${firstMessage(body)}`, {
+          retryable: true,
+        });
       }
       if (!renewed && tokenExpired(family, res.status, body)) {
         renewed = true;
@@ -225,7 +227,9 @@ export class EbayClient {
       this.token = this.config.accessToken;
       this.tokenExpiresAtMs = this.config.accessTokenExpiresAt ? Date.parse(this.config.accessTokenExpiresAt) : null;
       if (!this.token) {
-        throw new ConnectorError('invalid_credentials', 'eBay token refresh gave no access token', { retryable: false });
+        throw new ConnectorError('invalid_credentials', 'eBay token refresh gave no access token', {
+          retryable: false,
+        });
       }
       return;
     }

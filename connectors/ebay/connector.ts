@@ -75,7 +75,9 @@ export function createEbayConnector(options: EbayConnectorOptions = {}): EbayCon
   function interpret(_account: AccountContext, event: InboundEvent): InterpretedEvent {
     if (event.topic === ORDER_SNAPSHOT_TOPIC) return { kind: 'order', draft: mapOrder(event.payload as EbayOrder) };
     if (event.topic.startsWith(NOTIFICATION_TOPIC_PREFIX)) {
-      const orderId = (event.payload as EbayNotification)?.notification?.data?.order as { orderId?: unknown } | undefined;
+      const orderId = (event.payload as EbayNotification)?.notification?.data?.order as
+        | { orderId?: unknown }
+        | undefined;
       if (typeof orderId?.orderId !== 'string') {
         throw new EbayMappingError('notification.data.order.orderId', 'is missing');
       }
@@ -148,7 +150,10 @@ export function createEbayConnector(options: EbayConnectorOptions = {}): EbayCon
           query: { limit: '1' },
           retrySafe: true,
         });
-        return { ok: true, detail: `eBay seller ${ebayAccountIdentity(account) ?? '?'}: ${res?.body.total ?? 0} orders visible` };
+        return {
+          ok: true,
+          detail: `eBay seller ${ebayAccountIdentity(account) ?? '?'}: ${res?.body.total ?? 0} orders visible`,
+        };
       } catch (error) {
         return {
           ok: false,
@@ -169,7 +174,11 @@ export function createEbayConnector(options: EbayConnectorOptions = {}): EbayCon
       );
       const expiresAt = new Date(issued.expiresAtMs).toISOString();
       // eBay does not rotate refresh tokens: the stored set stays; the access token lives in memory only.
-      return { stored: null, ephemeral: { accessToken: issued.accessToken, accessTokenExpiresAt: expiresAt }, expiresAt };
+      return {
+        stored: null,
+        ephemeral: { accessToken: issued.accessToken, accessTokenExpiresAt: expiresAt },
+        expiresAt,
+      };
     },
 
     clientStats(account: AccountContext): ClientStats {

@@ -63,7 +63,8 @@ function sameLines(a: { lineItemId: string; quantity: number }[], b: { lineItemI
 /** What is still open per line: ordered minus what the fulfilments already carry. */
 function openLines(order: EbayOrder, done: EbayShippingFulfillment[]) {
   const shipped = new Map<string, number>();
-  for (const f of done) for (const l of f.lineItems) shipped.set(l.lineItemId, (shipped.get(l.lineItemId) ?? 0) + l.quantity);
+  for (const f of done)
+    for (const l of f.lineItems) shipped.set(l.lineItemId, (shipped.get(l.lineItemId) ?? 0) + l.quantity);
   return order.lineItems
     .map((l) => ({ lineItemId: l.lineItemId, quantity: l.quantity - (shipped.get(l.lineItemId) ?? 0) }))
     .filter((l) => l.quantity > 0);
@@ -80,9 +81,11 @@ async function ship(client: EbayClient, clock: Clock, push: FulfilmentPush): Pro
   if (same) return { externalFulfilmentId: same.fulfillmentId, alreadyApplied: true };
   if (lines.length === 0) {
     const order = await getOrder(client, orderId);
-    if (!order) throw new ConnectorError('order_not_found', `eBay does not know order ${orderId}`, { retryable: false });
+    if (!order)
+      throw new ConnectorError('order_not_found', `eBay does not know order ${orderId}`, { retryable: false });
     lines = openLines(order, existing);
-    if (lines.length === 0) return { externalFulfilmentId: existing.at(-1)?.fulfillmentId ?? null, alreadyApplied: true };
+    if (lines.length === 0)
+      return { externalFulfilmentId: existing.at(-1)?.fulfillmentId ?? null, alreadyApplied: true };
   }
   const body = {
     lineItems: lines,
@@ -101,9 +104,16 @@ async function ship(client: EbayClient, clock: Clock, push: FulfilmentPush): Pro
   return { externalFulfilmentId: id, alreadyApplied: false };
 }
 
-async function answerCancelRequest(client: EbayClient, push: FulfilmentPush, approve: boolean): Promise<FulfilmentPushResult> {
+async function answerCancelRequest(
+  client: EbayClient,
+  push: FulfilmentPush,
+  approve: boolean,
+): Promise<FulfilmentPushResult> {
   const order = await getOrder(client, push.externalOrderId);
-  if (!order) throw new ConnectorError('order_not_found', `eBay does not know order ${push.externalOrderId}`, { retryable: false });
+  if (!order)
+    throw new ConnectorError('order_not_found', `eBay does not know order ${push.externalOrderId}`, {
+      retryable: false,
+    });
   const request = openCancelRequest(order);
   const answered = (order.cancelStatus.cancelRequests ?? []).find((r) =>
     approve ? r.cancelRequestState === 'COMPLETED' : r.cancelRequestState === 'REJECTED',
@@ -113,9 +123,13 @@ async function answerCancelRequest(client: EbayClient, push: FulfilmentPush, app
     if (answered || (approve && order.cancelStatus.cancelState === 'CANCELED')) {
       return { externalFulfilmentId: answered?.cancelRequestId ?? null, alreadyApplied: true };
     }
-    throw new ConnectorError('no_open_request', `order ${push.externalOrderId} has no open cancellation request on eBay`, {
-      retryable: false,
-    });
+    throw new ConnectorError(
+      'no_open_request',
+      `order ${push.externalOrderId} has no open cancellation request on eBay`,
+      {
+        retryable: false,
+      },
+    );
   }
   await client.rest<unknown>(
     OP.cancellation,
@@ -126,7 +140,11 @@ async function answerCancelRequest(client: EbayClient, push: FulfilmentPush, app
   return { externalFulfilmentId: request.cancelRequestId, alreadyApplied: false };
 }
 
-export async function pushFulfilment(client: EbayClient, clock: Clock, push: FulfilmentPush): Promise<FulfilmentPushResult> {
+export async function pushFulfilment(
+  client: EbayClient,
+  clock: Clock,
+  push: FulfilmentPush,
+): Promise<FulfilmentPushResult> {
   switch (push.kind) {
     case 'ship':
       return ship(client, clock, push);

@@ -44,7 +44,9 @@ export function dailyToBucket(perDay: number): OperationLimit {
   return { ratePerSecond: perDay / 86_400, burst: Math.max(1, Math.floor(perDay / 100)) };
 }
 
-export function operationLimits(daily: Readonly<Record<string, number>> = DAILY_LIMITS): Record<string, OperationLimit> {
+export function operationLimits(
+  daily: Readonly<Record<string, number>> = DAILY_LIMITS,
+): Record<string, OperationLimit> {
   return Object.fromEntries(Object.entries(daily).map(([op, perDay]) => [op, dailyToBucket(perDay)]));
 }
 

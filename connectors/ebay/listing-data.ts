@@ -24,7 +24,8 @@ export function normaliseEbayChannelData(data: ChannelData): ChannelData {
   const api = data.api ?? (data.itemId !== undefined ? 'trading' : 'inventory');
   if (api === 'trading') {
     const itemId = text(data.itemId);
-    if (!itemId || !ITEM_ID.test(itemId)) throw new ChannelDataError('itemId', 'the eBay item id (digits) of the listing');
+    if (!itemId || !ITEM_ID.test(itemId))
+      throw new ChannelDataError('itemId', 'the eBay item id (digits) of the listing');
     const variationSku = data.variationSku === undefined || data.variationSku === null ? null : text(data.variationSku);
     if (data.variationSku !== undefined && data.variationSku !== null && !variationSku) {
       throw new ChannelDataError('variationSku', "the variation's SKU, or leave it out for a single-item listing");

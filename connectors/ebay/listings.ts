@@ -32,7 +32,10 @@ interface OffersPage {
   }[];
 }
 
-export async function* discoverListings(client: EbayClient, pageSize = INVENTORY_PAGE_SIZE): AsyncGenerator<ListingCandidate> {
+export async function* discoverListings(
+  client: EbayClient,
+  pageSize = INVENTORY_PAGE_SIZE,
+): AsyncGenerator<ListingCandidate> {
   for (let offset = 0; ; offset += pageSize) {
     const page = await client.rest<InventoryItemsPage>(OP.getInventoryItems, 'inventory', '/inventory_item', {
       query: { limit: String(pageSize), offset: String(offset) },

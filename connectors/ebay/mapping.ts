@@ -95,7 +95,10 @@ function line(item: EbayLineItem, i: number, currency: string): OrderLineDraft {
   const cost = minor(item.lineItemCost, currency, `${path}.lineItemCost`);
   const quantity = item.quantity;
   if (quantity > 0 && cost % quantity !== 0) {
-    throw new EbayMappingError(`${path}.lineItemCost`, `${item.lineItemCost.value} is not ${quantity} equal unit prices`);
+    throw new EbayMappingError(
+      `${path}.lineItemCost`,
+      `${item.lineItemCost.value} is not ${quantity} equal unit prices`,
+    );
   }
   const discounts = (item.appliedPromotions ?? [])
     .map((p, j) => ({

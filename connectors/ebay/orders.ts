@@ -56,9 +56,7 @@ export function lastModifiedFilter(from: string, to: string): string {
 }
 
 async function shortHash(value: unknown): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(value))),
-  );
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(value))));
   return [...digest.slice(0, 6)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 

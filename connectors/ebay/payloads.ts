@@ -166,6 +166,9 @@ export interface RateLimitsResponse {
     apiContext?: string;
     apiName?: string;
     apiVersion?: string;
-    resources?: { name?: string; rates?: { limit?: number; remaining?: number; reset?: string; timeWindow?: number }[] }[];
+    resources?: {
+      name?: string;
+      rates?: { limit?: number; remaining?: number; reset?: string; timeWindow?: number }[];
+    }[];
   }[];
 }

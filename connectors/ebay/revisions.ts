@@ -10,7 +10,9 @@
 // exhausted()) teaches it again.
 import { ebayDay, msUntilNextDay, REVISIONS_PER_LISTING_PER_DAY } from './limits.ts';
 
-export type RevisionVerdict = { ok: true } | { ok: false; code: 'revision_limit' | 'revision_reserve'; message: string };
+export type RevisionVerdict =
+  | { ok: true }
+  | { ok: false; code: 'revision_limit' | 'revision_reserve'; message: string };
 
 export class RevisionBudget {
   private day = '';

@@ -51,13 +51,20 @@ export async function pushStock(deps: StockDeps, updates: StockUpdate[]): Promis
   const trading: Planned[] = [];
   for (const update of latest.values()) {
     if (!Number.isInteger(update.quantity) || update.quantity < 0) {
-      result.failed.push(fail(update, 'invalid_quantity', `quantity must be a whole number ≥ 0, got ${update.quantity}`, false));
+      result.failed.push(
+        fail(update, 'invalid_quantity', `quantity must be a whole number ≥ 0, got ${update.quantity}`, false),
+      );
       continue;
     }
     const data = listingDataOf(update);
     if (!data) {
       result.failed.push(
-        fail(update, 'invalid_channel_data', 'the listing needs channelData {api, sku, offerIds} or {api: "trading", itemId}', false),
+        fail(
+          update,
+          'invalid_channel_data',
+          'the listing needs channelData {api, sku, offerIds} or {api: "trading", itemId}',
+          false,
+        ),
       );
       continue;
     }
@@ -197,4 +204,3 @@ async function reviseInventoryStatus(deps: StockDeps, group: Planned[], result: 
     deps.budget.record([...new Set(revised)], now);
   });
 }
-

@@ -91,7 +91,7 @@ export async function verifyEbayNotification(
   if (req.method !== 'POST') return { ok: false, status: 405, code: 'method_not_allowed', message: 'POST or GET' };
   const holds = await signatureHolds(keys, app, req);
   if (holds === 'bad_header') return fail(412, 'invalid_signature', 'X-EBAY-SIGNATURE is missing or not base64 JSON');
-  if (!holds) return fail(412, 'invalid_signature', 'the signature does not verify with eBay\'s public key');
+  if (!holds) return fail(412, 'invalid_signature', "the signature does not verify with eBay's public key");
 
   let message: EbayNotification;
   try {
@@ -102,7 +102,11 @@ export async function verifyEbayNotification(
   const topic = message?.metadata?.topic;
   const n = message?.notification;
   if (typeof topic !== 'string' || !n || typeof n.notificationId !== 'string' || typeof n.data !== 'object') {
-    return fail(400, 'invalid_notification', 'metadata.topic, notification.notificationId and notification.data are required');
+    return fail(
+      400,
+      'invalid_notification',
+      'metadata.topic, notification.notificationId and notification.data are required',
+    );
   }
 
   if (topic === ACCOUNT_DELETION_TOPIC) {

@@ -10,9 +10,15 @@ const good = { refreshToken: 'v^1.1#r', clientId: 'App-PRD-1', clientSecret: 'PR
 
 describe('eBay account and listing input', () => {
   it('requires the refresh token, app keys and seller id, refuses unknown keys, reads the settings', () => {
-    const ok = connector.normaliseAccount?.({ credentials: { ...good, clientId: ' App-PRD-1 ' }, settings: {}, endpointOverride: null });
+    const ok = connector.normaliseAccount?.({
+      credentials: { ...good, clientId: ' App-PRD-1 ' },
+      settings: {},
+      endpointOverride: null,
+    });
     expect(ok?.credentials.clientId).toBe('App-PRD-1');
-    expect(connector.accountIdentity?.({ id: 'a', type: 'ebay', name: 'a', credentials: good, settings: {} })).toBe('seller_1');
+    expect(connector.accountIdentity?.({ id: 'a', type: 'ebay', name: 'a', credentials: good, settings: {} })).toBe(
+      'seller_1',
+    );
     const refused = (credentials: Record<string, string>, settings: Record<string, unknown> = {}) => {
       try {
         connector.normaliseAccount?.({ credentials, settings, endpointOverride: null });
@@ -30,7 +36,11 @@ describe('eBay account and listing input', () => {
   });
 
   it('shapes channel data for Inventory API and legacy listings, naming a wrong field', () => {
-    expect(connector.normaliseChannelData?.({ sku: ' MUG ', offerIds: ['501'] })).toEqual({ api: 'inventory', sku: 'MUG', offerIds: ['501'] });
+    expect(connector.normaliseChannelData?.({ sku: ' MUG ', offerIds: ['501'] })).toEqual({
+      api: 'inventory',
+      sku: 'MUG',
+      offerIds: ['501'],
+    });
     expect(connector.normaliseChannelData?.({ itemId: '110551234567', variationSku: 'RED-M' })).toEqual({
       api: 'trading',
       itemId: '110551234567',

@@ -13,7 +13,12 @@ describe('eBay fulfilments', () => {
   afterEach(() => h.close());
 
   it('ships a line of 3 in two parcels, each once, and the order ends fulfilled', async () => {
-    const order = h.sim.state.placeOrder({ lines: [{ sku: 'MUG', quantity: 3, price: '12.00' }, { sku: 'CAP', quantity: 1, price: '8.00' }] });
+    const order = h.sim.state.placeOrder({
+      lines: [
+        { sku: 'MUG', quantity: 3, price: '12.00' },
+        { sku: 'CAP', quantity: 1, price: '8.00' },
+      ],
+    });
     const [mug, cap] = order.lineItems;
     const first = {
       externalOrderId: order.orderId,
@@ -81,7 +86,12 @@ describe('eBay fulfilments', () => {
   it('refuses pickup steps: eBay orders have none the hub can send', async () => {
     const order = h.sim.state.placeOrder({ lines: [{ sku: 'MUG', quantity: 1, price: '1.00' }] });
     const err = await h.connector
-      .pushFulfilment(h.account, { externalOrderId: order.orderId, kind: 'pickup_ready', lines: [], idempotencyKey: 'x' })
+      .pushFulfilment(h.account, {
+        externalOrderId: order.orderId,
+        kind: 'pickup_ready',
+        lines: [],
+        idempotencyKey: 'x',
+      })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectorError);
     expect((err as ConnectorError).retryable).toBe(false);

@@ -6,7 +6,11 @@ import { http } from 'msw';
 import { setupServer } from 'msw/node';
 import type { AccountContext } from '../../connectors/connector.ts';
 import { createEbayConnector, type EbayConnector } from '../../connectors/ebay/connector.ts';
-import { createEbaySimulator, type EbaySimulator, type EbaySimulatorOptions } from '../../connectors/ebay/simulator/index.ts';
+import {
+  createEbaySimulator,
+  type EbaySimulator,
+  type EbaySimulatorOptions,
+} from '../../connectors/ebay/simulator/index.ts';
 import { ManualClock } from '../../core/clock.ts';
 
 export const SELLER = 'omnihub_seller';
@@ -28,7 +32,10 @@ export function ebayAccount(sim: EbaySimulator, settings: Record<string, unknown
 }
 
 /** The account as the sync runtime hands it over: refreshCredentials() renews through the connector. */
-export function withPlatformRefresh(connector: EbayConnector, base: AccountContext): AccountContext & { refreshes: number } {
+export function withPlatformRefresh(
+  connector: EbayConnector,
+  base: AccountContext,
+): AccountContext & { refreshes: number } {
   const ctx = { ...base, refreshes: 0 } as AccountContext & { refreshes: number };
   ctx.refreshCredentials = async () => {
     ctx.refreshes += 1;

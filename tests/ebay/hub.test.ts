@@ -34,7 +34,11 @@ describe.each(testDatabases())('eBay through the hub on $kind', ({ open }) => {
     db = await open();
     sim = createEbaySimulator({ clock });
     connector = createEbayConnector({ clock, transport: (req) => sim.fetch(req) });
-    h = await buildHarness(db, { connectors: { ebay: connector }, config: { adminToken: undefined, publicUrl: PUBLIC }, clock });
+    h = await buildHarness(db, {
+      connectors: { ebay: connector },
+      config: { adminToken: undefined, publicUrl: PUBLIC },
+      clock,
+    });
     sim.notifications.url = `${PUBLIC}/webhooks/channel/ebay`;
     sim.notifications.target = (req) => Promise.resolve(h.app.fetch(req));
     account = withPlatformRefresh(connector, { ...ebayAccount(sim), id: 'ebay-1' });
@@ -53,7 +57,9 @@ describe.each(testDatabases())('eBay through the hub on $kind', ({ open }) => {
     });
     expect(put.status).toBe(200);
     await seedLocation(db.prisma, 'wh');
-    await db.prisma.channelLocation.create({ data: { accountId: 'ebay-1', locationId: 'wh', externalLocationId: 'default' } });
+    await db.prisma.channelLocation.create({
+      data: { accountId: 'ebay-1', locationId: 'wh', externalLocationId: 'default' },
+    });
     for (const sku of ['MUG', 'CAP']) {
       await seedSku(db.prisma, sku);
       await stock(db.prisma, `sku-${sku}`, 'wh', 10);
@@ -66,7 +72,12 @@ describe.each(testDatabases())('eBay through the hub on $kind', ({ open }) => {
   });
 
   it('stores a signed ORDER_CONFIRMATION per line item for the seller; refuses a tampered one with 412, storing nothing', async () => {
-    const order = sim.state.placeOrder({ lines: [{ sku: 'MUG', quantity: 1, price: '9.00' }, { sku: 'CAP', quantity: 1, price: '5.00' }] });
+    const order = sim.state.placeOrder({
+      lines: [
+        { sku: 'MUG', quantity: 1, price: '9.00' },
+        { sku: 'CAP', quantity: 1, price: '5.00' },
+      ],
+    });
     expect(await sim.notifications.orderConfirmation(order.orderId)).toEqual([204, 204]);
     const stored = await inbox();
     expect(stored.map((e) => e.topic)).toEqual(['notification/ORDER_CONFIRMATION', 'notification/ORDER_CONFIRMATION']);
@@ -86,12 +97,23 @@ describe.each(testDatabases())('eBay through the hub on $kind', ({ open }) => {
   });
 
   it("erases a buyer's personal data on eBay's marketplace account deletion notice", async () => {
-    const leaving = sim.state.placeOrder({ buyer: 'leaving_buyer', lines: [{ sku: 'MUG', quantity: 1, price: '9.00' }] });
-    const staying = sim.state.placeOrder({ buyer: 'staying_buyer', lines: [{ sku: 'MUG', quantity: 1, price: '9.00' }] });
+    const leaving = sim.state.placeOrder({
+      buyer: 'leaving_buyer',
+      lines: [{ sku: 'MUG', quantity: 1, price: '9.00' }],
+    });
+    const staying = sim.state.placeOrder({
+      buyer: 'staying_buyer',
+      lines: [{ sku: 'MUG', quantity: 1, price: '9.00' }],
+    });
     for (const o of [leaving, staying]) {
       const event = await connector.fetchOrder(account, o.orderId);
       await db.prisma.inboxEvent.create({
-        data: { accountId: 'ebay-1', externalEventId: event?.externalEventId as string, topic: event?.topic as string, payload: event?.payload as object },
+        data: {
+          accountId: 'ebay-1',
+          externalEventId: event?.externalEventId as string,
+          topic: event?.topic as string,
+          payload: event?.payload as object,
+        },
       });
       const interpreted = connector.interpret(account, event as never);
       if (interpreted.kind !== 'order') throw new Error('expected an order');
@@ -102,7 +124,9 @@ describe.each(testDatabases())('eBay through the hub on $kind', ({ open }) => {
     expect(gone.customer).toBeNull();
     expect(gone.shippingAddress).toBeNull();
     expect(gone.personalDataErasedAt).not.toBeNull();
-    const raw = JSON.stringify((await inbox()).find((e) => (e.payload as { orderId?: string }).orderId === leaving.orderId)?.payload);
+    const raw = JSON.stringify(
+      (await inbox()).find((e) => (e.payload as { orderId?: string }).orderId === leaving.orderId)?.payload,
+    );
     expect(raw).not.toContain('leaving_buyer');
     expect(raw).not.toContain('1 Main St');
     const kept = await db.prisma.order.findFirstOrThrow({ where: { externalId: staying.orderId } });
@@ -124,7 +148,9 @@ describe.each(testDatabases())('eBay through the hub on $kind', ({ open }) => {
     // getOrders hides the request; the connector reads the order again with getOrder.
     const held = await ingest();
     expect(held).toMatchObject({ status: 'on_hold', holdReason: 'cancel_requested' });
-    const exception = await db.prisma.exceptionItem.findFirst({ where: { orderId: held.orderId, kind: 'cancel_requested' } });
+    const exception = await db.prisma.exceptionItem.findFirst({
+      where: { orderId: held.orderId, kind: 'cancel_requested' },
+    });
     expect(exception?.data).toMatchObject({ reason: 'ORDERED_BY_MISTAKE' });
     const approved = await approveCancelRequest(db.prisma, held.orderId, {}, 'key:test', clock);
     expect(approved.status).toBe('cancelled');
@@ -141,7 +167,12 @@ describe.each(testDatabases())('eBay through the hub on $kind', ({ open }) => {
     expect(told.alreadyApplied).toBe(false);
     expect(sim.state.mustOrder(order.orderId).cancelStatus.cancelState).toBe('CANCELED');
     // A replay finds the request answered and sends nothing.
-    const again = await connector.pushFulfilment(account, { externalOrderId: order.orderId, kind: 'cancel_request_approved', lines: [], idempotencyKey: 'cr-1' });
+    const again = await connector.pushFulfilment(account, {
+      externalOrderId: order.orderId,
+      kind: 'cancel_request_approved',
+      lines: [],
+      idempotencyKey: 'cr-1',
+    });
     expect(again.alreadyApplied).toBe(true);
     expect(sim.stats.calls['cancellation.approve']).toBe(1);
     // eBay's cancelled order, read again, keeps the hub order cancelled.

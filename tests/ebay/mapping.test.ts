@@ -18,7 +18,12 @@ describe('eBay order mapping', () => {
       currency: 'USD',
       presentment: { currency: 'EUR', total: 5950 },
       state: { cancelled: false, payment: 'paid', fulfilment: 'unfulfilled' },
-      customer: { externalId: 'jane_buyer', name: 'Jane Buyer', email: '0a1b2c3d4e@members.ebay.com', phone: '4085550199' },
+      customer: {
+        externalId: 'jane_buyer',
+        name: 'Jane Buyer',
+        email: '0a1b2c3d4e@members.ebay.com',
+        phone: '4085550199',
+      },
       shippingAddress: {
         name: 'Jane Buyer',
         company: 'Buyer Co',
@@ -59,7 +64,10 @@ describe('eBay order mapping', () => {
   });
 
   it("reports the buyer's open cancellation request (getOrder), which getOrders hides", () => {
-    expect(mapOrder(order()).cancelRequest).toEqual({ requestedAt: '2026-11-28T11:40:09.000Z', reason: 'BUYER_ASKED_CANCEL' });
+    expect(mapOrder(order()).cancelRequest).toEqual({
+      requestedAt: '2026-11-28T11:40:09.000Z',
+      reason: 'BUYER_ASKED_CANCEL',
+    });
     const listed = order();
     listed.cancelStatus.cancelRequests = [];
     expect(needsCancelDetail(listed)).toBe(true);
@@ -68,12 +76,20 @@ describe('eBay order mapping', () => {
 
   it('maps a cancelled, shipped, refunded order', () => {
     const o = order();
-    o.cancelStatus = { cancelState: 'CANCELED', cancelRequests: [{ cancelRequestState: 'COMPLETED', cancelReason: 'OUT_OF_STOCK' }] };
+    o.cancelStatus = {
+      cancelState: 'CANCELED',
+      cancelRequests: [{ cancelRequestState: 'COMPLETED', cancelReason: 'OUT_OF_STOCK' }],
+    };
     o.orderPaymentStatus = 'FULLY_REFUNDED';
     o.orderFulfillmentStatus = 'FULFILLED';
     for (const l of o.lineItems) l.lineItemFulfillmentStatus = 'FULFILLED';
     const d = mapOrder(o);
-    expect(d.state).toMatchObject({ cancelled: true, cancelReason: 'OUT_OF_STOCK', payment: 'refunded', fulfilment: 'fulfilled' });
+    expect(d.state).toMatchObject({
+      cancelled: true,
+      cancelReason: 'OUT_OF_STOCK',
+      payment: 'refunded',
+      fulfilment: 'fulfilled',
+    });
     expect(d.lines.map((l) => l.fulfilledQuantity)).toEqual([2, 1]);
     expect(d.cancelRequest).toBeNull();
   });
@@ -81,7 +97,9 @@ describe('eBay order mapping', () => {
   it('refuses what does not fit, naming the field: a fractional quantity, a cost not split in equal units, another currency', () => {
     const fractional = order();
     (fractional.lineItems[0] as { quantity: number }).quantity = 1.5;
-    expect(() => mapOrder(fractional)).toThrow(new EbayMappingError('lineItems[0].quantity', 'must be a whole number, got 1.5'));
+    expect(() => mapOrder(fractional)).toThrow(
+      new EbayMappingError('lineItems[0].quantity', 'must be a whole number, got 1.5'),
+    );
     const uneven = order();
     (uneven.lineItems[0] as { lineItemCost: { value: string } }).lineItemCost.value = '39.99';
     expect(() => mapOrder(uneven)).toThrow(/lineItems\[0\]\.lineItemCost/);

@@ -41,14 +41,19 @@ describe("eBay's published notification vectors (event-notification-nodejs-sdk t
     clock: new ManualClock('2026-11-30T18:00:00Z'),
     transport: async (req) => {
       const u = new URL(req.url);
-      if (u.pathname === '/identity/v1/oauth2/token') return Response.json({ access_token: 'app-token', expires_in: 7200 });
+      if (u.pathname === '/identity/v1/oauth2/token')
+        return Response.json({ access_token: 'app-token', expires_in: 7200 });
       lookups.push(u.pathname);
       return Response.json(VECTORS.VALID.response);
     },
   });
   const app: AppContext = {
     type: 'ebay',
-    credentials: { clientId: 'clientId', clientSecret: 'clientSecret', verificationToken: '71745723-d031-455c-bfa5-f90d11b4f20a' },
+    credentials: {
+      clientId: 'clientId',
+      clientSecret: 'clientSecret',
+      verificationToken: '71745723-d031-455c-bfa5-f90d11b4f20a',
+    },
     notificationUrl: URL_,
   };
 
@@ -79,7 +84,12 @@ describe("eBay's published notification vectors (event-notification-nodejs-sdk t
     );
     const r = await connector.verifyAppWebhook?.(
       { ...app, notificationUrl: 'http://www.testendpoint.com/webhook' },
-      request('', null, 'GET', 'http://www.testendpoint.com/webhook?challenge_code=71745723-d031-455c-bfa5-f90d11b4f20a'),
+      request(
+        '',
+        null,
+        'GET',
+        'http://www.testendpoint.com/webhook?challenge_code=71745723-d031-455c-bfa5-f90d11b4f20a',
+      ),
     );
     expect(r).toMatchObject({ ok: true, identity: null, events: [] });
     expect(JSON.parse((r as { reply: { body: string } }).reply.body)).toEqual({ challengeResponse: expected });
@@ -87,8 +97,14 @@ describe("eBay's published notification vectors (event-notification-nodejs-sdk t
     const { createHash } = await import('node:crypto');
     expect(expected).toBe(
       createHash('sha256')
-        .update('71745723-d031-455c-bfa5-f90d11b4f20a71745723-d031-455c-bfa5-f90d11b4f20ahttp://www.testendpoint.com/webhook')
+        .update(
+          '71745723-d031-455c-bfa5-f90d11b4f20a71745723-d031-455c-bfa5-f90d11b4f20ahttp://www.testendpoint.com/webhook',
+        )
         .digest('hex'),
+    );
+    // The SDK's code and token are the same string; the order matters once they differ.
+    expect(await challengeResponse('code-1', 'token-2', 'https://hub.example.com/webhooks/channel/ebay')).toBe(
+      createHash('sha256').update('code-1token-2https://hub.example.com/webhooks/channel/ebay').digest('hex'),
     );
   });
 });
@@ -97,7 +113,11 @@ describe('notifications signed by the simulator', () => {
   let h: Harness;
   const app = (h: Harness): AppContext => ({
     type: 'ebay',
-    credentials: { clientId: h.sim.credentials.clientId, clientSecret: h.sim.credentials.clientSecret, verificationToken: 'vt-1' },
+    credentials: {
+      clientId: h.sim.credentials.clientId,
+      clientSecret: h.sim.credentials.clientSecret,
+      verificationToken: 'vt-1',
+    },
     notificationUrl: URL_,
   });
   beforeEach(() => {
@@ -113,7 +133,10 @@ describe('notifications signed by the simulator', () => {
     const order = h.sim.state.placeOrder({ lines: [{ sku: 'A', quantity: 1, price: '1.00' }] });
     const message = h.sim.notifications.message('ORDER_CONFIRMATION', {
       user: { userId: 'u1', username: h.sim.sellerUsername },
-      order: { orderId: order.orderId, orderLineItems: [{ orderLineItemId: order.lineItems[0]?.lineItemId, quantity: 1 }] },
+      order: {
+        orderId: order.orderId,
+        orderLineItems: [{ orderLineItemId: order.lineItems[0]?.lineItemId, quantity: 1 }],
+      },
     });
     const r = await h.connector.verifyAppWebhook?.(app(h), await toWebhook(await h.sim.notifications.request(message)));
     expect(r).toMatchObject({ ok: true, identity: h.sim.sellerUsername, reply: { status: 204 } });
@@ -140,7 +163,10 @@ describe('notifications signed by the simulator', () => {
     const forged = await createEbaySimulator().notifications.request(message);
     const header = JSON.parse(atob(forged.headers.get('x-ebay-signature') as string));
     header.kid = h.sim.notifications.kid;
-    const r2 = await h.connector.verifyAppWebhook?.(app(h), request(JSON.stringify(message), btoa(JSON.stringify(header))));
+    const r2 = await h.connector.verifyAppWebhook?.(
+      app(h),
+      request(JSON.stringify(message), btoa(JSON.stringify(header))),
+    );
     expect(r2).toMatchObject({ ok: false, status: 412 });
     // No signature at all.
     expect(await h.connector.verifyAppWebhook?.(app(h), request('{}', null))).toMatchObject({ ok: false, status: 412 });

@@ -24,7 +24,9 @@ function hub() {
       }
     },
     held: async (ids: string[]) =>
-      new Map(ids.flatMap((id) => (applied.has(id) ? [[id, applied.get(id)?.lastModifiedDate as string] as const] : []))),
+      new Map(
+        ids.flatMap((id) => (applied.has(id) ? [[id, applied.get(id)?.lastModifiedDate as string] as const] : [])),
+      ),
   };
 }
 
@@ -50,7 +52,9 @@ describe('eBay polling', () => {
   it('imports 450 orders over three pages once each, latest state, with one modified mid-sweep', async () => {
     const placed: EbayOrder[] = [];
     for (let i = 0; i < 450; i++) {
-      placed.push(h.sim.state.placeOrder({ buyer: `buyer${i}`, lines: [{ sku: `SKU-${i % 7}`, quantity: 1, price: '10.00' }] }));
+      placed.push(
+        h.sim.state.placeOrder({ buyer: `buyer${i}`, lines: [{ sku: `SKU-${i % 7}`, quantity: 1, price: '10.00' }] }),
+      );
       h.clock.advance(1000);
     }
     // One awaiting payment: eBay's getOrders does not return it.
@@ -91,7 +95,7 @@ describe('eBay polling', () => {
     expect(perOrder.get(target.orderId)).toBe(2);
   });
 
-  it('asks for pages of at most 200 with the window in eBay\'s bracket syntax, percent-encoded', async () => {
+  it("asks for pages of at most 200 with the window in eBay's bracket syntax, percent-encoded", async () => {
     h.sim.state.placeOrder({ lines: [{ sku: 'A', quantity: 1, price: '1.00' }] });
     await h.connector.pollOrders(h.account, null, h.clock.now());
     const url = new URL(h.urls.find((u) => u.includes('/sell/fulfillment/v1/order?')) as string);
@@ -104,7 +108,10 @@ describe('eBay polling', () => {
   });
 
   it('reads one order per notification batch with getOrders orderIds (50 a call)', async () => {
-    const ids = Array.from({ length: 60 }, () => h.sim.state.placeOrder({ lines: [{ sku: 'A', quantity: 2, price: '1.00' }] }).orderId);
+    const ids = Array.from(
+      { length: 60 },
+      () => h.sim.state.placeOrder({ lines: [{ sku: 'A', quantity: 2, price: '1.00' }] }).orderId,
+    );
     const got = await h.connector.fetchOrders?.(h.account, ids);
     expect(got?.size).toBe(60);
     expect(h.sim.stats.calls.getOrders).toBe(2);

@@ -19,7 +19,11 @@ describe('eBay stock pushes', () => {
       return { listingId: `l-${sku}`, sku, offerId: offer?.offerId as string };
     });
   }
-  const update = (l: { listingId: string; sku: string; offerId: string }, quantity: number, previous: number | null = 1): StockUpdate => ({
+  const update = (
+    l: { listingId: string; sku: string; offerId: string },
+    quantity: number,
+    previous: number | null = 1,
+  ): StockUpdate => ({
     listingId: l.listingId,
     externalStockId: l.sku,
     channelData: { api: 'inventory', sku: l.sku, offerIds: [l.offerId] },
@@ -31,7 +35,10 @@ describe('eBay stock pushes', () => {
   it('pushes 60 SKUs in 3 calls; the one item eBay rejects is retried alone', async () => {
     const listings = inventoryListings(60);
     h.sim.faults.failItems('SKU-031', 1);
-    const first = await h.connector.pushStock(h.account, listings.map((l, i) => update(l, 10 + i)));
+    const first = await h.connector.pushStock(
+      h.account,
+      listings.map((l, i) => update(l, 10 + i)),
+    );
     expect(h.sim.stats.calls.bulkUpdatePriceQuantity).toBe(3);
     expect(first.confirmed).toHaveLength(59);
     expect(first.failed).toEqual([
@@ -57,7 +64,13 @@ describe('eBay stock pushes', () => {
     };
     await h.connector.pushStock(h.account, [update(l as never, 3)]);
     expect(JSON.parse(body)).toEqual({
-      requests: [{ sku: 'SKU-000', shipToLocationAvailability: { quantity: 3 }, offers: [{ offerId: l?.offerId, availableQuantity: 3 }] }],
+      requests: [
+        {
+          sku: 'SKU-000',
+          shipToLocationAvailability: { quantity: 3 },
+          offers: [{ offerId: l?.offerId, availableQuantity: 3 }],
+        },
+      ],
     });
   });
 
@@ -93,8 +106,22 @@ describe('eBay stock pushes', () => {
   it('reports a legacy item eBay refuses without failing the others of its call', async () => {
     h.sim.state.addLegacyItem('110000001', 1);
     const r = await h.connector.pushStock(h.account, [
-      { listingId: 'ok', externalStockId: '110000001', channelData: { api: 'trading', itemId: '110000001' }, externalLocationId: null, quantity: 4, previousQuantity: 1 },
-      { listingId: 'gone', externalStockId: '119999999', channelData: { api: 'trading', itemId: '119999999' }, externalLocationId: null, quantity: 4, previousQuantity: 1 },
+      {
+        listingId: 'ok',
+        externalStockId: '110000001',
+        channelData: { api: 'trading', itemId: '110000001' },
+        externalLocationId: null,
+        quantity: 4,
+        previousQuantity: 1,
+      },
+      {
+        listingId: 'gone',
+        externalStockId: '119999999',
+        channelData: { api: 'trading', itemId: '119999999' },
+        externalLocationId: null,
+        quantity: 4,
+        previousQuantity: 1,
+      },
     ]);
     expect(r.confirmed).toEqual([{ listingId: 'ok', quantity: 4 }]);
     expect(r.failed).toEqual([expect.objectContaining({ listingId: 'gone', code: 'ebay_17', retryable: false })]);

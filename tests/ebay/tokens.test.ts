@@ -37,20 +37,36 @@ describe('eBay tokens', () => {
     expect(h.sim.stats.calls.getOrders).toBe(3);
   });
 
-  it('renews on the Inventory API\'s 403 and on Trading\'s expired-token error', async () => {
+  it("renews on the Inventory API's 403 and on Trading's expired-token error", async () => {
     const [offer] = h.sim.state.addInventoryItem('SKU-1', 1);
     h.sim.state.addLegacyItem('110000001', 1);
     const updates: StockUpdate[] = [
-      { listingId: 'a', externalStockId: 'SKU-1', channelData: { api: 'inventory', sku: 'SKU-1', offerIds: [offer?.offerId] }, externalLocationId: null, quantity: 5, previousQuantity: 1 },
+      {
+        listingId: 'a',
+        externalStockId: 'SKU-1',
+        channelData: { api: 'inventory', sku: 'SKU-1', offerIds: [offer?.offerId] },
+        externalLocationId: null,
+        quantity: 5,
+        previousQuantity: 1,
+      },
     ];
     expect((await h.connector.pushStock(h.account, updates)).confirmed).toHaveLength(1);
     expect(h.account.refreshes).toBe(1);
     h.sim.faults.expireTokens();
-    expect((await h.connector.pushStock(h.account, [{ ...(updates[0] as StockUpdate), quantity: 6 }])).confirmed).toHaveLength(1);
+    expect(
+      (await h.connector.pushStock(h.account, [{ ...(updates[0] as StockUpdate), quantity: 6 }])).confirmed,
+    ).toHaveLength(1);
     expect(h.account.refreshes).toBe(2);
     h.sim.faults.expireTokens();
     const legacy = await h.connector.pushStock(h.account, [
-      { listingId: 'b', externalStockId: '110000001', channelData: { api: 'trading', itemId: '110000001' }, externalLocationId: null, quantity: 3, previousQuantity: 1 },
+      {
+        listingId: 'b',
+        externalStockId: '110000001',
+        channelData: { api: 'trading', itemId: '110000001' },
+        externalLocationId: null,
+        quantity: 3,
+        previousQuantity: 1,
+      },
     ]);
     expect(legacy.confirmed).toHaveLength(1);
     expect(h.account.refreshes).toBe(3);
@@ -59,7 +75,15 @@ describe('eBay tokens', () => {
 
   it('turns a refused refresh token into refused credentials, and a 429 into a timed retry', async () => {
     const err = await h.connector
-      .pollOrders({ ...h.account, credentials: { ...h.account.credentials, refreshToken: 'revoked' }, refreshCredentials: undefined }, null, h.clock.now())
+      .pollOrders(
+        {
+          ...h.account,
+          credentials: { ...h.account.credentials, refreshToken: 'revoked' },
+          refreshCredentials: undefined,
+        },
+        null,
+        h.clock.now(),
+      )
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'invalid_credentials', retryable: false });
     await h.connector.pollOrders(h.account, null, h.clock.now());

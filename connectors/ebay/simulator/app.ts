@@ -31,6 +31,8 @@ export interface SimStats {
   tradingItems: number;
   publicKeyLookups: number;
   tokensIssued: number;
+  /** Revisions refused because the listing had used its 250 for the day. */
+  revisionRefusals: number;
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
@@ -63,7 +65,9 @@ function listed(o: EbayOrder): EbayOrder {
 }
 
 /** `lastmodifieddate:[a..b]` / `creationdate:[a..]` → bounds (ms). */
-function parseFilter(filter: string | null): { field: 'lastModifiedDate' | 'creationDate'; from: number; to: number } | null {
+function parseFilter(
+  filter: string | null,
+): { field: 'lastModifiedDate' | 'creationDate'; from: number; to: number } | null {
   if (!filter) return null;
   const m = /(lastmodifieddate|creationdate):\[([^\]]*?)\.\.([^\]]*)\]/.exec(filter);
   if (!m) return null;
@@ -78,8 +82,20 @@ export function createHandler(
   notifications: NotificationSender,
   creds: SimulatorCredentials,
   clock: Clock,
-): { fetch: (req: Request) => Promise<Response>; faults: Faults; stats: SimStats; hooks: { afterGetOrders: ((offset: number) => void) | null } } {
-  const stats: SimStats = { calls: {}, bulkItems: 0, tradingItems: 0, publicKeyLookups: 0, tokensIssued: 0 };
+): {
+  fetch: (req: Request) => Promise<Response>;
+  faults: Faults;
+  stats: SimStats;
+  hooks: { afterGetOrders: ((offset: number) => void) | null };
+} {
+  const stats: SimStats = {
+    calls: {},
+    bulkItems: 0,
+    tradingItems: 0,
+    publicKeyLookups: 0,
+    tokensIssued: 0,
+    revisionRefusals: 0,
+  };
   let failing: { n: number; status: number; retryAfter?: number } = { n: 0, status: 500 };
   const itemFaults = new Map<string, number>();
   const hooks: { afterGetOrders: ((offset: number) => void) | null } = { afterGetOrders: null };
@@ -104,7 +120,11 @@ export function createHandler(
     const token = `v^1.1#i^1#${kind}#${crypto.randomUUID()}`;
     state.tokens.set(token, { kind, expiresAtMs: clock.nowMs() + 7_200_000 });
     stats.tokensIssued += 1;
-    return { access_token: token, expires_in: 7200, token_type: kind === 'user' ? 'User Access Token' : 'Application Access Token' };
+    return {
+      access_token: token,
+      expires_in: 7200,
+      token_type: kind === 'user' ? 'User Access Token' : 'Application Access Token',
+    };
   }
 
   async function oauth(req: Request): Promise<Response> {
@@ -117,7 +137,10 @@ export function createHandler(
     if (grant === 'client_credentials') return json(200, issue('app'));
     if (grant === 'refresh_token') {
       if (form.get('refresh_token') !== creds.refreshToken) {
-        return json(400, { error: 'invalid_grant', error_description: 'the provided authorization refresh token is invalid or was issued to another client' });
+        return json(400, {
+          error: 'invalid_grant',
+          error_description: 'the provided authorization refresh token is invalid or was issued to another client',
+        });
       }
       return json(200, { ...issue('user') });
     }
@@ -125,7 +148,11 @@ export function createHandler(
   }
 
   /** null when the bearer token is good for `kind`, else the refusal eBay gives on that API. */
-  function authorise(req: Request, kind: 'user' | 'app', api: 'fulfillment' | 'inventory' | 'postorder' | 'notification'): Response | null {
+  function authorise(
+    req: Request,
+    kind: 'user' | 'app',
+    api: 'fulfillment' | 'inventory' | 'postorder' | 'notification',
+  ): Response | null {
     const header = req.headers.get('Authorization') ?? '';
     const token = header.replace(/^(Bearer|IAF)\s+/i, '');
     const t = state.tokens.get(token);
@@ -145,8 +172,12 @@ export function createHandler(
     const ids = url.searchParams.get('orderIds');
     if (ids) {
       const list = ids.split(',').filter(Boolean);
-      if (list.length > GET_ORDERS_IDS_MAX) return ebayError(400, 30700, `orderIds takes up to ${GET_ORDERS_IDS_MAX} ids`);
-      const orders = list.map((id) => state.orders.get(id)).filter((o): o is EbayOrder => Boolean(o)).map(listed);
+      if (list.length > GET_ORDERS_IDS_MAX)
+        return ebayError(400, 30700, `orderIds takes up to ${GET_ORDERS_IDS_MAX} ids`);
+      const orders = list
+        .map((id) => state.orders.get(id))
+        .filter((o): o is EbayOrder => Boolean(o))
+        .map(listed);
       return json(200, { href: url.toString(), total: orders.length, limit: orders.length, offset: 0, orders });
     }
     const limit = Number(url.searchParams.get('limit') ?? '50');
@@ -172,7 +203,9 @@ export function createHandler(
       limit,
       offset,
       orders: page,
-      ...(offset + limit < all.length ? { next: `${url.origin}${url.pathname}?limit=${limit}&offset=${offset + limit}` } : {}),
+      ...(offset + limit < all.length
+        ? { next: `${url.origin}${url.pathname}?limit=${limit}&offset=${offset + limit}` }
+        : {}),
     });
     hooks.afterGetOrders?.(offset);
     return answer;
@@ -213,7 +246,9 @@ export function createHandler(
     const created = state.ship(orderId, {
       lineItems: body.lineItems.map((l) => ({ lineItemId: l.lineItemId, quantity: l.quantity })),
       shippedDate: body.shippedDate ?? clock.now().toISOString(),
-      ...(body.trackingNumber ? { shipmentTrackingNumber: body.trackingNumber, shippingCarrierCode: body.shippingCarrierCode } : {}),
+      ...(body.trackingNumber
+        ? { shipmentTrackingNumber: body.trackingNumber, shippingCarrierCode: body.shippingCarrierCode }
+        : {}),
     });
     return json(201, null, {
       Location: `https://api.ebay.com/sell/fulfillment/v1/order/${orderId}/shipping_fulfillment/${created.fulfillmentId}`,
@@ -224,7 +259,11 @@ export function createHandler(
     if (rest === '/bulk_update_price_quantity' && req.method === 'POST') {
       count('bulkUpdatePriceQuantity');
       const body = (await req.json().catch(() => null)) as {
-        requests?: { sku?: string; shipToLocationAvailability?: { quantity?: number }; offers?: { offerId: string; availableQuantity?: number; price?: unknown }[] }[];
+        requests?: {
+          sku?: string;
+          shipToLocationAvailability?: { quantity?: number };
+          offers?: { offerId: string; availableQuantity?: number; price?: unknown }[];
+        }[];
       } | null;
       const requests = body?.requests ?? [];
       if (requests.length === 0 || requests.length > 25) return ebayError(400, 25709, 'Up to 25 requests per call');
@@ -243,13 +282,18 @@ export function createHandler(
         }
         if (fault > 0) {
           itemFaults.set(sku, fault - 1);
-          entry(500, offers[0]?.offerId, [{ errorId: 25001, category: 'APPLICATION', message: 'A system error has occurred' }]);
+          entry(500, offers[0]?.offerId, [
+            { errorId: 25001, category: 'APPLICATION', message: 'A system error has occurred' },
+          ]);
           continue;
         }
         // Each published offer is one eBay listing: one revision each, 250 a day.
         const exhausted = offers.find((o) => state.revisionsUsed(`offer:${o.offerId}`) >= 250);
         if (exhausted) {
-          entry(400, exhausted.offerId, [{ errorId: 25019, message: 'This listing has reached its limit of 250 revisions for the day' }]);
+          stats.revisionRefusals += 1;
+          entry(400, exhausted.offerId, [
+            { errorId: 25019, message: 'This listing has reached its limit of 250 revisions for the day' },
+          ]);
           continue;
         }
         if (r.shipToLocationAvailability?.quantity !== undefined) item.quantity = r.shipToLocationAvailability.quantity;
@@ -306,11 +350,21 @@ export function createHandler(
     const call = req.headers.get('X-EBAY-API-CALL-NAME') ?? '';
     count(call);
     const token = state.tokens.get(req.headers.get('X-EBAY-API-IAF-TOKEN') ?? '');
-    if (!token || token.kind !== 'user' || token.expiresAtMs <= clock.nowMs()) {
-      return tradingAnswer(call, 'Failure', tradingError('21917053', 'Invalid access token. The token has expired.'), clock);
+    if (token?.kind !== 'user' || token.expiresAtMs <= clock.nowMs()) {
+      return tradingAnswer(
+        call,
+        'Failure',
+        tradingError('21917053', 'Invalid access token. The token has expired.'),
+        clock,
+      );
     }
     if (!state.countCall('trading')) {
-      return tradingAnswer(call, 'Failure', tradingError('518', 'Your application has exceeded usage limit on this call'), clock);
+      return tradingAnswer(
+        call,
+        'Failure',
+        tradingError('518', 'Your application has exceeded usage limit on this call'),
+        clock,
+      );
     }
     if (call !== 'ReviseInventoryStatus') {
       return tradingAnswer(call, 'Failure', tradingError('2', `Unsupported API call ${call} (simulator)`), clock);
@@ -318,7 +372,12 @@ export function createHandler(
     const xml = await req.text();
     const items = blocks(xml, 'InventoryStatus').map(parseInventoryStatus);
     if (items.length === 0 || items.length > 4) {
-      return tradingAnswer(call, 'Failure', tradingError('21919151', 'Between 1 and 4 InventoryStatus containers are allowed'), clock);
+      return tradingAnswer(
+        call,
+        'Failure',
+        tradingError('21919151', 'Between 1 and 4 InventoryStatus containers are allowed'),
+        clock,
+      );
     }
     stats.tradingItems += items.length;
     let applied = '';
@@ -331,13 +390,24 @@ export function createHandler(
         continue;
       }
       if (item.variations && (!i.sku || !item.variations.has(i.sku))) {
-        errors += tradingError('21916585', `Variation ${i.sku ?? '(none)'} not found in item ${i.itemId}`, 'RequestError', i.itemId);
+        errors += tradingError(
+          '21916585',
+          `Variation ${i.sku ?? '(none)'} not found in item ${i.itemId}`,
+          'RequestError',
+          i.itemId,
+        );
         continue;
       }
       const listing = `item:${i.itemId}`;
       if (!revisedNow.has(listing)) {
         if (!state.revise(listing)) {
-          errors += tradingError('21919189', 'You have reached the maximum number of revisions for this listing today', 'RequestError', i.itemId);
+          stats.revisionRefusals += 1;
+          errors += tradingError(
+            '21919189',
+            'You have reached the maximum number of revisions for this listing today',
+            'RequestError',
+            i.itemId,
+          );
           continue;
         }
         revisedNow.add(listing);

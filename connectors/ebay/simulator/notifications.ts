@@ -39,13 +39,21 @@ export class NotificationSender {
   /** getPublicKey's answer for this simulator's kid. */
   async publicKey(): Promise<EbayPublicKey> {
     const spki = new Uint8Array(await crypto.subtle.exportKey('spki', (await this.pair()).publicKey));
-    return { key: `-----BEGIN PUBLIC KEY-----${toBase64(spki)}-----END PUBLIC KEY-----`, algorithm: 'ECDSA', digest: 'SHA1' };
+    return {
+      key: `-----BEGIN PUBLIC KEY-----${toBase64(spki)}-----END PUBLIC KEY-----`,
+      algorithm: 'ECDSA',
+      digest: 'SHA1',
+    };
   }
 
   /** The X-EBAY-SIGNATURE header for `body`. */
   async sign(body: string): Promise<string> {
     const raw = new Uint8Array(
-      await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-1' }, (await this.pair()).privateKey, new TextEncoder().encode(body)),
+      await crypto.subtle.sign(
+        { name: 'ECDSA', hash: 'SHA-1' },
+        (await this.pair()).privateKey,
+        new TextEncoder().encode(body),
+      ),
     );
     const header = { alg: 'ECDSA', kid: this.kid, signature: toBase64(rawToDer(raw)), digest: 'SHA1' };
     return toBase64(new TextEncoder().encode(JSON.stringify(header)));
@@ -78,7 +86,11 @@ export class NotificationSender {
   async deliver(message: EbayNotification): Promise<number> {
     if (!this.target) throw new Error('simulator: notifications.target is not set');
     const res = await this.target(await this.request(message));
-    this.log.push({ topic: message.metadata.topic, status: res.status, notificationId: message.notification.notificationId });
+    this.log.push({
+      topic: message.metadata.topic,
+      status: res.status,
+      notificationId: message.notification.notificationId,
+    });
     return res.status;
   }
 
@@ -93,7 +105,9 @@ export class NotificationSender {
             user: { userId: `u-${this.state.sellerUsername}`, username: this.state.sellerUsername },
             order: {
               orderId,
-              orderLineItems: [{ orderLineItemId: line.lineItemId, listingId: line.legacyItemId, quantity: line.quantity }],
+              orderLineItems: [
+                { orderLineItemId: line.lineItemId, listingId: line.legacyItemId, quantity: line.quantity },
+              ],
             },
           }),
         ),

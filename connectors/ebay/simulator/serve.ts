@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createEbaySimulator, type EbaySimulator, type EbaySimulatorOptions } from './index.ts';
 
-export async function serveEbaySimulator(options: EbaySimulatorOptions & { port?: number; hostname?: string } = {}): Promise<{
+export async function serveEbaySimulator(
+  options: EbaySimulatorOptions & { port?: number; hostname?: string } = {},
+): Promise<{
   sim: EbaySimulator;
   url: string;
   close: () => Promise<void>;
@@ -14,8 +16,9 @@ export async function serveEbaySimulator(options: EbaySimulatorOptions & { port?
   const hostname = options.hostname ?? '127.0.0.1';
   let server: ReturnType<typeof serve> | undefined;
   const port = await new Promise<number>((resolve) => {
-    server = serve({ fetch: (req: Request) => sim.fetch(req), port: options.port ?? 8788, hostname }, (info: AddressInfo) =>
-      resolve(info.port),
+    server = serve(
+      { fetch: (req: Request) => sim.fetch(req), port: options.port ?? 8788, hostname },
+      (info: AddressInfo) => resolve(info.port),
     );
   });
   return {

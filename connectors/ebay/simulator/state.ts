@@ -219,7 +219,13 @@ export class EbayState {
           fullName: `Buyer ${buyer}`,
           email: `${buyer}@members.ebay.com`,
           primaryPhone: { phoneNumber: phone },
-          contactAddress: { addressLine1: '1 Main St', city: 'San Jose', stateOrProvince: 'CA', postalCode: '95125', countryCode: 'US' },
+          contactAddress: {
+            addressLine1: '1 Main St',
+            city: 'San Jose',
+            stateOrProvince: 'CA',
+            postalCode: '95125',
+            countryCode: 'US',
+          },
         },
       },
       cancelStatus: { cancelState: 'NONE_REQUESTED', cancelRequests: [] },
@@ -232,7 +238,16 @@ export class EbayState {
       },
       paymentSummary: {
         totalDueSeller: money(subtotal - discount + shipping, currency),
-        payments: spec.unpaid ? [] : [{ paymentMethod: 'EBAY', paymentStatus: 'PAID', paymentDate: now, amount: money(subtotal - discount + shipping + tax, currency) }],
+        payments: spec.unpaid
+          ? []
+          : [
+              {
+                paymentMethod: 'EBAY',
+                paymentStatus: 'PAID',
+                paymentDate: now,
+                amount: money(subtotal - discount + shipping + tax, currency),
+              },
+            ],
         refunds: [],
       },
       fulfillmentStartInstructions: [
@@ -243,7 +258,13 @@ export class EbayState {
               fullName: `Buyer ${buyer}`,
               primaryPhone: { phoneNumber: phone },
               email: `${buyer}@members.ebay.com`,
-              contactAddress: { addressLine1: '1 Main St', city: 'San Jose', stateOrProvince: 'CA', postalCode: '95125', countryCode: 'US' },
+              contactAddress: {
+                addressLine1: '1 Main St',
+                city: 'San Jose',
+                stateOrProvince: 'CA',
+                postalCode: '95125',
+                countryCode: 'US',
+              },
             },
             shippingCarrierCode: 'USPS',
             shippingServiceCode: 'USPSPriority',
@@ -288,7 +309,10 @@ export class EbayState {
       cancelRequestState: 'REQUESTED',
     };
     this.modifyOrder(orderId, (o) => {
-      o.cancelStatus = { cancelState: 'IN_PROGRESS', cancelRequests: [...(o.cancelStatus.cancelRequests ?? []), request] };
+      o.cancelStatus = {
+        cancelState: 'IN_PROGRESS',
+        cancelRequests: [...(o.cancelStatus.cancelRequests ?? []), request],
+      };
     });
     return request;
   }
@@ -296,7 +320,7 @@ export class EbayState {
   answerCancel(cancelId: string, approve: boolean): EbayOrder | null {
     for (const o of this.orders.values()) {
       const r = (o.cancelStatus.cancelRequests ?? []).find((x) => x.cancelRequestId === cancelId);
-      if (!r || r.cancelRequestState !== 'REQUESTED') continue;
+      if (r?.cancelRequestState !== 'REQUESTED') continue;
       r.cancelRequestState = approve ? 'COMPLETED' : 'REJECTED';
       if (approve) {
         r.cancelCompletedDate = this.stamp();
@@ -325,14 +349,17 @@ export class EbayState {
     list.push(created);
     this.fulfilments.set(orderId, list);
     const shipped = new Map<string, number>();
-    for (const x of list) for (const l of x.lineItems) shipped.set(l.lineItemId, (shipped.get(l.lineItemId) ?? 0) + l.quantity);
+    for (const x of list)
+      for (const l of x.lineItems) shipped.set(l.lineItemId, (shipped.get(l.lineItemId) ?? 0) + l.quantity);
     for (const l of o.lineItems) {
       const s = shipped.get(l.lineItemId) ?? 0;
       l.lineItemFulfillmentStatus = s >= l.quantity ? 'FULFILLED' : s > 0 ? 'IN_PROGRESS' : 'NOT_STARTED';
     }
     const all = o.lineItems.every((l) => l.lineItemFulfillmentStatus === 'FULFILLED');
     o.orderFulfillmentStatus = all ? 'FULFILLED' : 'IN_PROGRESS';
-    o.fulfillmentHrefs = list.map((x) => `https://api.ebay.com/sell/fulfillment/v1/order/${orderId}/shipping_fulfillment/${x.fulfillmentId}`);
+    o.fulfillmentHrefs = list.map(
+      (x) => `https://api.ebay.com/sell/fulfillment/v1/order/${orderId}/shipping_fulfillment/${x.fulfillmentId}`,
+    );
     this.touch(o);
     return created;
   }
