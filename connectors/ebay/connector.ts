@@ -27,6 +27,7 @@ import { fetchOrder, fetchOrders, ORDER_SNAPSHOT_TOPIC, pollOrders } from './ord
 import type { EbayNotification, EbayOrder, EbayOrderPage } from './payloads.ts';
 import { PublicKeys } from './public-keys.ts';
 import { RevisionBudget } from './revisions.ts';
+import { readCallLimits } from './quota.ts';
 import { pushStock, STOCK_BATCH_SIZE } from './stock.ts';
 import { NOTIFICATION_TOPIC_PREFIX, verifyEbayNotification } from './webhooks.ts';
 
@@ -146,13 +147,17 @@ export function createEbayConnector(options: EbayConnectorOptions = {}): EbayCon
 
     async testConnection(account: AccountContext) {
       try {
-        const res = await clientFor(account).rest<EbayOrderPage>(OP.getOrders, 'fulfillment', '/order', {
+        const client = clientFor(account);
+        const res = await client.rest<EbayOrderPage>(OP.getOrders, 'fulfillment', '/order', {
           query: { limit: '1' },
           retrySafe: true,
         });
+        const limits = await readCallLimits(client);
+        const said = (op: keyof typeof limits) =>
+          `${op} ${limits[op].limit}/day${limits[op].source === 'ebay' ? ` (eBay says, ${limits[op].remaining ?? '?'} left)` : ' (documented)'}`;
         return {
           ok: true,
-          detail: `eBay seller ${ebayAccountIdentity(account) ?? '?'}: ${res?.body.total ?? 0} orders visible`,
+          detail: `eBay seller ${ebayAccountIdentity(account) ?? '?'}: ${res?.body.total ?? 0} orders visible; ${said('getOrders')}, ${said('bulkUpdatePriceQuantity')}, ${said('ReviseInventoryStatus')}`,
         };
       } catch (error) {
         return {

@@ -92,3 +92,25 @@ describe('eBay tokens', () => {
     expect(limited).toMatchObject({ code: 'rate_limited', retryable: true, retryAfterMs: 30_000 });
   });
 });
+
+describe('eBay daily limits', () => {
+  it("reads the seller's real daily limits where eBay allows it, else keeps the documented ones", async () => {
+    const lowered = harness({ callLimits: { fulfillment: 5_000 } });
+    try {
+      const r = await lowered.connector.testConnection(lowered.account);
+      expect(r.ok).toBe(true);
+      expect(r.detail).toContain('getOrders 5000/day (eBay says, 4999 left)');
+      expect(r.detail).toContain('bulkUpdatePriceQuantity 2000000/day (eBay says');
+    } finally {
+      lowered.close();
+    }
+    const refused = harness({ analytics: false });
+    try {
+      const r = await refused.connector.testConnection(refused.account);
+      expect(r.ok).toBe(true);
+      expect(r.detail).toContain('getOrders 100000/day (documented)');
+    } finally {
+      refused.close();
+    }
+  });
+});

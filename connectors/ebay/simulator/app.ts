@@ -3,7 +3,7 @@
 // 403 on the Inventory API, Trading error 21917053), the API's daily call limit (429, Trading
 // error 518), then the operation.
 import type { Clock } from '../../../core/clock.ts';
-import { GET_ORDERS_IDS_MAX, GET_ORDERS_LIMIT_MAX } from '../limits.ts';
+import { ebayDay, GET_ORDERS_IDS_MAX, GET_ORDERS_LIMIT_MAX, msUntilNextDay } from '../limits.ts';
 import type { EbayOrder } from '../payloads.ts';
 import { blocks, parseInventoryStatus, xmlEscape } from '../trading.ts';
 import type { NotificationSender } from './notifications.ts';
@@ -82,6 +82,7 @@ export function createHandler(
   notifications: NotificationSender,
   creds: SimulatorCredentials,
   clock: Clock,
+  options: { analytics: boolean } = { analytics: true },
 ): {
   fetch: (req: Request) => Promise<Response>;
   faults: Faults;
@@ -429,6 +430,38 @@ export function createHandler(
     return json(200, {});
   }
 
+  /** getUserRateLimits' answer: the simulator's daily limits and what is left of them today. */
+  function rateLimits() {
+    const day = ebayDay(clock.nowMs());
+    const reset = new Date(clock.nowMs() + msUntilNextDay(clock.nowMs())).toISOString();
+    const rate = (api: keyof CallLimits) => ({
+      limit: state.limits[api],
+      remaining: state.limits[api] - (state.calls.get(`${day}|${api}`) ?? 0),
+      reset,
+      timeWindow: 86_400,
+    });
+    return [
+      {
+        apiContext: 'sell',
+        apiName: 'sell.fulfillment',
+        apiVersion: 'v1',
+        resources: [{ name: 'sell.fulfillment', rates: [rate('fulfillment')] }],
+      },
+      {
+        apiContext: 'sell',
+        apiName: 'sell.inventory',
+        apiVersion: 'v1',
+        resources: [{ name: 'sell.inventory', rates: [rate('inventory')] }],
+      },
+      {
+        apiContext: 'TradingAPI',
+        apiName: 'TradingAPI',
+        apiVersion: '',
+        resources: [{ name: 'ReviseInventoryStatus', rates: [rate('trading')] }],
+      },
+    ];
+  }
+
   async function handle(req: Request): Promise<Response> {
     const url = new URL(req.url);
     const path = url.pathname;
@@ -447,6 +480,14 @@ export function createHandler(
       return json(200, await notifications.publicKey());
     }
     if (path === '/ws/api.dll' && req.method === 'POST') return trading(req);
+    if (path === '/developer/analytics/v1_beta/user_rate_limit/' && req.method === 'GET') {
+      const refused = authorise(req, 'user', 'fulfillment');
+      if (refused) return refused;
+      count('getUserRateLimits');
+      if (!options.analytics)
+        return ebayError(403, 1100, 'Access denied: insufficient permissions to fulfill the request');
+      return json(200, { rateLimits: rateLimits() });
+    }
     for (const [prefix, api] of [
       ['/sell/fulfillment/v1', 'fulfillment'],
       ['/sell/inventory/v1', 'inventory'],

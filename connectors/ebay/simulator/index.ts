@@ -18,6 +18,8 @@ export interface EbaySimulatorOptions {
   credentials?: Partial<SimulatorCredentials>;
   /** Daily call limits per API (documented defaults). */
   callLimits?: Partial<CallLimits>;
+  /** Whether the seller's token may read its limits (Developer Analytics getUserRateLimits); default true. */
+  analytics?: boolean;
 }
 
 export interface EbaySimulator {
@@ -44,7 +46,7 @@ export function createEbaySimulator(options: EbaySimulatorOptions = {}): EbaySim
   const credentials = { ...SIM_CREDENTIALS, ...options.credentials };
   const state = new EbayState(clock, sellerUsername, { ...DEFAULT_CALL_LIMITS, ...options.callLimits });
   const notifications = new NotificationSender(state, clock);
-  const handler = createHandler(state, notifications, credentials, clock);
+  const handler = createHandler(state, notifications, credentials, clock, { analytics: options.analytics ?? true });
   return {
     state,
     notifications,
