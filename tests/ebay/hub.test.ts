@@ -14,7 +14,9 @@ import type { Database } from '../../core/db/database.ts';
 import { approveCancelRequest } from '../../core/orders/cancel-request.ts';
 import { ingestOrder } from '../../core/orders/ingest.ts';
 import { buildHarness, type Harness } from '../api/harness.ts';
+import { processInbox } from '../../sync/inbox-processor.ts';
 import { testDatabases } from '../support/databases.ts';
+import { quietLogger } from '../sync/helpers.ts';
 import { seedLocation, seedSku, stock } from '../support/seed.ts';
 import { ebayAccount, withPlatformRefresh } from './helpers.ts';
 
@@ -94,6 +96,16 @@ describe.each(testDatabases())('eBay through the hub on $kind', ({ open }) => {
     expect(res.status).toBe(412);
     expect((await res.json()).error.code).toBe('invalid_signature');
     expect(await inbox()).toHaveLength(2);
+    // The inbox resolves the two pointers with one getOrders read and records the order.
+    const reads = sim.stats.calls.getOrders ?? 0;
+    const run = await processInbox(
+      { prisma: db.prisma, secretKey: h.secretKey, connectors: { ebay: connector }, logger: quietLogger(), clock },
+      'ebay-1',
+    );
+    expect(run).toMatchObject({ processed: 3, failed: 0 });
+    expect((sim.stats.calls.getOrders ?? 0) - reads).toBe(1);
+    const recorded = await db.prisma.order.findFirstOrThrow({ where: { externalId: order.orderId }, include: { lines: true } });
+    expect(recorded.lines.map((l) => l.skuCode).sort()).toEqual(['CAP', 'MUG']);
   });
 
   it("erases a buyer's personal data on eBay's marketplace account deletion notice", async () => {
