@@ -104,7 +104,10 @@ describe.each(testDatabases())('eBay through the hub on $kind', ({ open }) => {
     );
     expect(run).toMatchObject({ processed: 3, failed: 0 });
     expect((sim.stats.calls.getOrders ?? 0) - reads).toBe(1);
-    const recorded = await db.prisma.order.findFirstOrThrow({ where: { externalId: order.orderId }, include: { lines: true } });
+    const recorded = await db.prisma.order.findFirstOrThrow({
+      where: { externalId: order.orderId },
+      include: { lines: true },
+    });
     expect(recorded.lines.map((l) => l.skuCode).sort()).toEqual(['CAP', 'MUG']);
   });
 
