@@ -90,6 +90,13 @@ export type AppWebhookResult =
       identity: string | null;
       events: InboundEvent[];
       reply?: { status: number; contentType: string; body: string } | null;
+      /**
+       * People the channel tells the application to forget (eBay's marketplace account
+       * deletion): the door erases each buyer's personal data (core/privacy/erase.ts, with the
+       * connector's personalDataKeys) before answering; a failure answers 500 so the channel
+       * delivers again.
+       */
+      erase?: { externalBuyerId: string; reason: string }[] | null;
     }
   | { ok: false; status: 400 | 401 | 405 | 412 | 413; code: string; message: string };
 

@@ -20,6 +20,7 @@ import { type RunningHub, startHub } from '../hub.ts';
 import { type DemoSetup, seedDemo } from './seed.ts';
 import { readSeedDir, replaySeed, type SeedRecords, type SeedReport } from './seed-files.ts';
 import { type DemoSimulators, startDemoSimulators } from './simulators.ts';
+import { type DemoEbaySeller, startEbayBuyers, startEbaySellerFor } from './ebay-seller.ts';
 import { startTraffic, type Traffic, type TrafficEvent } from './traffic.ts';
 
 export interface DemoOptions {
@@ -38,6 +39,8 @@ export interface DemoOptions {
   housekeepingMs?: number;
   syncTuning?: Partial<SyncTuning>;
   onTraffic?: (e: TrafficEvent) => void;
+  /** Adds an eBay seller (api/demo/ebay-seller.ts) selling the catalogue from the warehouse. */
+  ebaySeller?: boolean;
 }
 
 export interface Demo {
@@ -50,6 +53,8 @@ export interface Demo {
   logFile: string | null;
   db: Database;
   sims: DemoSimulators;
+  /** The eBay seller, when DemoOptions.ebaySeller asked for one. */
+  ebay: DemoEbaySeller | null;
   setup: DemoSetup;
   hub: RunningHub;
   traffic: Traffic;
@@ -133,6 +138,11 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       catalogue: demoCatalogue(),
       timezone: localTimezone(),
     });
+    const ebay = o.ebaySeller ? await startEbaySellerFor(db, secretKey, connectors, o.host, setup) : null;
+    if (ebay) cleanups.push(() => ebay.close());
+    // What a channel shows for a listing: the Shopify shops, or the eBay seller.
+    const shows = (accountId: string, stockId: string) =>
+      ebay && accountId === ebay.accountId ? ebay.shows(stockId) : sims.shows(accountId, stockId);
     const { key: adminKey } = await createApiKey(db.prisma, { name: 'demo admin key', role: 'admin' });
 
     const hotCodes = setup.hotCodes;
@@ -156,11 +166,15 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
           `A sandbox: simulated shops and buyers (${o.ratePerMinute} orders a minute), an embedded database in ` +
           `${o.dataDir} that is wiped at the next start.`,
         hotSkus: () => hotCodes,
-        channelQuantity: (l) => sims.shows(l.accountId, l.externalStockId),
+        channelQuantity: (l) => shows(l.accountId, l.externalStockId),
       },
     });
     cleanups.push(() => hub.stop());
     sims.pointWebhooksAt(hub.url);
+    if (ebay) {
+      ebay.pointNotificationsAt(hub.url);
+      cleanups.push(startEbayBuyers(ebay, setup, o.ratePerMinute));
+    }
 
     const seedReport = records ? await replaySeed(records, { prisma: db.prisma, shops: sims.shops }) : null;
     if (seedReport?.addedSkus.length) await hub.sync.sweep();
@@ -205,8 +219,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
             select: { accountId: true, externalStockId: true, targetQty: true },
           });
           const behind = listings.filter(
-            (l) =>
-              l.targetQty === null || !l.externalStockId || sims.shows(l.accountId, l.externalStockId) !== l.targetQty,
+            (l) => l.targetQty === null || !l.externalStockId || shows(l.accountId, l.externalStockId) !== l.targetQty,
           );
           if (behind.length === 0) return true;
         }
@@ -227,6 +240,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       logFile,
       db,
       sims,
+      ebay,
       setup,
       hub,
       traffic,

@@ -15,6 +15,7 @@ import type { AccountCache } from './account-cache.ts';
 import type { AppCache } from './app-cache.ts';
 import { guardContent, recordAltered } from './content-guard.ts';
 import { type Clock, systemClock } from '../../core/clock.ts';
+import { erasePerson } from '../../core/privacy/erase.ts';
 import { readBodyCapped } from './read-body.ts';
 import { InboxWriter, type InboxWriterOptions } from './inbox-writer.ts';
 import { accountsWithIdentity } from './route-by-identity.ts';
@@ -113,6 +114,8 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
 
   function answer(c: Context<Env>, channel: string, received: number, stored: number, reply: Reply) {
     metrics.webhookRequests.inc({ channel, outcome: stored > 0 || received === 0 ? 'accepted' : 'duplicate' });
+    // A 204 carries no body at all (a Response with one is refused).
+    if (reply?.status === 204) return c.body(null, 204);
     if (reply) return c.body(reply.body, reply.status as 200, { 'Content-Type': reply.contentType });
     return c.json({ received, stored }, 200);
   }
@@ -157,6 +160,15 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
       ),
     );
     if (!result.ok) return refused(c, type, result, {});
+    for (const person of result.erase ?? []) {
+      await guarded(type, () =>
+        erasePerson(
+          deps.prisma,
+          { externalBuyerId: person.externalBuyerId },
+          { clock, actor: `channel:${type}`, reason: person.reason, personalKeys: connector.personalDataKeys ?? [] },
+        ),
+      );
+    }
 
     let stored = 0;
     if (result.identity !== null) {
