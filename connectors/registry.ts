@@ -1,10 +1,11 @@
 // The connectors this build of the hub ships, by channel type. Entry points (api/main.ts,
 // the CLI, the demo) hand this to the sync runtime and the API; nothing below imports it.
+import { createAmazonConnector } from './amazon/connector.ts';
 import type { ChannelConnector, ChannelType } from './connector.ts';
 import { createShopifyConnector } from './shopify/connector.ts';
 
 export type ConnectorRegistry = Partial<Record<ChannelType, ChannelConnector>>;
 
 export function defaultConnectors(): ConnectorRegistry {
-  return { shopify: createShopifyConnector() };
+  return { shopify: createShopifyConnector(), amazon: createAmazonConnector() };
 }

@@ -1,0 +1,150 @@
+// The Amazon connector inside the hub (sync runtime on PGlite, simulator in process): polled
+// orders land with a buyer's cancellation request on hold and an FBA order reserving nothing;
+// a feed's rejected SKUs are recorded on their listings and pushed again until Amazon shows them.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAmazonConnector } from '../../connectors/amazon/connector.ts';
+import { type AmazonSimulator, createAmazonSimulator } from '../../connectors/amazon/simulator/index.ts';
+import { createAccount } from '../../core/accounts/accounts.ts';
+import { setAppCredentials } from '../../core/accounts/channel-apps.ts';
+import type { Database } from '../../core/db/database.ts';
+import { adjust } from '../../core/inventory/ledger.ts';
+import { processInbox } from '../../sync/inbox-processor.ts';
+import { pollAccountOrders } from '../../sync/orders-poll.ts';
+import { testDatabases } from '../support/databases.ts';
+import { eventually, type Started, start, type World, world } from '../sync/helpers.ts';
+
+const pglite = testDatabases().find((d) => d.kind === 'pglite');
+const AMZ = 'amz';
+const US = 'ATVPDKIKX0DER';
+
+describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
+  let db: Database;
+  let w: World;
+  let sim: AmazonSimulator;
+  let s: Started | undefined;
+  let connector: ReturnType<typeof createAmazonConnector>;
+
+  beforeEach(async () => {
+    db = await (pglite as NonNullable<typeof pglite>).open();
+    w = await world(db, 0);
+    sim = createAmazonSimulator({
+      clock: w.clock,
+      sellerId: 'A3HUBSELLER1',
+      refreshToken: 'Atzr|hub',
+      marketplaceIds: [US],
+    });
+    connector = createAmazonConnector({ clock: w.clock, transport: (req) => sim.fetch(req) });
+    await setAppCredentials(
+      db.prisma,
+      w.key,
+      'amazon',
+      { lwaClientId: sim.clientId, lwaClientSecret: sim.clientSecret },
+      'test',
+    );
+    await createAccount(db.prisma, w.key, {
+      id: AMZ,
+      type: 'amazon',
+      name: 'Amazon US',
+      credentials: { sellerId: 'A3HUBSELLER1', refreshToken: 'Atzr|hub' },
+      settings: { marketplaceIds: [US], region: 'na', patchMaxSkus: 10 },
+    });
+    await db.prisma.channelLocation.create({
+      data: { accountId: AMZ, locationId: 'wh', externalLocationId: 'DEFAULT' },
+    });
+  });
+  afterEach(async () => {
+    await s?.stop();
+    s = undefined;
+    await db?.close();
+  });
+
+  async function sku(code: string, onHand: number) {
+    await db.prisma.sku.create({ data: { id: `sku-${code}`, code, title: code, allocationMode: 'shared' } });
+    if (onHand > 0) await adjust(db.prisma, `sku-${code}`, 'wh', onHand, 'receipt');
+    sim.addListing({ sku: code, productType: 'HOME' });
+    await db.prisma.listing.create({
+      data: {
+        id: `${AMZ}:${code}`,
+        skuId: `sku-${code}`,
+        accountId: AMZ,
+        externalStockId: code,
+        channelData: { productType: 'HOME', marketplaceId: US },
+      },
+    });
+  }
+
+  it('holds an order whose buyer asked to cancel; an FBA order is recorded and reserves nothing', async () => {
+    await sku('MUG', 10);
+    const asked = sim.placeOrder({ items: [{ sku: 'MUG', quantity: 2 }] });
+    const fba = sim.placeOrder({ items: [{ sku: 'MUG', quantity: 3 }], fulfilledBy: 'AMAZON' });
+    sim.requestCancellation(asked.orderId, 'Ordered by mistake');
+    w.clock.advance(3 * 60_000);
+    const deps = {
+      prisma: db.prisma,
+      secretKey: w.key,
+      connectors: { amazon: connector },
+      logger: w.logger,
+      clock: w.clock,
+    };
+    const polled = await pollAccountOrders(deps, AMZ);
+    expect(polled.stored).toBe(2);
+    await processInbox(deps, AMZ);
+
+    const held = await db.prisma.order.findFirstOrThrow({
+      where: { externalId: asked.orderId },
+      include: { reservations: true },
+    });
+    expect(held).toMatchObject({
+      status: 'on_hold',
+      holdReason: 'cancel_requested',
+      cancelRequestReason: 'Ordered by mistake',
+    });
+    expect(held.reservations.map((r) => r.quantity)).toEqual([2]);
+    const channelFulfilled = await db.prisma.order.findFirstOrThrow({
+      where: { externalId: fba.orderId },
+      include: { reservations: true },
+    });
+    expect(channelFulfilled.fulfilledByChannel).toBe(true);
+    expect(channelFulfilled.reservations).toEqual([]);
+    const level = await db.prisma.inventoryLevel.findFirstOrThrow({ where: { skuId: 'sku-MUG' } });
+    expect(level).toMatchObject({ onHand: 10, reserved: 2 });
+  });
+
+  it('records the SKUs a feed rejected on their listings and pushes them again until Amazon shows them', async () => {
+    const codes = Array.from({ length: 30 }, (_, i) => `HOME-${String(i).padStart(2, '0')}`);
+    for (const code of codes) await sku(code, 4);
+    sim.faults.rejectInNextFeed(['HOME-03', 'HOME-17']);
+    s = await start(w, 'memory', {
+      connectors: { amazon: connector },
+      clock: w.clock,
+      tuning: { stockConfirmIntervalMs: 20, debounceMs: 10 },
+    });
+    await s.runtime.requestPush(AMZ);
+    await eventually(async () => (await db.prisma.stockSubmission.count()) === 30, 'the feed stored as one submission');
+    expect(new Set((await db.prisma.stockSubmission.findMany()).map((x) => x.submissionId)).size).toBe(1);
+    expect(sim.stats.byOperation.createFeed).toBe(1);
+
+    w.clock.advance(120_000);
+    await s.runtime.sweep();
+    await s.runtime.flush();
+    await eventually(
+      async () => (await db.prisma.stockSubmission.count({ where: { status: 'rejected' } })) === 2,
+      'the two rejections recorded',
+    );
+    const rejected = await db.prisma.listing.findUniqueOrThrow({ where: { id: `${AMZ}:HOME-03` } });
+    expect(rejected.lastError).toContain('90220');
+    expect(await db.prisma.stockSubmission.count({ where: { status: 'confirmed' } })).toBe(28);
+
+    // Retried: two SKUs are a patch each, applied.
+    await eventually(async () => {
+      await s?.runtime.sweep();
+      await s?.runtime.flush();
+      w.clock.advance(5_000);
+      return sim.quantity('HOME-03') === 4 && sim.quantity('HOME-17') === 4;
+    }, 'the rejected SKUs pushed again');
+    expect(sim.stats.byOperation.patchListingsItem).toBe(2);
+    expect(sim.stats.byOperation.createFeed).toBe(1);
+    const after = await db.prisma.listing.findUniqueOrThrow({ where: { id: `${AMZ}:HOME-03` } });
+    expect(after.lastConfirmedQty).toBe(4);
+  });
+});
