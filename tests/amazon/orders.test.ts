@@ -53,6 +53,22 @@ describe('Amazon orders in', () => {
     expect(h.connector.clientStats().byOperation).toEqual({ searchOrders: 3 });
   });
 
+  it('paces itself to the usage plan past the burst (25 pages of 10): waits, never throttled', async () => {
+    const acct = h.account({ pollPageSize: 10 });
+    for (let i = 0; i < 250; i++) {
+      h.clock.advance(1000);
+      h.sim.placeOrder({ items: [{ sku: 'MUG-BLUE', quantity: 1 }] });
+    }
+    settle();
+    const started = h.clock.nowMs();
+    const { events } = await sweep(acct);
+    expect(events).toHaveLength(250);
+    expect(h.sim.stats.byOperation.searchOrders).toBe(25);
+    expect(h.sim.stats.throttled).toBe(0);
+    // 5 calls beyond the burst of 20, one per 1 / 0.0056 s.
+    expect(h.clock.nowMs() - started).toBeGreaterThanOrEqual(Math.floor((5 / 0.0056) * 1000));
+  });
+
   it('follows an order PENDING → UNSHIPPED → PARTIALLY_SHIPPED → SHIPPED, confirming the shipments itself', async () => {
     const acct = h.account();
     const placed = h.sim.placeOrder({
