@@ -1,7 +1,7 @@
 // The Amazon connector inside the hub (sync runtime on PGlite, simulator in process): polled
 // orders land with a buyer's cancellation request on hold and an FBA order reserving nothing;
 // a feed's rejected SKUs are recorded on their listings and pushed again until Amazon shows them.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAmazonConnector } from '../../connectors/amazon/connector.ts';
 import { type AmazonSimulator, createAmazonSimulator } from '../../connectors/amazon/simulator/index.ts';
 import { createAccount } from '../../core/accounts/accounts.ts';
@@ -24,7 +24,8 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
   let s: Started | undefined;
   let connector: ReturnType<typeof createAmazonConnector>;
 
-  beforeEach(async () => {
+  // One database for both cases (opening PGlite is most of their time); their SKUs differ.
+  beforeAll(async () => {
     db = await (pglite as NonNullable<typeof pglite>).open();
     w = await world(db, 0);
     sim = createAmazonSimulator({
@@ -55,8 +56,8 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
   afterEach(async () => {
     await s?.stop();
     s = undefined;
-    await db?.close();
   });
+  afterAll(() => db?.close());
 
   async function sku(code: string, onHand: number) {
     await db.prisma.sku.create({ data: { id: `sku-${code}`, code, title: code, allocationMode: 'shared' } });
@@ -110,41 +111,65 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
     expect(level).toMatchObject({ onHand: 10, reserved: 2 });
   });
 
-  it('records the SKUs a feed rejected on their listings and pushes them again until Amazon shows them', async () => {
-    const codes = Array.from({ length: 30 }, (_, i) => `HOME-${String(i).padStart(2, '0')}`);
-    for (const code of codes) await sku(code, 4);
-    sim.faults.rejectInNextFeed(['HOME-03', 'HOME-17']);
+  it('pushes 2,000 SKUs in one feed, records the 2 it rejected on their listings and pushes them again until Amazon shows them', async () => {
+    const codes = Array.from({ length: 2000 }, (_, i) => `HOME-${String(i).padStart(4, '0')}`);
+    await db.prisma.sku.createMany({
+      data: codes.map((code) => ({ id: `sku-${code}`, code, title: code, allocationMode: 'shared' })),
+    });
+    // Stock already on hand and its targets computed (as after an import), so the first push
+    // carries every listing at once: levels written directly, not 2,000 ledger receipts.
+    await db.prisma.inventoryLevel.createMany({
+      data: codes.map((code) => ({ skuId: `sku-${code}`, locationId: 'wh', onHand: 4 })),
+    });
+    await db.prisma.listing.createMany({
+      data: codes.map((code) => ({
+        id: `${AMZ}:${code}`,
+        skuId: `sku-${code}`,
+        accountId: AMZ,
+        externalStockId: code,
+        targetQty: 4,
+        channelData: { productType: 'HOME', marketplaceId: US },
+      })),
+    });
+    for (const code of codes) sim.addListing({ sku: code, productType: 'HOME' });
+    sim.faults.rejectInNextFeed(['HOME-0003', 'HOME-1717']);
     s = await start(w, 'memory', {
       connectors: { amazon: connector },
       clock: w.clock,
       tuning: { stockConfirmIntervalMs: 20, debounceMs: 10 },
     });
     await s.runtime.requestPush(AMZ);
-    await eventually(async () => (await db.prisma.stockSubmission.count()) === 30, 'the feed stored as one submission');
-    expect(new Set((await db.prisma.stockSubmission.findMany()).map((x) => x.submissionId)).size).toBe(1);
+    const home = { listingId: { startsWith: `${AMZ}:HOME-` } };
+    await eventually(
+      async () => (await db.prisma.stockSubmission.count({ where: home })) === 2000,
+      'the feed stored as one submission',
+    );
+    expect(new Set((await db.prisma.stockSubmission.findMany({ where: home })).map((x) => x.submissionId)).size).toBe(
+      1,
+    );
     expect(sim.stats.byOperation.createFeed).toBe(1);
 
     w.clock.advance(120_000);
     await s.runtime.sweep();
     await s.runtime.flush();
     await eventually(
-      async () => (await db.prisma.stockSubmission.count({ where: { status: 'rejected' } })) === 2,
+      async () => (await db.prisma.stockSubmission.count({ where: { ...home, status: 'rejected' } })) === 2,
       'the two rejections recorded',
     );
-    const rejected = await db.prisma.listing.findUniqueOrThrow({ where: { id: `${AMZ}:HOME-03` } });
+    const rejected = await db.prisma.listing.findUniqueOrThrow({ where: { id: `${AMZ}:HOME-0003` } });
     expect(rejected.lastError).toContain('90220');
-    expect(await db.prisma.stockSubmission.count({ where: { status: 'confirmed' } })).toBe(28);
+    expect(await db.prisma.stockSubmission.count({ where: { ...home, status: 'confirmed' } })).toBe(1998);
 
     // Retried: two SKUs are a patch each, applied.
     await eventually(async () => {
       await s?.runtime.sweep();
       await s?.runtime.flush();
       w.clock.advance(5_000);
-      return sim.quantity('HOME-03') === 4 && sim.quantity('HOME-17') === 4;
+      return sim.quantity('HOME-0003') === 4 && sim.quantity('HOME-1717') === 4;
     }, 'the rejected SKUs pushed again');
     expect(sim.stats.byOperation.patchListingsItem).toBe(2);
     expect(sim.stats.byOperation.createFeed).toBe(1);
-    const after = await db.prisma.listing.findUniqueOrThrow({ where: { id: `${AMZ}:HOME-03` } });
+    const after = await db.prisma.listing.findUniqueOrThrow({ where: { id: `${AMZ}:HOME-0003` } });
     expect(after.lastConfirmedQty).toBe(4);
   });
 });
