@@ -462,8 +462,15 @@ export interface ChannelConnector {
    * (rejected, with the channel's code and message: a later push retries it, or a person is asked
    * when not retryable), or `pending` / left out (still processing: asked again later). Throws a
    * ConnectorError when the channel cannot be asked now. Synchronous channels do not implement it.
+   * `submitted` lists what the hub still holds open of that submission (listing, stock handle,
+   * value), so a channel that reports per item handle (Amazon's feed report: per SKU) can name
+   * the listings without keeping its own copy.
    */
-  checkStockSubmission?(account: AccountContext, submissionId: string): Promise<StockPushResult>;
+  checkStockSubmission?(
+    account: AccountContext,
+    submissionId: string,
+    submitted: readonly StockUpdate[],
+  ): Promise<StockPushResult>;
 
   /** Tells the channel about a shipment (with tracking) or a pickup step; idempotent per push.idempotencyKey. */
   pushFulfilment(account: AccountContext, push: FulfilmentPush): Promise<FulfilmentPushResult>;

@@ -1,5 +1,6 @@
 // The connectors this build of the hub ships, by channel type. Entry points (api/main.ts,
 // the CLI, the demo) hand this to the sync runtime and the API; nothing below imports it.
+import { createAmazonConnector } from './amazon/connector.ts';
 import type { ChannelConnector, ChannelType } from './connector.ts';
 import { createEbayConnector } from './ebay/connector.ts';
 import { createShopifyConnector } from './shopify/connector.ts';
@@ -7,5 +8,5 @@ import { createShopifyConnector } from './shopify/connector.ts';
 export type ConnectorRegistry = Partial<Record<ChannelType, ChannelConnector>>;
 
 export function defaultConnectors(): ConnectorRegistry {
-  return { shopify: createShopifyConnector(), ebay: createEbayConnector() };
+  return { shopify: createShopifyConnector(), amazon: createAmazonConnector(), ebay: createEbayConnector() };
 }

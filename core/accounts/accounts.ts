@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { decryptJson, encryptJson } from '../crypto/secrets.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import { clearAuthRefused } from './auth-status.ts';
+import { loadAppCredentials } from './channel-apps.ts';
 import { systemClock } from '../clock.ts';
 
 export const CHANNEL_TYPES = ['shopify', 'amazon', 'ebay', 'pos', 'square'] as const;
@@ -19,6 +20,13 @@ export interface AccountContext {
   credentials: Readonly<Record<string, string>>;
   endpointOverride?: string | null;
   settings: Readonly<Record<string, unknown>>;
+  /**
+   * The channel type's app-level credentials (core/accounts/channel-apps.ts), for connectors
+   * whose every call needs the application's secrets beside the account's (Amazon: the LWA
+   * client id and secret that turn the seller's refresh token into access tokens). Null when
+   * none are set; absent on contexts not loaded from the database.
+   */
+  app?: Readonly<Record<string, string>> | null;
   /**
    * The stored credentials' version (bumped by every write): a refresh stores its result only
    * over the version it read. Absent on contexts not loaded from the database.
@@ -133,5 +141,6 @@ export async function loadAccountContext(prisma: PrismaClient, key: Uint8Array, 
     endpointOverride: row.endpointOverride,
     settings: (row.settings ?? {}) as Record<string, unknown>,
     credentialsVersion: row.credentialsVersion,
+    app: await loadAppCredentials(prisma, key, row.type),
   };
 }

@@ -110,7 +110,7 @@ export async function confirmAccountSubmissions(deps: ConfirmDeps, accountId: st
   for (const [submissionId, group] of bySubmission) {
     // A connector without the check cannot tell: its submissions only time out.
     const answer: StockPushResult = connector.checkStockSubmission
-      ? await connector.checkStockSubmission(account, submissionId)
+      ? await connector.checkStockSubmission(account, submissionId, group.map(submittedUpdate))
       : { confirmed: [], failed: [], pending: [] };
     const now = clock.now();
     const settled = await deps.prisma.$transaction((tx) => settle(tx, accountId, group, answer, now, timeoutMs), {
@@ -136,6 +136,17 @@ export async function confirmAccountSubmissions(deps: ConfirmDeps, accountId: st
   return run;
 }
 
+/** What was sent for one listing of a submission, as the connector was given it. */
+function submittedUpdate(r: OpenRow): StockUpdate {
+  return {
+    listingId: r.listing_id,
+    externalStockId: r.external_stock_id,
+    externalLocationId: null,
+    quantity: r.quantity,
+    previousQuantity: r.previous_qty,
+  };
+}
+
 /** Records one answer for the submission's rows that are still open (a newer push may have superseded some). */
 async function settle(
   tx: Sql,
@@ -157,13 +168,7 @@ async function settle(
   const confirmed = answer.confirmed.filter((c) => rows.has(c.listingId));
   const failed = answer.failed.filter((f) => rows.has(f.listingId));
   // The same record a synchronous push makes, from what was sent with the submission.
-  const updates: StockUpdate[] = [...rows.values()].map((r) => ({
-    listingId: r.listing_id,
-    externalStockId: r.external_stock_id,
-    externalLocationId: null,
-    quantity: r.quantity,
-    previousQuantity: r.previous_qty,
-  }));
+  const updates: StockUpdate[] = [...rows.values()].map(submittedUpdate);
   const doubt = new Map<string, Doubt>(
     [...rows.values()]
       .filter((r) => r.in_doubt)

@@ -1,0 +1,175 @@
+// The Amazon connector inside the hub (sync runtime on PGlite, simulator in process): polled
+// orders land with a buyer's cancellation request on hold and an FBA order reserving nothing;
+// a feed's rejected SKUs are recorded on their listings and pushed again until Amazon shows them.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createAmazonConnector } from '../../connectors/amazon/connector.ts';
+import { type AmazonSimulator, createAmazonSimulator } from '../../connectors/amazon/simulator/index.ts';
+import { createAccount } from '../../core/accounts/accounts.ts';
+import { setAppCredentials } from '../../core/accounts/channel-apps.ts';
+import type { Database } from '../../core/db/database.ts';
+import { adjust } from '../../core/inventory/ledger.ts';
+import { processInbox } from '../../sync/inbox-processor.ts';
+import { pollAccountOrders } from '../../sync/orders-poll.ts';
+import { testDatabases } from '../support/databases.ts';
+import { eventually, type Started, start, type World, world } from '../sync/helpers.ts';
+
+const pglite = testDatabases().find((d) => d.kind === 'pglite');
+const AMZ = 'amz';
+const US = 'ATVPDKIKX0DER';
+
+describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
+  let db: Database;
+  let w: World;
+  let sim: AmazonSimulator;
+  let s: Started | undefined;
+  let connector: ReturnType<typeof createAmazonConnector>;
+
+  // One database for both cases (opening PGlite is most of their time); their SKUs differ.
+  beforeAll(async () => {
+    db = await (pglite as NonNullable<typeof pglite>).open();
+    w = await world(db, 0);
+    sim = createAmazonSimulator({
+      clock: w.clock,
+      sellerId: 'A3HUBSELLER1',
+      refreshToken: 'Atzr|hub',
+      marketplaceIds: [US],
+    });
+    connector = createAmazonConnector({ clock: w.clock, transport: (req) => sim.fetch(req) });
+    await setAppCredentials(
+      db.prisma,
+      w.key,
+      'amazon',
+      { lwaClientId: sim.clientId, lwaClientSecret: sim.clientSecret },
+      'test',
+    );
+    await createAccount(db.prisma, w.key, {
+      id: AMZ,
+      type: 'amazon',
+      name: 'Amazon US',
+      credentials: { sellerId: 'A3HUBSELLER1', refreshToken: 'Atzr|hub' },
+      settings: { marketplaceIds: [US], region: 'na', patchMaxSkus: 10 },
+    });
+    await db.prisma.channelLocation.create({
+      data: { accountId: AMZ, locationId: 'wh', externalLocationId: 'DEFAULT' },
+    });
+  });
+  afterEach(async () => {
+    await s?.stop();
+    s = undefined;
+  });
+  afterAll(() => db?.close());
+
+  async function sku(code: string, onHand: number) {
+    await db.prisma.sku.create({ data: { id: `sku-${code}`, code, title: code, allocationMode: 'shared' } });
+    if (onHand > 0) await adjust(db.prisma, `sku-${code}`, 'wh', onHand, 'receipt');
+    sim.addListing({ sku: code, productType: 'HOME' });
+    await db.prisma.listing.create({
+      data: {
+        id: `${AMZ}:${code}`,
+        skuId: `sku-${code}`,
+        accountId: AMZ,
+        externalStockId: code,
+        channelData: { productType: 'HOME', marketplaceId: US },
+      },
+    });
+  }
+
+  it('holds an order whose buyer asked to cancel; an FBA order is recorded and reserves nothing', async () => {
+    await sku('MUG', 10);
+    const asked = sim.placeOrder({ items: [{ sku: 'MUG', quantity: 2 }] });
+    const fba = sim.placeOrder({ items: [{ sku: 'MUG', quantity: 3 }], fulfilledBy: 'AMAZON' });
+    sim.requestCancellation(asked.orderId, 'Ordered by mistake');
+    w.clock.advance(3 * 60_000);
+    const deps = {
+      prisma: db.prisma,
+      secretKey: w.key,
+      connectors: { amazon: connector },
+      logger: w.logger,
+      clock: w.clock,
+    };
+    const polled = await pollAccountOrders(deps, AMZ);
+    expect(polled.stored).toBe(2);
+    await processInbox(deps, AMZ);
+
+    const held = await db.prisma.order.findFirstOrThrow({
+      where: { externalId: asked.orderId },
+      include: { reservations: true },
+    });
+    expect(held).toMatchObject({
+      status: 'on_hold',
+      holdReason: 'cancel_requested',
+      cancelRequestReason: 'Ordered by mistake',
+    });
+    expect(held.reservations.map((r) => r.quantity)).toEqual([2]);
+    const channelFulfilled = await db.prisma.order.findFirstOrThrow({
+      where: { externalId: fba.orderId },
+      include: { reservations: true },
+    });
+    expect(channelFulfilled.fulfilledByChannel).toBe(true);
+    expect(channelFulfilled.reservations).toEqual([]);
+    const level = await db.prisma.inventoryLevel.findFirstOrThrow({ where: { skuId: 'sku-MUG' } });
+    expect(level).toMatchObject({ onHand: 10, reserved: 2 });
+  });
+
+  it('pushes 2,000 SKUs in one feed, records the 2 it rejected on their listings and pushes them again until Amazon shows them', async () => {
+    const codes = Array.from({ length: 2000 }, (_, i) => `HOME-${String(i).padStart(4, '0')}`);
+    await db.prisma.sku.createMany({
+      data: codes.map((code) => ({ id: `sku-${code}`, code, title: code, allocationMode: 'shared' })),
+    });
+    // Stock already on hand and its targets computed (as after an import), so the first push
+    // carries every listing at once: levels written directly, not 2,000 ledger receipts.
+    await db.prisma.inventoryLevel.createMany({
+      data: codes.map((code) => ({ skuId: `sku-${code}`, locationId: 'wh', onHand: 4 })),
+    });
+    await db.prisma.listing.createMany({
+      data: codes.map((code) => ({
+        id: `${AMZ}:${code}`,
+        skuId: `sku-${code}`,
+        accountId: AMZ,
+        externalStockId: code,
+        targetQty: 4,
+        channelData: { productType: 'HOME', marketplaceId: US },
+      })),
+    });
+    for (const code of codes) sim.addListing({ sku: code, productType: 'HOME' });
+    sim.faults.rejectInNextFeed(['HOME-0003', 'HOME-1717']);
+    s = await start(w, 'memory', {
+      connectors: { amazon: connector },
+      clock: w.clock,
+      tuning: { stockConfirmIntervalMs: 20, debounceMs: 10 },
+    });
+    await s.runtime.requestPush(AMZ);
+    const home = { listingId: { startsWith: `${AMZ}:HOME-` } };
+    await eventually(
+      async () => (await db.prisma.stockSubmission.count({ where: home })) === 2000,
+      'the feed stored as one submission',
+    );
+    expect(new Set((await db.prisma.stockSubmission.findMany({ where: home })).map((x) => x.submissionId)).size).toBe(
+      1,
+    );
+    expect(sim.stats.byOperation.createFeed).toBe(1);
+
+    w.clock.advance(120_000);
+    await s.runtime.sweep();
+    await s.runtime.flush();
+    await eventually(
+      async () => (await db.prisma.stockSubmission.count({ where: { ...home, status: 'rejected' } })) === 2,
+      'the two rejections recorded',
+    );
+    const rejected = await db.prisma.listing.findUniqueOrThrow({ where: { id: `${AMZ}:HOME-0003` } });
+    expect(rejected.lastError).toContain('90220');
+    expect(await db.prisma.stockSubmission.count({ where: { ...home, status: 'confirmed' } })).toBe(1998);
+
+    // Retried: two SKUs are a patch each, applied.
+    await eventually(async () => {
+      await s?.runtime.sweep();
+      await s?.runtime.flush();
+      w.clock.advance(5_000);
+      return sim.quantity('HOME-0003') === 4 && sim.quantity('HOME-1717') === 4;
+    }, 'the rejected SKUs pushed again');
+    expect(sim.stats.byOperation.patchListingsItem).toBe(2);
+    expect(sim.stats.byOperation.createFeed).toBe(1);
+    const after = await db.prisma.listing.findUniqueOrThrow({ where: { id: `${AMZ}:HOME-0003` } });
+    expect(after.lastConfirmedQty).toBe(4);
+  });
+});
