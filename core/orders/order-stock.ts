@@ -60,8 +60,7 @@ export async function commitLines(
       }
       r.quantity -= q;
       left -= q;
-      // Reservation stamps are on the database clock (reservations.ts): the reconciler's "sold
-      // here recently" grace compares created_at with the database's now().
+      // Reservation stamps are on the database clock, like every reservation write (reservations.ts).
       await tx.$executeRaw`
         UPDATE reservations SET quantity = ${r.quantity}::int, updated_at = now(),
                status = CASE WHEN ${r.quantity}::int = 0 THEN 'released'::"ReservationStatus" ELSE status END

@@ -44,7 +44,7 @@ export async function releaseProvisionalStock(
           touched.add(r.skuId);
         }
         if (active.length) {
-          // Database clock, as in every reservation write (the reconciler's grace reads created_at).
+          // Database clock, as in every reservation write.
           await tx.$executeRaw`
             UPDATE reservations SET quantity = 0, backordered = 0, status = 'released', updated_at = now()
              WHERE id = ANY(${active.map((r) => r.id)}::text[])`;

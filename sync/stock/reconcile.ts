@@ -50,14 +50,15 @@ export async function reconcileAccount(
   const location = (await loadAccounts(deps.prisma, [accountId])).get(accountId)?.stockLocation ?? null;
   if (!location) return run;
   const selling = await skusInFlight(deps.prisma, handle.connector, handle.account);
-  // "Sold here recently" is keyed on when the sale landed (the reservation's creation), not
-  // on updated_at: a re-read of an old order, a release or a fulfilment touches that too and
-  // would keep restarting the wait.
+  // "Sold here recently" is keyed on when the channel sold (the order's creation there), not on
+  // a reservation's updated_at (a re-read of an old order, a release or a fulfilment touch it
+  // and kept restarting the wait) nor on when the order landed (an order the poll recovered
+  // minutes late says nothing newer about sales still unheard of).
   const recent = new Set(
     (
       await deps.prisma.$queryRaw<{ sku_id: string }[]>`
         SELECT DISTINCT r.sku_id FROM reservations r JOIN orders o ON o.id = r.order_id
-         WHERE o.account_id = ${accountId} AND r.created_at > now() - make_interval(secs => ${deps.graceMs / 1000})`
+         WHERE o.account_id = ${accountId} AND o.channel_created_at > now() - make_interval(secs => ${deps.graceMs / 1000})`
     ).map((r) => r.sku_id),
   );
 

@@ -81,7 +81,7 @@ describe.each(testDatabases().slice(-1))('maintenance on $kind', ({ open }) => {
     });
   });
 
-  it('waits after a recent sale of the SKU, keyed on when the sale landed, not on later touches', async () => {
+  it('waits after a recent sale of the SKU, keyed on when the channel sold, not on later touches', async () => {
     await product(w, 'REC-C', 8);
     await reconcileAccount({ ...deps(), graceMs: 0 }, 'shop-0');
     await pushAccountStock(deps(), 'shop-0');
@@ -95,11 +95,13 @@ describe.each(testDatabases().slice(-1))('maintenance on $kind', ({ open }) => {
     // so another may be on its way.
     sim.store.levels.set(`${c}|${loc}`, believed - 1);
     expect((await reconcileAccount({ ...deps(), graceMs: 120_000 }, 'shop-0')).deferred).toBe(1);
-    // The same sale ten minutes later, its reservation row touched just now by a re-read of
-    // the order: that is no new sale, so the lower value is repaired.
+    // The same sale ten minutes later, landed just now (the poll recovered it late) and its
+    // reservation touched just now by a re-read: that is no new sale, so the lower value is repaired.
     const sku = await db.prisma.sku.findFirstOrThrow({ where: { code: 'REC-C' } });
     await db.prisma.$executeRaw`
-      UPDATE reservations SET created_at = now() - interval '10 minutes', updated_at = now() WHERE sku_id = ${sku.id}`;
+      UPDATE orders SET channel_created_at = now() - interval '10 minutes'
+       WHERE id IN (SELECT order_id FROM reservations WHERE sku_id = ${sku.id})`;
+    await db.prisma.$executeRaw`UPDATE reservations SET created_at = now(), updated_at = now() WHERE sku_id = ${sku.id}`;
     const run = await reconcileAccount({ ...deps(), graceMs: 120_000 }, 'shop-0');
     expect(run).toMatchObject({ deferred: 0, repaired: 1 });
     expect((await listing(w, 0, 'REC-C')).lastConfirmedQty).toBe(believed - 1);
