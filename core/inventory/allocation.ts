@@ -206,11 +206,24 @@ export function beliefAfterConfirm(
   beliefNow: number | null,
   doubtFrom: number | null = null,
   lostWrite: number | null = null,
+  /**
+   * The belief when the write was planned (orders that landed since took their units off
+   * beliefNow); null when not known: then sales and landings cannot be told apart from a
+   * channel that put units back itself, and the difference counts whole.
+   */
+  beliefAtPlan: number | null = null,
 ): number {
   if (beliefNow === null) return sent;
   const before = shownBefore(previousSent, channelPrevious, doubtFrom, lostWrite, beliefNow);
   if (before === null) return sent;
-  return Math.max(0, sent + beliefNow - before);
+  if (beliefAtPlan === null) return Math.max(0, sent + beliefNow - before);
+  const planned = beliefAtPlan;
+  // Units the channel sold before the write and we have not seen land: never negative. A channel
+  // showing more than the hub believed put units back itself (a cancellation or refund restocked
+  // there, an edit): the write replaced them, and they are no sale to take off.
+  const unseenSales = Math.max(0, planned - before);
+  const landedSince = Math.max(0, planned - beliefNow);
+  return Math.max(0, sent + unseenSales - landedSince);
 }
 
 /**

@@ -27,6 +27,8 @@ interface JournaledPlan {
   before: [string, StampBefore][];
   /** First writes of two-phase strict pushes: recorded as such (they stay in flight for the second). */
   interim: string[];
+  /** Each listing's belief as planned (older journals lack it: the belief now stands in). */
+  beliefAt?: [string, number | null][];
 }
 
 /** Replaces the account's journal with this plan (in the plan's transaction); returns the push id. */
@@ -37,6 +39,7 @@ export async function writeJournal(sql: Sql, accountId: string, plan: PushPlan):
     doubt: [...plan.doubt],
     before: [...plan.before],
     interim: [...plan.twoPhase.keys()],
+    beliefAt: [...plan.beliefAt],
   };
   await sql.$executeRaw`
     INSERT INTO stock_push_journal (account_id, push_id, plan, requests)
@@ -132,7 +135,15 @@ export async function replayLostPush(
   const settled = certain.confirmed.length + certain.failed.length;
   // One transaction: a replay recorded twice would count the same answer twice.
   await deps.prisma.$transaction(async (tx) => {
-    await recordPush(tx, account.id, mine(row.plan.updates), certain, interim, new Map(row.plan.doubt));
+    await recordPush(
+      tx,
+      account.id,
+      mine(row.plan.updates),
+      certain,
+      interim,
+      new Map(row.plan.doubt),
+      new Map(row.plan.beliefAt ?? []),
+    );
     await unstampRefused(tx, certain, new Map(row.plan.before));
     if (settled === open.size) await done(tx);
     else

@@ -37,6 +37,8 @@ export interface PushPlan {
   before: Map<string, StampBefore>;
   /** The journal entry of this push (journal.ts), when the connector can replay a lost one. */
   pushId: string | null;
+  /** Each listing's belief as planned: the record tells orders that landed since from unseen sales. */
+  beliefAt: Map<string, number | null>;
 }
 
 /** What planPush overwrites when it stamps a listing in flight. */
@@ -83,6 +85,7 @@ export async function planPush(
     targetOf: new Map(),
     before: new Map(),
     pushId: null,
+    beliefAt: new Map(),
   });
   if (batch.length === 0) return empty();
   const mine = new Set(batch.map((c) => c.id));
@@ -127,6 +130,7 @@ export async function planPush(
           if (t.mode === 'strict') plan.strictSkus.add(l.skuId);
           plan.skuOf.set(l.id, l.skuId);
           plan.targetOf.set(l.id, t.target);
+          plan.beliefAt.set(l.id, l.lastConfirmedQty);
           plan.before.set(l.id, {
             lastSentQty: l.lastSentQty,
             inFlight: doubt,

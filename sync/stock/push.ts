@@ -149,10 +149,10 @@ async function pushOnce(
   const interimDone = plan.pushId ? result.confirmed.map((c) => c.listingId).filter((id) => interim.has(id)) : [];
   const recorded =
     !connector.checkStockSubmission && result.pending.length === 0 && interimDone.length === 0
-      ? await recordPush(deps.prisma, accountId, plan.updates, result, interim, plan.doubt)
+      ? await recordPush(deps.prisma, accountId, plan.updates, result, interim, plan.doubt, plan.beliefAt)
       : await deps.prisma.$transaction(
           async (tx) => {
-            const r = await recordPush(tx, accountId, plan.updates, result, interim, plan.doubt);
+            const r = await recordPush(tx, accountId, plan.updates, result, interim, plan.doubt, plan.beliefAt);
             if (connector.checkStockSubmission || result.pending.length)
               await recordSubmissions(tx, accountId, result, plan, (deps.clock ?? systemClock).now());
             if (plan.pushId) await settleInterim(tx, accountId, plan.pushId, interimDone);

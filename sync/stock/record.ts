@@ -28,12 +28,13 @@ const SHOWN_BEFORE_SQL = Prisma.sql`(SELECT CASE
  * beliefAfterConfirm (core/inventory/allocation.ts) in SQL, evaluated on the row as it is when the
  * answer is recorded (units whose orders landed while the push was in flight are kept out). It
  * reads l.last_confirmed_qty and u.q (sent), u.prev (previousQuantity), u.chprev (channelPrevious),
- * u.doubt (doubtFrom), u.lost (the lost write). tests/sync/belief-formula.test.ts runs both forms
- * on the same cases.
+ * u.doubt (doubtFrom), u.lost (the lost write), u.bplan (the belief when the write was planned).
+ * tests/sync/belief-formula.test.ts runs both forms on the same cases.
  */
 export const BELIEF_AFTER_CONFIRM_SQL = Prisma.sql`
   CASE WHEN l.last_confirmed_qty IS NULL OR ${SHOWN_BEFORE_SQL} IS NULL THEN u.q
-       ELSE GREATEST(0, u.q + l.last_confirmed_qty - ${SHOWN_BEFORE_SQL}) END`;
+       WHEN u.bplan IS NULL THEN GREATEST(0, u.q + l.last_confirmed_qty - ${SHOWN_BEFORE_SQL})
+       ELSE GREATEST(0, u.q + GREATEST(0, u.bplan - ${SHOWN_BEFORE_SQL}) - GREATEST(0, u.bplan - l.last_confirmed_qty)) END`;
 
 /** A listing's doubt: what the channel showed when it began, and the write whose answer was lost. */
 export interface Doubt {
@@ -52,6 +53,8 @@ export async function recordPush(
   result: StockPushResult,
   interim: ReadonlySet<string> = new Set(),
   doubt: ReadonlyMap<string, Doubt> = new Map(),
+  /** Each listing's belief when the push was planned (BELIEF_AFTER_CONFIRM_SQL); absent: the belief now. */
+  beliefAtPlan: ReadonlyMap<string, number | null> = new Map(),
 ): Promise<Recorded> {
   const sent = new Map(updates.map((u) => [u.listingId, u]));
   const args = (cs: StockPushResult['confirmed']) =>
@@ -59,7 +62,8 @@ export async function recordPush(
                       ${cs.map((c) => sent.get(c.listingId)?.previousQuantity ?? null)}::int[],
                       ${cs.map((c) => c.channelPrevious ?? null)}::int[],
                       ${cs.map((c) => doubt.get(c.listingId)?.from ?? null)}::int[],
-                      ${cs.map((c) => doubt.get(c.listingId)?.lost ?? null)}::int[]) AS u(id, q, prev, chprev, doubt, lost)`;
+                      ${cs.map((c) => doubt.get(c.listingId)?.lost ?? null)}::int[],
+                      ${cs.map((c) => beliefAtPlan.get(c.listingId) ?? null)}::int[]) AS u(id, q, prev, chprev, doubt, lost, bplan)`;
   const all = result.confirmed.filter((c) => sent.has(c.listingId));
   const first = all.filter((c) => interim.has(c.listingId));
   if (first.length) {

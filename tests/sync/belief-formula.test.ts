@@ -18,6 +18,7 @@ const confirmation = fc.record({
   beliefNow: maybe,
   doubtFrom: maybe,
   lostWrite: maybe,
+  beliefAtPlan: maybe,
 });
 
 describe.each(testDatabases())('the belief after a confirmed write ($kind)', ({ open }) => {
@@ -35,13 +36,21 @@ describe.each(testDatabases())('the belief after a confirmed write ($kind)', ({ 
             FROM unnest(${cases.map((_, i) => i)}::int[], ${cases.map((c) => c.sent)}::int[],
                         ${cases.map((c) => c.previousSent)}::int[], ${cases.map((c) => c.channelPrevious ?? null)}::int[],
                         ${cases.map((c) => c.doubtFrom)}::int[], ${cases.map((c) => c.lostWrite)}::int[],
-                        ${cases.map((c) => c.beliefNow)}::int[])
-                 AS u(i, q, prev, chprev, doubt, lost, belief)
+                        ${cases.map((c) => c.beliefNow)}::int[], ${cases.map((c) => c.beliefAtPlan)}::int[])
+                 AS u(i, q, prev, chprev, doubt, lost, belief, bplan)
             CROSS JOIN LATERAL (SELECT u.belief AS last_confirmed_qty) AS l
            ORDER BY u.i`;
         expect(rows.map((r) => r.b)).toEqual(
           cases.map((c) =>
-            beliefAfterConfirm(c.sent, c.previousSent, c.channelPrevious, c.beliefNow, c.doubtFrom, c.lostWrite),
+            beliefAfterConfirm(
+              c.sent,
+              c.previousSent,
+              c.channelPrevious,
+              c.beliefNow,
+              c.doubtFrom,
+              c.lostWrite,
+              c.beliefAtPlan,
+            ),
           ),
         );
       }),

@@ -566,6 +566,25 @@ describe.each(testDatabases())('stock pushes interrupted at every step ($kind)',
     expect(stockCalls(w, 0)).toBe(calls);
   });
 
+  it('the drill: a shop that put a unit back itself is believed at what it shows, and settles at the target', async () => {
+    await newSku(w, 'RESTOCKED', 10);
+    await settle('RESTOCKED', 2);
+    // A cancelled order's unit is restocked on shop 0 before the hub has processed the cancellation.
+    const s = w.shops[0]!;
+    const item = w.items.get('RESTOCKED')![0]!;
+    s.sim.store.levels.set(`${item}|${s.location}`, 11);
+    // Another change moves the target: the write (8) meets 11 and replaces it.
+    await change(w, 'RESTOCKED', -2);
+    expect(await hub.push('shop-0')).toBe('done');
+    expect(shown(w, 'RESTOCKED', 0)).toBe(8);
+    expect((await listing(w, 0, 'RESTOCKED')).lastConfirmedQty).toBe(8);
+    // The cancellation lands: its unit is back in the pool, and both shops must show 9.
+    await change(w, 'RESTOCKED', 1);
+    await settle('RESTOCKED', 3);
+    expect([shown(w, 'RESTOCKED', 0), shown(w, 'RESTOCKED', 1)]).toEqual([9, 9]);
+    expect(await inSyncLies(w, 'RESTOCKED')).toEqual([]);
+  });
+
   it('every answer lost for a while: the shop ends at the target, not below it', async () => {
     await newSku(w, 'ALL-LOST', 10);
     await settle('ALL-LOST', 2);

@@ -155,6 +155,17 @@ describe('the strict push rules', () => {
     // ... and it landed while we were in flight: its decrement is already in beliefNow.
     expect(beliefAfterConfirm(4, 6, 5, 5)).toBe(4);
     expect(beliefAfterConfirm(4, null, 5, 6)).toBe(4);
+    // The same cases with the belief the push was planned from: the same answers.
+    expect(beliefAfterConfirm(4, 6, undefined, 5, null, null, 6)).toBe(3);
+    expect(beliefAfterConfirm(4, 6, 5, 6, null, null, 6)).toBe(5);
+    expect(beliefAfterConfirm(4, 6, 5, 5, null, null, 6)).toBe(4);
+  });
+
+  it('a channel that put units back itself (a cancellation restocked there) is believed at the value written', () => {
+    // Believed 10; the shop showed 11 (a cancelled order's unit restocked there); we wrote 8 over it.
+    expect(beliefAfterConfirm(8, 10, 11, 10, null, null, 10)).toBe(8);
+    // Not below it, as counting the restock as -1 units sold did (7: "in sync" at 7 while showing 8).
+    expect(beliefAfterConfirm(8, 10, 11, 10)).toBe(7);
   });
 });
 
