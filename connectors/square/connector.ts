@@ -134,7 +134,8 @@ export function createSquareConnector(options: SquareConnectorOptions = {}): Squ
     },
 
     async verifyAppWebhook(app: AppContext, req: WebhookRequest) {
-      return verifySquareNotification(appSignatureKeys(app), app.notificationUrl, req);
+      // Square signs the URL it was given: the hub's public address; without one (a local demo), the address called.
+      return verifySquareNotification(appSignatureKeys(app), app.notificationUrl ?? req.url, req);
     },
 
     accountIdentity: squareAccountIdentity,

@@ -53,12 +53,13 @@ export async function pushFulfilment(
     });
   }
   let order = await readOrder(client, account, push.externalOrderId);
-  let f = mainFulfillment(order);
-  if (!f?.uid || f.type !== 'PICKUP') {
+  const f = mainFulfillment(order);
+  const uid = f?.uid;
+  if (!uid || f?.type !== 'PICKUP') {
     throw new ConnectorError('unsupported', `Square order ${order.id} has no pickup fulfilment to move`, { retryable: false });
   }
   const steps = stepsTo(f.state ?? 'PROPOSED', target);
-  if (steps.length === 0) return { externalFulfilmentId: f.uid, alreadyApplied: true };
+  if (steps.length === 0) return { externalFulfilmentId: uid, alreadyApplied: true };
   for (const state of steps) {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -67,7 +68,7 @@ export async function pushFulfilment(
           method: 'PUT',
           path: `/v2/orders/${encodeURIComponent(order.id)}`,
           body: {
-            order: { location_id: order.location_id, version: order.version, fulfillments: [{ uid: f.uid, state }] },
+            order: { location_id: order.location_id, version: order.version, fulfillments: [{ uid, state }] },
             idempotency_key: `${push.idempotencyKey}:${state}`,
           },
           retrySafe: true,
@@ -76,11 +77,11 @@ export async function pushFulfilment(
         break;
       } catch (error) {
         if (attempt > 0 || !(error instanceof ConnectorError) || error.code !== 'version_mismatch') throw error;
+        // The store changed the order meanwhile: read its version again; skip a step it already took.
         order = await readOrder(client, account, push.externalOrderId);
-        f = mainFulfillment(order);
-        if (!f?.uid || stepsTo(f.state ?? 'PROPOSED', state).length === 0) break;
+        if (stepsTo(mainFulfillment(order)?.state ?? 'PROPOSED', state).length === 0) break;
       }
     }
   }
-  return { externalFulfilmentId: f?.uid ?? null, alreadyApplied: false };
+  return { externalFulfilmentId: uid, alreadyApplied: false };
 }

@@ -14,7 +14,7 @@ export function candidatesOf(item: SqCatalogObject): ListingCandidate[] {
   return (item.item_data?.variations ?? [])
     .filter((v) => !v.is_deleted)
     .map((v) => {
-      const d = v.item_variation_data ?? {};
+      const d: NonNullable<SqCatalogObject['item_variation_data']> = v.item_variation_data ?? {};
       const sku = d.sku?.trim() ? d.sku.trim() : null;
       return {
         externalProductId: item.id,

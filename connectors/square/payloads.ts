@@ -50,6 +50,7 @@ export interface SqFulfillment {
   pickup_details?: {
     recipient?: SqFulfillmentRecipient | null;
     pickup_at?: string | null;
+    schedule_type?: 'SCHEDULED' | 'ASAP' | null;
     ready_at?: string | null;
     picked_up_at?: string | null;
     canceled_at?: string | null;

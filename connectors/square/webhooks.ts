@@ -40,7 +40,7 @@ export async function verifySquareSignature(
   signed.set(url, 0);
   signed.set(rawBody, url.length);
   const k = await crypto.subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
-  return crypto.subtle.verify('HMAC', k, sig, signed);
+  return crypto.subtle.verify('HMAC', k, sig as BufferSource, signed as BufferSource);
 }
 
 /** Square's signature, as the simulator (and a test) computes it. */

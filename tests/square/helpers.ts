@@ -1,8 +1,9 @@
 // A store with two channels: the Shopify web shop (tests/sync/helpers.ts, serving the warehouse
-// and the store) and a Square till at the store, both simulated in process on one virtual clock.
-// Square's notifications are verified by the connector with the app's key and stored in the
-// till account's inbox, as the /webhooks/channel/square door does.
+// and the store, on the world's virtual clock) and a Square till at the store, simulated in process
+// on the real clock. Square's notifications are verified by the connector with the app's key and
+// stored in the till account's inbox, as the /webhooks/channel/square door does.
 import { createAccount } from '../../core/accounts/accounts.ts';
+import { systemClock } from '../../core/clock.ts';
 import type { Database } from '../../core/db/database.ts';
 import { storeEvents } from '../../core/inbox/inbox.ts';
 import { adjust } from '../../core/inventory/ledger.ts';
@@ -30,8 +31,10 @@ export interface Store extends World {
 
 export async function storeWorld(db: Database): Promise<Store> {
   const w = await world(db, 1);
-  const square = createSquareSimulator({ clock: w.clock, currency: 'USD' });
-  const squareConnector = createSquareConnector({ clock: w.clock, transport: (req) => square.fetch(req) });
+  // Square on the real clock: a store count is applied as of when it was taken, against the
+  // times the database stamps on the ledger's movements.
+  const square = createSquareSimulator({ clock: systemClock, currency: 'USD' });
+  const squareConnector = createSquareConnector({ clock: systemClock, transport: (req) => square.fetch(req) });
   const squareLocation = square.state.addLocation('Flagship');
   await db.prisma.location.create({ data: { id: 'store', code: 'ST', name: 'Flagship', kind: 'store', pickupEnabled: true } });
   const shop = w.shops[0];
@@ -40,7 +43,7 @@ export async function storeWorld(db: Database): Promise<Store> {
   await db.prisma.channelLocation.create({ data: { accountId: shop.accountId, locationId: 'store', externalLocationId: shopifyStoreLocation, priority: 1 } });
   await createAccount(db.prisma, w.key, {
     id: TILL,
-    type: 'square' as never,
+    type: 'square',
     name: 'Flagship till',
     credentials: {
       merchantId: square.merchantId,
@@ -52,7 +55,7 @@ export async function storeWorld(db: Database): Promise<Store> {
     settings: { stockTarget: 'held', locationIds: [squareLocation] },
   });
   await db.prisma.channelLocation.create({ data: { accountId: TILL, locationId: 'store', externalLocationId: squareLocation } });
-  const app: AppContext = { type: 'square' as never, credentials: { signatureKey: SIGNATURE_KEY }, notificationUrl: NOTIFICATION_URL };
+  const app: AppContext = { type: 'square', credentials: { signatureKey: SIGNATURE_KEY }, notificationUrl: NOTIFICATION_URL };
   square.webhooks.signatureKey = SIGNATURE_KEY;
   square.webhooks.notificationUrl = NOTIFICATION_URL;
   const s: Store = { ...w, square, squareConnector, app, squareLocation, shopifyStoreLocation, delivered: [], variations: new Map() };

@@ -12,7 +12,7 @@ import { planHold } from '../../connectors/square/stock.ts';
 
 const account: AccountContext = {
   id: 'till',
-  type: 'square' as AccountContext['type'],
+  type: 'square',
   name: 'Till',
   credentials: { merchantId: 'M1', accessToken: 't' },
   settings: { stockTarget: 'held' },

@@ -40,7 +40,7 @@ describe.each(testDatabases())('Square tokens on $kind', ({ open }) => {
     sim.state.addLocation('Flagship');
     await createAccount(db.prisma, key, {
       id: 'till',
-      type: 'square' as never,
+      type: 'square',
       name: 'Till',
       credentials: {
         merchantId: sim.merchantId,
@@ -51,7 +51,7 @@ describe.each(testDatabases())('Square tokens on $kind', ({ open }) => {
       },
       settings: { stockTarget: 'held' },
     });
-    refresher = new CredentialRefresher({ prisma: db.prisma, secretKey: key, connectors: { square: connector } as never, logger: quietLogger(), clock });
+    refresher = new CredentialRefresher({ prisma: db.prisma, secretKey: key, connectors: { square: connector }, logger: quietLogger(), clock });
   });
   afterAll(() => db?.close());
 

@@ -38,7 +38,7 @@ describe.each(testDatabases())('a Square till beside the web shop on $kind', ({ 
   beforeAll(async () => {
     db = await open();
     s = await storeWorld(db);
-    run = await start(s, 'memory', { connectors: { shopify: s.connector, square: s.squareConnector } as never });
+    run = await start(s, 'memory', { connectors: { shopify: s.connector, square: s.squareConnector } });
   });
   afterAll(async () => {
     await run?.stop();

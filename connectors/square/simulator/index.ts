@@ -162,7 +162,7 @@ export function createSquareSimulator(options: SquareSimulatorOptions = {}): Squ
     async pickupOrder(locationId, lines, recipient = { display_name: 'Ada Lovelace' }) {
       const order = state.buildOrder(locationId, lines, {
         source: { name: 'Square Online' },
-        fulfillments: [{ uid: 'f-1', type: 'PICKUP', state: 'PROPOSED', pickup_details: { recipient, schedule_type: 'ASAP' } as never }],
+        fulfillments: [{ uid: 'f-1', type: 'PICKUP', state: 'PROPOSED', pickup_details: { recipient, schedule_type: 'ASAP' } }],
       });
       state.orders.set(order.id, order);
       await webhooks.send('order.created', { type: 'order_created', id: order.id, object: { order_created: { order_id: order.id, version: order.version, location_id: locationId, state: order.state } } });
