@@ -16,11 +16,15 @@ export async function applyCounts(deps: InboxDeps, accountId: string, counts: St
         SELECT sku_id FROM listings
          WHERE account_id = ${accountId} AND (external_variant_id = ${c.externalItemId} OR external_stock_id = ${c.externalItemId})
          ORDER BY id LIMIT 1`;
-      if (!listing) throw permanentFailure(`count ${c.externalCountId}: no listing of this account for item ${c.externalItemId}`);
+      if (!listing)
+        throw permanentFailure(`count ${c.externalCountId}: no listing of this account for item ${c.externalItemId}`);
       const [location] = await tx.$queryRaw<{ location_id: string }[]>`
         SELECT location_id FROM channel_locations
          WHERE account_id = ${accountId} AND external_location_id = ${c.externalLocationId} LIMIT 1`;
-      if (!location) throw permanentFailure(`count ${c.externalCountId}: location ${c.externalLocationId} is not linked to this account`);
+      if (!location)
+        throw permanentFailure(
+          `count ${c.externalCountId}: location ${c.externalLocationId} is not linked to this account`,
+        );
       // The channel's own orders not handed over yet are still in the store, off its count (StockCountDraft.quantity).
       const [own] = await tx.$queryRaw<{ units: number }[]>`
         SELECT COALESCE(sum(r.quantity), 0)::int AS units FROM reservations r JOIN orders o ON o.id = r.order_id

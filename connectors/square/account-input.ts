@@ -17,20 +17,38 @@ export function normaliseSquareAccount(input: AccountInput): AccountInput {
   const credentials: Record<string, string> = {};
   for (const [k, v] of Object.entries(input.credentials)) {
     if (!(CREDENTIAL_KEYS as readonly string[]).includes(k)) {
-      throw new AccountInputError(`credentials.${k}`, `unknown Square credential; the connector reads ${CREDENTIAL_KEYS.join(', ')}`);
+      throw new AccountInputError(
+        `credentials.${k}`,
+        `unknown Square credential; the connector reads ${CREDENTIAL_KEYS.join(', ')}`,
+      );
     }
     const t = v.trim();
     if (t) credentials[k] = t;
   }
-  if (!credentials.merchantId) throw new AccountInputError('credentials.merchantId', "required: the seller's Square merchant id (ObtainToken's merchant_id)");
-  if (!credentials.accessToken) throw new AccountInputError('credentials.accessToken', 'required: the OAuth access token');
+  if (!credentials.merchantId)
+    throw new AccountInputError(
+      'credentials.merchantId',
+      "required: the seller's Square merchant id (ObtainToken's merchant_id)",
+    );
+  if (!credentials.accessToken)
+    throw new AccountInputError('credentials.accessToken', 'required: the OAuth access token');
   if (credentials.refreshToken && !credentials.applicationId) {
-    throw new AccountInputError('credentials.applicationId', "required with a refresh token: the application's id renews the token");
+    throw new AccountInputError(
+      'credentials.applicationId',
+      "required with a refresh token: the application's id renews the token",
+    );
   }
   if (input.settings.stockTarget !== undefined && input.settings.stockTarget !== 'held') {
-    throw new AccountInputError('settings.stockTarget', "a Square account always carries 'held' (README: Square keeps the store's own count)");
+    throw new AccountInputError(
+      'settings.stockTarget',
+      "a Square account always carries 'held' (README: Square keeps the store's own count)",
+    );
   }
-  const out = { credentials, settings: { ...input.settings, stockTarget: 'held' }, endpointOverride: input.endpointOverride };
+  const out = {
+    credentials,
+    settings: { ...input.settings, stockTarget: 'held' },
+    endpointOverride: input.endpointOverride,
+  };
   try {
     readConfig({ id: 'new', ...out });
   } catch (e) {

@@ -39,7 +39,12 @@ export class SquareClient {
     for (let attempt = 0; ; attempt++) {
       const cfg = readConfig(current);
       await current.acquire?.(call.op);
-      const res = await this.send(cfg.baseUrl, call.auth === false ? null : cfg.accessToken, cfg.apiVersion, call).catch((error: unknown) => {
+      const res = await this.send(
+        cfg.baseUrl,
+        call.auth === false ? null : cfg.accessToken,
+        cfg.apiVersion,
+        call,
+      ).catch((error: unknown) => {
         if (call.retrySafe && attempt === 0) return null;
         throw new ConnectorError('network', `Square ${call.op}: ${String((error as Error)?.message ?? error)}`, {
           retryable: true,
@@ -57,12 +62,18 @@ export class SquareClient {
           current = await current.refreshCredentials();
           continue;
         }
-        throw new ConnectorError('unauthorized', `Square ${call.op}: 401 ${errors[0]?.code ?? 'UNAUTHORIZED'}`, { retryable: false });
-      }
-      if (res.status === 403) {
-        throw new ConnectorError('access_denied', `Square ${call.op}: 403 ${errors[0]?.code ?? 'FORBIDDEN'} (a scope not granted?)`, {
+        throw new ConnectorError('unauthorized', `Square ${call.op}: 401 ${errors[0]?.code ?? 'UNAUTHORIZED'}`, {
           retryable: false,
         });
+      }
+      if (res.status === 403) {
+        throw new ConnectorError(
+          'access_denied',
+          `Square ${call.op}: 403 ${errors[0]?.code ?? 'FORBIDDEN'} (a scope not granted?)`,
+          {
+            retryable: false,
+          },
+        );
       }
       if (res.status === 429) {
         const after = Number(res.headers.get('retry-after'));
@@ -73,12 +84,19 @@ export class SquareClient {
       }
       if (res.status >= 500) {
         if (call.retrySafe && attempt === 0) continue;
-        throw new ConnectorError('channel_unavailable', `Square ${call.op}: ${res.status} ${detail}`, { retryable: true });
+        throw new ConnectorError('channel_unavailable', `Square ${call.op}: ${res.status} ${detail}`, {
+          retryable: true,
+        });
       }
-      if (res.status === 404) throw new ConnectorError('not_found', `Square ${call.op}: 404 ${detail}`, { retryable: false });
-      throw new ConnectorError(errors[0]?.code?.toLowerCase() ?? 'bad_request', `Square ${call.op}: ${res.status} ${detail}`, {
-        retryable: false,
-      });
+      if (res.status === 404)
+        throw new ConnectorError('not_found', `Square ${call.op}: 404 ${detail}`, { retryable: false });
+      throw new ConnectorError(
+        errors[0]?.code?.toLowerCase() ?? 'bad_request',
+        `Square ${call.op}: ${res.status} ${detail}`,
+        {
+          retryable: false,
+        },
+      );
     }
   }
 

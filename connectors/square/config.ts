@@ -34,17 +34,33 @@ export function readConfig(account: Pick<AccountContext, 'id' | 'credentials' | 
   const s = account.settings;
   const merchantId = str(c.merchantId);
   const accessToken = str(c.accessToken);
-  if (!merchantId) throw new ConnectorError('invalid_credentials', `account ${account.id}: credentials.merchantId missing`, { retryable: false });
-  if (!accessToken) throw new ConnectorError('invalid_credentials', `account ${account.id}: credentials.accessToken missing`, { retryable: false });
-  const locationIds = Array.isArray(s.locationIds) ? s.locationIds.filter((x): x is string => typeof x === 'string') : [];
+  if (!merchantId)
+    throw new ConnectorError('invalid_credentials', `account ${account.id}: credentials.merchantId missing`, {
+      retryable: false,
+    });
+  if (!accessToken)
+    throw new ConnectorError('invalid_credentials', `account ${account.id}: credentials.accessToken missing`, {
+      retryable: false,
+    });
+  const locationIds = Array.isArray(s.locationIds)
+    ? s.locationIds.filter((x): x is string => typeof x === 'string')
+    : [];
   if (locationIds.length > 10) {
-    throw new ConnectorError('invalid_settings', `account ${account.id}: settings.locationIds holds at most 10 locations (SearchOrders)`, { retryable: false });
+    throw new ConnectorError(
+      'invalid_settings',
+      `account ${account.id}: settings.locationIds holds at most 10 locations (SearchOrders)`,
+      { retryable: false },
+    );
   }
   const num = (k: string, d: number, min: number, max: number): number => {
     const v = s[k];
     if (v === undefined || v === null) return d;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      throw new ConnectorError('invalid_settings', `account ${account.id}: settings.${k} must be an integer ${min}–${max}`, { retryable: false });
+      throw new ConnectorError(
+        'invalid_settings',
+        `account ${account.id}: settings.${k} must be an integer ${min}–${max}`,
+        { retryable: false },
+      );
     }
     return v;
   };

@@ -74,9 +74,17 @@ export function interpretSquare(account: AccountContext, event: InboundEvent): I
   }
   if (topic === INVENTORY_TOPIC) {
     const counts = (eventObject(event.payload).inventory_counts ?? []) as SqInventoryCount[];
-    const items = counts.filter((c) => c.state === 'IN_STOCK').map((c) => ({ itemId: c.catalog_object_id, locationId: c.location_id }));
+    const items = counts
+      .filter((c) => c.state === 'IN_STOCK')
+      .map((c) => ({ itemId: c.catalog_object_id, locationId: c.location_id }));
     if (items.length === 0) return { kind: 'ignored', reason: 'no IN_STOCK count changed' };
-    const since = counts.map((c) => c.calculated_at).filter((x): x is string => !!x).sort()[0] ?? event.occurredAt ?? new Date(0).toISOString();
+    const since =
+      counts
+        .map((c) => c.calculated_at)
+        .filter((x): x is string => !!x)
+        .sort()[0] ??
+      event.occurredAt ??
+      new Date(0).toISOString();
     return {
       kind: 'fetch',
       externalOrderId: inventoryPointerId({ since, items }),
@@ -129,7 +137,7 @@ export function createSquareConnector(options: SquareConnectorOptions = {}): Squ
         ok: false,
         status: 405,
         code: 'app_level_webhooks',
-        message: 'Square notifications are the application\'s: subscribe https://<hub>/webhooks/channel/square',
+        message: "Square notifications are the application's: subscribe https://<hub>/webhooks/channel/square",
       };
     },
 
@@ -173,7 +181,10 @@ export function createSquareConnector(options: SquareConnectorOptions = {}): Squ
         const cfg = readConfig(account);
         return { ok: true, detail: `merchant ${cfg.merchantId}: ${locations.length} location(s)` };
       } catch (error) {
-        return { ok: false, detail: error instanceof ConnectorError ? `${error.code}: ${error.message}` : String(error) };
+        return {
+          ok: false,
+          detail: error instanceof ConnectorError ? `${error.code}: ${error.message}` : String(error),
+        };
       }
     },
 

@@ -48,15 +48,21 @@ export async function pushFulfilment(
 ): Promise<FulfilmentPushResult> {
   const target = TARGET[push.kind];
   if (!target) {
-    throw new ConnectorError('unsupported', `Square orders take pickup steps and cancellations from the hub, not ${push.kind}`, {
-      retryable: false,
-    });
+    throw new ConnectorError(
+      'unsupported',
+      `Square orders take pickup steps and cancellations from the hub, not ${push.kind}`,
+      {
+        retryable: false,
+      },
+    );
   }
   let order = await readOrder(client, account, push.externalOrderId);
   const f = mainFulfillment(order);
   const uid = f?.uid;
   if (!uid || f?.type !== 'PICKUP') {
-    throw new ConnectorError('unsupported', `Square order ${order.id} has no pickup fulfilment to move`, { retryable: false });
+    throw new ConnectorError('unsupported', `Square order ${order.id} has no pickup fulfilment to move`, {
+      retryable: false,
+    });
   }
   const steps = stepsTo(f.state ?? 'PROPOSED', target);
   if (steps.length === 0) return { externalFulfilmentId: uid, alreadyApplied: true };

@@ -28,7 +28,10 @@ export function candidatesOf(item: SqCatalogObject): ListingCandidate[] {
     });
 }
 
-export async function* discoverListings(client: SquareClient, account: AccountContext): AsyncGenerator<ListingCandidate> {
+export async function* discoverListings(
+  client: SquareClient,
+  account: AccountContext,
+): AsyncGenerator<ListingCandidate> {
   let cursor: string | undefined;
   do {
     const qs = new URLSearchParams({ types: 'ITEM' });
@@ -45,7 +48,10 @@ export async function* discoverListings(client: SquareClient, account: AccountCo
     for (const c of candidates) {
       c.levels = held
         .filter((h) => h.catalog_object_id === c.externalVariantId)
-        .map((h) => ({ externalLocationId: h.location_id, quantity: wholeQuantity(h.quantity, `counts[${h.catalog_object_id}]`) }));
+        .map((h) => ({
+          externalLocationId: h.location_id,
+          quantity: wholeQuantity(h.quantity, `counts[${h.catalog_object_id}]`),
+        }));
       yield c;
     }
     cursor = page.cursor;

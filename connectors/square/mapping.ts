@@ -10,7 +10,10 @@ import type { SqFulfillment, SqMoney, SqOrder, SqOrderLineItem, SqPhysicalCount 
 /** "3", "3.0", "3.00000" → 3; "2.5" and anything else → RangeError naming the path. */
 export function wholeQuantity(value: unknown, path: string): number {
   const m = typeof value === 'string' ? /^(\d{1,9})(?:\.0{1,5})?$/.exec(value.trim()) : null;
-  if (!m) throw new RangeError(`${path}: quantity ${JSON.stringify(value)} is not a whole number of units (the hub does not round)`);
+  if (!m)
+    throw new RangeError(
+      `${path}: quantity ${JSON.stringify(value)} is not a whole number of units (the hub does not round)`,
+    );
   return Number(m[1]);
 }
 
@@ -28,7 +31,9 @@ export function isCounterSale(order: SqOrder): boolean {
 
 export function paymentStatus(order: SqOrder): PaymentStatus {
   const total = amount(order.total_money);
-  const refunded = (order.refunds ?? []).filter((r) => r.status !== 'REJECTED' && r.status !== 'FAILED').reduce((s, r) => s + amount(r.amount_money), 0);
+  const refunded = (order.refunds ?? [])
+    .filter((r) => r.status !== 'REJECTED' && r.status !== 'FAILED')
+    .reduce((s, r) => s + amount(r.amount_money), 0);
   const tendered = (order.tenders ?? []).length > 0;
   if (refunded > 0) return refunded >= total ? 'refunded' : 'partially_refunded';
   if (order.state === 'CANCELED' && !tendered) return 'voided';
@@ -55,7 +60,10 @@ function lineDraft(order: SqOrder, li: SqOrderLineItem, i: number, done: boolean
       rate: null,
       amount: amount(t.applied_money),
     })),
-    discounts: (li.applied_discounts ?? []).map((d) => ({ title: discountName.get(d.discount_uid ?? '') ?? null, amount: amount(d.applied_money) })),
+    discounts: (li.applied_discounts ?? []).map((d) => ({
+      title: discountName.get(d.discount_uid ?? '') ?? null,
+      amount: amount(d.applied_money),
+    })),
     externalVariantId: li.catalog_object_id ?? null,
     requiresShipping: !counter && mainFulfillment(order)?.type !== 'PICKUP',
   };
@@ -69,7 +77,9 @@ export function mapOrder(order: SqOrder): OrderDraft {
   // Goods left: a counter sale once completed, a fulfilment once COMPLETED.
   const done = counter ? order.state === 'COMPLETED' : f?.state === 'COMPLETED';
   const lines = (order.line_items ?? []).map((li, i) => lineDraft(order, li, i, done, counter));
-  const currency = order.total_money?.currency ?? order.line_items?.find((l) => l.base_price_money?.currency)?.base_price_money?.currency;
+  const currency =
+    order.total_money?.currency ??
+    order.line_items?.find((l) => l.base_price_money?.currency)?.base_price_money?.currency;
   const recipient = f?.pickup_details?.recipient ?? f?.shipment_details?.recipient ?? null;
   return OrderDraftSchema.parse({
     externalId: order.id,
@@ -83,7 +93,12 @@ export function mapOrder(order: SqOrder): OrderDraft {
       restock: true,
     },
     customer: recipient
-      ? { externalId: order.customer_id ?? null, name: recipient.display_name ?? null, email: recipient.email_address ?? null, phone: recipient.phone_number ?? null }
+      ? {
+          externalId: order.customer_id ?? null,
+          name: recipient.display_name ?? null,
+          email: recipient.email_address ?? null,
+          phone: recipient.phone_number ?? null,
+        }
       : order.customer_id
         ? { externalId: order.customer_id }
         : null,
@@ -126,7 +141,8 @@ export function storeCounts(
       externalCountId: c.id,
       externalItemId: c.catalog_object_id,
       externalLocationId: c.location_id,
-      quantity: wholeQuantity(c.quantity, `physical_counts[${i}].quantity`) + heldUnits(c.catalog_object_id, c.location_id),
+      quantity:
+        wholeQuantity(c.quantity, `physical_counts[${i}].quantity`) + heldUnits(c.catalog_object_id, c.location_id),
       countedAt: c.occurred_at,
     });
   });

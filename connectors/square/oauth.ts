@@ -44,9 +44,14 @@ export async function refreshCredentials(
     retrySafe: false,
     auth: false,
   });
-  if (!res.access_token) throw new ConnectorError('invalid_credentials', 'Square ObtainToken answered without an access token', { retryable: false });
+  if (!res.access_token)
+    throw new ConnectorError('invalid_credentials', 'Square ObtainToken answered without an access token', {
+      retryable: false,
+    });
   if (res.merchant_id && res.merchant_id !== cfg.merchantId) {
-    throw new ConnectorError('invalid_credentials', 'Square ObtainToken answered for another merchant', { retryable: false });
+    throw new ConnectorError('invalid_credentials', 'Square ObtainToken answered for another merchant', {
+      retryable: false,
+    });
   }
   const stored: Record<string, string> = {
     ...account.credentials,

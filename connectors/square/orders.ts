@@ -75,7 +75,11 @@ export async function fetchOrders(
 }
 
 /** Physical counts of the pointer's items since its time (a day before, for late deliveries), and Square's reserved units. */
-async function readInventory(client: SquareClient, account: AccountContext, p: InventoryPointer): Promise<InboundEvent> {
+async function readInventory(
+  client: SquareClient,
+  account: AccountContext,
+  p: InventoryPointer,
+): Promise<InboundEvent> {
   const itemIds = [...new Set(p.items.map((i) => i.itemId))];
   const locationIds = [...new Set(p.items.map((i) => i.locationId))];
   const since = new Date(Date.parse(p.since) - 24 * 3600_000).toISOString();
@@ -86,7 +90,13 @@ async function readInventory(client: SquareClient, account: AccountContext, p: I
       op: 'BatchRetrieveInventoryChanges',
       method: 'POST',
       path: '/v2/inventory/changes/batch-retrieve',
-      body: { catalog_object_ids: itemIds, location_ids: locationIds, types: ['PHYSICAL_COUNT'], updated_after: since, cursor },
+      body: {
+        catalog_object_ids: itemIds,
+        location_ids: locationIds,
+        types: ['PHYSICAL_COUNT'],
+        updated_after: since,
+        cursor,
+      },
       retrySafe: true,
     });
     changes.push(...(res.changes ?? []));
@@ -134,7 +144,11 @@ export async function readCounts(
   return out;
 }
 
-export async function fetchOrder(client: SquareClient, account: AccountContext, id: string): Promise<InboundEvent | null> {
+export async function fetchOrder(
+  client: SquareClient,
+  account: AccountContext,
+  id: string,
+): Promise<InboundEvent | null> {
   return (await fetchOrders(client, account, [id])).get(id) ?? null;
 }
 
@@ -173,7 +187,10 @@ export async function pollOrders(
       : new Date(now.getTime() - cfg.pollLookbackDays * 86_400_000).toISOString());
   const locationIds = cfg.locationIds.length
     ? cfg.locationIds
-    : (await listLocations(client, account)).filter((l) => l.status !== 'INACTIVE').map((l) => l.id).slice(0, SEARCH_LOCATIONS_MAX);
+    : (await listLocations(client, account))
+        .filter((l) => l.status !== 'INACTIVE')
+        .map((l) => l.id)
+        .slice(0, SEARCH_LOCATIONS_MAX);
   const res = await client.request<{ orders?: SqOrder[]; cursor?: string }>(account, {
     op: 'SearchOrders',
     method: 'POST',
@@ -195,7 +212,10 @@ export async function pollOrders(
     const have = versions.get(o.id);
     return have === undefined || Date.parse(have) < Date.parse(o.updated_at);
   });
-  const newest = orders.reduce<string | null>((m, o) => (m === null || o.updated_at > m ? o.updated_at : m), c.watermark);
+  const newest = orders.reduce<string | null>(
+    (m, o) => (m === null || o.updated_at > m ? o.updated_at : m),
+    c.watermark,
+  );
   const next: PollCursor = res.cursor ? { watermark: newest, startAt, page: res.cursor } : { watermark: newest };
   return { events: fresh.map(orderSnapshot), cursor: next, hasMore: !!res.cursor };
 }

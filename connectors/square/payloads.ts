@@ -87,7 +87,14 @@ export interface SqOrder {
   ticket_name?: string | null;
 }
 
-export type SqInventoryState = 'IN_STOCK' | 'RESERVED_FOR_SALE' | 'SOLD' | 'WASTE' | 'NONE' | 'RETURNED_BY_CUSTOMER' | string;
+export type SqInventoryState =
+  | 'IN_STOCK'
+  | 'RESERVED_FOR_SALE'
+  | 'SOLD'
+  | 'WASTE'
+  | 'NONE'
+  | 'RETURNED_BY_CUSTOMER'
+  | string;
 
 export interface SqInventoryCount {
   catalog_object_id: string;

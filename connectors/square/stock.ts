@@ -59,7 +59,12 @@ export async function pushStock(
   const cfg = readConfig(account);
   const located = updates.filter((u) => {
     if (u.externalLocationId) return true;
-    result.failed.push({ listingId: u.listingId, code: 'no_location', message: 'no Square location for this account', retryable: false });
+    result.failed.push({
+      listingId: u.listingId,
+      code: 'no_location',
+      message: 'no Square location for this account',
+      retryable: false,
+    });
     return false;
   });
   const items = [...new Set(located.map(itemIdOf))];
@@ -82,7 +87,13 @@ export async function pushStock(
       held = count(counts, item, loc, 'RESERVED_FOR_SALE');
     } catch (error) {
       // A count in fractions (a measurement unit): the hub holds whole units only; a person decides.
-      result.failed.push({ listingId: u.listingId, code: 'fractional_quantity', message: String((error as Error).message), retryable: false, refused: true });
+      result.failed.push({
+        listingId: u.listingId,
+        code: 'fractional_quantity',
+        message: String((error as Error).message),
+        retryable: false,
+        refused: true,
+      });
       continue;
     }
     const move = planHold(u.quantity, inStock, held, u.onHand ?? null);
@@ -108,9 +119,12 @@ export async function pushStock(
         occurred_at: occurredAt,
       },
     });
-    if (move.toHold > 0) changes.push({ listingId: u.listingId, change: adj('IN_STOCK', 'RESERVED_FOR_SALE', move.toHold) });
-    if (move.toSold > 0) changes.push({ listingId: u.listingId, change: adj('RESERVED_FOR_SALE', 'SOLD', move.toSold) });
-    if (move.toCounter > 0) changes.push({ listingId: u.listingId, change: adj('RESERVED_FOR_SALE', 'IN_STOCK', move.toCounter) });
+    if (move.toHold > 0)
+      changes.push({ listingId: u.listingId, change: adj('IN_STOCK', 'RESERVED_FOR_SALE', move.toHold) });
+    if (move.toSold > 0)
+      changes.push({ listingId: u.listingId, change: adj('RESERVED_FOR_SALE', 'SOLD', move.toSold) });
+    if (move.toCounter > 0)
+      changes.push({ listingId: u.listingId, change: adj('RESERVED_FOR_SALE', 'IN_STOCK', move.toCounter) });
     planned.push({ u, held });
   }
   for (let i = 0; i < changes.length; i += MAX_CHANGES_PER_CALL) {
@@ -141,7 +155,11 @@ export async function pushStock(
   const failed = new Set(result.failed.map((f) => f.listingId));
   for (const { u, held } of planned) {
     if (failed.has(u.listingId)) continue;
-    result.confirmed.push({ listingId: u.listingId, quantity: u.quantity, channelPrevious: held === u.previousQuantity ? null : held });
+    result.confirmed.push({
+      listingId: u.listingId,
+      quantity: u.quantity,
+      channelPrevious: held === u.previousQuantity ? null : held,
+    });
   }
   return result;
 }

@@ -34,18 +34,22 @@ export async function verifySquareSignature(
   signature: string,
 ): Promise<boolean> {
   const sig = base64ToBytes(signature);
-  if (!sig || sig.length !== 32 || !key) return false;
+  if (sig?.length !== 32 || !key) return false;
   const url = encoder.encode(notificationUrl);
   const signed = new Uint8Array(url.length + rawBody.length);
   signed.set(url, 0);
   signed.set(rawBody, url.length);
-  const k = await crypto.subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+  const k = await crypto.subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'verify',
+  ]);
   return crypto.subtle.verify('HMAC', k, sig as BufferSource, signed as BufferSource);
 }
 
 /** Square's signature, as the simulator (and a test) computes it. */
 export async function signSquare(key: string, notificationUrl: string, rawBody: string): Promise<string> {
-  const k = await crypto.subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const k = await crypto.subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ]);
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', k, encoder.encode(notificationUrl + rawBody)));
   let bin = '';
   for (const b of mac) bin += String.fromCharCode(b);
@@ -53,7 +57,12 @@ export async function signSquare(key: string, notificationUrl: string, rawBody: 
 }
 
 type Failure = Extract<AppWebhookResult, { ok: false }>;
-const fail = (status: Failure['status'], code: string, message: string): Failure => ({ ok: false, status, code, message });
+const fail = (status: Failure['status'], code: string, message: string): Failure => ({
+  ok: false,
+  status,
+  code,
+  message,
+});
 
 /**
  * Verifies a notification with the keys given (the current one, and the previous one during a
@@ -66,8 +75,10 @@ export async function verifySquareNotification(
 ): Promise<AppWebhookResult> {
   if (req.method !== 'POST') return fail(405, 'method_not_allowed', 'Square notifications are POSTs');
   if (req.rawBody.length > MAX_WEBHOOK_BYTES) return fail(413, 'too_large', 'body larger than a Square notification');
-  if (keys.length === 0) return fail(401, 'not_configured', 'no Square signature key is set (PUT /api/v1/channel-apps/square)');
-  if (!url) return fail(401, 'not_configured', 'no notification URL: set OMNIHUB_PUBLIC_URL (Square signs the URL it calls)');
+  if (keys.length === 0)
+    return fail(401, 'not_configured', 'no Square signature key is set (PUT /api/v1/channel-apps/square)');
+  if (!url)
+    return fail(401, 'not_configured', 'no notification URL: set OMNIHUB_PUBLIC_URL (Square signs the URL it calls)');
   const signature = req.headers.get(SIGNATURE_HEADER);
   if (!signature) return fail(401, 'missing_signature', `${SIGNATURE_HEADER} header missing`);
   let valid = false;
@@ -82,7 +93,8 @@ export async function verifySquareNotification(
   for (const field of ['event_id', 'type', 'merchant_id'] as const) {
     if (typeof body?.[field] !== 'string' || !body[field]) return fail(400, 'invalid_event', `${field} missing`);
   }
-  const occurred = typeof body.created_at === 'string' && !Number.isNaN(Date.parse(body.created_at)) ? body.created_at : null;
+  const occurred =
+    typeof body.created_at === 'string' && !Number.isNaN(Date.parse(body.created_at)) ? body.created_at : null;
   const event: InboundEvent = { externalEventId: body.event_id, topic: body.type, occurredAt: occurred, payload: body };
   return { ok: true, identity: body.merchant_id, events: [event] };
 }

@@ -25,7 +25,8 @@ export type StoreCountResult =
 
 /** Must run inside a transaction: the level's row lock spans the read of the later movements and the write. */
 export async function applyStoreCount(tx: Sql, c: StoreCount): Promise<StoreCountResult> {
-  if (!Number.isSafeInteger(c.counted) || c.counted < 0) throw new RangeError(`counted must be an integer ≥ 0 (got ${c.counted})`);
+  if (!Number.isSafeInteger(c.counted) || c.counted < 0)
+    throw new RangeError(`counted must be an integer ≥ 0 (got ${c.counted})`);
   await ensureLevel(tx, c.skuId, c.locationId);
   const [level] = await tx.$queryRaw<{ on_hand: number; reserved: number }[]>`
     SELECT on_hand, reserved FROM inventory_levels WHERE sku_id = ${c.skuId} AND location_id = ${c.locationId} FOR UPDATE`;

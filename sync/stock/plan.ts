@@ -149,7 +149,12 @@ export async function planPush(
             quantity: w.value,
             previousQuantity: w.previous,
             ...(account.stockTarget === 'held'
-              ? { onHand: sku.levels.reduce((n, v) => (account.locationIds.includes(v.locationId) ? n + v.onHand : n), 0) }
+              ? {
+                  onHand: sku.levels.reduce(
+                    (n, v) => (account.locationIds.includes(v.locationId) ? n + v.onHand : n),
+                    0,
+                  ),
+                }
               : {}),
           });
         }

@@ -53,7 +53,13 @@ export async function loadStock(tx: Sql, skuIds: readonly string[], opts: { lock
     : await tx.$queryRaw<{ id: string; allocation_mode: string }[]>`
         SELECT id, allocation_mode FROM skus WHERE id = ANY(${ids}::text[])`;
   for (const s of skuRows) {
-    skus.set(s.id, { skuId: s.id, mode: parseAllocationMode(s.allocation_mode) ?? 'auto', levels: [], listings: [], ownReserved: new Map() });
+    skus.set(s.id, {
+      skuId: s.id,
+      mode: parseAllocationMode(s.allocation_mode) ?? 'auto',
+      levels: [],
+      listings: [],
+      ownReserved: new Map(),
+    });
   }
   const levels = await tx.$queryRaw<
     { sku_id: string; location_id: string; on_hand: number; reserved: number; safety_stock: number }[]

@@ -36,11 +36,15 @@ export async function storeWorld(db: Database): Promise<Store> {
   const square = createSquareSimulator({ clock: systemClock, currency: 'USD' });
   const squareConnector = createSquareConnector({ clock: systemClock, transport: (req) => square.fetch(req) });
   const squareLocation = square.state.addLocation('Flagship');
-  await db.prisma.location.create({ data: { id: 'store', code: 'ST', name: 'Flagship', kind: 'store', pickupEnabled: true } });
+  await db.prisma.location.create({
+    data: { id: 'store', code: 'ST', name: 'Flagship', kind: 'store', pickupEnabled: true },
+  });
   const shop = w.shops[0];
   if (!shop) throw new Error('no shop');
   const shopifyStoreLocation = shop.sim.store.addLocation('Flagship').id;
-  await db.prisma.channelLocation.create({ data: { accountId: shop.accountId, locationId: 'store', externalLocationId: shopifyStoreLocation, priority: 1 } });
+  await db.prisma.channelLocation.create({
+    data: { accountId: shop.accountId, locationId: 'store', externalLocationId: shopifyStoreLocation, priority: 1 },
+  });
   await createAccount(db.prisma, w.key, {
     id: TILL,
     type: 'square',
@@ -54,11 +58,26 @@ export async function storeWorld(db: Database): Promise<Store> {
     },
     settings: { stockTarget: 'held', locationIds: [squareLocation] },
   });
-  await db.prisma.channelLocation.create({ data: { accountId: TILL, locationId: 'store', externalLocationId: squareLocation } });
-  const app: AppContext = { type: 'square', credentials: { signatureKey: SIGNATURE_KEY }, notificationUrl: NOTIFICATION_URL };
+  await db.prisma.channelLocation.create({
+    data: { accountId: TILL, locationId: 'store', externalLocationId: squareLocation },
+  });
+  const app: AppContext = {
+    type: 'square',
+    credentials: { signatureKey: SIGNATURE_KEY },
+    notificationUrl: NOTIFICATION_URL,
+  };
   square.webhooks.signatureKey = SIGNATURE_KEY;
   square.webhooks.notificationUrl = NOTIFICATION_URL;
-  const s: Store = { ...w, square, squareConnector, app, squareLocation, shopifyStoreLocation, delivered: [], variations: new Map() };
+  const s: Store = {
+    ...w,
+    square,
+    squareConnector,
+    app,
+    squareLocation,
+    shopifyStoreLocation,
+    delivered: [],
+    variations: new Map(),
+  };
   square.webhooks.target = async (req) => receive(s, req.headers, await req.text());
   return s;
 }
@@ -95,18 +114,34 @@ export async function storeProduct(s: Store, code: string, units: { store: numbe
   });
   s.items.set(code, [v.inventoryItemId]);
   await s.db.prisma.listing.create({
-    data: { id: `${shop.accountId}:${code}`, skuId, accountId: shop.accountId, externalVariantId: v.id, externalStockId: v.inventoryItemId },
+    data: {
+      id: `${shop.accountId}:${code}`,
+      skuId,
+      accountId: shop.accountId,
+      externalVariantId: v.id,
+      externalStockId: v.inventoryItemId,
+    },
   });
   const item = s.square.state.addItem(code, [{ sku: code, price: 1500 }]);
   const variation = item.variations[0]?.id ?? '';
   s.square.stock(variation, s.squareLocation, units.store);
   s.variations.set(code, variation);
   await s.db.prisma.listing.create({
-    data: { id: `${TILL}:${code}`, skuId, accountId: TILL, externalProductId: item.id, externalVariantId: variation, externalStockId: variation, channelData: { variationId: variation } },
+    data: {
+      id: `${TILL}:${code}`,
+      skuId,
+      accountId: TILL,
+      externalProductId: item.id,
+      externalVariantId: variation,
+      externalStockId: variation,
+      channelData: { variationId: variation },
+    },
   });
   return { skuId, variation };
 }
 
 export async function level(s: Store, code: string, locationId = 'store') {
-  return s.db.prisma.inventoryLevel.findUniqueOrThrow({ where: { skuId_locationId: { skuId: `sku-${code}`, locationId } } });
+  return s.db.prisma.inventoryLevel.findUniqueOrThrow({
+    where: { skuId_locationId: { skuId: `sku-${code}`, locationId } },
+  });
 }

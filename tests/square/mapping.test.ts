@@ -57,7 +57,15 @@ describe('mapOrder', () => {
     expect(d.fulfilmentMethod).toBe('ship');
     expect(d.state).toMatchObject({ payment: 'paid', fulfilment: 'fulfilled', cancelled: false });
     expect(d.lines).toEqual([
-      expect.objectContaining({ channelLineId: 'li-1', sku: null, externalVariantId: 'VAR-MUG', quantity: 2, fulfilledQuantity: 2, unitPrice: 1250, requiresShipping: false }),
+      expect.objectContaining({
+        channelLineId: 'li-1',
+        sku: null,
+        externalVariantId: 'VAR-MUG',
+        quantity: 2,
+        fulfilledQuantity: 2,
+        unitPrice: 1250,
+        requiresShipping: false,
+      }),
     ]);
     // Money is already in minor units: taken as it is.
     expect(d.totals).toMatchObject({ subtotal: 2500, total: 2500 });
@@ -73,7 +81,11 @@ describe('mapOrder', () => {
       pickup_details: { recipient: { display_name: 'Ada Lovelace' } },
     });
     const open = mapOrder(order({ state: 'OPEN', fulfillments: [f('PROPOSED')] }));
-    expect(open).toMatchObject({ fulfilmentMethod: 'pickup', pickupLocation: { externalId: 'LSTORE' }, originLocation: null });
+    expect(open).toMatchObject({
+      fulfilmentMethod: 'pickup',
+      pickupLocation: { externalId: 'LSTORE' },
+      originLocation: null,
+    });
     expect(open.lines[0]?.fulfilledQuantity).toBe(0);
     expect(open.customer?.name).toBe('Ada Lovelace');
     expect(mapOrder(order({ state: 'OPEN', fulfillments: [f('PREPARED')] })).lines[0]?.fulfilledQuantity).toBe(0);
@@ -101,23 +113,40 @@ describe('store counts', () => {
     occurred_at: '2026-11-30T11:00:00.000Z',
   });
 
-  it('takes the physical counts staff made, plus the units Square holds for orders; never the hub\'s own writes', () => {
+  it("takes the physical counts staff made, plus the units Square holds for orders; never the hub's own writes", () => {
     const got = storeCounts(
       [count('PC1', '7'), count('PC2', '9', 'omnihub:till:listing-1'), count('PC3', '4', null, 'WASTE')],
       'omnihub:till:',
       () => 2,
     );
     expect(got).toEqual([
-      { externalCountId: 'PC1', externalItemId: 'VAR-MUG', externalLocationId: 'LSTORE', quantity: 9, countedAt: '2026-11-30T11:00:00.000Z' },
+      {
+        externalCountId: 'PC1',
+        externalItemId: 'VAR-MUG',
+        externalLocationId: 'LSTORE',
+        quantity: 9,
+        countedAt: '2026-11-30T11:00:00.000Z',
+      },
     ]);
   });
 });
 
 describe('interpret', () => {
-  const ev = (topic: string, payload: unknown) => ({ externalEventId: 'e1', topic, occurredAt: '2026-11-30T10:00:00Z', payload });
+  const ev = (topic: string, payload: unknown) => ({
+    externalEventId: 'e1',
+    topic,
+    occurredAt: '2026-11-30T10:00:00Z',
+    payload,
+  });
 
   it('a payment names the order to read (counter sales fire no order.created)', () => {
-    const r = interpretSquare(account, ev('payment.created', { type: 'payment.created', data: { object: { payment: { id: 'P1', order_id: 'ORDER1' } } } }));
+    const r = interpretSquare(
+      account,
+      ev('payment.created', {
+        type: 'payment.created',
+        data: { object: { payment: { id: 'P1', order_id: 'ORDER1' } } },
+      }),
+    );
     expect(r).toMatchObject({ kind: 'fetch', externalOrderId: 'ORDER1' });
   });
 
@@ -125,7 +154,19 @@ describe('interpret', () => {
     const r = interpretSquare(
       account,
       ev('inventory.count.updated', {
-        data: { object: { inventory_counts: [{ catalog_object_id: 'VAR-MUG', state: 'IN_STOCK', location_id: 'LSTORE', quantity: '5', calculated_at: '2026-11-30T11:00:00Z' }] } },
+        data: {
+          object: {
+            inventory_counts: [
+              {
+                catalog_object_id: 'VAR-MUG',
+                state: 'IN_STOCK',
+                location_id: 'LSTORE',
+                quantity: '5',
+                calculated_at: '2026-11-30T11:00:00Z',
+              },
+            ],
+          },
+        },
       }),
     );
     expect(r.kind).toBe('fetch');

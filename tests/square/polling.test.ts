@@ -34,7 +34,12 @@ describe('Square polling', () => {
     let cursor: unknown = null;
     let calls = 0;
     for (;;) {
-      const page = await connector.pollOrders(account, cursor, clock.now(), async (ids) => new Map(ids.flatMap((id) => (held.has(id) ? [[id, held.get(id) as string]] : []))));
+      const page = await connector.pollOrders(
+        account,
+        cursor,
+        clock.now(),
+        async (ids) => new Map(ids.flatMap((id) => (held.has(id) ? [[id, held.get(id) as string]] : []))),
+      );
       calls += 1;
       seen.push(...page.events.map((e) => (e.payload as { id: string }).id));
       cursor = page.cursor;

@@ -3,7 +3,12 @@
 // own, published in the Node.js SDK's tests: square/square-nodejs-sdk,
 // test/utilities/webhooksHelper.test.ts ("Test webhooks signature validation").
 import { describe, expect, it } from 'vitest';
-import { SIGNATURE_HEADER, signSquare, verifySquareNotification, verifySquareSignature } from '../../connectors/square/webhooks.ts';
+import {
+  SIGNATURE_HEADER,
+  signSquare,
+  verifySquareNotification,
+  verifySquareSignature,
+} from '../../connectors/square/webhooks.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -20,18 +25,43 @@ describe("Square's published signature vectors (square-nodejs-sdk webhooksHelper
   });
   it('accepts the unescaped-characters vector', async () => {
     const body = '{"data":{"type":"webhooks","id":"fake_id"}}';
-    expect(await verifySquareSignature('signature-key', 'https://webhook.site/webhooks', enc(body), 'W3FlCNk5IA3ZQ2LHTWoajvzfaDu/OwY2tNHIHC3IUOA=')).toBe(true);
+    expect(
+      await verifySquareSignature(
+        'signature-key',
+        'https://webhook.site/webhooks',
+        enc(body),
+        'W3FlCNk5IA3ZQ2LHTWoajvzfaDu/OwY2tNHIHC3IUOA=',
+      ),
+    ).toBe(true);
   });
   it('accepts the escaped-characters vector (">id<" signed as sent, not re-escaped)', async () => {
     const body = '{"data":{"type":"webhooks","id":">id<"}}';
-    expect(await verifySquareSignature('signature-key', 'https://webhook.site/webhooks', enc(body), 'Cxt7+aTi4rKgcA0bC4g9EHdVtLSDWdqccmL5MvihU4U=')).toBe(true);
+    expect(
+      await verifySquareSignature(
+        'signature-key',
+        'https://webhook.site/webhooks',
+        enc(body),
+        'Cxt7+aTi4rKgcA0bC4g9EHdVtLSDWdqccmL5MvihU4U=',
+      ),
+    ).toBe(true);
   });
   it('refuses another notification URL, another key, another signature, another or reformatted body', async () => {
-    expect(await verifySquareSignature(KEY, 'https://webhook.site/79a4f3a-dcfa-49ee-bac5-9d0edad886b9', enc(BODY), SIGNATURE)).toBe(false);
+    expect(
+      await verifySquareSignature(
+        KEY,
+        'https://webhook.site/79a4f3a-dcfa-49ee-bac5-9d0edad886b9',
+        enc(BODY),
+        SIGNATURE,
+      ),
+    ).toBe(false);
     expect(await verifySquareSignature('MCmhFRxGX82xMwg5FsaoQA', URL_, enc(BODY), SIGNATURE)).toBe(false);
     expect(await verifySquareSignature(KEY, URL_, enc(BODY), '1z2n3DEJJiUPKcPzQo1ftvbxGdw=')).toBe(false);
-    expect(await verifySquareSignature(KEY, URL_, enc(BODY.replace('2022-07-13', '2022-06-13')), SIGNATURE)).toBe(false);
-    expect(await verifySquareSignature(KEY, URL_, enc(JSON.stringify(JSON.parse(BODY), null, 4)), SIGNATURE)).toBe(false);
+    expect(await verifySquareSignature(KEY, URL_, enc(BODY.replace('2022-07-13', '2022-06-13')), SIGNATURE)).toBe(
+      false,
+    );
+    expect(await verifySquareSignature(KEY, URL_, enc(JSON.stringify(JSON.parse(BODY), null, 4)), SIGNATURE)).toBe(
+      false,
+    );
   });
   it('refuses an empty key', async () => {
     expect(await verifySquareSignature('', URL_, enc(BODY), SIGNATURE)).toBe(false);
@@ -66,21 +96,37 @@ describe('verifySquareNotification', () => {
   });
 
   it('accepts the previous key during a rotation, refuses without a matching one', async () => {
-    expect((await verifySquareNotification(['new-key', KEY], URL_, req(BODY, { [SIGNATURE_HEADER]: SIGNATURE }))).ok).toBe(true);
+    expect(
+      (await verifySquareNotification(['new-key', KEY], URL_, req(BODY, { [SIGNATURE_HEADER]: SIGNATURE }))).ok,
+    ).toBe(true);
     const r = await verifySquareNotification(['new-key'], URL_, req(BODY, { [SIGNATURE_HEADER]: SIGNATURE }));
     expect(r).toMatchObject({ ok: false, status: 401, code: 'invalid_signature' });
   });
 
   it('refuses before parsing: no header, not a POST, no key, no public URL', async () => {
     expect(await verifySquareNotification([KEY], URL_, req(BODY, {}))).toMatchObject({ ok: false, status: 401 });
-    expect(await verifySquareNotification([KEY], URL_, req(BODY, { [SIGNATURE_HEADER]: SIGNATURE }, 'GET'))).toMatchObject({ ok: false, status: 405 });
-    expect(await verifySquareNotification([], URL_, req(BODY, { [SIGNATURE_HEADER]: SIGNATURE }))).toMatchObject({ ok: false, status: 401, code: 'not_configured' });
-    expect(await verifySquareNotification([KEY], null, req(BODY, { [SIGNATURE_HEADER]: SIGNATURE }))).toMatchObject({ ok: false, status: 401, code: 'not_configured' });
+    expect(
+      await verifySquareNotification([KEY], URL_, req(BODY, { [SIGNATURE_HEADER]: SIGNATURE }, 'GET')),
+    ).toMatchObject({ ok: false, status: 405 });
+    expect(await verifySquareNotification([], URL_, req(BODY, { [SIGNATURE_HEADER]: SIGNATURE }))).toMatchObject({
+      ok: false,
+      status: 401,
+      code: 'not_configured',
+    });
+    expect(await verifySquareNotification([KEY], null, req(BODY, { [SIGNATURE_HEADER]: SIGNATURE }))).toMatchObject({
+      ok: false,
+      status: 401,
+      code: 'not_configured',
+    });
   });
 
   it('a signed body that is not a Square event is a 400 naming what is missing', async () => {
     const body = '{"type":"order.updated","merchant_id":"M1"}';
-    const r = await verifySquareNotification([KEY], URL_, req(body, { [SIGNATURE_HEADER]: await signSquare(KEY, URL_, body) }));
+    const r = await verifySquareNotification(
+      [KEY],
+      URL_,
+      req(body, { [SIGNATURE_HEADER]: await signSquare(KEY, URL_, body) }),
+    );
     expect(r).toMatchObject({ ok: false, status: 400, message: 'event_id missing' });
   });
 });

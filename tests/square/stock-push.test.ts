@@ -43,7 +43,8 @@ describe('Square stock pushes', () => {
     let writes = 0;
     const wrapped = createSquareConnector({
       transport: async (r) => {
-        if (new URL(r.url).pathname === '/v2/inventory/changes/batch-create' && writes++ === 0) sim.faults.loseNextResponses(1);
+        if (new URL(r.url).pathname === '/v2/inventory/changes/batch-create' && writes++ === 0)
+          sim.faults.loseNextResponses(1);
         return sim.fetch(r);
       },
     });
@@ -57,16 +58,26 @@ describe('Square stock pushes', () => {
 
   it('sends at most 100 changes a call', async () => {
     const { sim, connector, vars, account, update } = setup(60);
-    const held = await connector.pushStock(account, vars.map((v) => update(v, 2)));
+    const held = await connector.pushStock(
+      account,
+      vars.map((v) => update(v, 2)),
+    );
     expect(held.confirmed).toHaveLength(60);
     // Releasing: one unit left the store (sold), one goes back to the counter: 120 changes.
     const before = sim.stats.byPath['/v2/inventory/changes/batch-create'] ?? 0;
-    const released = await connector.pushStock(account, vars.map((v) => ({ ...update(v, 0, 9), previousQuantity: 2 })));
+    const released = await connector.pushStock(
+      account,
+      vars.map((v) => ({ ...update(v, 0, 9), previousQuantity: 2 })),
+    );
     expect(released.confirmed).toHaveLength(60);
     expect((sim.stats.byPath['/v2/inventory/changes/batch-create'] ?? 0) - before).toBe(2);
     const v = vars[0] ?? '';
     const loc = account.settings.locationIds as string[];
-    expect([sim.count(v, loc[0] ?? '', 'IN_STOCK'), sim.count(v, loc[0] ?? '', 'RESERVED_FOR_SALE'), sim.count(v, loc[0] ?? '', 'SOLD')]).toEqual([9, 0, 1]);
+    expect([
+      sim.count(v, loc[0] ?? '', 'IN_STOCK'),
+      sim.count(v, loc[0] ?? '', 'RESERVED_FOR_SALE'),
+      sim.count(v, loc[0] ?? '', 'SOLD'),
+    ]).toEqual([9, 0, 1]);
   });
 
   it('never holds more than the counter has: the listing fails for a person, nothing moves', async () => {
@@ -74,7 +85,9 @@ describe('Square stock pushes', () => {
     const v = vars[0] ?? '';
     const r = await connector.pushStock(account, [update(v, 11)]);
     expect(r.confirmed).toEqual([]);
-    expect(r.failed).toEqual([expect.objectContaining({ listingId: `l-${v}`, code: 'not_enough_in_stock', retryable: false })]);
+    expect(r.failed).toEqual([
+      expect.objectContaining({ listingId: `l-${v}`, code: 'not_enough_in_stock', retryable: false }),
+    ]);
     expect(sim.count(v, loc, 'IN_STOCK')).toBe(10);
   });
 
@@ -102,12 +115,24 @@ describe('Square pickup steps', () => {
         return sim.fetch(r);
       },
     });
-    const r = await racing.pushFulfilment(account, { externalOrderId: order.id, kind: 'pickup_ready', lines: [], idempotencyKey: 'ready-1' });
+    const r = await racing.pushFulfilment(account, {
+      externalOrderId: order.id,
+      kind: 'pickup_ready',
+      lines: [],
+      idempotencyKey: 'ready-1',
+    });
     expect(r).toEqual({ externalFulfilmentId: 'f-1', alreadyApplied: false });
     expect(sim.state.orders.get(order.id)?.fulfillments?.[0]?.state).toBe('PREPARED');
     // Asked again (a retried job): already there, nothing sent.
     const puts = sim.stats.byPath[`/v2/orders/${order.id}`] ?? 0;
-    expect(await connector.pushFulfilment(account, { externalOrderId: order.id, kind: 'pickup_ready', lines: [], idempotencyKey: 'ready-1' })).toEqual({
+    expect(
+      await connector.pushFulfilment(account, {
+        externalOrderId: order.id,
+        kind: 'pickup_ready',
+        lines: [],
+        idempotencyKey: 'ready-1',
+      }),
+    ).toEqual({
       externalFulfilmentId: 'f-1',
       alreadyApplied: true,
     });

@@ -44,7 +44,11 @@ export interface SquareSimulator {
   /** A sale rung up at the till: completed order, payment, units IN_STOCK → SOLD. */
   counterSale(locationId: string, lines: LineInput[]): Promise<SqOrder>;
   /** A pickup order (Square Online): paid, fulfilment PROPOSED, units IN_STOCK → SOLD. */
-  pickupOrder(locationId: string, lines: LineInput[], recipient?: { display_name?: string; email_address?: string }): Promise<SqOrder>;
+  pickupOrder(
+    locationId: string,
+    lines: LineInput[],
+    recipient?: { display_name?: string; email_address?: string },
+  ): Promise<SqOrder>;
   /** The store's staff move a pickup fulfilment in Square's own app. */
   staffPickup(orderId: string, state: SqFulfillmentState): Promise<SqOrder>;
   /** Staff count the shelf: a PHYSICAL_COUNT of IN_STOCK. */
@@ -75,17 +79,34 @@ export function createSquareSimulator(options: SquareSimulatorOptions = {}): Squ
         quantity: String(state.count(p.variationId, p.locationId, 'IN_STOCK')),
         calculated_at: clock.now().toISOString(),
       }));
-    if (counts.length) await webhooks.send('inventory.count.updated', { type: 'inventory_counts', id: newId('E'), object: { inventory_counts: counts } });
+    if (counts.length)
+      await webhooks.send('inventory.count.updated', {
+        type: 'inventory_counts',
+        id: newId('E'),
+        object: { inventory_counts: counts },
+      });
   }
 
   async function orderUpdated(order: SqOrder, fulfillmentChanged: boolean) {
-    const updated = { order_id: order.id, version: order.version, location_id: order.location_id, state: order.state, created_at: order.created_at, updated_at: order.updated_at };
+    const updated = {
+      order_id: order.id,
+      version: order.version,
+      location_id: order.location_id,
+      state: order.state,
+      created_at: order.created_at,
+      updated_at: order.updated_at,
+    };
     await webhooks.send('order.updated', { type: 'order_updated', id: order.id, object: { order_updated: updated } });
     if (fulfillmentChanged) {
       await webhooks.send('order.fulfillment.updated', {
         type: 'order_fulfillment_updated',
         id: order.id,
-        object: { order_fulfillment_updated: { ...updated, fulfillment_update: (order.fulfillments ?? []).map((f) => ({ fulfillment_uid: f.uid, new_state: f.state })) } },
+        object: {
+          order_fulfillment_updated: {
+            ...updated,
+            fulfillment_update: (order.fulfillments ?? []).map((f) => ({ fulfillment_uid: f.uid, new_state: f.state })),
+          },
+        },
       });
     }
   }
@@ -93,16 +114,32 @@ export function createSquareSimulator(options: SquareSimulatorOptions = {}): Squ
   const api = createApi(state, clock, { applicationId }, { inventoryChanged, orderUpdated });
 
   async function pay(order: SqOrder) {
-    const payment = { id: newId('P'), order_id: order.id, location_id: order.location_id, status: 'COMPLETED' as const, updated_at: clock.now().toISOString() };
+    const payment = {
+      id: newId('P'),
+      order_id: order.id,
+      location_id: order.location_id,
+      status: 'COMPLETED' as const,
+      updated_at: clock.now().toISOString(),
+    };
     order.tenders = [{ id: payment.id, type: 'CARD', amount_money: order.total_money }];
     state.payments.set(payment.id, payment);
-    await webhooks.send('payment.created', { type: 'payment', id: payment.id, object: { payment: { ...payment, status: 'APPROVED' } } });
+    await webhooks.send('payment.created', {
+      type: 'payment',
+      id: payment.id,
+      object: { payment: { ...payment, status: 'APPROVED' } },
+    });
     await webhooks.send('payment.updated', { type: 'payment', id: payment.id, object: { payment } });
   }
 
   function sell(order: SqOrder) {
     for (const li of order.line_items ?? []) {
-      state.adjust({ variationId: li.catalog_object_id ?? '', locationId: order.location_id, from: 'IN_STOCK', to: 'SOLD', quantity: Number(li.quantity) });
+      state.adjust({
+        variationId: li.catalog_object_id ?? '',
+        locationId: order.location_id,
+        from: 'IN_STOCK',
+        to: 'SOLD',
+        quantity: Number(li.quantity),
+      });
     }
   }
 
@@ -120,10 +157,13 @@ export function createSquareSimulator(options: SquareSimulatorOptions = {}): Squ
       const fault = faults.shift();
       if (fault) {
         if (fault.status === 429) {
-          return new Response(JSON.stringify({ errors: [{ category: 'RATE_LIMIT_ERROR', code: 'RATE_LIMITED', detail: 'slow down' }] }), {
-            status: 429,
-            headers: { 'content-type': 'application/json', 'retry-after': String(fault.retryAfterSeconds ?? 1) },
-          });
+          return new Response(
+            JSON.stringify({ errors: [{ category: 'RATE_LIMIT_ERROR', code: 'RATE_LIMITED', detail: 'slow down' }] }),
+            {
+              status: 429,
+              headers: { 'content-type': 'application/json', 'retry-after': String(fault.retryAfterSeconds ?? 1) },
+            },
+          );
         }
         return sqError(fault.status, 'API_ERROR', 'SERVICE_UNAVAILABLE', 'simulated outage');
       }
@@ -150,25 +190,40 @@ export function createSquareSimulator(options: SquareSimulatorOptions = {}): Squ
       state.seed(variationId, locationId, units);
     },
     async counterSale(locationId, lines) {
-      const order = state.buildOrder(locationId, lines, { state: 'COMPLETED', source: { name: 'Square Point of Sale' } });
+      const order = state.buildOrder(locationId, lines, {
+        state: 'COMPLETED',
+        source: { name: 'Square Point of Sale' },
+      });
       order.closed_at = order.updated_at;
       delete order.version; // POS orders: "Orders not created through the API do not include a version"
       state.orders.set(order.id, order);
       sell(order);
       await pay(order);
-      await inventoryChanged((order.line_items ?? []).map((l) => ({ variationId: l.catalog_object_id ?? '', locationId })));
+      await inventoryChanged(
+        (order.line_items ?? []).map((l) => ({ variationId: l.catalog_object_id ?? '', locationId })),
+      );
       return order;
     },
     async pickupOrder(locationId, lines, recipient = { display_name: 'Ada Lovelace' }) {
       const order = state.buildOrder(locationId, lines, {
         source: { name: 'Square Online' },
-        fulfillments: [{ uid: 'f-1', type: 'PICKUP', state: 'PROPOSED', pickup_details: { recipient, schedule_type: 'ASAP' } }],
+        fulfillments: [
+          { uid: 'f-1', type: 'PICKUP', state: 'PROPOSED', pickup_details: { recipient, schedule_type: 'ASAP' } },
+        ],
       });
       state.orders.set(order.id, order);
-      await webhooks.send('order.created', { type: 'order_created', id: order.id, object: { order_created: { order_id: order.id, version: order.version, location_id: locationId, state: order.state } } });
+      await webhooks.send('order.created', {
+        type: 'order_created',
+        id: order.id,
+        object: {
+          order_created: { order_id: order.id, version: order.version, location_id: locationId, state: order.state },
+        },
+      });
       sell(order);
       await pay(order);
-      await inventoryChanged((order.line_items ?? []).map((l) => ({ variationId: l.catalog_object_id ?? '', locationId })));
+      await inventoryChanged(
+        (order.line_items ?? []).map((l) => ({ variationId: l.catalog_object_id ?? '', locationId })),
+      );
       return order;
     },
     async staffPickup(orderId, next) {

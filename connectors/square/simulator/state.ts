@@ -26,7 +26,8 @@ export interface LineInput {
 }
 
 let seq = 0;
-export const newId = (prefix: string): string => `${prefix}${(++seq).toString(36).toUpperCase().padStart(6, '0')}${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
+export const newId = (prefix: string): string =>
+  `${prefix}${(++seq).toString(36).toUpperCase().padStart(6, '0')}${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
 
 export class SimState {
   readonly locations = new Map<string, { id: string; name: string; status: 'ACTIVE' | 'INACTIVE' }>();
@@ -64,7 +65,13 @@ export class SimState {
   addItem(name: string, variations: { name?: string; sku?: string | null; price?: number }[]): SimItem {
     const item: SimItem = { id: newId('I'), name, variations: [] };
     for (const v of variations) {
-      const variation: SimVariation = { id: newId('V'), itemId: item.id, name: v.name ?? 'Regular', sku: v.sku ?? null, price: v.price ?? 1000 };
+      const variation: SimVariation = {
+        id: newId('V'),
+        itemId: item.id,
+        name: v.name ?? 'Regular',
+        sku: v.sku ?? null,
+        price: v.price ?? 1000,
+      };
       item.variations.push(variation);
       this.variations.set(variation.id, variation);
     }
@@ -98,8 +105,10 @@ export class SimState {
     occurredAt?: string;
     source?: string;
   }): SqInventoryChange {
-    if (a.from !== 'NONE') this.setCount(a.variationId, a.locationId, a.from, this.count(a.variationId, a.locationId, a.from) - a.quantity);
-    if (a.to !== 'NONE') this.setCount(a.variationId, a.locationId, a.to, this.count(a.variationId, a.locationId, a.to) + a.quantity);
+    if (a.from !== 'NONE')
+      this.setCount(a.variationId, a.locationId, a.from, this.count(a.variationId, a.locationId, a.from) - a.quantity);
+    if (a.to !== 'NONE')
+      this.setCount(a.variationId, a.locationId, a.to, this.count(a.variationId, a.locationId, a.to) + a.quantity);
     const change: SqInventoryChange = {
       type: 'ADJUSTMENT',
       adjustment: {
@@ -113,7 +122,10 @@ export class SimState {
         quantity: String(a.quantity),
         occurred_at: a.occurredAt ?? this.now(),
         created_at: this.now(),
-        source: { product: a.source === 'api' ? 'EXTERNAL_API' : 'SQUARE_POS', name: a.source === 'api' ? 'Custom Application' : 'Square Point of Sale' },
+        source: {
+          product: a.source === 'api' ? 'EXTERNAL_API' : 'SQUARE_POS',
+          name: a.source === 'api' ? 'Custom Application' : 'Square Point of Sale',
+        },
       },
     };
     this.changes.push(change);
@@ -121,7 +133,14 @@ export class SimState {
   }
 
   /** A PHYSICAL_COUNT: the state's quantity becomes what was counted. */
-  physicalCount(a: { variationId: string; locationId: string; quantity: number; referenceId?: string | null; occurredAt?: string; source?: string }): SqInventoryChange {
+  physicalCount(a: {
+    variationId: string;
+    locationId: string;
+    quantity: number;
+    referenceId?: string | null;
+    occurredAt?: string;
+    source?: string;
+  }): SqInventoryChange {
     this.setCount(a.variationId, a.locationId, 'IN_STOCK', a.quantity);
     const change: SqInventoryChange = {
       type: 'PHYSICAL_COUNT',
@@ -133,7 +152,10 @@ export class SimState {
         state: 'IN_STOCK',
         location_id: a.locationId,
         quantity: String(a.quantity),
-        source: { product: a.source === 'api' ? 'EXTERNAL_API' : 'SQUARE_POS', name: a.source === 'api' ? 'Custom Application' : 'Square Point of Sale' },
+        source: {
+          product: a.source === 'api' ? 'EXTERNAL_API' : 'SQUARE_POS',
+          name: a.source === 'api' ? 'Custom Application' : 'Square Point of Sale',
+        },
         occurred_at: a.occurredAt ?? this.now(),
         created_at: this.now(),
       },

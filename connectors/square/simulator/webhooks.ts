@@ -9,7 +9,6 @@
 // time has come. On demand: duplicates (`times`) and out-of-order delivery (`hold` + flush).
 import type { Clock } from '../../../core/clock.ts';
 import { SIGNATURE_HEADER, signSquare } from '../webhooks.ts';
-import { newId } from './state.ts';
 
 export type WebhookTarget = string | ((request: Request) => Promise<Response>);
 
@@ -59,12 +58,22 @@ export class SquareWebhooks {
   ) {}
 
   /** Builds and delivers one notification (`times` deliveries of the same event: duplicates; `hold`: keep for flush()). */
-  async send(type: string, data: { type: string; id: string; object: unknown }, opts: { times?: number; hold?: boolean; key?: string } = {}): Promise<Notification> {
+  async send(
+    type: string,
+    data: { type: string; id: string; object: unknown },
+    opts: { times?: number; hold?: boolean; key?: string } = {},
+  ): Promise<Notification> {
     const n: Notification = {
       eventId: crypto.randomUUID(),
       type,
       createdAt: this.clock.nowMs(),
-      body: JSON.stringify({ merchant_id: this.merchantId, type, event_id: '', created_at: this.clock.now().toISOString(), data }),
+      body: JSON.stringify({
+        merchant_id: this.merchantId,
+        type,
+        event_id: '',
+        created_at: this.clock.now().toISOString(),
+        data,
+      }),
     };
     n.body = n.body.replace('"event_id":""', `"event_id":"${n.eventId}"`);
     if (opts.hold) {
@@ -127,7 +136,7 @@ export class SquareWebhooks {
     if (ok) return;
     const next = retry + 1;
     const dueAt = this.clock.nowMs() + retryDelayMs(next);
-    if (dueAt - n.createdAt <= RETRY_WINDOW_MS) this.pending.push({ n, retry: next, dueAt, reason: slow ? 'http_timeout' : why });
+    if (dueAt - n.createdAt <= RETRY_WINDOW_MS)
+      this.pending.push({ n, retry: next, dueAt, reason: slow ? 'http_timeout' : why });
   }
 }
-
