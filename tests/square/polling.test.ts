@@ -1,6 +1,7 @@
 // The safety-net poll: SearchOrders over the account's locations (at most 10), by updated_at,
 // oldest first, page by page; orders the hub already holds at that version are not handed back;
-// the cursor carries the watermark, so the next sweep starts there (minus the overlap).
+// the cursor carries the watermark, so the next sweep starts there (minus the overlap). And the
+// simulator served on a port, reached through an account's endpoint override (the demo's way).
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import type { AccountContext } from '../../connectors/connector.ts';
@@ -54,5 +55,36 @@ describe('Square polling', () => {
     // Sales every 10 s: the 31 of the last 300 s (both ends included).
     expect(again.events.map((e) => (e.payload as { id: string }).id)).toEqual(sales.slice(-31).map((o) => o.id));
     expect((cursor as { watermark: string }).watermark).toBe(sales.at(-1)?.updated_at);
+  });
+});
+
+describe('the Square simulator on a port', () => {
+  it('answers the connector through an account endpoint override, as the demo uses it', async () => {
+    const { serveSquareSimulator } = await import('../../connectors/square/simulator/serve.ts');
+    const served = await serveSquareSimulator();
+    try {
+      served.sim.state.addLocation('Flagship');
+      const connector = createSquareConnector();
+      const account: AccountContext = {
+        id: 'till',
+        type: 'square',
+        name: 'Till',
+        credentials: { merchantId: served.sim.merchantId, accessToken: served.sim.tokens.access },
+        settings: {},
+        endpointOverride: served.url,
+      };
+      expect(await connector.testConnection(account)).toEqual({
+        ok: true,
+        detail: `merchant ${served.sim.merchantId}: 1 location(s)`,
+      });
+      expect(
+        await connector.testConnection({ ...account, credentials: { ...account.credentials, accessToken: 'stolen' } }),
+      ).toMatchObject({
+        ok: false,
+        detail: expect.stringMatching(/^unauthorized/),
+      });
+    } finally {
+      await served.close();
+    }
   });
 });

@@ -37,6 +37,8 @@ export interface SquareSimulator {
     failNext(count: number, status?: SimFault['status'], retryAfterSeconds?: number): void;
     /** The next `count` calls run, then answer 502 as if the answer was lost. */
     loseNextResponses(count: number): void;
+    /** Added to every call (virtual time under a ManualClock). */
+    latency(ms: number): void;
     clear(): void;
   };
   /** Sets a variation's IN_STOCK at a location (setup: no notification). */
@@ -65,6 +67,7 @@ export function createSquareSimulator(options: SquareSimulatorOptions = {}): Squ
   const tokens = issueTokens(state, clock);
   const faults: SimFault[] = [];
   const lost = { count: 0 };
+  const delay = { ms: 0 };
   const stats = { requests: 0, byPath: {} as Record<string, number> };
 
   async function inventoryChanged(pairs: { variationId: string; locationId: string }[]) {
@@ -154,6 +157,7 @@ export function createSquareSimulator(options: SquareSimulatorOptions = {}): Squ
       stats.requests += 1;
       const path = new URL(request.url).pathname;
       stats.byPath[path] = (stats.byPath[path] ?? 0) + 1;
+      if (delay.ms > 0) await clock.sleep(delay.ms);
       const fault = faults.shift();
       if (fault) {
         if (fault.status === 429) {
@@ -181,9 +185,13 @@ export function createSquareSimulator(options: SquareSimulatorOptions = {}): Squ
       loseNextResponses(count) {
         lost.count += count;
       },
+      latency(ms) {
+        delay.ms = ms;
+      },
       clear() {
         faults.length = 0;
         lost.count = 0;
+        delay.ms = 0;
       },
     },
     stock(variationId, locationId, units) {
