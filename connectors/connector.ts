@@ -141,7 +141,31 @@ export type InterpretedEvent =
        */
       provisional?: OrderDraft | null;
     }
+  | { kind: 'count'; counts: StockCountDraft[] }
   | { kind: 'ignored'; reason: string };
+
+/**
+ * A stock count made on the channel itself, where the channel is a store's own stock system
+ * (a till's physical count): the hub sets its on hand at the location to the counted units plus
+ * what moved in its ledger since the count (core/inventory/store-count.ts), once per
+ * externalCountId. The item is matched through the account's listing (variant or stock id),
+ * the location through the account's channel locations.
+ */
+export interface StockCountDraft {
+  /** The channel's id of the count: applied once. */
+  externalCountId: string;
+  /** The channel's item id (a listing's externalVariantId or externalStockId). */
+  externalItemId: string;
+  externalLocationId: string;
+  /**
+   * Units at the location when counted, as the channel counts them (integer; a fraction is refused
+   * by the mapping). Units of the channel's own orders not handed over yet are not in it (a till
+   * counts them sold): the hub adds its reservations for them.
+   */
+  quantity: number;
+  /** When the count was taken (ISO-8601 with offset). */
+  countedAt: string;
+}
 
 /**
  * What a connector keeps about one channel item beyond the three fixed ids of a listing (product,
@@ -169,6 +193,12 @@ export interface StockUpdate {
    * noticed instead of silently overwritten. Null when unknown: the push is unconditional.
    */
   previousQuantity: number | null;
+  /**
+   * The hub's on hand, summed over the locations serving the account: for a channel that keeps
+   * the store's own count (a till whose listings carry the units held back, stock-targets.ts
+   * `held`), to tell units that left the store (on hand fell) from units freed for the counter.
+   */
+  onHand?: number | null;
 }
 
 /** A stock request as the connector sends it (its own JSON, with its idempotency key), kept to be replayed. */

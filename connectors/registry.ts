@@ -4,9 +4,15 @@ import { createAmazonConnector } from './amazon/connector.ts';
 import type { ChannelConnector, ChannelType } from './connector.ts';
 import { createEbayConnector } from './ebay/connector.ts';
 import { createShopifyConnector } from './shopify/connector.ts';
+import { createSquareConnector } from './square/connector.ts';
 
 export type ConnectorRegistry = Partial<Record<ChannelType, ChannelConnector>>;
 
 export function defaultConnectors(): ConnectorRegistry {
-  return { shopify: createShopifyConnector(), amazon: createAmazonConnector(), ebay: createEbayConnector() };
+  return {
+    shopify: createShopifyConnector(),
+    amazon: createAmazonConnector(),
+    ebay: createEbayConnector(),
+    square: createSquareConnector(),
+  };
 }

@@ -17,6 +17,7 @@ import { type AccountCache, type AccountSource, type ConnectorRegistry, openAcco
 import { ordersToRead, resolvePointer } from './inbox-fetch.ts';
 import { batchOrderFetcher, type FetchOrderOnce } from './order-fetcher.ts';
 import { type AuthGate, describeError, handleFailure, type Outcome, permanentFailure } from './inbox-failures.ts';
+import { applyCounts } from './inbox-counts.ts';
 import { applyOrder } from './inbox-orders.ts';
 
 export interface InboxDeps {
@@ -174,6 +175,9 @@ async function processOne(
       }
       case 'fetch':
         return await resolvePointer(deps, account, reader.fetchOrder, gate, event, meaning, now, reader.heldAtStart);
+      case 'count':
+        await applyCounts(deps, account.id, meaning.counts);
+        break;
       case 'ignored':
         break;
     }

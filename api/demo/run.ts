@@ -21,6 +21,7 @@ import { type DemoSetup, seedDemo } from './seed.ts';
 import { readSeedDir, replaySeed, type SeedRecords, type SeedReport } from './seed-files.ts';
 import { type DemoSimulators, startDemoSimulators } from './simulators.ts';
 import { type DemoEbaySeller, startEbayBuyers, startEbaySellerFor } from './ebay-seller.ts';
+import { type DemoSquareTill, startCounterSales, startSquareTill } from './square-till.ts';
 import { startTraffic, type Traffic, type TrafficEvent } from './traffic.ts';
 
 export interface DemoOptions {
@@ -41,6 +42,8 @@ export interface DemoOptions {
   onTraffic?: (e: TrafficEvent) => void;
   /** Adds an eBay seller (api/demo/ebay-seller.ts) selling the catalogue from the warehouse. */
   ebaySeller?: boolean;
+  /** Adds a Square till (api/demo/square-till.ts) at the flagship store, beside its Shopify POS. */
+  squareTill?: boolean;
 }
 
 export interface Demo {
@@ -55,6 +58,8 @@ export interface Demo {
   sims: DemoSimulators;
   /** The eBay seller, when DemoOptions.ebaySeller asked for one. */
   ebay: DemoEbaySeller | null;
+  /** The flagship store's Square till, when DemoOptions.squareTill asked for one. */
+  square: DemoSquareTill | null;
   setup: DemoSetup;
   hub: RunningHub;
   traffic: Traffic;
@@ -140,9 +145,17 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     });
     const ebay = o.ebaySeller ? await startEbaySellerFor(db, secretKey, connectors, o.host, setup) : null;
     if (ebay) cleanups.push(() => ebay.close());
-    // What a channel shows for a listing: the Shopify shops, or the eBay seller.
+    const square = o.squareTill
+      ? await startSquareTill({ prisma: db.prisma, secretKey, host: o.host, currency: DEMO_CURRENCY, ...setup })
+      : null;
+    if (square) cleanups.push(() => square.close());
+    // What a channel shows for a listing: the Shopify shops, the eBay seller, or the Square till.
     const shows = (accountId: string, stockId: string) =>
-      ebay && accountId === ebay.accountId ? ebay.shows(stockId) : sims.shows(accountId, stockId);
+      ebay && accountId === ebay.accountId
+        ? ebay.shows(stockId)
+        : square && accountId === square.accountId
+          ? square.shows(stockId)
+          : sims.shows(accountId, stockId);
     const { key: adminKey } = await createApiKey(db.prisma, { name: 'demo admin key', role: 'admin' });
 
     const hotCodes = setup.hotCodes;
@@ -174,6 +187,10 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     if (ebay) {
       ebay.pointNotificationsAt(hub.url);
       cleanups.push(startEbayBuyers(ebay, setup, o.ratePerMinute));
+    }
+    if (square) {
+      square.pointNotificationsAt(hub.url);
+      cleanups.push(startCounterSales(square, setup, o.ratePerMinute));
     }
 
     const seedReport = records ? await replaySeed(records, { prisma: db.prisma, shops: sims.shops }) : null;
@@ -241,6 +258,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       db,
       sims,
       ebay,
+      square,
       setup,
       hub,
       traffic,

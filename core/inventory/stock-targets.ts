@@ -2,6 +2,10 @@
 // Channels that share a location draw on the same units, so they form a pool (connected
 // through shared locations). In shared mode every channel advertises its own
 // available-to-sell; in strict mode the pool is split (allocation.ts). Pure.
+// An account whose channel is a store's own stock system (a till: Square) advertises nothing:
+// it counts and sells the store's units itself, and the hub tells it only how many of them
+// to hold back for other channels' orders (`stockTarget: 'held'`, see heldAt below). Such an
+// account is outside every pool.
 import {
   type AllocationMode,
   allocateStrict,
@@ -22,6 +26,12 @@ export interface TargetAccount {
   weight?: number;
   /** The account group's allocation mode (settings.allocationMode); null = auto. */
   mode?: AllocationMode | null;
+  /**
+   * What the account's listings carry: `available` (default) what the channel may sell;
+   * `held` the units at its locations the hub holds for orders of other channels (a till that
+   * is the store's own stock system keeps them out of what the counter sells).
+   */
+  stockTarget?: 'available' | 'held';
 }
 
 export interface TargetListing {
@@ -40,6 +50,8 @@ export interface TargetInput {
   accounts: readonly TargetAccount[];
   listings: readonly TargetListing[];
   unitsPerChannel?: number;
+  /** Per `held` account: units reserved at its locations for its own orders (the till already took them off its sellable stock). */
+  ownReserved?: ReadonlyMap<string, number>;
 }
 
 export interface ListingTarget {
@@ -90,16 +102,30 @@ export function sellableAt(levels: readonly StockLevel[], locationIds: Iterable<
 
 const STRICTNESS: Record<AllocationMode, number> = { shared: 0, auto: 1, strict: 2 };
 
+/** Units reserved over a set of locations (never more than is on hand there). */
+export function heldAt(levels: readonly StockLevel[], locationIds: Iterable<string>): number {
+  const at = new Set(locationIds);
+  return levels.reduce((s, l) => (at.has(l.locationId) ? s + Math.max(0, Math.min(l.reserved, l.onHand)) : s), 0);
+}
+
 export function computeTargets(input: TargetInput): ListingTarget[] {
-  const accounts = new Map(input.accounts.map((a) => [a.id, a]));
+  const held = new Set(input.accounts.filter((a) => a.stockTarget === 'held').map((a) => a.id));
+  const out: ListingTarget[] = [];
+  for (const l of input.listings) {
+    const a = input.accounts.find((x) => x.id === l.accountId);
+    if (!a || !held.has(a.id)) continue;
+    const target = Math.max(0, heldAt(input.levels, a.locationIds) - (input.ownReserved?.get(a.id) ?? 0));
+    out.push({ listingId: l.id, accountId: a.id, target, mode: 'shared', pool: target, othersBound: 0 });
+  }
+  const selling = input.accounts.filter((a) => !held.has(a.id));
+  const accounts = new Map(selling.map((a) => [a.id, a]));
   const listings = input.listings.filter((l) => accounts.has(l.accountId));
-  const pools = poolsOf(input.accounts);
+  const pools = poolsOf(selling);
   const members = new Map<string, TargetListing[]>();
   for (const l of listings) {
     const key = pools.get(l.accountId) ?? l.accountId;
     members.set(key, [...(members.get(key) ?? []), l]);
   }
-  const out: ListingTarget[] = [];
   for (const group of members.values()) {
     const groupAccounts = group.map((l) => accounts.get(l.accountId) as TargetAccount);
     const pool = sellableAt(

@@ -18,6 +18,8 @@ export async function takeSoldUnits(
         FROM unnest(${codes}::text[], ${codes.map((c) => units.get(c) ?? 0)}::int[]) AS u(code, units)
         JOIN skus s ON s.code = u.code
        WHERE l.account_id = ${accountId} AND l.sku_id = s.id AND l.last_confirmed_qty IS NOT NULL
+         -- A till's listings carry the units it holds back, which its own sales do not change (stock-targets.ts).
+         AND NOT EXISTS (SELECT 1 FROM channel_accounts a WHERE a.id = l.account_id AND a.settings->>'stockTarget' = 'held')
       RETURNING l.sku_id`;
     if (rows.length) {
       await tx.$executeRaw`

@@ -120,7 +120,9 @@ export async function planPush(
             othersBound: t.othersBound,
             pool: t.pool,
           };
-          const w = withUnlandedSales(planWrite(input), input, unlanded.get(l.skuId) ?? 0);
+          // A till's value (units held back) does not move with its own sales: nothing unlanded to take off.
+          const sold = account.stockTarget === 'held' ? 0 : (unlanded.get(l.skuId) ?? 0);
+          const w = withUnlandedSales(planWrite(input), input, sold);
           if (w.kind === 'defer') plan.deferred += 1;
           if (w.kind !== 'write') continue;
           // An earlier write still unconfirmed: it may have been applied, the channel's value is in doubt.
@@ -150,6 +152,14 @@ export async function planPush(
             externalLocationId: account.stockLocation,
             quantity: w.value,
             previousQuantity: w.previous,
+            ...(account.stockTarget === 'held'
+              ? {
+                  onHand: sku.levels.reduce(
+                    (n, v) => (account.locationIds.includes(v.locationId) ? n + v.onHand : n),
+                    0,
+                  ),
+                }
+              : {}),
           });
         }
       }

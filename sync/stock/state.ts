@@ -34,6 +34,8 @@ export interface SkuState {
   mode: AllocationMode;
   levels: StockLevel[];
   listings: ListingRow[];
+  /** Per `held` account (a till, stock-targets.ts): units reserved at its locations for its own orders. */
+  ownReserved: Map<string, number>;
 }
 
 export interface StockSnapshot {
@@ -51,7 +53,13 @@ export async function loadStock(tx: Sql, skuIds: readonly string[], opts: { lock
     : await tx.$queryRaw<{ id: string; allocation_mode: string }[]>`
         SELECT id, allocation_mode FROM skus WHERE id = ANY(${ids}::text[])`;
   for (const s of skuRows) {
-    skus.set(s.id, { skuId: s.id, mode: parseAllocationMode(s.allocation_mode) ?? 'auto', levels: [], listings: [] });
+    skus.set(s.id, {
+      skuId: s.id,
+      mode: parseAllocationMode(s.allocation_mode) ?? 'auto',
+      levels: [],
+      listings: [],
+      ownReserved: new Map(),
+    });
   }
   const levels = await tx.$queryRaw<
     { sku_id: string; location_id: string; on_hand: number; reserved: number; safety_stock: number }[]
@@ -75,7 +83,19 @@ export async function loadStock(tx: Sql, skuIds: readonly string[], opts: { lock
      WHERE l.sku_id = ANY(${ids}::text[]) AND a.active AND l.external_stock_id IS NOT NULL`;
   for (const l of listings) skus.get(l.sku_id)?.listings.push(toListing(l));
   const accountIds = [...new Set(listings.map((l) => l.account_id))];
-  return { skus, accounts: await loadAccounts(tx, accountIds) };
+  const accounts = await loadAccounts(tx, accountIds);
+  const held = [...accounts.values()].filter((a) => a.stockTarget === 'held').map((a) => a.id);
+  if (held.length) {
+    // A till's own pickup orders: it took those units off its sellable stock when it sold them.
+    const own = await tx.$queryRaw<{ sku_id: string; account_id: string; units: number }[]>`
+      SELECT r.sku_id, o.account_id, sum(r.quantity)::int AS units
+        FROM reservations r JOIN orders o ON o.id = r.order_id
+        JOIN channel_locations cl ON cl.account_id = o.account_id AND cl.location_id = r.location_id
+       WHERE r.status = 'active' AND r.sku_id = ANY(${ids}::text[]) AND o.account_id = ANY(${held}::text[])
+       GROUP BY r.sku_id, o.account_id`;
+    for (const r of own) skus.get(r.sku_id)?.ownReserved.set(r.account_id, r.units);
+  }
+  return { skus, accounts };
 }
 
 interface RawListing {
@@ -136,6 +156,7 @@ export async function loadAccounts(tx: Sql, ids: string[]): Promise<StockSnapsho
       percent: r.stock_percent,
       weight,
       mode: parseAllocationMode(settings.allocationMode),
+      stockTarget: settings.stockTarget === 'held' ? 'held' : 'available',
       // The channel location that carries the account's quantity (see README: one number per listing).
       stockLocation: configured ?? own.find((l) => l.external_location_id)?.external_location_id ?? null,
     });
@@ -159,6 +180,7 @@ export function targetsOf(snap: StockSnapshot, unitsPerChannel: number): Map<str
         inFlight: inFlight(l),
       })),
       unitsPerChannel,
+      ownReserved: sku.ownReserved,
     });
     for (const t of targets) out.set(t.listingId, t);
   }

@@ -1,0 +1,199 @@
+// Assembles the Square ChannelConnector from the parts of this folder. Square's notifications
+// are the application's (verifyAppWebhook, routed by merchant id); everything they name is read
+// back (orders.ts), and interpret() maps what was read.
+import { type Clock, systemClock } from '../../core/clock.ts';
+import type {
+  AccountContext,
+  AppContext,
+  ChannelConnector,
+  HeldOrderVersions,
+  InboundEvent,
+  InterpretedEvent,
+  ListingCandidate,
+  StockUpdate,
+  WebhookRequest,
+} from '../connector.ts';
+import { ConnectorError } from '../connector.ts';
+import { accountTransport, type Transport } from '../transport.ts';
+import { normaliseSquareAccount, squareAccountIdentity } from './account-input.ts';
+import { SquareClient, type SquareClientStats } from './client.ts';
+import { readConfig } from './config.ts';
+import { pushFulfilment } from './fulfilment.ts';
+import { discoverListings } from './listings.ts';
+import { mapOrder, storeCounts, wholeQuantity } from './mapping.ts';
+import { refreshCredentials } from './oauth.ts';
+import {
+  COUNTS_TOPIC,
+  FETCH_ORDERS_MAX,
+  ORDER_SNAPSHOT_TOPIC,
+  fetchOrder,
+  fetchOrders,
+  inventoryPointerId,
+  listLocations,
+  pollOrders,
+} from './orders.ts';
+import type { SqEvent, SqInventoryCount, SqOrder, SqPayment, SqPhysicalCount } from './payloads.ts';
+import { STOCK_BATCH_SIZE, pushStock } from './stock.ts';
+import { appSignatureKeys, verifySquareNotification } from './webhooks.ts';
+
+export interface SquareConnectorOptions {
+  clock?: Clock;
+  /** Send this connector's Square traffic to an in-process handler (the simulator). */
+  transport?: Transport;
+  /** Idempotency keys for BatchChangeInventory; random UUIDs by default. */
+  newIdempotencyKey?: () => string;
+}
+
+export interface SquareConnector extends ChannelConnector {
+  clientStats(account: AccountContext): SquareClientStats;
+}
+
+/** Topics that only name an order: it is read whole. */
+export const ORDER_POINTER_TOPICS = ['order.created', 'order.updated', 'order.fulfillment.updated'] as const;
+export const PAYMENT_TOPICS = ['payment.created', 'payment.updated'] as const;
+export const INVENTORY_TOPIC = 'inventory.count.updated';
+
+function eventObject(payload: unknown): Record<string, unknown> {
+  const data = (payload as SqEvent | null)?.data;
+  return (data?.object ?? {}) as Record<string, unknown>;
+}
+
+export function interpretSquare(account: AccountContext, event: InboundEvent): InterpretedEvent {
+  const topic = event.topic;
+  if (topic === ORDER_SNAPSHOT_TOPIC) return { kind: 'order', draft: mapOrder(event.payload as SqOrder) };
+  if ((PAYMENT_TOPICS as readonly string[]).includes(topic)) {
+    const payment = eventObject(event.payload).payment as SqPayment | undefined;
+    if (!payment?.order_id) return { kind: 'ignored', reason: 'payment without an order' };
+    return { kind: 'fetch', externalOrderId: payment.order_id, reason: `${topic}: read the order it pays` };
+  }
+  if ((ORDER_POINTER_TOPICS as readonly string[]).includes(topic)) {
+    const body = event.payload as SqEvent;
+    const id = body?.data?.id;
+    if (typeof id !== 'string' || !id) throw new RangeError(`${topic}: data.id (the order id) missing`);
+    return { kind: 'fetch', externalOrderId: id, reason: `${topic} names the order; read it whole` };
+  }
+  if (topic === INVENTORY_TOPIC) {
+    const counts = (eventObject(event.payload).inventory_counts ?? []) as SqInventoryCount[];
+    const items = counts
+      .filter((c) => c.state === 'IN_STOCK')
+      .map((c) => ({ itemId: c.catalog_object_id, locationId: c.location_id }));
+    if (items.length === 0) return { kind: 'ignored', reason: 'no IN_STOCK count changed' };
+    const since =
+      counts
+        .map((c) => c.calculated_at)
+        .filter((x): x is string => !!x)
+        .sort()[0] ??
+      event.occurredAt ??
+      new Date(0).toISOString();
+    return {
+      kind: 'fetch',
+      externalOrderId: inventoryPointerId({ since, items }),
+      reason: 'inventory changed: read the physical counts made in the store',
+    };
+  }
+  if (topic === COUNTS_TOPIC) {
+    const p = event.payload as { physical_counts?: SqPhysicalCount[]; reserved?: SqInventoryCount[] };
+    const held = (item: string, loc: string) => {
+      const r = (p.reserved ?? []).find((c) => c.catalog_object_id === item && c.location_id === loc);
+      return r ? wholeQuantity(r.quantity, `reserved[${item}@${loc}]`) : 0;
+    };
+    const counts = storeCounts(p.physical_counts ?? [], readConfig(account).referencePrefix, held);
+    if (counts.length === 0) return { kind: 'ignored', reason: 'no physical count made in the store' };
+    return { kind: 'count', counts };
+  }
+  return { kind: 'ignored', reason: `topic ${topic} is not handled by the Square connector` };
+}
+
+export function createSquareConnector(options: SquareConnectorOptions = {}): SquareConnector {
+  const clock = options.clock ?? systemClock;
+  const newKey = options.newIdempotencyKey ?? (() => crypto.randomUUID());
+  const clients = new Map<string, SquareClient>();
+
+  function clientFor(account: AccountContext): SquareClient {
+    const key = `${account.id}|${account.endpointOverride ?? ''}`;
+    let client = clients.get(key);
+    if (!client) {
+      client = new SquareClient(accountTransport(account, options.transport));
+      clients.set(key, client);
+    }
+    return client;
+  }
+
+  return {
+    type: 'square',
+    // Buyer data in Square's payloads: the pickup recipient, and payments' addresses and e-mail.
+    personalDataKeys: ['recipient', 'buyer_email_address', 'billing_address', 'shipping_address', 'customer'],
+    limits: {
+      stockBatchSize: STOCK_BATCH_SIZE,
+      rateLimitModel: 'requests',
+      ordersNeedPolling: false,
+      supportsPickup: true,
+      fetchOrdersMax: FETCH_ORDERS_MAX,
+    },
+
+    async verifyWebhook(_account: AccountContext, _req: WebhookRequest) {
+      // Square signs with the application's subscription key: its notifications go to /webhooks/channel/square.
+      return {
+        ok: false,
+        status: 405,
+        code: 'app_level_webhooks',
+        message: "Square notifications are the application's: subscribe https://<hub>/webhooks/channel/square",
+      };
+    },
+
+    async verifyAppWebhook(app: AppContext, req: WebhookRequest) {
+      // Square signs the URL it was given: the hub's public address; without one (a local demo), the address called.
+      return verifySquareNotification(appSignatureKeys(app), app.notificationUrl ?? req.url, req);
+    },
+
+    accountIdentity: squareAccountIdentity,
+    normaliseAccount: normaliseSquareAccount,
+
+    async pollOrders(account: AccountContext, cursor: unknown | null, now: Date, held?: HeldOrderVersions) {
+      return pollOrders(clientFor(account), account, cursor, now, held);
+    },
+
+    async fetchOrder(account: AccountContext, id: string) {
+      return fetchOrder(clientFor(account), account, id);
+    },
+
+    async fetchOrders(account: AccountContext, ids: string[]) {
+      return fetchOrders(clientFor(account), account, ids);
+    },
+
+    interpret: interpretSquare,
+
+    async pushStock(account: AccountContext, updates: StockUpdate[]) {
+      return pushStock({ client: clientFor(account), clock, newKey }, account, updates);
+    },
+
+    async pushFulfilment(account, push) {
+      return pushFulfilment(clientFor(account), account, push);
+    },
+
+    discoverListings(account: AccountContext): AsyncIterable<ListingCandidate> {
+      return discoverListings(clientFor(account), account);
+    },
+
+    async testConnection(account: AccountContext) {
+      try {
+        const locations = await listLocations(clientFor(account), account);
+        const cfg = readConfig(account);
+        return { ok: true, detail: `merchant ${cfg.merchantId}: ${locations.length} location(s)` };
+      } catch (error) {
+        return {
+          ok: false,
+          detail: error instanceof ConnectorError ? `${error.code}: ${error.message}` : String(error),
+        };
+      }
+    },
+
+    async refreshCredentials(account: AccountContext) {
+      return refreshCredentials(clientFor(account), clock, account);
+    },
+
+    clientStats(account: AccountContext): SquareClientStats {
+      return clientFor(account).stats;
+    },
+  };
+}
