@@ -78,6 +78,20 @@ export type WebhookResult =
   | { ok: false; status: 400 | 401 | 405 | 412 | 413; code: string; message: string };
 
 /**
+ * verifyWebhook() of a channel whose notifications are the application's, not an account's
+ * (Amazon's EventBridge, eBay's, Square's): a delivery to the account's address is refused
+ * with the address that takes it.
+ */
+export function appLevelOnly(type: ChannelType, how: string): WebhookResult {
+  return {
+    ok: false,
+    status: 405,
+    code: 'app_level_only',
+    message: `${how} to /webhooks/channel/${type}, not to an account's address`,
+  };
+}
+
+/**
  * Result of verifying a webhook sent to the channel's application rather than to one account
  * (`/webhooks/channel/<type>`: Square's subscriptions, eBay's notifications). On success,
  * `identity` names the merchant or seller the events belong to, compared with

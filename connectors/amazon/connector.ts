@@ -9,7 +9,7 @@ import type {
   InterpretedEvent,
   StockUpdate,
 } from '../connector.ts';
-import { ConnectorError } from '../connector.ts';
+import { appLevelOnly, ConnectorError } from '../connector.ts';
 import { accountTransport, type Transport } from '../transport.ts';
 import { AmazonClient, type AmazonCtx, type ClientStats, spCall } from './client.ts';
 import { amazonAccountIdentity, normaliseAmazonAccount, readConfig } from './config.ts';
@@ -82,12 +82,7 @@ export function createAmazonConnector(options: AmazonConnectorOptions = {}): Ama
     },
 
     async verifyWebhook() {
-      return {
-        ok: false,
-        status: 405,
-        code: 'app_level_only',
-        message: 'Amazon notifications come through EventBridge to /webhooks/channel/amazon',
-      };
+      return appLevelOnly('amazon', 'Amazon notifications come through EventBridge');
     },
     verifyAppWebhook: verifyAmazonAppWebhook,
     accountIdentity: amazonAccountIdentity,

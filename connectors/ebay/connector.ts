@@ -12,7 +12,7 @@ import type {
   StockUpdate,
   WebhookRequest,
 } from '../connector.ts';
-import { ConnectorError } from '../connector.ts';
+import { appLevelOnly, ConnectorError } from '../connector.ts';
 import { accountTransport, networkTransport, type Transport } from '../transport.ts';
 import { ebayAccountIdentity, normaliseEbayAccount } from './account-input.ts';
 import { type ClientStats, EbayClient, emptyStats, type TokenCache } from './client.ts';
@@ -102,13 +102,7 @@ export function createEbayConnector(options: EbayConnectorOptions = {}): EbayCon
     },
 
     async verifyWebhook() {
-      // eBay notifications go to the application's endpoint, not to an account's.
-      return {
-        ok: false,
-        status: 405,
-        code: 'app_level_only',
-        message: 'eBay notifications are received at /webhooks/channel/ebay',
-      };
+      return appLevelOnly('ebay', "eBay sends notifications to the application's endpoint");
     },
 
     async verifyAppWebhook(app: AppContext, req: WebhookRequest) {

@@ -13,7 +13,7 @@ import type {
   StockUpdate,
   WebhookRequest,
 } from '../connector.ts';
-import { ConnectorError } from '../connector.ts';
+import { appLevelOnly, ConnectorError } from '../connector.ts';
 import { accountTransport, type Transport } from '../transport.ts';
 import { normaliseSquareAccount, squareAccountIdentity } from './account-input.ts';
 import { SquareClient, type SquareClientStats } from './client.ts';
@@ -131,14 +131,9 @@ export function createSquareConnector(options: SquareConnectorOptions = {}): Squ
       fetchOrdersMax: FETCH_ORDERS_MAX,
     },
 
-    async verifyWebhook(_account: AccountContext, _req: WebhookRequest) {
-      // Square signs with the application's subscription key: its notifications go to /webhooks/channel/square.
-      return {
-        ok: false,
-        status: 405,
-        code: 'app_level_webhooks',
-        message: "Square notifications are the application's: subscribe https://<hub>/webhooks/channel/square",
-      };
+    async verifyWebhook() {
+      // Square signs with the application's subscription key.
+      return appLevelOnly('square', "Square sends the application's subscriptions");
     },
 
     async verifyAppWebhook(app: AppContext, req: WebhookRequest) {
