@@ -10,12 +10,15 @@ describe('app-level channels at an account address', () => {
     it(`${type}: 405 naming /webhooks/channel/${type}`, async () => {
       const connector = defaultConnectors()[type];
       expect(connector?.verifyAppWebhook).toBeTypeOf('function');
-      const result = await connector!.verifyWebhook({ id: 'acc', type } as AccountContext, {
-        method: 'POST',
-        url: 'https://hub.example/webhooks/acc',
-        headers: new Headers(),
-        rawBody: new Uint8Array(),
-      } as never);
+      const result = await connector!.verifyWebhook(
+        { id: 'acc', type } as AccountContext,
+        {
+          method: 'POST',
+          url: 'https://hub.example/webhooks/acc',
+          headers: new Headers(),
+          rawBody: new Uint8Array(),
+        } as never,
+      );
       expect(result).toMatchObject({ ok: false, status: 405, code: 'app_level_only' });
       expect(result.ok ? '' : result.message).toContain(`/webhooks/channel/${type}`);
     });
