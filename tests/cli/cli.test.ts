@@ -226,6 +226,30 @@ describe('omnihub CLI on an embedded database', () => {
     expect(wrong.err).toContain(`warning: account "CLI shop" (cli-shop) already points at ${SHOP}`);
     expect((await cli('channels', 'test', 'wrong')).err).toMatch(/^failed: unauthorized/);
     expect((await cli('channels', 'test', 'nope')).err).toContain('unknown account nope; see omnihub channels list');
+    // An eBay seller: its notifications are the application's, at one address for the type.
+    const ebay = await cli(
+      'channels',
+      'add',
+      '--type',
+      'ebay',
+      '--name',
+      'CLI seller',
+      '--id',
+      'cli-ebay',
+      '--credential',
+      'refreshToken=v^1.1#r',
+      '--credential',
+      'clientId=app-id',
+      '--credential',
+      'clientSecret=app-secret',
+      '--credential',
+      'sellerUsername=cli_seller',
+    );
+    expect(ebay.code, ebay.err).toBe(0);
+    expect(ebay.err).toContain('/webhooks/channel/ebay');
+    expect((await cli('channels', 'list')).out).toMatch(
+      /cli-ebay\s+ebay\s+active\s+\/webhooks\/channel\/ebay\s+CLI seller/,
+    );
     const creds = ['--credential', `shop=${SHOP}`, '--credential', 'accessToken=t', '--credential', 'apiSecretKey=s'];
     expect((await cli('channels', 'add', '--type', 'shopify', '--name', 'CLI shop', ...creds)).err).toContain(
       'already exists',

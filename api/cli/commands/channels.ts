@@ -87,11 +87,21 @@ function refused(field: string, message: string): UsageError {
   return new UsageError(`${optionFor(field)}: ${message}`, channelsAdd.name);
 }
 
+/** Where the account's notifications go: channels whose notifications are the application's take them at one address per type. */
+function webhookPath(account: { id: string; type: string }): string {
+  const connector = defaultConnectors()[account.type as (typeof CHANNEL_TYPES)[number]];
+  return connector?.verifyAppWebhook ? `/webhooks/channel/${account.type}` : `/webhooks/${account.id}`;
+}
+
 function added(ctx: CliContext, account: { id: string; name: string; type: string }, warnings: string[]): number {
   for (const w of warnings) ctx.stderr.write(`warning: ${w}\n`);
   ctx.stdout.write(`${account.id}\n`);
+  const where = webhookPath(account);
+  const app = where.startsWith('/webhooks/channel/')
+    ? ` (the application's; set its secrets with PUT /api/v1/channel-apps/${account.type})`
+    : '';
   ctx.stderr.write(
-    `Added ${account.type} account "${account.name}". Point the channel's webhooks at /webhooks/${account.id}; ` +
+    `Added ${account.type} account "${account.name}". Point the channel's webhooks at ${where}${app}; ` +
       `check the credentials with: omnihub channels test ${account.id}\n`,
   );
   return EXIT.ok;
@@ -220,7 +230,7 @@ function printAccounts(ctx: CliContext, rows: ListedAccount[]): number {
   }
   for (const a of rows) {
     ctx.stdout.write(
-      `${a.id}  ${a.type.padEnd(7)}  ${a.active ? 'active  ' : 'inactive'}  /webhooks/${a.id}  ${a.name}` +
+      `${a.id}  ${a.type.padEnd(7)}  ${a.active ? 'active  ' : 'inactive'}  ${webhookPath(a)}  ${a.name}` +
         `${a.endpointOverride ? `  endpoint=${a.endpointOverride}` : ''}` +
         `${a.locations.length ? `  locations=${a.locations.map((l) => l.locationId).join(',')}` : ''}\n`,
     );
