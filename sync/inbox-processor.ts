@@ -11,6 +11,8 @@ import type { PrismaClient } from '../core/db/generated/prisma/client.ts';
 import { markProcessed, noteWaiting, pendingEvents, type StoredEvent } from '../core/inbox/inbox.ts';
 import type { Logger } from '../core/log.ts';
 import type { HubMetrics } from '../core/metrics/hub-metrics.ts';
+import { resolveChannelLocation } from '../core/accounts/channel-locations.ts';
+import { applyCount } from '../core/inventory/counts.ts';
 import { recordReturn } from '../core/orders/returns.ts';
 import type { AccountContext, ChannelConnector, InboundEvent, InterpretedEvent } from '../connectors/connector.ts';
 import { type AccountCache, type AccountSource, type ConnectorRegistry, openAccount } from './connectors.ts';
@@ -162,7 +164,7 @@ async function processOne(
         await applyOrder(deps, account, meaning.draft, now);
         break;
       case 'return': {
-        const r = await recordReturn(deps.prisma, account.id, meaning.externalOrderId, meaning.draft, { now });
+        const r = await applyReturn(deps, account, meaning, now);
         if (r.skipped === 'unknown_order') {
           if (event.occurredAt && now.getTime() - event.occurredAt.getTime() > WAIT_FOR_ORDER_MS) {
             throw permanentFailure(`order ${meaning.externalOrderId} never arrived`);
@@ -173,6 +175,9 @@ async function processOne(
         }
         break;
       }
+      case 'count':
+        await applyChannelCount(deps, account, meaning);
+        break;
       case 'fetch':
         return await resolvePointer(deps, account, reader.fetchOrder, gate, event, meaning, now, reader.heldAtStart);
       case 'count':
@@ -186,6 +191,56 @@ async function processOne(
   } catch (error) {
     return handleFailure(deps, account, gate, event, error, meaning instanceof Error ? null : orderIdOf(meaning));
   }
+}
+
+/**
+ * A return the channel reported: on an order of its own, or of another account (a web order
+ * brought back to a store's till), which the hub then restocks and tells of the refund. The goods
+ * go back on hand where they arrived (the draft's restockLocation, a location of the reporting
+ * account), else where they left from.
+ */
+async function applyReturn(
+  deps: InboxDeps,
+  account: AccountContext,
+  meaning: Extract<InterpretedEvent, { kind: 'return' }>,
+  now: Date,
+) {
+  const ref = meaning.draft.restockLocation;
+  const restockLocationId = ref ? await resolveChannelLocation(deps.prisma, account.id, ref.externalId) : null;
+  if (ref && !restockLocationId) {
+    throw permanentFailure(`location ${ref.externalId} is not linked to account ${account.id} (externalLocationId)`);
+  }
+  const orderAccountId = meaning.orderAccountId ?? account.id;
+  return recordReturn(deps.prisma, orderAccountId, meaning.externalOrderId, meaning.draft, {
+    now,
+    actor: `channel:${account.id}`,
+    byHub: orderAccountId !== account.id,
+    restockLocationId,
+  });
+}
+
+/** A physical count at one of the channel's locations; what cannot be applied becomes the event's exception. */
+async function applyChannelCount(
+  deps: InboxDeps,
+  account: AccountContext,
+  meaning: Extract<InterpretedEvent, { kind: 'count' }>,
+) {
+  const locationId = await resolveChannelLocation(deps.prisma, account.id, meaning.location.externalId);
+  if (!locationId) {
+    throw permanentFailure(
+      `location ${meaning.location.externalId} is not linked to account ${account.id} (externalLocationId)`,
+    );
+  }
+  const r = await applyCount(deps.prisma, locationId, meaning.counts, {
+    actor: `channel:${account.id}`,
+    reference: meaning.reference,
+  });
+  const problems = [
+    ...(r.unknownSkus.length ? [`unknown SKU(s) ${r.unknownSkus.join(', ')}`] : []),
+    ...r.belowReserved.map((b) => `${b.sku} counted ${b.counted}, below the units reserved there for orders`),
+  ];
+  // The rest of the count is applied; replaying the exception applies it again (a count is absolute).
+  if (problems.length) throw permanentFailure(`count applied except: ${problems.join('; ')}`);
 }
 
 function orderIdOf(meaning: InterpretedEvent): string | null {

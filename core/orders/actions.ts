@@ -182,9 +182,14 @@ export interface ReturnInput {
   lines: { orderLineId: string; quantity: number; restock: boolean }[];
   reason?: string | null;
   idempotencyKey?: string | null;
+  /** Where the goods arrived (the warehouse's returns desk, a store); absent: where they left from. */
+  locationId?: string | null;
 }
 
-/** A return the merchant takes back (in store or by post); restocked units go back on hand. */
+/**
+ * A return the merchant takes back (in store or by post); restocked units go back on hand where
+ * they arrived, and the selling channel is told of the refund.
+ */
 export async function returnOrder(
   prisma: PrismaClient,
   orderId: string,
@@ -194,6 +199,9 @@ export async function returnOrder(
 ): Promise<OrderSummary> {
   const order = await prisma.order.findUnique({ where: { id: orderId }, include: { lines: true } });
   if (!order) throw new OrderActionError('not_found', `order ${orderId} not found`);
+  if (input.locationId && !(await prisma.location.findUnique({ where: { id: input.locationId } }))) {
+    throw new OrderActionError('invalid_input', `unknown location ${input.locationId}`, 'locationId');
+  }
   if (!input.lines.length) throw new OrderActionError('invalid_input', 'a return needs at least one line', 'lines');
   const lines = input.lines.map((l, i) => {
     const line = order.lines.find((x) => x.id === l.orderLineId);
@@ -219,7 +227,7 @@ export async function returnOrder(
       occurredAt: clock.now().toISOString(),
       reason: input.reason ?? null,
     },
-    { actor, byHub: true, now: clock.now() },
+    { actor, byHub: true, now: clock.now(), restockLocationId: input.locationId ?? null },
   );
   return withLockedOrder(prisma, orderId, clock, (tx) => summary(tx, orderId));
 }

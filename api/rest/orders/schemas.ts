@@ -249,6 +249,12 @@ export const ReturnBody = z
       .min(1)
       .max(1000),
     reason: z.string().trim().max(500).optional(),
+    locationId: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({ description: 'Where the goods arrived (restocked there); omitted: where they shipped from' }),
     idempotencyKey,
   })
   .openapi('ReturnOrder');
