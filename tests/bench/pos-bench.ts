@@ -203,7 +203,10 @@ async function main() {
     console.log(
       `webhook -> every push   ${f(percentile(toPush, 50))}  ${f(percentile(toPush, 99))}  ${f(Math.max(...toPush))}`,
     );
-    console.log(`stock writes sent: ${w.attempts.length} items in calls to ${o.shops} shops`);
+    const during = w.attempts.filter((a) => a.sentAt >= t0).length;
+    console.log(
+      `stock write items sent during the sales: ${during} (${((during / o.sales / o.shops) * 100).toFixed(0)} per 100 sales per shop)`,
+    );
 
     verdict
       .equal('deliveries answered 200', statuses.filter((s) => s === 200).length, o.sales)
