@@ -5,7 +5,7 @@
 // - units held for a click-and-collect are not sold by the counter in the books: the sale is
 //   recorded, the held units stay on hand for the pickup, and a person is asked to settle it;
 // - an order taken at the till for delivery is reserved at the warehouse, shipped through the
-//   normal flow, and the till is told;
+//   normal flow, and the till is told (again after its endpoint failed once);
 // - a store purchase returned by post is restocked at the warehouse and the till told of the refund;
 // - a web order returned at the store is restocked at the store and the shop asked to refund;
 // - duplicated and reordered deliveries change the ledger once.
@@ -128,12 +128,16 @@ describe.each(testDatabases())('store flows with a generic till on $kind', ({ op
       return o?.status === 'allocated';
     }, 'delivery order allocated');
     expect(await level(w, sku, 'wh')).toEqual({ onHand: 3, reserved: 1 });
+    // The till's endpoint is down for the first try: the notification is sent again, once.
+    till.faults.notifyOutages = 1;
     await shipOrder(db.prisma, o!.id, { tracking: { company: 'DHL', number: 'EA-TRK-1' } }, 'key:test', w.clock);
     await eventually(async () => {
       await flush();
       return till.notifications.some((n) => n.kind === 'ship' && n.receipt === 'EA-D1');
     }, 'till told of the shipment');
     expect(await level(w, sku, 'wh')).toEqual({ onHand: 2, reserved: 0 });
+    expect(till.faults.notifyOutages).toBe(0);
+    expect(till.notifications.filter((x) => x.receipt === 'EA-D1')).toHaveLength(1);
     const n = till.notifications.find((x) => x.receipt === 'EA-D1');
     expect(n?.tracking?.number).toBe('EA-TRK-1');
     expect(n?.lines).toEqual([{ sku: 'EA-1', quantity: 1 }]);
