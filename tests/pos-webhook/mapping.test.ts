@@ -135,7 +135,9 @@ describe('till connector without a vendor API', () => {
     };
     expect(field({ ...base, credentials: { signingSecret: 'short' } })).toBe('credentials.signingSecret');
     expect(field({ ...base, credentials: {} as { signingSecret: string } })).toBe('credentials.signingSecret');
-    expect(field({ ...base, credentials: { ...base.credentials, apiKey: 'k' } })).toBe('credentials.apiKey');
+    expect(field({ ...base, credentials: { ...base.credentials, apiKey: 'k' } } as typeof base)).toBe(
+      'credentials.apiKey',
+    );
     expect(field({ ...base, settings: { notifyUrl: 'ftp://till' } } as typeof base)).toBe('settings.notifyUrl');
   });
 });

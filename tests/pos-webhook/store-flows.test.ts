@@ -155,10 +155,21 @@ describe.each(testDatabases())('store flows with a generic till on $kind', ({ op
       return o?.status === 'shipped';
     }, 'sale recorded');
     const line = o!.lines[0]!;
+    // A refund in another currency than the order's is refused naming the field, nothing changed.
+    const wrong = await sw.h.call('POST', `/api/v1/orders/${o!.id}/return`, {
+      body: { lines: [{ orderLineId: line.id, quantity: 1, restock: true }], refund: { amount: 1, currency: 'USD' } },
+    });
+    expect(wrong.status).toBe(400);
+    expect(JSON.stringify(wrong.body)).toContain('refund.currency');
     await returnOrder(
       db.prisma,
       o!.id,
-      { lines: [{ orderLineId: line.id, quantity: 1, restock: true }], locationId: 'wh', idempotencyKey: 'rp-1' },
+      {
+        lines: [{ orderLineId: line.id, quantity: 1, restock: true }],
+        locationId: 'wh',
+        refund: { amount: 1000, currency: 'EUR' },
+        idempotencyKey: 'rp-1',
+      },
       'key:test',
       w.clock,
     );
@@ -168,7 +179,9 @@ describe.each(testDatabases())('store flows with a generic till on $kind', ({ op
       await flush();
       return till.notifications.some((n) => n.kind === 'refund' && n.receipt === 'RP-R1');
     }, 'till told of the refund');
-    expect(till.notifications.find((n) => n.kind === 'refund')?.lines).toEqual([{ sku: 'RP-1', quantity: 1 }]);
+    const refund = till.notifications.find((n) => n.kind === 'refund');
+    expect(refund?.lines).toEqual([{ sku: 'RP-1', quantity: 1 }]);
+    expect(refund?.refund).toEqual({ amount: 1000, currency: 'EUR' });
     expect((await order('RP-R1'))?.status).toBe('partially_returned');
   });
 

@@ -236,6 +236,7 @@ export function orderActionRoutes(ctx: RouteContext) {
         lines: b.lines,
         reason: b.reason ?? null,
         locationId: b.locationId ?? null,
+        refund: b.refund ?? null,
         idempotencyKey: idempotency(c, b.idempotencyKey) ?? null,
       },
       await actorFor(c, id),

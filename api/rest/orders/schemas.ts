@@ -255,6 +255,9 @@ export const ReturnBody = z
       .max(200)
       .optional()
       .openapi({ description: 'Where the goods arrived (restocked there); omitted: where they shipped from' }),
+    refund: MoneySchema.optional().openapi({
+      description: "Money given back, in the order's currency; sent to the selling channel with the refund",
+    }),
     idempotencyKey,
   })
   .openapi('ReturnOrder');
