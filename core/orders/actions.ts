@@ -184,6 +184,8 @@ export interface ReturnInput {
   idempotencyKey?: string | null;
   /** Where the goods arrived (the warehouse's returns desk, a store); absent: where they left from. */
   locationId?: string | null;
+  /** Money given back, integer minor units in the order's currency; the selling channel is told. */
+  refund?: { amount: number; currency: string } | null;
 }
 
 /**
@@ -201,6 +203,14 @@ export async function returnOrder(
   if (!order) throw new OrderActionError('not_found', `order ${orderId} not found`);
   if (input.locationId && !(await prisma.location.findUnique({ where: { id: input.locationId } }))) {
     throw new OrderActionError('invalid_input', `unknown location ${input.locationId}`, 'locationId');
+  }
+  if (input.refund) {
+    if (input.refund.currency !== order.currency.trim()) {
+      throw new OrderActionError('invalid_input', `must be the order's currency ${order.currency}`, 'refund.currency');
+    }
+    if (!Number.isSafeInteger(input.refund.amount) || input.refund.amount < 0) {
+      throw new OrderActionError('invalid_input', 'must be a non-negative integer in minor units', 'refund.amount');
+    }
   }
   if (!input.lines.length) throw new OrderActionError('invalid_input', 'a return needs at least one line', 'lines');
   const lines = input.lines.map((l, i) => {
@@ -226,6 +236,7 @@ export async function returnOrder(
       lines,
       occurredAt: clock.now().toISOString(),
       reason: input.reason ?? null,
+      refund: input.refund ?? null,
     },
     { actor, byHub: true, now: clock.now(), restockLocationId: input.locationId ?? null },
   );
