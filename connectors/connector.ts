@@ -156,12 +156,6 @@ export type InterpretedEvent =
        */
       orderAccountId?: string | null;
     }
-  /**
-   * A physical count at one of the channel's locations (a store's till): on hand becomes the
-   * counted quantity per SKU, each a `count` adjustment in the ledger. `reference` is recorded
-   * on the movements.
-   */
-  | { kind: 'count'; location: ChannelLocationRef; counts: { sku: string; onHand: number }[]; reference: string }
   | {
       kind: 'fetch';
       externalOrderId: string;
@@ -188,6 +182,11 @@ export interface StockCountDraft {
   externalCountId: string;
   /** The channel's item id (a listing's externalVariantId or externalStockId). */
   externalItemId: string;
+  /**
+   * The hub SKU code, for a channel that names items by SKU and keeps no listings (a generic
+   * till): matched by code instead of through a listing.
+   */
+  sku?: string | null;
   externalLocationId: string;
   /**
    * Units at the location when counted, as the channel counts them (integer; a fraction is refused

@@ -12,7 +12,6 @@ import { markProcessed, noteWaiting, pendingEvents, type StoredEvent } from '../
 import type { Logger } from '../core/log.ts';
 import type { HubMetrics } from '../core/metrics/hub-metrics.ts';
 import { resolveChannelLocation } from '../core/accounts/channel-locations.ts';
-import { applyCount } from '../core/inventory/counts.ts';
 import { recordReturn } from '../core/orders/returns.ts';
 import type { AccountContext, ChannelConnector, InboundEvent, InterpretedEvent } from '../connectors/connector.ts';
 import { type AccountCache, type AccountSource, type ConnectorRegistry, openAccount } from './connectors.ts';
@@ -175,9 +174,6 @@ async function processOne(
         }
         break;
       }
-      case 'count':
-        await applyChannelCount(deps, account, meaning);
-        break;
       case 'fetch':
         return await resolvePointer(deps, account, reader.fetchOrder, gate, event, meaning, now, reader.heldAtStart);
       case 'count':
@@ -217,30 +213,6 @@ async function applyReturn(
     byHub: orderAccountId !== account.id,
     restockLocationId,
   });
-}
-
-/** A physical count at one of the channel's locations; what cannot be applied becomes the event's exception. */
-async function applyChannelCount(
-  deps: InboxDeps,
-  account: AccountContext,
-  meaning: Extract<InterpretedEvent, { kind: 'count' }>,
-) {
-  const locationId = await resolveChannelLocation(deps.prisma, account.id, meaning.location.externalId);
-  if (!locationId) {
-    throw permanentFailure(
-      `location ${meaning.location.externalId} is not linked to account ${account.id} (externalLocationId)`,
-    );
-  }
-  const r = await applyCount(deps.prisma, locationId, meaning.counts, {
-    actor: `channel:${account.id}`,
-    reference: meaning.reference,
-  });
-  const problems = [
-    ...(r.unknownSkus.length ? [`unknown SKU(s) ${r.unknownSkus.join(', ')}`] : []),
-    ...r.belowReserved.map((b) => `${b.sku} counted ${b.counted}, below the units reserved there for orders`),
-  ];
-  // The rest of the count is applied; replaying the exception applies it again (a count is absolute).
-  if (problems.length) throw permanentFailure(`count applied except: ${problems.join('; ')}`);
 }
 
 function orderIdOf(meaning: InterpretedEvent): string | null {

@@ -8,7 +8,7 @@
 //   (the warehouse) and goes through the hub's shipping flow like a web order.
 // - return: goods brought back to the store, restocked there; the order is this till's receipt or
 //   another channel's order (a web order returned at the store).
-// - count: a physical count at the store.
+// - count: a physical count at the store, applied as of when it was taken (core/inventory/store-count.ts).
 import type { ChannelLocationRef, InterpretedEvent, ReturnDraft } from '../connector.ts';
 import { type OrderDraft, OrderDraftSchema } from '../../core/order/schema.ts';
 import {
@@ -98,12 +98,18 @@ export function mapReturn(e: TillReturn): Extract<InterpretedEvent, { kind: 'ret
   return { kind: 'return', externalOrderId: e.order.externalId, orderAccountId: e.order.accountId, draft };
 }
 
+/** Counted at `occurredAt`: applied as of then (sales recorded since are kept), once per event and SKU. */
 export function mapCount(e: TillCount): Extract<InterpretedEvent, { kind: 'count' }> {
   return {
     kind: 'count',
-    location: { externalId: e.location },
-    counts: e.counts.map((c) => ({ sku: c.sku, onHand: c.onHand })),
-    reference: `till-count:${e.eventId}`,
+    counts: e.counts.map((c) => ({
+      externalCountId: e.eventId,
+      externalItemId: c.sku,
+      sku: c.sku,
+      externalLocationId: e.location,
+      quantity: c.onHand,
+      countedAt: e.occurredAt,
+    })),
   };
 }
 

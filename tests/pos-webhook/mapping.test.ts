@@ -86,7 +86,7 @@ describe('till event mapping', () => {
     });
   });
 
-  it('maps a count to a count at the store, referenced by the event', () => {
+  it('maps a count to store counts by SKU, as of when it was taken, once per event', () => {
     const m = interpretTillEvent('till/count', {
       kind: 'count',
       eventId: 'e4',
@@ -96,9 +96,16 @@ describe('till event mapping', () => {
     });
     expect(m).toEqual({
       kind: 'count',
-      location: { externalId: 'store-1' },
-      counts: [{ sku: 'TEE', onHand: 0 }],
-      reference: 'till-count:e4',
+      counts: [
+        {
+          externalCountId: 'e4',
+          externalItemId: 'TEE',
+          sku: 'TEE',
+          externalLocationId: 'store-1',
+          quantity: 0,
+          countedAt: at,
+        },
+      ],
     });
   });
 });
