@@ -120,6 +120,12 @@ export interface ReturnLineDraft {
   quantity: number;
   /** True when the goods go back to sellable stock (returned or cancelled before shipping). */
   restock: boolean;
+  /**
+   * The line's SKU, for a channel that names lines by SKU rather than by the order's line ids
+   * (a till taking back another channel's order): matched against the order's lines when no
+   * line has `channelLineId`.
+   */
+  sku?: string | null;
 }
 
 /** A refund or return as the channel reports it; core applies it once per externalReturnId. */
@@ -133,6 +139,16 @@ export interface ReturnDraft {
    * currency, the decimal amounts are passed on and core reads them in the order's currency.
    */
   refund?: RefundAmount | null;
+  /**
+   * Where the goods physically came back, as the reporting channel names the location (a store's
+   * till): restocked there instead of where they left from. Absent: where they left from.
+   */
+  restockLocation?: ChannelLocationRef | null;
+}
+
+/** A location as a channel names it; core resolves it through the account's location links. */
+export interface ChannelLocationRef {
+  externalId: string;
 }
 
 /**
@@ -143,7 +159,17 @@ export interface ReturnDraft {
  */
 export type InterpretedEvent =
   | { kind: 'order'; draft: OrderDraft }
-  | { kind: 'return'; externalOrderId: string; draft: ReturnDraft }
+  | {
+      kind: 'return';
+      externalOrderId: string;
+      draft: ReturnDraft;
+      /**
+       * The hub account the order was sold on, when it is not the reporting account (a web order
+       * brought back to a store's till). Core then restocks as the hub (the selling channel did
+       * not) and tells the selling channel of the refund.
+       */
+      orderAccountId?: string | null;
+    }
   | {
       kind: 'fetch';
       externalOrderId: string;
@@ -170,6 +196,11 @@ export interface StockCountDraft {
   externalCountId: string;
   /** The channel's item id (a listing's externalVariantId or externalStockId). */
   externalItemId: string;
+  /**
+   * The hub SKU code, for a channel that names items by SKU and keeps no listings (a generic
+   * till): matched by code instead of through a listing.
+   */
+  sku?: string | null;
   externalLocationId: string;
   /**
    * Units at the location when counted, as the channel counts them (integer; a fraction is refused
@@ -258,6 +289,9 @@ export interface StockPushResult {
  *   (eBay post-order cancellation approve / reject) answers the request; one without it never
  *   reports requests, and refuses these kinds with a non-retryable ConnectorError (an exception
  *   for a person), as Shopify does.
+ * - `refund`: goods of the order were taken back elsewhere (the hub's returns desk, a store's
+ *   till for a web order); `lines` and `refund` say what and how much. A channel that cannot
+ *   record a refund refuses it (non-retryable: an exception for a person to refund by hand).
  */
 export type { FulfilmentKind };
 
@@ -268,6 +302,8 @@ export interface FulfilmentPush {
   /** Lines and quantities; partial quantities are allowed. An empty list means "everything still open". */
   lines: { channelLineId: string; quantity: number }[];
   tracking?: { company?: string | null; number?: string | null; url?: string | null } | null;
+  /** For `refund`: the money given back, when known (integer minor units). */
+  refund?: { amount: number; currency: string } | null;
   /** Whether the channel should e-mail the buyer (Shopify notifyCustomer). Defaults to false. */
   notifyCustomer?: boolean;
   /** Stable per hub fulfilment: a retried push must not create a second fulfilment on the channel. */

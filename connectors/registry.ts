@@ -3,6 +3,7 @@
 import { createAmazonConnector } from './amazon/connector.ts';
 import type { ChannelConnector, ChannelType } from './connector.ts';
 import { createEbayConnector } from './ebay/connector.ts';
+import { createTillConnector } from './pos-webhook/connector.ts';
 import { createShopifyConnector } from './shopify/connector.ts';
 import { createSquareConnector } from './square/connector.ts';
 
@@ -14,5 +15,7 @@ export function defaultConnectors(): ConnectorRegistry {
     amazon: createAmazonConnector(),
     ebay: createEbayConnector(),
     square: createSquareConnector(),
+    // Any till that signs and posts JSON events (connectors/pos-webhook/README.md).
+    pos: createTillConnector(),
   };
 }

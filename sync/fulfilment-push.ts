@@ -19,6 +19,8 @@ export const FulfilmentPushPayload = z.object({
   kind: z.enum(FULFILMENT_KINDS),
   fulfilmentId: z.string().nullable(),
   lines: z.array(z.object({ orderLineId: z.string(), quantity: z.number().int().positive() })).default([]),
+  /** For `refund` pushes: the money given back, when known (core/orders/returns.ts). */
+  refund: z.object({ amount: z.number().int(), currency: z.string() }).nullish(),
 });
 export type FulfilmentPushPayload = z.infer<typeof FulfilmentPushPayload>;
 
@@ -54,6 +56,7 @@ export async function pushFulfilment(
       tracking: fulfilment
         ? { company: fulfilment.trackingCompany, number: fulfilment.trackingNumber, url: fulfilment.trackingUrl }
         : null,
+      refund: p.refund ?? null,
       idempotencyKey: p.pushId,
     });
     if (fulfilment) {

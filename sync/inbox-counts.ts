@@ -1,6 +1,7 @@
 // Store counts a channel reports (InterpretedEvent `count`: a till's physical count) applied to
 // the ledger as of when they were taken (core/inventory/store-count.ts), all of one event in one
-// transaction. The item is found through the account's listing, the location through the
+// transaction. The item is found through the account's listing (or by SKU code for a channel
+// without listings, StockCountDraft.sku), the location through the
 // account's channel locations; what cannot be placed is a permanent failure (an exception a
 // person can see and replay once the listing or location is linked).
 import type { StockCountDraft } from '../connectors/connector.ts';
@@ -12,12 +13,19 @@ export async function applyCounts(deps: InboxDeps, accountId: string, counts: St
   if (counts.length === 0) return;
   await deps.prisma.$transaction(async (tx) => {
     for (const c of counts) {
-      const [listing] = await tx.$queryRaw<{ sku_id: string }[]>`
+      const [listing] = c.sku
+        ? await tx.$queryRaw<{ sku_id: string }[]>`SELECT id AS sku_id FROM skus WHERE code = ${c.sku}`
+        : await tx.$queryRaw<{ sku_id: string }[]>`
         SELECT sku_id FROM listings
          WHERE account_id = ${accountId} AND (external_variant_id = ${c.externalItemId} OR external_stock_id = ${c.externalItemId})
          ORDER BY id LIMIT 1`;
-      if (!listing)
-        throw permanentFailure(`count ${c.externalCountId}: no listing of this account for item ${c.externalItemId}`);
+      if (!listing) {
+        throw permanentFailure(
+          c.sku
+            ? `count ${c.externalCountId}: no SKU ${c.sku} in the hub`
+            : `count ${c.externalCountId}: no listing of this account for item ${c.externalItemId}`,
+        );
+      }
       const [location] = await tx.$queryRaw<{ location_id: string }[]>`
         SELECT location_id FROM channel_locations
          WHERE account_id = ${accountId} AND external_location_id = ${c.externalLocationId} LIMIT 1`;

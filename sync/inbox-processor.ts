@@ -11,6 +11,7 @@ import type { PrismaClient } from '../core/db/generated/prisma/client.ts';
 import { markProcessed, noteWaiting, pendingEvents, type StoredEvent } from '../core/inbox/inbox.ts';
 import type { Logger } from '../core/log.ts';
 import type { HubMetrics } from '../core/metrics/hub-metrics.ts';
+import { resolveChannelLocation } from '../core/accounts/channel-locations.ts';
 import { recordReturn } from '../core/orders/returns.ts';
 import type { AccountContext, ChannelConnector, InboundEvent, InterpretedEvent } from '../connectors/connector.ts';
 import { type AccountCache, type AccountSource, type ConnectorRegistry, openAccount } from './connectors.ts';
@@ -162,7 +163,7 @@ async function processOne(
         await applyOrder(deps, account, meaning.draft, now);
         break;
       case 'return': {
-        const r = await recordReturn(deps.prisma, account.id, meaning.externalOrderId, meaning.draft, { now });
+        const r = await applyReturn(deps, account, meaning, now);
         if (r.skipped === 'unknown_order') {
           if (event.occurredAt && now.getTime() - event.occurredAt.getTime() > WAIT_FOR_ORDER_MS) {
             throw permanentFailure(`order ${meaning.externalOrderId} never arrived`);
@@ -186,6 +187,32 @@ async function processOne(
   } catch (error) {
     return handleFailure(deps, account, gate, event, error, meaning instanceof Error ? null : orderIdOf(meaning));
   }
+}
+
+/**
+ * A return the channel reported: on an order of its own, or of another account (a web order
+ * brought back to a store's till), which the hub then restocks and tells of the refund. The goods
+ * go back on hand where they arrived (the draft's restockLocation, a location of the reporting
+ * account), else where they left from.
+ */
+async function applyReturn(
+  deps: InboxDeps,
+  account: AccountContext,
+  meaning: Extract<InterpretedEvent, { kind: 'return' }>,
+  now: Date,
+) {
+  const ref = meaning.draft.restockLocation;
+  const restockLocationId = ref ? await resolveChannelLocation(deps.prisma, account.id, ref.externalId) : null;
+  if (ref && !restockLocationId) {
+    throw permanentFailure(`location ${ref.externalId} is not linked to account ${account.id} (externalLocationId)`);
+  }
+  const orderAccountId = meaning.orderAccountId ?? account.id;
+  return recordReturn(deps.prisma, orderAccountId, meaning.externalOrderId, meaning.draft, {
+    now,
+    actor: `channel:${account.id}`,
+    byHub: orderAccountId !== account.id,
+    restockLocationId,
+  });
 }
 
 function orderIdOf(meaning: InterpretedEvent): string | null {

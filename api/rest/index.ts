@@ -16,6 +16,9 @@ import { docsRoutes } from '../openapi/docs-page.ts';
 import { documentConfig, OPENAPI_PATH, registerSecurity } from '../openapi/document.ts';
 import { scalarScriptLoader } from '../openapi/scalar-asset.ts';
 import { CHANNEL_TYPES } from '../../core/accounts/accounts.ts';
+import { toJSONSchema as zodToJsonSchema } from 'zod';
+import { TillEventSchema } from '../../connectors/pos-webhook/schema.ts';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, TOLERANCE_SECONDS } from '../../connectors/pos-webhook/webhooks.ts';
 import { AccountCache } from '../webhooks/account-cache.ts';
 import { AppCache } from '../webhooks/app-cache.ts';
 import { webhookRoutes } from '../webhooks/routes.ts';
@@ -153,6 +156,10 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
 
 /** The webhook door takes raw bytes, so it is documented by hand. */
 function documentWebhooks(app: OpenAPIHono<ApiEnv>) {
+  // The till's published event schema (connectors/pos-webhook/schema.ts), under its own name. It is
+  // plain zod (connectors do not depend on the OpenAPI layer), so it goes in as JSON Schema.
+  const { $schema: _dialect, ...tillEvent } = zodToJsonSchema(TillEventSchema, { io: 'input' });
+  app.openAPIRegistry.registerComponent('schemas', 'TillEvent', tillEvent as Record<string, unknown>);
   app.openAPIRegistry.registerPath({
     method: 'post',
     path: '/webhooks/{accountId}',
@@ -161,8 +168,19 @@ function documentWebhooks(app: OpenAPIHono<ApiEnv>) {
     description:
       "The body is verified with the account's connector (Shopify: X-Shopify-Hmac-Sha256 over the raw bytes), " +
       'stored in the inbox once per channel event id, and processed by jobs. A duplicate delivery answers 200 and is ' +
-      'stored once. GET is accepted too, for channel challenges (eBay).',
-    request: { params: z.object({ accountId: z.string() }) },
+      'stored once. GET is accepted too, for channel challenges (eBay). ' +
+      `Till accounts (type pos): the body is a TillEvent, signed in ${SIGNATURE_HEADER} as the lower-case hex ` +
+      `HMAC-SHA256, with the account's signingSecret, of ${TIMESTAMP_HEADER} + "." + the raw body, where ` +
+      `${TIMESTAMP_HEADER} is Unix time in seconds within ${TOLERANCE_SECONDS} s of the hub's clock. A body that is not ` +
+      'a TillEvent is refused 400 naming the field; nothing is stored.',
+    request: {
+      params: z.object({ accountId: z.string() }),
+      body: {
+        description: "The channel's own payload; for till accounts (type pos) a TillEvent",
+        required: true,
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/TillEvent' } } },
+      },
+    },
     responses: {
       200: {
         description: 'Stored (or already stored)',
@@ -170,12 +188,17 @@ function documentWebhooks(app: OpenAPIHono<ApiEnv>) {
       },
       400: {
         description:
-          'Signed, but not a delivery the hub can read: headers missing, another shop, a body that is not JSON. ' +
+          'Signed, but not a delivery the hub can read: headers missing, another shop, a body that is not JSON, ' +
+          'a till event that does not match TillEvent (the message names the field). ' +
           'Signed JSON is never refused for its content: what cannot be stored as is gets replaced and reported ' +
           'as an exception, and what does not map becomes an exception at once.',
         content: { 'application/json': { schema: ErrorSchema } },
       },
-      401: { description: 'Signature missing or wrong', content: { 'application/json': { schema: ErrorSchema } } },
+      401: {
+        description:
+          'Signature missing or wrong; for tills also a timestamp outside the window (timestamp_out_of_range)',
+        content: { 'application/json': { schema: ErrorSchema } },
+      },
       404: { description: 'Unknown channel account', content: { 'application/json': { schema: ErrorSchema } } },
       413: { description: 'Body over the size limit', content: { 'application/json': { schema: ErrorSchema } } },
     },

@@ -103,6 +103,14 @@ export async function pushFulfilment(client: ShopifyClient, push: FulfilmentPush
       retryable: false,
     });
   }
+  if (push.kind === 'refund') {
+    // refundCreate moves money; the hub does not send it yet (README, Returns): a person refunds in Shopify.
+    throw new ConnectorError(
+      'unsupported',
+      'the goods came back outside Shopify; refund them in Shopify without restocking (the hub restocked them)',
+      { retryable: false },
+    );
+  }
   if (push.kind === 'cancel') {
     // orderCancel moves money (refund method) and is the merchant's call in the Shopify admin.
     throw new ConnectorError(

@@ -70,6 +70,9 @@ export const FULFILMENT_KINDS = [
   'cancel',
   'cancel_request_approved',
   'cancel_request_declined',
+  // Goods of the order were taken back by someone other than the selling channel (the hub's
+  // returns desk, another channel's till): the selling channel must record the refund.
+  'refund',
 ] as const;
 export type FulfilmentKind = (typeof FULFILMENT_KINDS)[number];
 

@@ -182,9 +182,16 @@ export interface ReturnInput {
   lines: { orderLineId: string; quantity: number; restock: boolean }[];
   reason?: string | null;
   idempotencyKey?: string | null;
+  /** Where the goods arrived (the warehouse's returns desk, a store); absent: where they left from. */
+  locationId?: string | null;
+  /** Money given back, integer minor units in the order's currency; the selling channel is told. */
+  refund?: { amount: number; currency: string } | null;
 }
 
-/** A return the merchant takes back (in store or by post); restocked units go back on hand. */
+/**
+ * A return the merchant takes back (in store or by post); restocked units go back on hand where
+ * they arrived, and the selling channel is told of the refund.
+ */
 export async function returnOrder(
   prisma: PrismaClient,
   orderId: string,
@@ -194,6 +201,17 @@ export async function returnOrder(
 ): Promise<OrderSummary> {
   const order = await prisma.order.findUnique({ where: { id: orderId }, include: { lines: true } });
   if (!order) throw new OrderActionError('not_found', `order ${orderId} not found`);
+  if (input.locationId && !(await prisma.location.findUnique({ where: { id: input.locationId } }))) {
+    throw new OrderActionError('invalid_input', `unknown location ${input.locationId}`, 'locationId');
+  }
+  if (input.refund) {
+    if (input.refund.currency !== order.currency.trim()) {
+      throw new OrderActionError('invalid_input', `must be the order's currency ${order.currency}`, 'refund.currency');
+    }
+    if (!Number.isSafeInteger(input.refund.amount) || input.refund.amount < 0) {
+      throw new OrderActionError('invalid_input', 'must be a non-negative integer in minor units', 'refund.amount');
+    }
+  }
   if (!input.lines.length) throw new OrderActionError('invalid_input', 'a return needs at least one line', 'lines');
   const lines = input.lines.map((l, i) => {
     const line = order.lines.find((x) => x.id === l.orderLineId);
@@ -218,8 +236,9 @@ export async function returnOrder(
       lines,
       occurredAt: clock.now().toISOString(),
       reason: input.reason ?? null,
+      refund: input.refund ?? null,
     },
-    { actor, byHub: true, now: clock.now() },
+    { actor, byHub: true, now: clock.now(), restockLocationId: input.locationId ?? null },
   );
   return withLockedOrder(prisma, orderId, clock, (tx) => summary(tx, orderId));
 }

@@ -128,7 +128,7 @@ async function ingestInTx(
     now,
   );
   const lines = await upsertLines(tx, orderId, d, setup);
-  const { shortUnits, shortBySku, touchedSkus } = await reserveForLines(
+  const { shortUnits, shortBySku, heldUnitsSold, touchedSkus } = await reserveForLines(
     tx,
     accountId,
     orderId,
@@ -151,6 +151,7 @@ async function ingestInTx(
       lines.needs.map((n) => n.skuId),
     );
   }
+  if (heldUnitsSold.size) await recordHeldUnitsSold(tx, accountId, orderId, d, setup, heldUnitsSold);
   const oversold = shortBySku.size
     ? await recordOversell(tx, accountId, orderId, d, shortBySku)
     : { skuIds: [], newSkuIds: [] };
@@ -440,6 +441,32 @@ async function recordOversell(
       VALUES ('stock.prioritize', jsonb_build_object('skuIds', ${JSON.stringify(advertised.map((l) => l.skuId))}::jsonb, 'reason', 'oversold'))`;
   }
   return { skuIds: advertised.map((l) => l.skuId), newSkuIds };
+}
+
+/**
+ * A counter sale handed over units the hub holds for other orders at that store (a
+ * click-and-collect waiting on the shelf): the sale happened and is recorded, but the ledger
+ * keeps those units on hand for the orders they were promised to (so no channel advertises them
+ * and the pickup stays whole in the books), and a person is asked to settle the shelf: give the
+ * pickup other units, move stock in, or shorten the pickup, then count. One exception per order × SKU.
+ */
+async function recordHeldUnitsSold(
+  tx: Tx,
+  accountId: string,
+  orderId: string,
+  d: OrderDraft,
+  setup: AccountSetup,
+  heldUnitsSold: Map<string, number>,
+): Promise<void> {
+  const location = setup.originLocationId ?? setup.locationIds[0] ?? null;
+  for (const [skuId, units] of heldUnitsSold) {
+    await tx.$executeRaw`
+      INSERT INTO exceptions (id, kind, dedupe_key, account_id, order_id, sku_id, message, data)
+      VALUES (${randomUUID()}, 'held_units_sold', ${`held_units_sold:${orderId}:${skuId}`}, ${accountId}, ${orderId}, ${skuId},
+              ${`sale ${d.displayNumber ?? d.externalId} handed over ${units} unit(s) held for other orders (e.g. a click-and-collect) at location ${location}: the shelf has ${units} fewer than the hub counts; give the held order other units, move stock in or shorten it, then count`},
+              ${JSON.stringify({ units, locationId: location })}::jsonb)
+      ON CONFLICT (dedupe_key) DO NOTHING`;
+  }
 }
 
 /**

@@ -30,6 +30,12 @@ export interface ReconcileResult {
   shortUnits: number;
   /** Units that could not be reserved, per SKU id. */
   shortBySku: Map<string, number>;
+  /**
+   * Units the channel handed over without a reservation (a counter sale) that the ledger could
+   * not take because they are reserved for other orders (a click-and-collect waiting at the
+   * store), per SKU id. The ledger keeps them on hand for those orders; a person settles it.
+   */
+  heldUnitsSold: Map<string, number>;
   touchedSkus: Set<string>;
 }
 
@@ -52,6 +58,7 @@ export async function reconcileReservations(
   const mv = { orderId: ctx.orderId, actor: ctx.actor, reference: ctx.reference };
   let shortUnits = 0;
   const shortBySku = new Map<string, number>();
+  const heldUnitsSold = new Map<string, number>();
   const byLine = groupBy(active, (r) => r.orderLineId);
   const toReserve: LineNeed[] = [];
 
@@ -70,16 +77,16 @@ export async function reconcileReservations(
         await addCommitted(tx, r, q, ctx.newId);
       }
     }
-    // Shipped by the channel without a reservation here (e.g. while on hold): the goods still left.
+    // Shipped by the channel without a reservation here (e.g. while on hold, or sold over the
+    // counter): the goods still left. Only free units can be taken off the shelf in the ledger.
     if (toCommit > 0 && ctx.locationIds[0]) {
-      if (
-        await adjust(tx, need.skuId, ctx.locationIds[0], -toCommit, 'sale', {
-          ...mv,
-          reason: 'fulfilled without a reservation',
-        })
-      ) {
+      const taken = await takeFree(tx, need.skuId, ctx.locationIds[0], toCommit, mv);
+      if (taken > 0) {
         touched.add(need.skuId);
+        // Recorded like a commit, so that a return restocks where these goods left from.
+        await addCommittedAt(tx, ctx.orderId, need, ctx.locationIds[0], taken, ctx.newId);
       }
+      if (taken < toCommit) heldUnitsSold.set(need.skuId, (heldUnitsSold.get(need.skuId) ?? 0) + toCommit - taken);
     }
     // 2. More reserved than still needed (quantity reduced, cancelled): release the surplus.
     let held = sum(rows.map((r) => r.quantity));
@@ -135,7 +142,28 @@ export async function reconcileReservations(
       }
     }
   }
-  return { shortUnits, shortBySku, touchedSkus: touched };
+  return { shortUnits, shortBySku, heldUnitsSold, touchedSkus: touched };
+}
+
+/**
+ * Takes up to `quantity` units that no order holds off on hand; returns how many. Units reserved
+ * for other orders stay: the ledger never lets on hand fall below what is reserved.
+ */
+async function takeFree(
+  tx: Sql,
+  skuId: string,
+  locationId: string,
+  quantity: number,
+  mv: { orderId: string; actor: string; reference: string },
+): Promise<number> {
+  const ctx = { ...mv, reason: 'fulfilled without a reservation' };
+  if (await adjust(tx, skuId, locationId, -quantity, 'sale', ctx)) return quantity;
+  const [level] = await tx.$queryRaw<{ free: number }[]>`
+    SELECT GREATEST(0, on_hand - reserved)::int AS free FROM inventory_levels
+     WHERE sku_id = ${skuId} AND location_id = ${locationId} FOR UPDATE`;
+  const free = Math.min(quantity, level?.free ?? 0);
+  if (free === 0) return 0;
+  return (await adjust(tx, skuId, locationId, -free, 'sale', ctx)) ? free : 0;
 }
 
 async function reserveAcross(
@@ -202,6 +230,25 @@ export async function addCommitted(tx: Sql, r: ReservationRow, q: number, newId:
       INSERT INTO reservations (id, order_id, order_line_id, sku_id, location_id, quantity, status)
       SELECT ${newId()}, order_id, order_line_id, sku_id, location_id, ${q}::int, 'committed'
         FROM reservations WHERE id = ${r.id}`;
+  }
+}
+
+/** The 'committed' row of units handed over without a reservation (a counter sale). */
+async function addCommittedAt(
+  tx: Sql,
+  orderId: string,
+  line: LineNeed,
+  locationId: string,
+  q: number,
+  newId: () => string,
+) {
+  const updated = await tx.$executeRaw`
+    UPDATE reservations SET quantity = quantity + ${q}::int, updated_at = now()
+     WHERE order_line_id = ${line.orderLineId} AND location_id = ${locationId} AND status = 'committed'`;
+  if (updated === 0) {
+    await tx.$executeRaw`
+      INSERT INTO reservations (id, order_id, order_line_id, sku_id, location_id, quantity, status)
+      VALUES (${newId()}, ${orderId}, ${line.orderLineId}, ${line.skuId}, ${locationId}, ${q}::int, 'committed')`;
   }
 }
 

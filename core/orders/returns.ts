@@ -13,7 +13,8 @@ import { type RefundAmount, refundMinor } from './refund-amount.ts';
 
 export interface ReturnInput {
   externalReturnId: string;
-  lines: { channelLineId: string; quantity: number; restock: boolean }[];
+  /** `sku`: the line as a channel that names lines by SKU gives it (matched when no line has the id). */
+  lines: { channelLineId: string; quantity: number; restock: boolean; sku?: string | null }[];
   occurredAt: string;
   reason?: string | null;
   /** Money given back (see refundMinor); null or absent when nobody said. */
@@ -34,8 +35,13 @@ export async function recordReturn(
   accountId: string,
   externalOrderId: string,
   input: ReturnInput,
-  /** `byHub`: the merchant took the goods back through the hub, not the channel (which restocks by itself). */
-  opts: { actor?: string; now?: Date; byHub?: boolean } = {},
+  /**
+   * `byHub`: the goods came back through the hub or another channel, not the selling channel
+   * (which restocks by itself): the selling channel is told of the refund (a `refund` push).
+   * `restockLocationId`: where the goods physically arrived (a store, the warehouse's returns
+   * desk); absent: where they left from.
+   */
+  opts: { actor?: string; now?: Date; byHub?: boolean; restockLocationId?: string | null } = {},
 ): Promise<ReturnResult> {
   const actor = opts.actor ?? `channel:${accountId}`;
   for (const l of input.lines) {
@@ -62,10 +68,13 @@ export async function recordReturn(
           return { applied: false, skipped: 'duplicate' as const, orderId: order.id, touchedSkus: [] };
 
         const touched = new Set<string>();
+        const refundLines: { orderLineId: string; quantity: number }[] = [];
         const lines = await tx.orderLine.findMany({ where: { orderId: order.id } });
         const mv = { orderId: order.id, actor, reference: `return:${input.externalReturnId}` };
         for (const rl of input.lines) {
-          const line = lines.find((l) => l.channelLineId === rl.channelLineId);
+          const line =
+            lines.find((l) => l.channelLineId === rl.channelLineId) ??
+            (rl.sku ? lines.find((l) => l.skuCode === rl.sku && l.fulfilledQty > l.returnedQty) : undefined);
           if (!line) continue;
           const returnable = line.fulfilledQty - line.returnedQty;
           const back = Math.min(rl.quantity, Math.max(0, returnable));
@@ -77,11 +86,13 @@ export async function recordReturn(
                 orderBy: { createdAt: 'asc' },
               });
               if (committed) {
-                await adjust(tx, committed.skuId, committed.locationId, back, 'return', mv);
+                // Restocked where the goods are now: the store that took them back, else where they left from.
+                await adjust(tx, committed.skuId, opts.restockLocationId ?? committed.locationId, back, 'return', mv);
                 touched.add(committed.skuId);
               }
             }
             await tx.orderLine.update({ where: { id: line.id }, data: { returnedQty: { increment: back } } });
+            refundLines.push({ orderLineId: line.id, quantity: back });
           }
           if (unshipped > 0) {
             let left = unshipped;
@@ -115,6 +126,24 @@ export async function recordReturn(
         // A channel-reported restock puts the units back on sale on that channel by itself.
         if (!opts.byHub && input.lines.some((l) => l.restock) && touched.size) {
           await forgetChannelQuantity(tx, accountId, [...touched]);
+        }
+        // The selling channel did not see this return: it must record the refund (fulfilment.push).
+        if (opts.byHub && refundLines.length) {
+          await tx.outboxEvent.create({
+            data: {
+              createdAt: opts.now ?? systemClock.now(),
+              kind: 'fulfilment.push',
+              payload: {
+                orderId: order.id,
+                accountId,
+                kind: 'refund',
+                fulfilmentId: null,
+                lines: refundLines,
+                refund: refund ? { amount: refund.amount, currency: refund.currency } : null,
+                pushId: randomUUID(),
+              },
+            },
+          });
         }
         const after = await tx.orderLine.findMany({ where: { orderId: order.id } });
         const shipped = after.reduce((a, l) => a + l.fulfilledQty, 0);

@@ -103,7 +103,8 @@ const returns = createRoute({
   path: '/orders/{id}/return',
   tags,
   security: bearer,
-  summary: 'Take goods back; restocked units go back on hand where they shipped from',
+  summary:
+    'Take goods back; restocked where they arrive (locationId) or shipped from; the selling channel is told of the refund',
   request: { params: IdParam, body: body(ReturnBody) },
   responses: { 200: json(ActionResultSchema, 'The order'), ...errors(403, 404, 409) },
 });
@@ -231,7 +232,13 @@ export function orderActionRoutes(ctx: RouteContext) {
     const summary = await returnOrder(
       prisma,
       id,
-      { lines: b.lines, reason: b.reason ?? null, idempotencyKey: idempotency(c, b.idempotencyKey) ?? null },
+      {
+        lines: b.lines,
+        reason: b.reason ?? null,
+        locationId: b.locationId ?? null,
+        refund: b.refund ?? null,
+        idempotencyKey: idempotency(c, b.idempotencyKey) ?? null,
+      },
       await actorFor(c, id),
       clock,
     );

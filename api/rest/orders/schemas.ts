@@ -249,6 +249,15 @@ export const ReturnBody = z
       .min(1)
       .max(1000),
     reason: z.string().trim().max(500).optional(),
+    locationId: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({ description: 'Where the goods arrived (restocked there); omitted: where they shipped from' }),
+    refund: MoneySchema.optional().openapi({
+      description: "Money given back, in the order's currency; sent to the selling channel with the refund",
+    }),
     idempotencyKey,
   })
   .openapi('ReturnOrder');
