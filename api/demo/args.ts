@@ -42,6 +42,11 @@ export const demoCommand: CommandSpec = {
       description: 'stop after this long (90s, 5m, 1h); default: run until Ctrl-C',
     },
     quiet: { type: 'boolean', description: 'print the URLs only, no periodic status line' },
+    ebay: {
+      type: 'boolean',
+      description: 'add an eBay seller (its simulator on a port of its own, signed notifications)',
+    },
+    square: { type: 'boolean', description: "add a Square till at the flagship store (Square's simulator on a port)" },
   },
   notes: [
     'The data directory is emptied at start so that each demo starts clean; the demo refuses to empty a directory it did not create.',
@@ -51,6 +56,7 @@ export const demoCommand: CommandSpec = {
     'npm run demo',
     'npm run demo -- --rate 60 --port 3100',
     'npm run demo -- --seed tests/fixtures/shopify --duration 2m',
+    'npm run demo -- --ebay --square',
   ],
 };
 
@@ -63,6 +69,8 @@ export interface DemoArgs {
   ratePerMinute: number;
   durationMs: number | null;
   quiet: boolean;
+  ebay: boolean;
+  square: boolean;
 }
 
 /** "90s", "5m", "1.5h", "500ms" or plain seconds. */
@@ -105,5 +113,7 @@ export function parseDemoArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
     ratePerMinute: rate,
     durationMs,
     quiet: options.quiet === true,
+    ebay: options.ebay === true,
+    square: options.square === true,
   };
 }

@@ -44,6 +44,14 @@ function banner(demo: Demo, args: DemoArgs): string[] {
     `  ${pad('Channels')}${shops
       .map((s) => `${s.name} = Shopify simulator ${s.url} (${s.sim.shop})`)
       .join(`\n  ${pad('')}`)}`,
+    ...(demo.ebay
+      ? [`  ${pad('')}eBay seller = eBay simulator ${demo.ebay.url} (notifications to /webhooks/channel/ebay)`]
+      : []),
+    ...(demo.square
+      ? [
+          `  ${pad('')}Square till at the flagship store = Square simulator ${demo.square.url} (/webhooks/channel/square)`,
+        ]
+      : []),
     `  ${pad('')}webhooks go to ${demo.url}/webhooks/<account>; polling every 30 s is the safety net`,
     `  ${pad('Catalogue')}${demo.setup.catalogue.length} SKUs over a warehouse and ${stores.length} stores; hot SKUs (low stock): ${hot
       .map((s) => s.code)
@@ -136,6 +144,8 @@ export async function runDemoCommand(
       seedDir: args.seedDir,
       ratePerMinute: args.ratePerMinute,
       logLevel: logLevel(env),
+      ebaySeller: args.ebay,
+      squareTill: args.square,
     });
   } catch (e) {
     const code = (e as { code?: string }).code;

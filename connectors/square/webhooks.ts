@@ -4,9 +4,10 @@
 // notifications"). There is no timestamp in the signature, so a replay is caught by the inbox's
 // dedupe on `event_id` (Square keeps the event id across its retries). The subscriptions are the
 // application's (one per app, every merchant's events), so the key is the app's and the merchant
-// is read from `merchant_id`. WebCrypto only (runs on Workers); `crypto.subtle.verify` compares
-// in constant time, unlike the `square` package's helper (a string comparison).
+// is read from `merchant_id`. Runs on Workers; the comparison is constant-time (connectors/hmac.ts),
+// unlike the `square` package's helper (a string comparison).
 import type { AppContext, AppWebhookResult, InboundEvent, WebhookRequest } from '../connector.ts';
+import { hmacMatches, signBody } from '../hmac.ts';
 import type { SqEvent } from './payloads.ts';
 
 export const SIGNATURE_HEADER = 'x-square-hmacsha256-signature';
@@ -15,45 +16,29 @@ export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
 const encoder = new TextEncoder();
 
-function base64ToBytes(b64: string): Uint8Array | null {
-  try {
-    const bin = atob(b64.trim());
-    const out = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out;
-  } catch {
-    return null;
-  }
-}
-
-/** Whether `signature` is Square's signature of (url + body) with `key`; constant time. */
+/** Whether `signature` is Square's signature of (url + body) with `key`; constant time (hmac.ts). */
 export async function verifySquareSignature(
   key: string,
   notificationUrl: string,
   rawBody: Uint8Array,
   signature: string,
 ): Promise<boolean> {
-  const sig = base64ToBytes(signature);
-  if (sig?.length !== 32 || !key) return false;
+  if (!key) return false;
+  return hmacMatches(key, signedBytes(notificationUrl, rawBody), signature);
+}
+
+/** Square's signature, as the simulator (and a test) computes it. */
+export function signSquare(key: string, notificationUrl: string, rawBody: string): Promise<string> {
+  return signBody(key, signedBytes(notificationUrl, encoder.encode(rawBody)));
+}
+
+/** Square signs the notification URL followed by the raw body. */
+function signedBytes(notificationUrl: string, rawBody: Uint8Array): Uint8Array {
   const url = encoder.encode(notificationUrl);
   const signed = new Uint8Array(url.length + rawBody.length);
   signed.set(url, 0);
   signed.set(rawBody, url.length);
-  const k = await crypto.subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'verify',
-  ]);
-  return crypto.subtle.verify('HMAC', k, sig as BufferSource, signed as BufferSource);
-}
-
-/** Square's signature, as the simulator (and a test) computes it. */
-export async function signSquare(key: string, notificationUrl: string, rawBody: string): Promise<string> {
-  const k = await crypto.subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ]);
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', k, encoder.encode(notificationUrl + rawBody)));
-  let bin = '';
-  for (const b of mac) bin += String.fromCharCode(b);
-  return btoa(bin);
+  return signed;
 }
 
 type Failure = Extract<AppWebhookResult, { ok: false }>;

@@ -223,6 +223,8 @@ describe('demo options and data directory', () => {
   it('parses the command line', () => {
     const a = parseDemoArgs(['demo', '--port', '0', '--rate', '45', '--duration', '90s', '--seed', 'x'], {});
     expect(a).toMatchObject({ port: 0, ratePerMinute: 45, durationMs: 90_000, seedDir: 'x', dataDir: './data/demo' });
+    expect(a).toMatchObject({ ebay: false, square: false });
+    expect(parseDemoArgs(['--ebay', '--square'], {})).toMatchObject({ ebay: true, square: true });
     expect(parseDuration('5m')).toBe(300_000);
     expect(parseDuration('soon')).toBeNull();
     expect(() => parseDemoArgs(['--rate', 'many'], {})).toThrow(/--rate/);
