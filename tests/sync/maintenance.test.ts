@@ -101,7 +101,8 @@ describe.each(testDatabases().slice(-1))('maintenance on $kind', ({ open }) => {
     await db.prisma.$executeRaw`
       UPDATE orders SET channel_created_at = now() - interval '10 minutes'
        WHERE id IN (SELECT order_id FROM reservations WHERE sku_id = ${sku.id})`;
-    await db.prisma.$executeRaw`UPDATE reservations SET created_at = now(), updated_at = now() WHERE sku_id = ${sku.id}`;
+    await db.prisma
+      .$executeRaw`UPDATE reservations SET created_at = now(), updated_at = now() WHERE sku_id = ${sku.id}`;
     const run = await reconcileAccount({ ...deps(), graceMs: 120_000 }, 'shop-0');
     expect(run).toMatchObject({ deferred: 0, repaired: 1 });
     expect((await listing(w, 0, 'REC-C')).lastConfirmedQty).toBe(believed - 1);
