@@ -65,7 +65,7 @@ export async function commitLines(
         UPDATE reservations SET quantity = ${r.quantity}::int, updated_at = now(),
                status = CASE WHEN ${r.quantity}::int = 0 THEN 'released'::"ReservationStatus" ELSE status END
          WHERE id = ${r.id}`;
-      await addCommitted(tx, r, q, randomUUID);
+      await addCommitted(tx, { ...r, orderId: order.id }, q, randomUUID);
     }
     await tx.orderLine.update({ where: { id: p.orderLineId }, data: { fulfilledQty: { increment: p.quantity } } });
   }

@@ -74,7 +74,7 @@ export async function reconcileReservations(
         r.quantity -= q;
         toCommit -= q;
         touched.add(r.skuId);
-        await addCommitted(tx, r, q, ctx.newId);
+        await addCommitted(tx, { ...r, orderId: ctx.orderId }, q, ctx.newId);
       }
     }
     // Shipped by the channel without a reservation here (e.g. while on hold, or sold over the
@@ -84,7 +84,12 @@ export async function reconcileReservations(
       if (taken > 0) {
         touched.add(need.skuId);
         // Recorded like a commit, so that a return restocks where these goods left from.
-        await addCommittedAt(tx, ctx.orderId, need, ctx.locationIds[0], taken, ctx.newId);
+        await addCommitted(
+          tx,
+          { orderId: ctx.orderId, orderLineId: need.orderLineId, skuId: need.skuId, locationId: ctx.locationIds[0] },
+          taken,
+          ctx.newId,
+        );
       }
       if (taken < toCommit) heldUnitsSold.set(need.skuId, (heldUnitsSold.get(need.skuId) ?? 0) + toCommit - taken);
     }
@@ -220,35 +225,23 @@ async function addBackorder(
   }
 }
 
-/** Keeps one 'committed' row per line x location: returns restock where the goods left from. */
-export async function addCommitted(tx: Sql, r: ReservationRow, q: number, newId: () => string) {
-  const updated = await tx.$executeRaw`
-    UPDATE reservations SET quantity = quantity + ${q}::int, updated_at = now()
-     WHERE order_line_id = ${r.orderLineId} AND location_id = ${r.locationId} AND status = 'committed'`;
-  if (updated === 0) {
-    await tx.$executeRaw`
-      INSERT INTO reservations (id, order_id, order_line_id, sku_id, location_id, quantity, status)
-      SELECT ${newId()}, order_id, order_line_id, sku_id, location_id, ${q}::int, 'committed'
-        FROM reservations WHERE id = ${r.id}`;
-  }
-}
-
-/** The 'committed' row of units handed over without a reservation (a counter sale). */
-async function addCommittedAt(
+/**
+ * Keeps one 'committed' row per line x location: returns restock where the goods left from.
+ * Also for units handed over without a reservation (a counter sale).
+ */
+export async function addCommitted(
   tx: Sql,
-  orderId: string,
-  line: LineNeed,
-  locationId: string,
+  at: { orderId: string; orderLineId: string; skuId: string; locationId: string },
   q: number,
   newId: () => string,
 ) {
   const updated = await tx.$executeRaw`
     UPDATE reservations SET quantity = quantity + ${q}::int, updated_at = now()
-     WHERE order_line_id = ${line.orderLineId} AND location_id = ${locationId} AND status = 'committed'`;
+     WHERE order_line_id = ${at.orderLineId} AND location_id = ${at.locationId} AND status = 'committed'`;
   if (updated === 0) {
     await tx.$executeRaw`
       INSERT INTO reservations (id, order_id, order_line_id, sku_id, location_id, quantity, status)
-      VALUES (${newId()}, ${orderId}, ${line.orderLineId}, ${line.skuId}, ${locationId}, ${q}::int, 'committed')`;
+      VALUES (${newId()}, ${at.orderId}, ${at.orderLineId}, ${at.skuId}, ${at.locationId}, ${q}::int, 'committed')`;
   }
 }
 
