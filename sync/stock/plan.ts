@@ -24,8 +24,8 @@ export interface PushPlan {
   noLocation: number;
   /** Value recorded as in flight per listing (last_sent_qty until confirmed). */
   inFlight: Map<string, number>;
-  /** Two-phase strict writes: the claim to write once the first write (0) is confirmed, and the belief it was planned from. */
-  twoPhase: Map<string, { claim: number; beliefAtPlan: number }>;
+  /** Two-phase strict writes: the claim to write once the first write (0) is confirmed (its belief is in beliefAt). */
+  twoPhase: Map<string, { claim: number }>;
   /**
    * Listings sent while an earlier write's outcome was unknown, with what the channel showed
    * before that doubt (null: not known) and that write: their answer is recorded from them (shownBefore).
@@ -144,7 +144,7 @@ export async function planPush(
           // Shared: in doubt, the highest of the unconfirmed writes, any of which the channel may show
           // (shownBefore counts the sales that brought the channel down from it).
           plan.inFlight.set(l.id, Math.max(t.mode === 'strict' ? w.claim : w.value, doubt ? (inFlight(l) ?? 0) : 0));
-          if (w.twoPhase) plan.twoPhase.set(l.id, { claim: w.claim, beliefAtPlan: l.lastConfirmedQty ?? 0 });
+          if (w.twoPhase) plan.twoPhase.set(l.id, { claim: w.claim });
           plan.updates.push({
             listingId: l.id,
             externalStockId: l.externalStockId,

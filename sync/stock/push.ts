@@ -219,17 +219,13 @@ async function secondPhase(
     const second = plan.twoPhase.get(c.listingId);
     const u = byId.get(c.listingId);
     if (!second || !u) continue;
+    const beliefAtPlan = plan.beliefAt.get(c.listingId) ?? 0;
     // In doubt, the channel's value may be our own lost write: the same reading as the belief's.
     const doubt = plan.doubt.get(c.listingId);
     const before =
-      shownBefore(
-        u.previousQuantity ?? 0,
-        c.channelPrevious,
-        doubt?.from ?? null,
-        doubt?.lost ?? null,
-        second.beliefAtPlan,
-      ) ?? 0;
-    const quantity = secondWrite(second.claim, second.beliefAtPlan, before);
+      shownBefore(u.previousQuantity ?? 0, c.channelPrevious, doubt?.from ?? null, doubt?.lost ?? null, beliefAtPlan) ??
+      0;
+    const quantity = secondWrite(second.claim, beliefAtPlan, before);
     if (quantity === 0) settled.push(c.listingId);
     else writes.push({ ...u, quantity, previousQuantity: 0 });
   }
