@@ -455,6 +455,23 @@ export class AccountInputError extends Error {
   }
 }
 
+/**
+ * Runs a connector's own config reader on an account being added (normaliseAccount), so its
+ * settings are checked the way they will be read, and turns its refusal into an
+ * AccountInputError naming the setting.
+ */
+export function checkedByConfig<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof ConnectorError) {
+      const field = /settings\.(\w+)/.exec(e.message)?.[0] ?? 'settings';
+      throw new AccountInputError(field, e.message.replace(/^account new: /, ''));
+    }
+    throw e;
+  }
+}
+
 /** Channel data for a listing refused by the connector: `field` is the key inside channelData. */
 export class ChannelDataError extends Error {
   constructor(

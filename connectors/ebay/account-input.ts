@@ -3,7 +3,7 @@
 // the app-level notifications, other credential keys are refused as typos, and the settings
 // are read as the connector reads them.
 import type { AccountContext, AccountInput } from '../connector.ts';
-import { AccountInputError, ConnectorError } from '../connector.ts';
+import { AccountInputError, checkedByConfig } from '../connector.ts';
 import { readConfig, str } from './config.ts';
 
 const REQUIRED = ['refreshToken', 'clientId', 'clientSecret', 'sellerUsername'] as const;
@@ -27,15 +27,9 @@ export function normaliseEbayAccount(input: AccountInput): AccountInput {
   for (const k of REQUIRED) {
     if (!credentials[k]) throw new AccountInputError(`credentials.${k}`, `required: ${WHY[k]}`);
   }
-  try {
-    readConfig({ id: 'new', type: 'ebay', name: 'new', credentials, settings: input.settings } as AccountContext);
-  } catch (error) {
-    if (error instanceof ConnectorError) {
-      const field = /settings\.(\w+)/.exec(error.message)?.[1];
-      throw new AccountInputError(field ? `settings.${field}` : 'settings', error.message);
-    }
-    throw error;
-  }
+  checkedByConfig(() =>
+    readConfig({ id: 'new', type: 'ebay', name: 'new', credentials, settings: input.settings } as AccountContext),
+  );
   return { ...input, credentials };
 }
 

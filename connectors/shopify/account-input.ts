@@ -1,7 +1,7 @@
 // Checks and normalises a Shopify account before it is stored, so that a typo is a 400 at
 // creation instead of every webhook answering 500 (a shop given as a URL) or 401 (no webhook
 // secret) later. Pure: no library import, no network.
-import { type AccountContext, AccountInputError, type AccountInput, ConnectorError } from '../connector.ts';
+import { type AccountContext, AccountInputError, type AccountInput, checkedByConfig } from '../connector.ts';
 import { readConfig } from './config.ts';
 
 /** The credential keys the connector reads (README.md "Account"); anything else is a typo. */
@@ -61,16 +61,8 @@ export function normaliseShopifyAccount(input: AccountInput): AccountInput {
     if (!credentials[r.key]) throw new AccountInputError(`credentials.${r.key}`, `required: ${r.what}`);
   }
   const out = { credentials, settings, endpointOverride: input.endpointOverride };
-  try {
-    // The settings the connector will read, checked the way it reads them (apiVersion, poll sizes).
-    readConfig({ id: 'new', type: 'shopify', name: 'new', ...out });
-  } catch (e) {
-    if (e instanceof ConnectorError) {
-      const field = /settings\.(\w+)/.exec(e.message)?.[0] ?? 'settings';
-      throw new AccountInputError(field, e.message.replace(/^account new: /, ''));
-    }
-    throw e;
-  }
+  // The settings the connector will read, checked the way it reads them (apiVersion, poll sizes).
+  checkedByConfig(() => readConfig({ id: 'new', type: 'shopify', name: 'new', ...out }));
   return out;
 }
 

@@ -1,7 +1,7 @@
 // Checks and normalises a Square account before it is stored (pure): the merchant and its
 // tokens, and the stock model every Square account uses (settings.stockTarget = 'held': its
 // listings carry the units the hub holds back from the counter, not what the counter may sell).
-import { type AccountContext, AccountInputError, type AccountInput, ConnectorError } from '../connector.ts';
+import { type AccountContext, AccountInputError, type AccountInput, checkedByConfig } from '../connector.ts';
 import { readConfig } from './config.ts';
 
 const CREDENTIAL_KEYS = [
@@ -49,15 +49,7 @@ export function normaliseSquareAccount(input: AccountInput): AccountInput {
     settings: { ...input.settings, stockTarget: 'held' },
     endpointOverride: input.endpointOverride,
   };
-  try {
-    readConfig({ id: 'new', ...out });
-  } catch (e) {
-    if (e instanceof ConnectorError) {
-      const field = /settings\.(\w+)/.exec(e.message)?.[0] ?? 'settings';
-      throw new AccountInputError(field, e.message.replace(/^account new: /, ''));
-    }
-    throw e;
-  }
+  checkedByConfig(() => readConfig({ id: 'new', ...out }));
   return out;
 }
 
