@@ -252,44 +252,84 @@ function readAnswer(
 const giveUpStale = (result: StockPushResult, stale: Entry[]) =>
   failAll(result, stale, 'stale', 'Shopify value kept changing while we set it; retry later', true, true);
 
+/**
+ * Sends one batch, and again after a compare-and-set miss. Shopify applies a call all or
+ * nothing, so one listing that sold meanwhile sends the whole batch back. The first miss is
+ * resent whole, the stale entries from a fresh read (one more write, as before). A batch that
+ * misses again is split: its innocent entries go again at once on their own, while the stale
+ * ones are re-read and resent in a call of their own. Resent whole every time, a busy account's
+ * batch kept missing on whichever of its listings sold next, and after three rounds the push
+ * gave up and waited for a backoff while every other value in it was fine. Each split takes
+ * at least one entry out of the innocents, so this ends; a stale entry is sent at most
+ * MAX_STALE_ROUNDS times before it is handed back as retryable.
+ */
 async function sendBatch(
   deps: StockDeps,
   batch: Entry[],
   result: StockPushResult,
   journal: StockJournal | undefined,
+  misses = 0,
 ): Promise<void> {
-  let pending = batch;
-  for (let round = 0; pending.length > 0; round++) {
-    const { op, doc, variables } = buildInput(deps, pending);
-    // Journaled before it leaves: if its answer is lost, the next push replays it (replayStock).
-    if (journal && op === OP.inventorySet) await journal.record({ variables });
-    // @idempotent (2026-04+) or compare-and-swap (before) makes a repeat after a 5xx harmless.
-    const data = await deps.client.request<SetPayload>(op, doc, variables, { retrySafe: true });
-    const { stale, resend } = readAnswer(pending, data, result);
-    if (resend.length === 0) return;
-    if (round + 1 >= MAX_STALE_ROUNDS) {
-      giveUpStale(result, [...stale]);
-      return;
-    }
-    const current = await reread(deps, [...stale]);
-    pending = [];
-    for (const e of resend) {
-      if (!stale.has(e)) {
-        pending.push(e);
-        continue;
-      }
-      const now = current.get(e);
-      if (now === undefined) {
-        failAll(result, [e], 'ITEM_NOT_STOCKED_AT_LOCATION', 'the item is not stocked at this location', false, true);
-        continue;
-      }
-      e.channelPrevious = now;
-      e.from = now;
-      // Already at the target: nothing to send, the channel agrees with the hub.
-      if (now === e.quantity) confirm(result, e);
-      else pending.push(e);
-    }
+  const { op, doc, variables } = buildInput(deps, batch);
+  // Journaled before it leaves: if its answer is lost, the next push replays it (replayStock).
+  if (journal && op === OP.inventorySet) await journal.record({ variables });
+  // @idempotent (2026-04+) or compare-and-swap (before) makes a repeat after a 5xx harmless.
+  const data = await deps.client.request<SetPayload>(op, doc, variables, { retrySafe: true });
+  const { stale, resend } = readAnswer(batch, data, result);
+  if (resend.length === 0) return;
+  const innocent = resend.filter((e) => !stale.has(e));
+  if (misses === 0) {
+    const again = [...innocent, ...(await refreshStale(deps, [...stale], result))];
+    if (again.length) await sendBatch(deps, again, result, journal, 1);
+    return;
   }
+  // Both halves run to the end before a failure of either is raised: the caller then files
+  // every entry that neither settled, and nothing writes to the result after it returned.
+  const halves = await Promise.allSettled([
+    innocent.length ? sendBatch(deps, innocent, result, journal, misses) : undefined,
+    stale.size ? resendStale(deps, [...stale], result, journal, misses + 1) : undefined,
+  ]);
+  const failed = halves.find((h) => h.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** The stale entries sent again on their own, from what Shopify shows now; given up after MAX_STALE_ROUNDS sends. */
+async function resendStale(
+  deps: StockDeps,
+  stale: Entry[],
+  result: StockPushResult,
+  journal: StockJournal | undefined,
+  round: number,
+): Promise<void> {
+  if (round >= MAX_STALE_ROUNDS) {
+    giveUpStale(result, stale);
+    return;
+  }
+  const again = await refreshStale(deps, stale, result);
+  if (again.length) await sendBatch(deps, again, result, journal, round);
+}
+
+/**
+ * Re-reads entries Shopify found stale and takes what it shows now as their compare value;
+ * returns those still to send (one already at the target is confirmed without a write).
+ */
+async function refreshStale(deps: StockDeps, stale: Entry[], result: StockPushResult): Promise<Entry[]> {
+  if (stale.length === 0) return [];
+  const current = await reread(deps, stale);
+  const again: Entry[] = [];
+  for (const e of stale) {
+    const now = current.get(e);
+    if (now === undefined) {
+      failAll(result, [e], 'ITEM_NOT_STOCKED_AT_LOCATION', 'the item is not stocked at this location', false, true);
+      continue;
+    }
+    e.channelPrevious = now;
+    e.from = now;
+    // Already at the target: nothing to send, the channel agrees with the hub.
+    if (now === e.quantity) confirm(result, e);
+    else again.push(e);
+  }
+  return again;
 }
 
 interface JournaledSet {
@@ -324,14 +364,20 @@ export async function replayStock(
   const byKey = new Map(entries.map((e) => [`${e.itemId}|${e.locationId}`, e]));
   /** Carried by an earlier request: refused as stale there, so this one is a resend. */
   const sent = new Set<Entry>();
-  /** Stale and resent by the request that follows. */
-  let awaitingResend = new Set<Entry>();
+  /** Sent back by the answer to their last request, and carried again by a later one. */
+  const awaitingResend = new Set<Entry>();
+  // A batch splits after a miss (sendBatch): its innocent entries and its stale ones go again in
+  // different requests, so a resend is any later request that carries the entry, not only the next.
+  const lastRequestOf = new Map<string, number>();
+  for (const [i, request] of requests.entries())
+    for (const q of request.variables.input.quantities) lastRequestOf.set(key(q), i);
   for (const [i, request] of requests.entries()) {
     const carried: Entry[] = [];
     for (const q of request.variables.input.quantities) {
       const e = byKey.get(key(q));
       // Not this push's request, or a request for an entry already settled: leave the doubt as it is.
       if (!e || (sent.has(e) && !awaitingResend.has(e))) return null;
+      awaitingResend.delete(e);
       // A resend whose compare value moved: the re-read found that value on the channel.
       if (sent.has(e) && q.changeFromQuantity !== null && q.changeFromQuantity !== e.from)
         e.channelPrevious = q.changeFromQuantity;
@@ -349,14 +395,13 @@ export async function replayStock(
     if (data.inventorySetQuantities?.userErrors.some((e) => e.code === 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH'))
       return null;
     const { resend } = readAnswer(carried, data, result);
-    const next = requests[i + 1] as (StockRequest & JournaledSet) | undefined;
-    const resent = new Set(next?.variables.input.quantities.map(key) ?? []);
-    awaitingResend = new Set(resend.filter((e) => resent.has(`${e.itemId}|${e.locationId}`)));
-    // Left out of the next request: never sent again (the process stopped, or the re-read found
-    // the target); the call that carried them applied nothing.
+    const again = (e: Entry) => (lastRequestOf.get(`${e.itemId}|${e.locationId}`) ?? -1) > i;
+    for (const e of resend) if (again(e)) awaitingResend.add(e);
+    // Never carried again: not resent (the process stopped, or the re-read found the target);
+    // the call that carried them applied nothing.
     giveUpStale(
       result,
-      resend.filter((e) => !awaitingResend.has(e)),
+      resend.filter((e) => !again(e)),
     );
   }
   // Entries no journaled request carried were never sent: refused, nothing applied.

@@ -125,6 +125,32 @@ describe('pushStock', () => {
     expect(h.sim.stats.byOperation).toMatchObject({ InventorySetQuantities: 2, InventoryLevelsAtLocation: 1 });
   });
 
+  it('a listing that keeps selling is split off: the rest of the batch lands, it alone is handed back', async () => {
+    h = harness();
+    const { loc, variants } = catalogue(5, 10);
+    const hot = variants[0] as (typeof variants)[number];
+    const hotKey = `${hot.inventoryItemId}|${loc.id}`;
+    // The shop sells one of the hot item just before each of our first three writes carrying it lands.
+    let sales = 0;
+    const journal = {
+      async record(r: Record<string, unknown>) {
+        const carried = JSON.stringify(r).includes(hot.inventoryItemId);
+        if (carried && sales < 3) {
+          sales += 1;
+          h.sim.store.levels.set(hotKey, (h.sim.available(hot.inventoryItemId, loc.id) ?? 0) - 1);
+        }
+      },
+    };
+    const res = await h.connector.pushStock(account(), updates(loc.id, variants, () => 4, 10), journal);
+    // Resent whole after every miss, the batch missed three times on the hot item and nothing landed.
+    expect(res.confirmed.map((c) => c.listingId).sort()).toEqual(['L1', 'L2', 'L3', 'L4']);
+    expect(variants.slice(1).every((v) => h.sim.available(v.inventoryItemId, loc.id) === 4)).toBe(true);
+    expect(res.failed).toEqual([expect.objectContaining({ listingId: 'L0', code: 'stale', retryable: true })]);
+    expect(h.sim.available(hot.inventoryItemId, loc.id)).toBe(7); // its three sales, never written over
+    // Whole, whole again from a re-read, then the four innocents and the hot item apart.
+    expect(h.sim.stats.byOperation).toMatchObject({ InventorySetQuantities: 4, InventoryLevelsAtLocation: 2 });
+  });
+
   it('a stale item already at the target is confirmed without another write', async () => {
     h = harness();
     const { loc, variants } = catalogue(1, 10);
@@ -269,6 +295,37 @@ describe('replayStock: a push whose answer was lost, asked again under its keys'
     const replay = await h.connector.replayStock?.(account(), sent, requests);
     expect(replay?.confirmed).toEqual([{ listingId: 'L0', quantity: 4, channelPrevious: 7 }]);
     expect(replay?.failed).toEqual([]);
+  });
+
+  it('a batch split after two misses is replayed: each entry settled by the last request that carried it', async () => {
+    h = harness();
+    const { loc, variants } = catalogue(3, 10);
+    const hot = variants[0] as (typeof variants)[number];
+    const requests: Record<string, unknown>[] = [];
+    let sales = 0;
+    const journal = {
+      async record(r: Record<string, unknown>) {
+        requests.push(JSON.parse(JSON.stringify(r)));
+        if (JSON.stringify(r).includes(hot.inventoryItemId) && sales < 3) {
+          sales += 1;
+          const key = `${hot.inventoryItemId}|${loc.id}`;
+          h.sim.store.levels.set(key, (h.sim.available(hot.inventoryItemId, loc.id) ?? 0) - 1);
+        }
+        // The hot item's own resend is applied or refused, and its answer lost.
+        if (requests.length === 4) h.sim.faults.loseNextResponses(50);
+      },
+    };
+    const sent = updates(loc.id, variants, () => 4, 10);
+    const res = await h.connector.pushStock(account(), sent, journal);
+    h.sim.faults.clear();
+    expect(res.confirmed.map((c) => c.listingId).sort()).toEqual(['L1', 'L2']);
+    expect(res.failed.map((f) => [f.listingId, f.refused ?? false])).toEqual([['L0', false]]); // in doubt
+    expect(requests).toHaveLength(4); // whole, whole, the innocents, the hot item
+    const writes = h.sim.store.inventoryLog.length;
+    const replay = await h.connector.replayStock?.(account(), sent, requests);
+    expect(replay?.confirmed.map((c) => c.listingId).sort()).toEqual(['L1', 'L2']);
+    expect(replay?.failed).toEqual([expect.objectContaining({ listingId: 'L0', code: 'stale', refused: true })]);
+    expect(h.sim.store.inventoryLog).toHaveLength(writes); // answered from what Shopify did then
   });
 
   it('cannot replay before 2026-04 (no idempotency keys): null, the doubt stays', async () => {
