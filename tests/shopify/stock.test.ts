@@ -141,7 +141,11 @@ describe('pushStock', () => {
         }
       },
     };
-    const res = await h.connector.pushStock(account(), updates(loc.id, variants, () => 4, 10), journal);
+    const res = await h.connector.pushStock(
+      account(),
+      updates(loc.id, variants, () => 4, 10),
+      journal,
+    );
     // Resent whole after every miss, the batch missed three times on the hot item and nothing landed.
     expect(res.confirmed.map((c) => c.listingId).sort()).toEqual(['L1', 'L2', 'L3', 'L4']);
     expect(variants.slice(1).every((v) => h.sim.available(v.inventoryItemId, loc.id) === 4)).toBe(true);
