@@ -6,7 +6,8 @@
 // and re-ingesting the same payload changes nothing.
 import { randomUUID } from 'node:crypto';
 import { systemClock } from '../clock.ts';
-import type { PrismaClient } from '../db/generated/prisma/client.ts';
+import { Prisma, type PrismaClient } from '../db/generated/prisma/client.ts';
+import { listingsLockedInIdOrder } from '../db/listing-locks.ts';
 import type { Sql, Tx } from '../db/sql.ts';
 import { type OrderDraft, type OrderDraftInput, OrderDraftSchema } from '../order/schema.ts';
 import { type HoldReason, isClosedStatus, type OrderStatus, planTransition } from '../order/state-machine.ts';
@@ -477,8 +478,8 @@ async function recordHeldUnitsSold(
 export async function forgetChannelQuantity(tx: Sql, accountId: string, skuIds: string[]): Promise<void> {
   if (!skuIds.length) return;
   const n = await tx.$executeRaw`
-    UPDATE listings SET last_confirmed_qty = NULL, last_sent_qty = NULL
-     WHERE account_id = ${accountId} AND sku_id = ANY(${skuIds}::text[])`;
+    ${listingsLockedInIdOrder(Prisma.sql`account_id = ${accountId} AND sku_id = ANY(${skuIds}::text[])`)}
+    UPDATE listings l SET last_confirmed_qty = NULL, last_sent_qty = NULL FROM locked k WHERE l.id = k.id`;
   if (n > 0) {
     await tx.$executeRaw`
       INSERT INTO outbox_events (kind, payload)

@@ -3,7 +3,8 @@
 // the hub thinks it shows) drops by the units sold, so that the hub neither re-sends a value
 // the channel already has nor, in strict mode, counts those units twice. The SKUs are queued
 // for target recomputation in the same transaction (strict shares follow the beliefs).
-import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
+import { Prisma, type PrismaClient } from '../../core/db/generated/prisma/client.ts';
+import { listingsLockedInIdOrder } from '../../core/db/listing-locks.ts';
 
 export async function takeSoldUnits(
   prisma: PrismaClient,
@@ -14,10 +15,13 @@ export async function takeSoldUnits(
   if (codes.length === 0) return;
   await prisma.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<{ sku_id: string }[]>`
+      ${listingsLockedInIdOrder(
+        Prisma.sql`account_id = ${accountId} AND sku_id IN (SELECT id FROM skus WHERE code = ANY(${codes}::text[]))`,
+      )}
       UPDATE listings l SET last_confirmed_qty = GREATEST(0, l.last_confirmed_qty - u.units)
-        FROM unnest(${codes}::text[], ${codes.map((c) => units.get(c) ?? 0)}::int[]) AS u(code, units)
+        FROM locked k, unnest(${codes}::text[], ${codes.map((c) => units.get(c) ?? 0)}::int[]) AS u(code, units)
         JOIN skus s ON s.code = u.code
-       WHERE l.account_id = ${accountId} AND l.sku_id = s.id AND l.last_confirmed_qty IS NOT NULL
+       WHERE l.id = k.id AND l.account_id = ${accountId} AND l.sku_id = s.id AND l.last_confirmed_qty IS NOT NULL
          -- A till's listings carry the units it holds back, which its own sales do not change (stock-targets.ts).
          AND NOT EXISTS (SELECT 1 FROM channel_accounts a WHERE a.id = l.account_id AND a.settings->>'stockTarget' = 'held')
       RETURNING l.sku_id`;

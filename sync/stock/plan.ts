@@ -4,6 +4,7 @@
 // however many changes were coalesced. Strict listings are raised only as far as the other
 // channels' bounds allow. What is sent is recorded as in flight in the same transaction.
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
+import { listingIdsLocked } from '../../core/db/listing-locks.ts';
 import { planWrite, withUnlandedSales } from '../../core/inventory/allocation.ts';
 import type { StockUpdate } from '../../connectors/connector.ts';
 import { writeJournal } from './journal.ts';
@@ -167,10 +168,11 @@ export async function planPush(
         // Stamped before the call: if its answer never comes, the next push knows the value is in doubt.
         const ids = [...plan.inFlight.keys()];
         await tx.$executeRaw`
+          ${listingIdsLocked(ids)}
           UPDATE listings l SET last_sent_qty = u.q, last_sent_at = clock_timestamp(), doubt_from_qty = u.f
-            FROM unnest(${ids}::text[], ${ids.map((id) => plan.inFlight.get(id) ?? 0)}::int[],
+            FROM locked k, unnest(${ids}::text[], ${ids.map((id) => plan.inFlight.get(id) ?? 0)}::int[],
                         ${ids.map((id) => plan.doubtFrom.get(id) ?? null)}::int[]) AS u(id, q, f)
-           WHERE l.id = u.id`;
+           WHERE l.id = k.id AND l.id = u.id`;
         if (opts.journal) plan.pushId = await writeJournal(tx, accountId, plan);
       }
       const { doubtFrom: _, ...out } = plan;

@@ -4,6 +4,7 @@
 // retries it with backoff; by then the targets may have moved on, and the newest is sent.
 import { type Clock, systemClock } from '../../core/clock.ts';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
+import { listingIdsLocked } from '../../core/db/listing-locks.ts';
 import { secondWrite, shownBefore } from '../../core/inventory/allocation.ts';
 import type { Logger } from '../../core/log.ts';
 import type { HubMetrics } from '../../core/metrics/hub-metrics.ts';
@@ -232,8 +233,9 @@ async function secondPhase(
   if (settled.length) {
     // The units the channel sold and we have not seen use the whole claim: 0 is the final value.
     await deps.prisma.$executeRaw`
-      UPDATE listings SET last_sent_qty = 0, last_confirmed_at = clock_timestamp(), last_error = NULL
-       WHERE id = ANY(${settled}::text[])`;
+      ${listingIdsLocked(settled)}
+      UPDATE listings l SET last_sent_qty = 0, last_confirmed_at = clock_timestamp(), last_error = NULL
+        FROM locked k WHERE l.id = k.id`;
   }
   if (writes.length === 0) return;
   try {

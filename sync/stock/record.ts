@@ -3,6 +3,7 @@
 // location) are filed as exceptions for a person; the others are retried.
 import { randomUUID } from 'node:crypto';
 import { Prisma } from '../../core/db/generated/prisma/client.ts';
+import { listingIdsLocked } from '../../core/db/listing-locks.ts';
 import type { Sql } from '../../core/db/sql.ts';
 import type { StockPushResult, StockUpdate } from '../../connectors/connector.ts';
 import type { StampBefore } from './plan.ts';
@@ -69,21 +70,23 @@ export async function recordPush(
   if (first.length) {
     // The channel now shows the first write's value, known for certain: the base of any later doubt.
     await sql.$executeRaw`
+      ${listingIdsLocked(first.map((c) => c.listingId))}
       UPDATE listings l SET last_confirmed_qty = ${BELIEF_AFTER_CONFIRM_SQL}, doubt_from_qty = u.q
-        FROM ${args(first)}
-       WHERE l.id = u.id`;
+        FROM locked k, ${args(first)}
+       WHERE l.id = k.id AND l.id = u.id`;
   }
   const confirmed = all.filter((c) => !interim.has(c.listingId));
   if (confirmed.length) {
     await sql.$executeRaw`
+      ${listingIdsLocked(confirmed.map((c) => c.listingId))}
       UPDATE listings l SET
         last_confirmed_qty = ${BELIEF_AFTER_CONFIRM_SQL},
         last_confirmed_at = clock_timestamp(),
         last_sent_qty = u.q,
         last_error = NULL,
         doubt_from_qty = NULL
-        FROM ${args(confirmed)}
-       WHERE l.id = u.id`;
+        FROM locked k, ${args(confirmed)}
+       WHERE l.id = k.id AND l.id = u.id`;
   }
   const retry = result.failed.filter((f) => f.retryable);
   if (retry.length)
@@ -126,9 +129,10 @@ export async function recordPush(
 export async function setErrors(sql: Sql, errors: [listingId: string, message: string][]): Promise<void> {
   if (errors.length === 0) return;
   await sql.$executeRaw`
+    ${listingIdsLocked(errors.map((e) => e[0]))}
     UPDATE listings l SET last_error = u.e
-      FROM unnest(${errors.map((e) => e[0])}::text[], ${errors.map((e) => e[1].slice(0, 1000))}::text[]) AS u(id, e)
-     WHERE l.id = u.id`;
+      FROM locked k, unnest(${errors.map((e) => e[0])}::text[], ${errors.map((e) => e[1].slice(0, 1000))}::text[]) AS u(id, e)
+     WHERE l.id = k.id AND l.id = u.id`;
 }
 
 /**
@@ -152,13 +156,14 @@ export async function unstampRefused(
   if (rows.length === 0) return 0;
   // Not in flight before: last_sent_at no later than the confirmation (or unset), as it was.
   return sql.$executeRaw`
+    ${listingIdsLocked(rows.map((r) => r[0]))}
     UPDATE listings l SET
       last_sent_qty = u.q,
       doubt_from_qty = u.f,
       last_sent_at = CASE WHEN u.was_in_flight THEN l.last_sent_at
                           WHEN u.was_sent THEN l.last_confirmed_at ELSE NULL END
-      FROM unnest(${rows.map((r) => r[0])}::text[], ${rows.map((r) => r[1].lastSentQty)}::int[],
+      FROM locked k, unnest(${rows.map((r) => r[0])}::text[], ${rows.map((r) => r[1].lastSentQty)}::int[],
                   ${rows.map((r) => r[1].doubtFromQty)}::int[], ${rows.map((r) => r[1].inFlight)}::boolean[],
                   ${rows.map((r) => r[1].sent)}::boolean[]) AS u(id, q, f, was_in_flight, was_sent)
-     WHERE l.id = u.id`;
+     WHERE l.id = k.id AND l.id = u.id`;
 }

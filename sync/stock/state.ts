@@ -7,6 +7,7 @@ import type { AllocationMode } from '../../core/inventory/allocation.ts';
 import { parseAllocationMode } from '../../core/inventory/allocation.ts';
 import type { StockLevel } from '../../core/inventory/available-to-sell.ts';
 import { computeTargets, type ListingTarget, type TargetAccount } from '../../core/inventory/stock-targets.ts';
+import { listingIdsLocked } from '../../core/db/listing-locks.ts';
 import type { Sql } from '../../core/db/sql.ts';
 import { inFlight } from './status.ts';
 
@@ -194,9 +195,10 @@ export async function saveTargets(tx: Sql, targets: Map<string, ListingTarget>, 
   const changed = [...targets.values()].filter((t) => current.get(t.listingId) !== t.target);
   if (changed.length === 0) return 0;
   await tx.$executeRaw`
+    ${listingIdsLocked(changed.map((t) => t.listingId))}
     UPDATE listings l SET target_qty = u.t
-      FROM unnest(${changed.map((t) => t.listingId)}::text[], ${changed.map((t) => t.target)}::int[]) AS u(id, t)
-     WHERE l.id = u.id`;
+      FROM locked k, unnest(${changed.map((t) => t.listingId)}::text[], ${changed.map((t) => t.target)}::int[]) AS u(id, t)
+     WHERE l.id = k.id AND l.id = u.id`;
   return changed.length;
 }
 
