@@ -282,8 +282,9 @@ describe.each(testDatabases())('store flows with a generic till on $kind', ({ op
     await eventually(async () => {
       await flush();
       return (
-        (await db.prisma.auditLog.count({ where: { action: 'fulfilment.pushed', data: { path: ['kind'], equals: 'refund' } } })) > 0 &&
-        shop.sim.store.refundsOf(web.id).length === 1
+        (await db.prisma.auditLog.count({
+          where: { action: 'fulfilment.pushed', data: { path: ['kind'], equals: 'refund' } },
+        })) > 0 && shop.sim.store.refundsOf(web.id).length === 1
       );
     }, 'Shopify refunded');
     // No amount given: Shopify's own price for the line (the product's 1,500).

@@ -25,7 +25,14 @@ async function paidOrder() {
   });
   const sale = order.transactions[0];
   if (!sale) throw new Error('the simulator recorded no sale');
-  return { wh, order, sale, lineA: order.lines[0]?.id ?? '', lineB: order.lines[1]?.id ?? '', itemA: a.inventoryItemId };
+  return {
+    wh,
+    order,
+    sale,
+    lineA: order.lines[0]?.id ?? '',
+    lineB: order.lines[1]?.id ?? '',
+    itemA: a.inventoryItemId,
+  };
 }
 
 const refundPush = (orderId: string, lines: FulfilmentPush['lines'], extra: Partial<FulfilmentPush> = {}) => ({
@@ -84,7 +91,10 @@ describe('refund push', () => {
 
   it("recognises its own refund's refunds/create webhook, and still records a merchant's", async () => {
     const { order, lineA, lineB } = await paidOrder();
-    const res = await h.connector.pushFulfilment(account(), refundPush(order.id, [{ channelLineId: lineA, quantity: 1 }]));
+    const res = await h.connector.pushFulfilment(
+      account(),
+      refundPush(order.id, [{ channelLineId: lineA, quantity: 1 }]),
+    );
     const own: InboundEvent = {
       externalEventId: 'wh-own',
       topic: 'refunds/create',

@@ -83,13 +83,16 @@ export function refundContext({ store, variables }: OpContext): OpResult {
   };
 }
 
-function validate(store: SimStore, order: SimOrder, input: RefundInput): UserErr[] {
+function validateLines(store: SimStore, order: SimOrder, lines: LineInput[]): UserErr[] {
   const errors: UserErr[] = [];
   const wanted = new Map<string, number>();
-  (input.refundLineItems ?? []).forEach((l, i) => {
+  for (const [i, l] of lines.entries()) {
     const field = ['refundLineItems', String(i)];
     const line = order.lines.find((x) => x.id === l.lineItemId);
-    if (!line) return errors.push({ field: [...field, 'lineItemId'], message: 'Line item does not exist.' });
+    if (!line) {
+      errors.push({ field: [...field, 'lineItemId'], message: 'Line item does not exist.' });
+      continue;
+    }
     const total = (wanted.get(line.id) ?? 0) + (l.quantity ?? 0);
     wanted.set(line.id, total);
     if (!Number.isInteger(l.quantity) || (l.quantity ?? 0) <= 0 || total > line.currentQuantity)
@@ -99,22 +102,30 @@ function validate(store: SimStore, order: SimOrder, input: RefundInput): UserErr
       });
     if (l.locationId && !store.locations.has(l.locationId))
       errors.push({ field: [...field, 'locationId'], message: 'Location does not exist.' });
-    return undefined;
-  });
+  }
+  return errors;
+}
+
+function validateTransactions(store: SimStore, order: SimOrder, transactions: TransactionInput[]): UserErr[] {
+  const errors: UserErr[] = [];
   const given = new Map<string, number>();
-  (input.transactions ?? []).forEach((t, i) => {
+  for (const [i, t] of transactions.entries()) {
     const field = ['transactions', String(i)];
     const parent = order.transactions.find((x) => x.id === t.parentId && x.kind === 'SALE');
     if (t.kind !== 'REFUND') errors.push({ field: [...field, 'kind'], message: 'Kind must be refund.' });
     if (t.orderId !== order.id) errors.push({ field: [...field, 'orderId'], message: 'Order does not match.' });
-    if (!parent) return errors.push({ field: [...field, 'parentId'], message: 'Parent transaction does not exist.' });
+    if (!parent) {
+      errors.push({ field: [...field, 'parentId'], message: 'Parent transaction does not exist.' });
+      continue;
+    }
     if (t.gateway !== parent.gateway)
       errors.push({ field: [...field, 'gateway'], message: `Gateway must be ${parent.gateway}.` });
     let amount: number;
     try {
       amount = parseMinor(String(t.amount ?? ''), order.currency);
     } catch {
-      return errors.push({ field: [...field, 'amount'], message: 'Amount is invalid.' });
+      errors.push({ field: [...field, 'amount'], message: 'Amount is invalid.' });
+      continue;
     }
     const total = (given.get(parent.id) ?? 0) + amount;
     given.set(parent.id, total);
@@ -124,8 +135,7 @@ function validate(store: SimStore, order: SimOrder, input: RefundInput): UserErr
         field: [...field, 'amount'],
         message: `Refund amount ${formatMinor(total, order.currency)} is greater than the ${formatMinor(left, order.currency)} ${order.currency} that can still be refunded.`,
       });
-    return undefined;
-  });
+  }
   return errors;
 }
 
@@ -135,7 +145,9 @@ export function refundCreate(modernOp: boolean) {
     const keyed = versionAtLeast(version, '2026-01');
     if (modernOp && !keyed)
       return {
-        errors: [{ message: `Directive 'idempotent' is not defined (API ${version})`, extensions: { code: 'undefinedField' } }],
+        errors: [
+          { message: `Directive 'idempotent' is not defined (API ${version})`, extensions: { code: 'undefinedField' } },
+        ],
         actualCost: 1,
       };
     const key = typeof variables.idempotencyKey === 'string' ? variables.idempotencyKey : null;
@@ -167,7 +179,12 @@ export function refundCreate(modernOp: boolean) {
       ]);
     if (seen) return { data: seen.data, actualCost: 10 };
     const order = store.orders.get(String(input.orderId ?? ''));
-    const errors = order ? validate(store, order, input) : [{ field: ['orderId'], message: 'Order does not exist.' }];
+    const errors = order
+      ? [
+          ...validateLines(store, order, input.refundLineItems ?? []),
+          ...validateTransactions(store, order, input.transactions ?? []),
+        ]
+      : [{ field: ['orderId'], message: 'Order does not exist.' }];
     let result: OpResult;
     if (!order || errors.length > 0) result = answer(null, errors);
     else {
