@@ -34,6 +34,15 @@ async function readOrder(ctx: AmazonCtx, orderId: string): Promise<SpOrder> {
 }
 
 export async function pushFulfilment(ctx: AmazonCtx, push: FulfilmentPush): Promise<FulfilmentPushResult> {
+  if (push.kind === 'refund') {
+    // The Order Adjustments feed (POST_FLAT_FILE_PAYMENT_ADJUSTMENT_DATA) could carry it; the
+    // connector does not send it, so a person refunds (README).
+    throw new ConnectorError(
+      'unsupported',
+      'the goods came back outside Amazon and the hub restocked them; refund the buyer in Seller Central (Manage Orders, Refund order) without asking for a return',
+      { retryable: false },
+    );
+  }
   if (push.kind !== 'ship') {
     // Seller cancellations go through order-acknowledgement feeds, buyers' requests are answered in
     // Seller Central, and Amazon has no in-store pickup: a person handles these (README).

@@ -6,7 +6,8 @@
 //   applied, and nothing is created twice. An empty line list ships what is still open.
 // - cancel_request_approved / _declined: the Post-Order API's approve / reject of the buyer's
 //   open request (its id read from getOrder's cancelStatus.cancelRequests).
-// - pickup steps and a hub-initiated cancel are not offered for eBay orders: refused, for a person.
+// - pickup steps and a hub-initiated cancel are not offered for eBay orders: refused, for a person;
+//   so is a refund for goods taken back outside eBay (see the case below).
 import type { Clock } from '../../core/clock.ts';
 import type { FulfilmentPush, FulfilmentPushResult } from '../connector.ts';
 import { ConnectorError } from '../connector.ts';
@@ -152,6 +153,12 @@ export async function pushFulfilment(
       return answerCancelRequest(client, push, true);
     case 'cancel_request_declined':
       return answerCancelRequest(client, push, false);
+    case 'refund':
+      // issue_refund (Fulfillment API) takes no idempotency key and getOrder's refunds carry no
+      // reference of ours, so a replay after a lost answer could refund twice: not sent yet.
+      return refuse(
+        'the goods came back outside eBay and the hub restocked them; refund the buyer in Seller Hub (Orders, Issue refund) without asking for the item back',
+      );
     default:
       return refuse(`eBay orders have no ${push.kind} step the hub can send`);
   }

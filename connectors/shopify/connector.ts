@@ -18,6 +18,7 @@ import { accountTransport, type Transport } from '../transport.ts';
 import { normaliseShopifyAccount, shopifyAccountIdentity } from './account-input.ts';
 import { readConfig } from './config.ts';
 import { pushFulfilment } from './fulfilment.ts';
+import { isHubRefund } from './refund.ts';
 import { discoverListings } from './listings.ts';
 import {
   mapGraphqlOrder,
@@ -96,6 +97,10 @@ export function createShopifyConnector(options: ShopifyConnectorOptions = {}): S
         topic === REFUND_TOPIC
           ? mapRestRefund(restRefundBody(event.payload))
           : mapGraphqlRefund(event.payload as GqlRefund, (event.payload as GqlRefund).order?.id ?? '');
+      if (isHubRefund(mapped.draft.reason)) {
+        // The hub made this refund (refund.ts) for a return it already recorded and restocked.
+        return { kind: 'ignored', reason: 'refund created by the hub for a return it already recorded' };
+      }
       if (mapped.draft.lines.length === 0 && !mapped.draft.refund) {
         // Nothing moves and no money is stated; the payment status arrives with orders/updated.
         return { kind: 'ignored', reason: 'refund without line items or amount' };

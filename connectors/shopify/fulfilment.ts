@@ -3,13 +3,15 @@
 // quantities on their open line items, then
 // - ship: fulfillmentCreate with tracking (company, number, url), partial quantities allowed;
 // - pickup_ready: fulfillmentOrderLineItemsPreparedForPickup (Shopify notifies the buyer);
-// - pickup_collected: fulfillmentCreate at hand-over, no tracking.
+// - pickup_collected: fulfillmentCreate at hand-over, no tracking;
+// - refund (goods taken back outside Shopify): refundCreate, see refund.ts.
 // fulfillmentCreate has no @idempotent directive, so a push is made idempotent by reading
 // first: a fulfilment with the same tracking number, or nothing left to fulfil, means the
 // push already happened (a retry after a timeout), and nothing is created twice.
 import { ConnectorError, type FulfilmentPush, type FulfilmentPushResult } from '../connector.ts';
 import type { ShopifyClient } from './client.ts';
 import type { UserError } from './payloads.ts';
+import { pushRefund } from './refund.ts';
 import {
   FULFILLMENT_CREATE_MUTATION,
   FULFILLMENT_ORDERS_FOR_ORDER_QUERY,
@@ -103,14 +105,8 @@ export async function pushFulfilment(client: ShopifyClient, push: FulfilmentPush
       retryable: false,
     });
   }
-  if (push.kind === 'refund') {
-    // refundCreate moves money; the hub does not send it yet (README, Returns): a person refunds in Shopify.
-    throw new ConnectorError(
-      'unsupported',
-      'the goods came back outside Shopify; refund them in Shopify without restocking (the hub restocked them)',
-      { retryable: false },
-    );
-  }
+  // Goods taken back outside Shopify: Shopify refunds the buyer (refund.ts).
+  if (push.kind === 'refund') return pushRefund(client, push);
   if (push.kind === 'cancel') {
     // orderCancel moves money (refund method) and is the merchant's call in the Shopify admin.
     throw new ConnectorError(

@@ -19,6 +19,9 @@ export const OP = {
   productVariantsPage: 'ProductVariantsPage',
   webhookSubscriptions: 'WebhookSubscriptions',
   webhookSubscriptionCreate: 'WebhookSubscriptionCreate',
+  refundContext: 'RefundContext',
+  refundCreate: 'RefundCreate',
+  refundCreateLegacy: 'RefundCreateLegacy',
 } as const;
 export type OperationName = (typeof OP)[keyof typeof OP];
 
@@ -267,5 +270,50 @@ mutation WebhookSubscriptionCreate($topic: WebhookSubscriptionTopic!, $webhookSu
   webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) {
     webhookSubscription { ${WEBHOOK_SUBSCRIPTION_FIELDS} }
     userErrors { field message }
+  }
+}`;
+
+/**
+ * What a refund push needs before refundCreate (refund.ts): the refunds already on the order (a
+ * replay recognises its own by the note), and Shopify's suggested refund for the lines, whose
+ * suggestedTransactions name the payment to refund (parent transaction, gateway, what is left).
+ * Shapes: shopify.dev admin-graphql 2026-10 Order.refunds, Order.suggestedRefund,
+ * SuggestedRefund, SuggestedOrderTransaction.
+ */
+export const REFUND_CONTEXT_QUERY = /* GraphQL */ `
+query RefundContext($id: ID!, $refundLineItems: [RefundLineItemInput!]) {
+  order(id: $id) {
+    id currencyCode presentmentCurrencyCode
+    refunds(first: 50) { id note }
+    suggestedRefund(refundLineItems: $refundLineItems) {
+      amountSet { shopMoney { amount currencyCode } }
+      suggestedTransactions {
+        gateway kind
+        amountSet { shopMoney { amount currencyCode } }
+        maximumRefundableSet { shopMoney { amount currencyCode } }
+        parentTransaction { id }
+      }
+    }
+  }
+}`;
+
+const REFUND_CREATE_SELECTION = `
+    refund { id note totalRefundedSet { shopMoney { amount currencyCode } } }
+    userErrors { field message }`;
+
+/**
+ * refundCreate from 2026-04: the @idempotent key is mandatory (changelog "Making idempotency
+ * mandatory for inventory adjustments and refund mutations"; optional from 2026-01).
+ */
+export const REFUND_CREATE_MUTATION = /* GraphQL */ `
+mutation RefundCreate($input: RefundInput!, $idempotencyKey: String!) {
+  refundCreate(input: $input) @idempotent(key: $idempotencyKey) {${REFUND_CREATE_SELECTION}
+  }
+}`;
+
+/** Same before 2026-01: no idempotency directive (the read-first note check is the only guard). */
+export const REFUND_CREATE_LEGACY_MUTATION = /* GraphQL */ `
+mutation RefundCreateLegacy($input: RefundInput!) {
+  refundCreate(input: $input) {${REFUND_CREATE_SELECTION}
   }
 }`;

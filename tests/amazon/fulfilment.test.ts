@@ -89,4 +89,13 @@ describe('Amazon shipment confirmation', () => {
       expect(error).toMatchObject({ code, retryable: false });
     }
   });
+
+  it('refuses a refund push, telling the person to refund in Seller Central', async () => {
+    const order = h.sim.placeOrder({ items: [{ sku: 'LAMP', quantity: 1 }] });
+    const error = await h.connector
+      .pushFulfilment(h.account(), { externalOrderId: order.orderId, kind: 'refund', lines: [], idempotencyKey: 'r' })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'unsupported', retryable: false });
+    expect((error as ConnectorError).message).toMatch(/refund the buyer in Seller Central/);
+  });
 });

@@ -96,4 +96,19 @@ describe('eBay fulfilments', () => {
     expect(err).toBeInstanceOf(ConnectorError);
     expect((err as ConnectorError).retryable).toBe(false);
   });
+
+  it('refuses a refund push, telling the person to refund in Seller Hub', async () => {
+    const order = h.sim.state.placeOrder({ lines: [{ sku: 'MUG', quantity: 1, price: '1.00' }] });
+    const err = await h.connector
+      .pushFulfilment(h.account, {
+        externalOrderId: order.orderId,
+        kind: 'refund',
+        lines: [{ channelLineId: order.lineItems[0]?.lineItemId ?? '', quantity: 1 }],
+        refund: { amount: 100, currency: 'USD' },
+        idempotencyKey: 'r',
+      })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'unsupported', retryable: false });
+    expect((err as ConnectorError).message).toMatch(/refund the buyer in Seller Hub/);
+  });
 });

@@ -7,10 +7,12 @@
 // - an order taken at the till for delivery is reserved at the warehouse, shipped through the
 //   normal flow, and the till is told (again after its endpoint failed once);
 // - a store purchase returned by post is restocked at the warehouse and the till told of the refund;
-// - a web order returned at the store is restocked at the store and the shop asked to refund;
+// - a web order returned at the store is restocked at the store and Shopify refunds the buyer once
+//   (its refunds/create for that refund is recognised, not a second return);
 // - duplicated and reordered deliveries change the ledger once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../core/db/database.ts';
+import { storeEvents } from '../../core/inbox/inbox.ts';
 import { returnOrder, shipOrder } from '../../core/orders/actions.ts';
 import { testDatabases } from '../support/databases.ts';
 import { eventually, product, sell, shown } from '../sync/helpers.ts';
@@ -188,8 +190,9 @@ describe.each(testDatabases())('store flows with a generic till on $kind', ({ op
     expect((await order('RP-R1'))?.status).toBe('partially_returned');
   });
 
-  it('a web order returned at the store is restocked at the store and the shop is asked to refund', async () => {
+  it('a web order returned at the store is restocked at the store and Shopify refunds the buyer once', async () => {
     const { w, till } = sw;
+    const shop = w.shops[0]!;
     const sku = await product(w, 'WR-1', 2, { shown: 2 });
     const web = await sell(w, 0, 'WR-1', 1);
     let o = null as Awaited<ReturnType<typeof order>>;
@@ -204,6 +207,7 @@ describe.each(testDatabases())('store flows with a generic till on $kind', ({ op
       await till.returnGoods({ accountId: 'shop-0', externalId: web.id }, [{ sku: 'WR-1', quantity: 1 }], {
         returnId: 'WR-RET-1',
         refund: 1500,
+        currency: 'USD',
       }),
     );
     await eventually(async () => {
@@ -214,13 +218,101 @@ describe.each(testDatabases())('store flows with a generic till on $kind', ({ op
     expect(await level(w, sku, 'wh')).toEqual({ onHand: 1, reserved: 0 });
     const ret = await db.prisma.return.findFirst({ where: { orderId: o!.id } });
     expect(ret?.refundAmount).toBe(1500n);
-    // The shop must record the refund; the Shopify connector leaves moving money to a person.
+    // The shop refunds the buyer through the web payment, without restocking on its side.
+    await eventually(async () => {
+      await flush();
+      return shop.sim.store.refundsOf(web.id).length === 1;
+    }, 'Shopify refunded');
+    const refund = shop.sim.store.refundsOf(web.id)[0]!;
+    expect(refund.amount).toBe(1500);
+    expect(refund.transactions.map((t) => t.amount)).toEqual([1500]);
+    expect(refund.lines.map((l) => [l.quantity, l.restockType])).toEqual([[1, 'NO_RESTOCK']]);
+    // Shopify's webhooks for that refund come back: the hub knows it as its own.
+    await storeEvents(db.prisma, shop.accountId, [
+      {
+        externalEventId: `wh-${refund.id}`,
+        topic: 'refunds/create',
+        occurredAt: new Date(refund.createdAt).toISOString(),
+        payload: shop.sim.refundWebhookBody(refund.id),
+      },
+      {
+        externalEventId: `wh-${web.id}-refunded`,
+        topic: 'orders/updated',
+        occurredAt: new Date(refund.createdAt).toISOString(),
+        payload: shop.sim.orderWebhookBody(web.id),
+      },
+    ]);
+    await eventually(async () => {
+      await flush();
+      return (await db.prisma.inboxEvent.count({ where: { accountId: shop.accountId, processedAt: null } })) === 0;
+    }, 'webhooks processed');
+    expect(await db.prisma.return.count({ where: { orderId: o!.id } })).toBe(1);
+    expect((await order(web.id))?.status).toBe('returned');
+    expect(await level(w, sku, 'store')).toEqual({ onHand: 1, reserved: 0 });
+    expect(await level(w, sku, 'wh')).toEqual({ onHand: 1, reserved: 0 });
+    expect(shop.sim.store.refundsOf(web.id)).toHaveLength(1);
+    expect(await db.prisma.exceptionItem.count({ where: { orderId: o!.id } })).toBe(0);
+  });
+
+  /** A web order of `code` sold on the shop and shipped from the warehouse. */
+  async function shippedWebOrder(code: string, tracking: string) {
+    const { w } = sw;
+    const sku = await product(w, code, 2, { shown: 2 });
+    const web = await sell(w, 0, code, 1);
+    let o = null as Awaited<ReturnType<typeof order>>;
+    await eventually(async () => {
+      await flush();
+      o = await order(web.id);
+      return o?.status === 'allocated';
+    }, 'web order allocated');
+    await shipOrder(db.prisma, o!.id, { tracking: { number: tracking } }, 'key:test', w.clock);
+    return { sku, web, o: o! };
+  }
+
+  it('a web order taken back at the store through the API is refunded on Shopify at its price', async () => {
+    const { w } = sw;
+    const shop = w.shops[0]!;
+    const { sku, web, o } = await shippedWebOrder('WA-1', 'WA-TRK');
+    const line = o.lines[0]!;
+    const res = await sw.h.call('POST', `/api/v1/orders/${o.id}/return`, {
+      body: { lines: [{ orderLineId: line.id, quantity: 1, restock: true }], locationId: 'store' },
+    });
+    expect(res.status).toBe(200);
+    expect(await level(w, sku, 'store')).toEqual({ onHand: 1, reserved: 0 });
     await eventually(async () => {
       await flush();
       return (
-        (await db.prisma.exceptionItem.count({ where: { orderId: o!.id, kind: 'fulfilment_push_refused' } })) === 1
+        (await db.prisma.auditLog.count({
+          where: { action: 'fulfilment.pushed', data: { path: ['kind'], equals: 'refund' } },
+        })) > 0 && shop.sim.store.refundsOf(web.id).length === 1
       );
-    }, 'shop asked to refund');
+    }, 'Shopify refunded');
+    // No amount given: Shopify's own price for the line (the product's 1,500).
+    expect(shop.sim.store.refundsOf(web.id).map((r) => r.amount)).toEqual([1500]);
+    expect(await db.prisma.exceptionItem.count({ where: { orderId: o.id } })).toBe(0);
+  });
+
+  it('a refund Shopify refuses becomes an open exception naming the reason', async () => {
+    const { w, till } = sw;
+    const shop = w.shops[0]!;
+    const { web, o } = await shippedWebOrder('WX-1', 'WX-TRK');
+    accepted(
+      await till.returnGoods({ accountId: 'shop-0', externalId: web.id }, [{ sku: 'WX-1', quantity: 1 }], {
+        returnId: 'WX-RET-1',
+        refund: 9900,
+        currency: 'USD',
+      }),
+    );
+    let ex = null as { message: string; resolvedAt: Date | null } | null;
+    await eventually(async () => {
+      await flush();
+      ex = await db.prisma.exceptionItem.findFirst({ where: { orderId: o.id, kind: 'fulfilment_push_refused' } });
+      return ex !== null;
+    }, 'exception filed');
+    expect(ex!.resolvedAt).toBeNull();
+    expect(ex!.message).toContain('"refund"');
+    expect(ex!.message).toMatch(/refundCreate: Refund amount 99\.00 is greater than the 15\.00 USD/);
+    expect(shop.sim.store.refundsOf(web.id)).toHaveLength(0);
   });
 
   it('duplicated and reordered deliveries change the ledger once each', async () => {

@@ -58,7 +58,8 @@ export interface TillSimulator {
   returnGoods(
     order: { receipt: string } | { accountId: string; externalId: string },
     lines: { sku: string; quantity: number }[],
-    opts?: { returnId?: string; refund?: number; restock?: boolean },
+    /** `currency`: of the refund, when not the till's (a web order sold in another currency). */
+    opts?: { returnId?: string; refund?: number; currency?: string; restock?: boolean },
   ): Promise<Delivery[]>;
   count(counts: { sku: string; onHand: number }[]): Promise<Delivery[]>;
   /** Posts any body as an event (malformed ones included), signed as the faults say. */
@@ -170,7 +171,7 @@ export function createTillSimulator(o: TillSimulatorOptions): TillSimulator {
         order,
         lines,
         restock: opts.restock ?? true,
-        refund: opts.refund === undefined ? null : { amount: opts.refund, currency },
+        refund: opts.refund === undefined ? null : { amount: opts.refund, currency: opts.currency ?? currency },
       };
       return post(e);
     },

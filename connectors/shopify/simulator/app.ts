@@ -42,6 +42,7 @@ export interface AppDeps {
   stats: SimStats;
   idempotency: Map<string, { fingerprint: string; data: unknown }>;
   orderChanged: (orderId: string) => void;
+  refundCreated: (orderId: string, refundId: string) => void;
 }
 
 export function createSimulatorApp(deps: AppDeps): Hono {
@@ -138,6 +139,7 @@ export function createSimulatorApp(deps: AppDeps): Hono {
       query,
       variables,
       orderChanged: deps.orderChanged,
+      refundCreated: deps.refundCreated,
       idempotency: deps.idempotency,
     });
     const actual = Math.min(requested, result.data === undefined ? result.actualCost : price.actual(result.data));

@@ -63,6 +63,8 @@ export interface ShopifySimulator {
   available(inventoryItemId: string, locationId: string): number | undefined;
   /** REST webhook body of an order as Shopify would send it now. */
   orderWebhookBody(orderId: string): unknown;
+  /** REST refunds/create body of a refund. */
+  refundWebhookBody(refundId: string): unknown;
 }
 
 export function createShopifySimulator(options: SimulatorOptions = {}): ShopifySimulator {
@@ -109,6 +111,11 @@ export function createShopifySimulator(options: SimulatorOptions = {}): ShopifyS
       const order = store.orders.get(orderId);
       // API mutations answer first; their webhooks follow, as on Shopify.
       if (order) outbox.push(emitOrder('orders/updated', order));
+    },
+    refundCreated: (orderId, refundId) => {
+      const order = store.orders.get(orderId);
+      const refund = store.refunds.get(refundId);
+      if (order && refund) outbox.push(emit('refunds/create', restRefund(store, order, refund)));
     },
   });
 
@@ -178,6 +185,11 @@ export function createShopifySimulator(options: SimulatorOptions = {}): ShopifyS
     },
     orderWebhookBody(orderId) {
       return restOrder(store, store.mustOrder(orderId));
+    },
+    refundWebhookBody(refundId) {
+      const refund = store.refunds.get(refundId);
+      if (!refund) throw new Error(`no refund ${refundId}`);
+      return restRefund(store, store.mustOrder(refund.orderId), refund);
     },
   };
 }

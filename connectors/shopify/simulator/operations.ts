@@ -7,6 +7,7 @@
 import { versionAtLeast } from '../config.ts';
 import { gqlLineItem, gqlOrder, iso, lineCursor, orderLimits, readLineCursor } from './serialize.ts';
 import type { SimFulfillmentOrder, SimStore } from './state.ts';
+import { refundContext, refundCreate } from './refunds.ts';
 import { webhookSubscriptionCreate, webhookSubscriptions } from './subscriptions.ts';
 
 export interface OpContext {
@@ -16,6 +17,8 @@ export interface OpContext {
   variables: Record<string, unknown>;
   /** Called when an operation changed an order (the simulator may emit orders/updated). */
   orderChanged: (orderId: string) => void;
+  /** Called when refundCreate made a refund (the simulator may emit refunds/create). */
+  refundCreated: (orderId: string, refundId: string) => void;
   idempotency: Map<string, { fingerprint: string; data: unknown }>;
 }
 
@@ -482,6 +485,9 @@ export const OPERATIONS: Readonly<Record<string, Handler>> = {
   ProductVariantsPage: productVariantsPage,
   WebhookSubscriptions: webhookSubscriptions,
   WebhookSubscriptionCreate: webhookSubscriptionCreate,
+  RefundContext: refundContext,
+  RefundCreate: refundCreate(true),
+  RefundCreateLegacy: refundCreate(false),
 };
 
 /** The operation a request names: its operationName, else the name after query/mutation. */

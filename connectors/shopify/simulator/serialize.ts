@@ -310,8 +310,18 @@ export function restRefund(store: SimStore, o: SimOrder, r: SimRefund) {
           : null,
       };
     }),
-    transactions:
-      r.amount > 0
+    transactions: r.transactions.length
+      ? r.transactions.map((t) => ({
+          id: Number(t.id.split('/').at(-1)),
+          admin_graphql_api_id: t.id,
+          kind: 'refund',
+          status: 'success',
+          amount: formatMinor(t.amount, o.currency),
+          currency: o.currency,
+          gateway: t.gateway,
+          parent_id: t.parentId ? Number(t.parentId.split('/').at(-1)) : null,
+        }))
+      : r.amount > 0
         ? [
             {
               kind: 'refund',

@@ -3,6 +3,7 @@
 // merchant or buyer makes (place, edit, cancel, refund an order). Amounts are integer minor
 // units in the shop currency; serialize.ts renders them as Shopify's decimal strings.
 import type { Clock } from '../../../core/clock.ts';
+import { totals } from './serialize.ts';
 
 export interface SimAddress {
   firstName?: string | null;
@@ -85,6 +86,16 @@ export interface SimFulfillment {
   createdAt: number;
 }
 
+/** A payment on an order (OrderTransaction): the sale, and refunds against it (parentId). */
+export interface SimTransaction {
+  id: string;
+  kind: 'SALE' | 'REFUND';
+  gateway: string;
+  amount: number;
+  parentId: string | null;
+  createdAt: number;
+}
+
 export interface SimRefund {
   id: string;
   legacyId: number;
@@ -99,6 +110,8 @@ export interface SimRefund {
     amount: number;
   }[];
   amount: number;
+  /** The refund transactions that moved the money (empty: nothing paid back). */
+  transactions: SimTransaction[];
 }
 
 export interface SimOrder {
@@ -134,6 +147,8 @@ export interface SimOrder {
   shippingAddress: SimAddress | null;
   lines: SimLine[];
   shippingLines: SimShippingLine[];
+  /** Payments: a paid order carries one SALE of its total (gateway "bogus", Shopify's test gateway). */
+  transactions: SimTransaction[];
 }
 
 export interface OrderInput {
@@ -342,7 +357,18 @@ export class SimStore {
             },
           ]
         : [],
+      transactions: [],
     };
+    if (order.financialStatus === 'PAID') {
+      order.transactions.push({
+        ...this.nextId('OrderTransaction'),
+        kind: 'SALE',
+        gateway: 'bogus',
+        amount: totals(order).total,
+        parentId: null,
+        createdAt: now,
+      });
+    }
     this.orders.set(id, order);
     const location = pickup ?? pos ?? this.defaultLocation().id;
     const fo: SimFulfillmentOrder = {
@@ -428,31 +454,88 @@ export class SimStore {
     return order;
   }
 
+  /** What a sale transaction can still give back: its amount less the refunds made against it. */
+  refundable(order: SimOrder, sale: SimTransaction): number {
+    const back = order.transactions
+      .filter((t) => t.kind === 'REFUND' && t.parentId === sale.id)
+      .reduce((s, t) => s + t.amount, 0);
+    return sale.amount - back;
+  }
+
+  /** What refunding `quantity` units of a line gives back: the discounted price plus tax not included. */
+  lineRefundAmount(order: SimOrder, line: SimLine, quantity: number): number {
+    return (line.unitPrice - line.discountPerUnit + (order.taxesIncluded ? 0 : line.taxPerUnit)) * quantity;
+  }
+
+  /**
+   * A merchant refund in the admin: the lines' price goes back through the sale, up to what it
+   * can still give back.
+   */
   refund(
     orderId: string,
     lines: { lineItemId: string; quantity: number; restockType: 'RETURN' | 'CANCEL' | 'NO_RESTOCK' }[],
     note: string | null = null,
   ): SimRefund {
     const order = this.mustOrder(orderId);
+    let amount = 0;
+    for (const l of lines) {
+      const line = order.lines.find((x) => x.id === l.lineItemId);
+      if (!line) throw new Error(`no line ${l.lineItemId}`);
+      amount += this.lineRefundAmount(order, line, l.quantity);
+    }
+    const payments: { parentId: string; gateway: string; amount: number }[] = [];
+    for (const sale of order.transactions.filter((t) => t.kind === 'SALE')) {
+      const take = Math.min(amount, this.refundable(order, sale));
+      if (take > 0) payments.push({ parentId: sale.id, gateway: sale.gateway, amount: take });
+      amount -= take;
+    }
+    const refund = this.applyRefund(order, lines, note, payments);
+    // The admin states the lines' value even when no payment gives it back (an unpaid order).
+    if (payments.length === 0) refund.amount = refund.lines.reduce((s, l) => s + l.amount, 0);
+    return refund;
+  }
+
+  /**
+   * Records a refund: lines leave the order (current quantity), restocked where the input says
+   * (else the order's first fulfillment location) unless NO_RESTOCK, and the money goes back as
+   * refund transactions. Callers validate first (refundCreate answers userErrors).
+   */
+  applyRefund(
+    order: SimOrder,
+    lines: {
+      lineItemId: string;
+      quantity: number;
+      restockType: 'RETURN' | 'CANCEL' | 'NO_RESTOCK';
+      locationId?: string | null;
+    }[],
+    note: string | null,
+    payments: { parentId: string; gateway: string; amount: number }[],
+  ): SimRefund {
     const r = this.nextId('Refund');
     const refund: SimRefund = {
       id: r.id,
       legacyId: r.legacyId,
-      orderId,
+      orderId: order.id,
       createdAt: this.stamp(),
       note,
       lines: [],
       amount: 0,
+      transactions: [],
     };
     for (const l of lines) {
       const line = order.lines.find((x) => x.id === l.lineItemId);
       if (!line) throw new Error(`no line ${l.lineItemId}`);
-      const amount = (line.unitPrice - line.discountPerUnit + (order.taxesIncluded ? 0 : line.taxPerUnit)) * l.quantity;
-      const location = this.fulfillmentOrdersOf(orderId)[0]?.locationId ?? null;
-      refund.lines.push({ ...l, locationId: l.restockType === 'NO_RESTOCK' ? null : location, amount });
-      refund.amount += amount;
+      const amount = this.lineRefundAmount(order, line, l.quantity);
+      const location = l.locationId ?? this.fulfillmentOrdersOf(order.id)[0]?.locationId ?? null;
+      refund.lines.push({
+        lineItemId: l.lineItemId,
+        quantity: l.quantity,
+        restockType: l.restockType,
+        locationId: l.restockType === 'NO_RESTOCK' ? null : location,
+        amount,
+      });
       line.currentQuantity = Math.max(0, line.currentQuantity - l.quantity);
-      for (const fo of this.fulfillmentOrdersOf(orderId)) {
+      for (const fo of this.fulfillmentOrdersOf(order.id)) {
         for (const f of fo.lines)
           if (f.lineItemId === line.id) f.remainingQuantity = Math.min(f.remainingQuantity, line.currentQuantity);
       }
@@ -461,6 +544,19 @@ export class SimStore {
         const key = v ? `${v.inventoryItemId}|${location}` : null;
         if (key && this.levels.has(key)) this.levels.set(key, (this.levels.get(key) ?? 0) + l.quantity);
       }
+    }
+    for (const p of payments) {
+      const tx: SimTransaction = {
+        ...this.nextId('OrderTransaction'),
+        kind: 'REFUND',
+        gateway: p.gateway,
+        amount: p.amount,
+        parentId: p.parentId,
+        createdAt: refund.createdAt,
+      };
+      order.transactions.push(tx);
+      refund.transactions.push(tx);
+      refund.amount += p.amount;
     }
     const left = order.lines.reduce((s, l) => s + l.currentQuantity, 0);
     order.financialStatus = left === 0 ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
