@@ -27,7 +27,7 @@ const PASSTHROUGH: Record<string, (ctx: CliContext, rest: readonly string[]) => 
 };
 
 const COMMANDS: { spec: CommandSpec; run: Runner }[] = [
-  { spec: startSpec, run: () => runStart() },
+  { spec: startSpec, run: runStart },
   { spec: migrateSpec, run: (ctx) => runMigrate(ctx) },
   { spec: demoSpec, run: (ctx, args) => runDemo(ctx, args.positionals) },
   { spec: keysCreate, run: runKeysCreate },
