@@ -131,10 +131,11 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     async stop(budgetMs = 25_000) {
       const deadline = Date.now() + budgetMs;
       drain.begin();
-      // Half the budget for requests in flight; the jobs get what is left but a second for the rest.
+      // Half the budget for requests in flight; the jobs get what is left but a second. The
+      // server keeps answering meanwhile (503, /health "draining") and closes last.
       if (!(await drain.idle(budgetMs / 2))) logger.warn('requests still in flight at shutdown: closing anyway');
-      await server.close(1_000);
       await sync.stop(Math.max(0, deadline - Date.now() - 1_000));
+      await server.close(500);
       await redis?.quit().catch(() => redis.disconnect());
     },
   };
