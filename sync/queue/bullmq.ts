@@ -53,8 +53,8 @@ export class BullQueue implements JobQueue {
   private readonly redis: Redis;
   private readonly connection: { url: string; maxRetriesPerRequest: null };
   private readonly lockMs: number;
-  /** Jobs this process runs now, with what handing one back needs (close). */
-  private readonly running = new Set<{ job: Job; token: string | undefined; handBack(): Promise<void> }>();
+  /** Jobs this process runs now, each with how to hand it back to the queue (close). */
+  private readonly running = new Set<{ handBack(): Promise<void> }>();
 
   constructor(private readonly opts: BullQueueOptions) {
     this.prefix = opts.prefix ?? 'omnihub';
@@ -130,8 +130,6 @@ export class BullQueue implements JobQueue {
         )
       : null;
     const entry = {
-      job,
-      token,
       handBack: async () => {
         if (renew) clearInterval(renew);
         if (lockKey) await this.redis.eval(RELEASE, 1, lockKey, lockToken).catch(() => undefined);
