@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { HTTPException } from 'hono/http-exception';
+import type { Drain } from './drain.ts';
 import type { HealthReport } from './health.ts';
 
 /** The slice of a (pino) logger the app needs. */
@@ -18,6 +19,11 @@ export interface AppDeps {
   health: () => Promise<HealthReport>;
   version: string;
   logger: AppLogger;
+  /**
+   * The process this app answers for (`omnihub start --role`): /health names the role and says
+   * whether the process is draining (503 then), and new requests are refused while it drains.
+   */
+  process?: { role: string; drain: Drain };
 }
 
 /** Hono environment of the app: `c.get('requestId')` in every handler. */
@@ -106,10 +112,18 @@ export function createApp(deps: AppDeps): App {
     }
   });
 
+  const proc = deps.process;
+  if (proc) app.use('*', proc.drain.middleware);
+
   app.get('/health', async (c) => {
     try {
+      if (proc?.drain.draining) {
+        // Not probed: the connections are closing; a load balancer only needs to stop sending here.
+        return c.json({ status: 'draining' as const, version: deps.version, role: proc.role, draining: true }, 503);
+      }
       const { status, ...rest } = await deps.health();
-      return c.json({ status, version: deps.version, ...rest }, status === 'ok' ? 200 : 503);
+      const who = proc ? { role: proc.role, draining: false } : {};
+      return c.json({ status, version: deps.version, ...who, ...rest }, status === 'ok' ? 200 : 503);
     } catch (err) {
       logger.error({ err, requestId: c.get('requestId') }, 'health check failed');
       return c.json({ status: 'degraded' as const, version: deps.version }, 503);

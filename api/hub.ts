@@ -13,9 +13,11 @@ import { JOB_NAMES } from '../sync/jobs.ts';
 import { jobId } from '../sync/queue/job-id.ts';
 import { type SyncRuntime, type SyncTuning, startSync } from '../sync/runtime.ts';
 import { createApp } from './app.ts';
+import { Drain } from './drain.ts';
 import { type HealthProbe, makeHealthCheck } from './health.ts';
 import { resolvePrincipal } from './auth/authenticate.ts';
 import { KeyCache } from './auth/key-cache.ts';
+import { type ProcessRole, roleParts } from './process-roles.ts';
 import { createLandingRoutes, type LandingAccess, type LandingDeps } from './landing/index.tsx';
 import { createApiRoutes } from './rest/index.ts';
 import { type RunningServer, startServer } from './server.ts';
@@ -51,6 +53,8 @@ export interface HubOptions {
   clock?: Clock;
   /** The registry /metrics renders and the synchronizer counts into (default: the process-wide one). */
   metrics?: MetricsRegistry;
+  /** Which part of the hub this process runs (api/process-roles.ts); everything by default. */
+  role?: ProcessRole;
 }
 
 export interface RunningHub {
@@ -58,12 +62,19 @@ export interface RunningHub {
   server: RunningServer;
   sync: SyncRuntime;
   app: ReturnType<typeof createApp>;
-  stop(): Promise<void>;
+  role: ProcessRole;
+  /**
+   * Drains and stops within about `budgetMs` (default 25 s): new requests get 503 while those
+   * in flight finish, the server closes, jobs still running near the end are handed back.
+   */
+  stop(budgetMs?: number): Promise<void>;
 }
 
 export async function startHub(o: HubOptions): Promise<RunningHub> {
   const { db, secretKey, connectors, logger } = o;
   const clock = o.clock ?? systemClock;
+  const role = o.role ?? 'all';
+  const parts = roleParts(role);
 
   // The synchronizer first: the API hands it webhook arrivals and "sync now" requests.
   const sync = await startSync({
@@ -74,6 +85,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     clock,
     redisUrl: o.redisUrl,
     databaseUrl: o.databaseUrl,
+    roles: parts.sync,
     ...(o.syncTuning ? { tuning: o.syncTuning } : {}),
     ...(o.metrics ? { metrics: o.metrics } : {}),
   });
@@ -90,6 +102,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
       }
     : {};
 
+  const drain = new Drain();
   const app = createApp({
     health: makeHealthCheck(
       { kind: db.kind, ping: () => db.ping() },
@@ -97,7 +110,41 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     ),
     version: VERSION,
     logger,
+    process: { role, drain },
   });
+  if (parts.http === 'full') mountHub(app, o, sync);
+
+  let server: RunningServer;
+  try {
+    server = await startServer(app, { port: o.port, host: o.host }, logger);
+  } catch (e) {
+    await sync.stop();
+    redis?.disconnect();
+    throw e;
+  }
+  return {
+    url: server.url,
+    server,
+    sync,
+    app,
+    role,
+    async stop(budgetMs = 25_000) {
+      const deadline = Date.now() + budgetMs;
+      drain.begin();
+      // Half the budget for requests in flight; the jobs get what is left but a second. The
+      // server keeps answering meanwhile (503, /health "draining") and closes last.
+      if (!(await drain.idle(budgetMs / 2))) logger.warn('requests still in flight at shutdown: closing anyway');
+      await sync.stop(Math.max(0, deadline - Date.now() - 1_000));
+      await server.close(500);
+      await redis?.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+/** The REST API, webhook doors, staff pages and landing page of the api role (and of all). */
+function mountHub(app: ReturnType<typeof createApp>, o: HubOptions, sync: SyncRuntime): void {
+  const { db, secretKey, connectors, logger } = o;
+  const clock = o.clock ?? systemClock;
   app.route(
     '/',
     createApiRoutes({
@@ -147,24 +194,4 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     '/',
     createLandingRoutes({ prisma: db.prisma, logger, clock, ...(o.landing ?? {}), access: landingAccess }),
   );
-
-  let server: RunningServer;
-  try {
-    server = await startServer(app, { port: o.port, host: o.host }, logger);
-  } catch (e) {
-    await sync.stop();
-    redis?.disconnect();
-    throw e;
-  }
-  return {
-    url: server.url,
-    server,
-    sync,
-    app,
-    async stop() {
-      await server.close(3_000);
-      await sync.stop();
-      await redis?.quit().catch(() => redis.disconnect());
-    },
-  };
 }

@@ -1,5 +1,6 @@
-// `npm start`: the hub on Node. Embedded PGlite in OMNIHUB_DATA_DIR unless
-// DATABASE_URL names a PostgreSQL server; migrations are applied on the way up.
+// `npm start` / `omnihub start [--role …]`: the hub on Node. Embedded PGlite in OMNIHUB_DATA_DIR
+// unless DATABASE_URL names a PostgreSQL server; migrations are applied on the way up. A role
+// other than all runs one part of the hub beside other processes (api/process-roles.ts).
 import './load-env.ts';
 import { defaultConnectors } from '../connectors/registry.ts';
 import { ensureFirstAdminKey } from '../core/auth/first-admin.ts';
@@ -11,11 +12,15 @@ import { openDatabase } from '../core/db/database.ts';
 import { createLogger } from '../core/log.ts';
 import { newLocalToken, writeHubFile } from './hub-file.ts';
 import { startHub } from './hub.ts';
+import { type ProcessRole, RoleRefused, roleRefusal } from './process-roles.ts';
 import { onShutdown } from './server.ts';
 import { VERSION } from './version.ts';
 
-export async function main() {
+export async function main(options: { role?: ProcessRole } = {}) {
+  const role = options.role ?? 'all';
   const config = loadConfig();
+  const refused = roleRefusal(role, config);
+  if (refused) throw new RoleRefused(refused);
   const logger = createLogger(config);
   const secretKey = await resolveSecretKey(config, logger);
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
@@ -42,21 +47,24 @@ export async function main() {
     redisUrl: config.redisUrl,
     databaseUrl: config.databaseUrl,
     syncTuning: { personalDataRetentionDays: config.personalDataRetentionDays },
+    role,
   });
-  // Last registered runs first: stop taking requests and jobs, then close the database.
-  onShutdown(() => db.close(), { logger });
+  // Last registered runs first: stop taking requests and jobs, then close the database. The
+  // hub's part ends a little before the hard limit, leaving time to close the database.
+  const shutdown = { logger, timeoutMs: config.shutdownTimeoutMs };
+  onShutdown(() => db.close(), shutdown);
   if (localToken) {
     const removeHubFile = writeHubFile(config.dataDir, { url: hub.url, token: localToken });
-    onShutdown(async () => removeHubFile(), { logger });
+    onShutdown(async () => removeHubFile(), shutdown);
   }
-  onShutdown(() => hub.stop(), { logger });
-  logger.info({ url: hub.url, version: VERSION }, `omnihub listening on ${hub.url}`);
+  onShutdown(() => hub.stop(Math.max(500, config.shutdownTimeoutMs - 1_500)), shutdown);
+  logger.info({ url: hub.url, version: VERSION, role }, `omnihub (${role}) listening on ${hub.url}`);
 }
 
 if (import.meta.main || process.argv[1]?.endsWith('api/main.ts')) {
   main().catch((e) => {
     console.error(
-      e instanceof ConfigError || e instanceof DataDirLockedError
+      e instanceof ConfigError || e instanceof DataDirLockedError || e instanceof RoleRefused
         ? e.message
         : `omnihub failed to start: ${(e as Error).stack ?? e}`,
     );

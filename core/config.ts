@@ -30,6 +30,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** Days after an order closed before its buyer's personal data is erased (core/privacy/retention.ts). */
   personalDataRetentionDays: number;
+  /** How long a process may take to stop on SIGTERM: drain requests, finish or hand back jobs. */
+  shutdownTimeoutMs: number;
   logLevel: LogLevel;
   nodeEnv: NodeEnv;
   isProduction: boolean;
@@ -63,6 +65,7 @@ const VARIABLES = [
   'OMNIHUB_ADMIN_TOKEN',
   'OMNIHUB_PUBLIC_URL',
   'OMNIHUB_PERSONAL_DATA_RETENTION_DAYS',
+  'OMNIHUB_SHUTDOWN_TIMEOUT_SECONDS',
   'LOG_LEVEL',
   'NODE_ENV',
 ] as const;
@@ -79,6 +82,7 @@ const DISPLAY: Record<Variable, 'plain' | 'url' | 'hidden'> = {
   OMNIHUB_ADMIN_TOKEN: 'hidden',
   OMNIHUB_PUBLIC_URL: 'url',
   OMNIHUB_PERSONAL_DATA_RETENTION_DAYS: 'plain',
+  OMNIHUB_SHUTDOWN_TIMEOUT_SECONDS: 'plain',
   LOG_LEVEL: 'plain',
   NODE_ENV: 'plain',
 };
@@ -96,6 +100,7 @@ const MSG = {
   OMNIHUB_ADMIN_TOKEN: `must be at least ${MIN_ADMIN_TOKEN} characters long`,
   OMNIHUB_PUBLIC_URL: 'must be an http:// or https:// URL with a host',
   OMNIHUB_PERSONAL_DATA_RETENTION_DAYS: 'must be a whole number of days between 1 and 3650',
+  OMNIHUB_SHUTDOWN_TIMEOUT_SECONDS: 'must be a whole number of seconds between 1 and 600',
   LOG_LEVEL: `must be one of ${LOG_LEVELS.join(', ')}`,
   NODE_ENV: `must be one of ${NODE_ENVS.join(', ')}`,
   SECRET_REQUIRED: 'is required when NODE_ENV=production (it encrypts the stored channel credentials)',
@@ -113,6 +118,8 @@ const HINT: Record<Variable, string> = {
   OMNIHUB_ADMIN_TOKEN: 'generate one with: openssl rand -hex 32',
   OMNIHUB_PUBLIC_URL: 'e.g. OMNIHUB_PUBLIC_URL=https://hub.example.com (Shopify delivers webhooks to https only)',
   OMNIHUB_PERSONAL_DATA_RETENTION_DAYS: 'e.g. OMNIHUB_PERSONAL_DATA_RETENTION_DAYS=30 (the default)',
+  OMNIHUB_SHUTDOWN_TIMEOUT_SECONDS:
+    "e.g. OMNIHUB_SHUTDOWN_TIMEOUT_SECONDS=25 (the default; keep it below your orchestrator's kill grace)",
   LOG_LEVEL: 'e.g. LOG_LEVEL=info',
   NODE_ENV: 'e.g. NODE_ENV=production',
 };
@@ -168,6 +175,12 @@ const EnvSchema = z
       .regex(/^\d{1,4}$/, { error: MSG.OMNIHUB_PERSONAL_DATA_RETENTION_DAYS })
       .transform(Number)
       .refine((n) => n >= 1 && n <= 3650, { error: MSG.OMNIHUB_PERSONAL_DATA_RETENTION_DAYS })
+      .optional(),
+    OMNIHUB_SHUTDOWN_TIMEOUT_SECONDS: z
+      .string({ error: MSG.OMNIHUB_SHUTDOWN_TIMEOUT_SECONDS })
+      .regex(/^\d{1,3}$/, { error: MSG.OMNIHUB_SHUTDOWN_TIMEOUT_SECONDS })
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 600, { error: MSG.OMNIHUB_SHUTDOWN_TIMEOUT_SECONDS })
       .optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: MSG.LOG_LEVEL }).optional(),
     NODE_ENV: z.enum(NODE_ENVS, { error: MSG.NODE_ENV }).optional(),
@@ -244,6 +257,7 @@ export function loadConfig(env: Env = defaultEnv()): Config {
     adminToken: e.OMNIHUB_ADMIN_TOKEN,
     publicUrl: e.OMNIHUB_PUBLIC_URL?.replace(/\/+$/, ''),
     personalDataRetentionDays: e.OMNIHUB_PERSONAL_DATA_RETENTION_DAYS ?? DEFAULT_PERSONAL_DATA_RETENTION_DAYS,
+    shutdownTimeoutMs: (e.OMNIHUB_SHUTDOWN_TIMEOUT_SECONDS ?? 25) * 1000,
     logLevel: e.LOG_LEVEL ?? 'info',
     nodeEnv,
     isProduction: nodeEnv === 'production',

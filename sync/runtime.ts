@@ -157,7 +157,8 @@ export interface SyncRuntime {
   sweep(): Promise<void>;
   /** Dispatches the whole outbox now and runs delayed jobs now (shutdown, tests). */
   flush(): Promise<void>;
-  stop(): Promise<void>;
+  /** Stops taking jobs; jobs still running after `graceMs` are handed back (JobQueue.close). */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -491,12 +492,12 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
       }
       await queue.promoteDelayed();
     },
-    async stop() {
+    async stop(graceMs?: number) {
       stopping = true;
       await schedules?.stop();
       if (sweepTimer) clearInterval(sweepTimer);
       await dispatcher?.stop();
-      await queue.close();
+      await queue.close(graceMs);
       await limiter.close();
       await closeCoordinator?.();
       await redis?.quit().catch(() => undefined);

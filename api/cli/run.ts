@@ -14,6 +14,7 @@ import {
 import { channelsAppSet, channelsAppShow, runChannelsAppSet, runChannelsAppShow } from './commands/channel-apps.ts';
 import { inventoryImport, runInventoryImport } from './commands/inventory-import.ts';
 import { keysCreate, keysList, keysRevoke, runKeysCreate, runKeysList, runKeysRevoke } from './commands/keys.ts';
+import { keysRotate, runKeysRotate } from './commands/keys-rotate.ts';
 import { demoSpec, migrateSpec, runDemo, runMigrate, runStart, startSpec } from './commands/server.ts';
 import { runSync, syncSpec } from './commands/sync.ts';
 import { lockedMessage } from './hub-client.ts';
@@ -27,12 +28,13 @@ const PASSTHROUGH: Record<string, (ctx: CliContext, rest: readonly string[]) => 
 };
 
 const COMMANDS: { spec: CommandSpec; run: Runner }[] = [
-  { spec: startSpec, run: () => runStart() },
+  { spec: startSpec, run: runStart },
   { spec: migrateSpec, run: (ctx) => runMigrate(ctx) },
   { spec: demoSpec, run: (ctx, args) => runDemo(ctx, args.positionals) },
   { spec: keysCreate, run: runKeysCreate },
   { spec: keysList, run: (ctx) => runKeysList(ctx) },
   { spec: keysRevoke, run: runKeysRevoke },
+  { spec: keysRotate, run: runKeysRotate },
   { spec: channelsAdd, run: runChannelsAdd },
   { spec: channelsList, run: (ctx) => runChannelsList(ctx) },
   { spec: channelsTest, run: runChannelsTest },

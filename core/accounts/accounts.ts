@@ -9,6 +9,9 @@ import { clearAuthRefused } from './auth-status.ts';
 import { loadAppCredentials } from './channel-apps.ts';
 import { systemClock } from '../clock.ts';
 
+/** What an account's credential envelope is bound to (AES-GCM associated data). */
+export const accountBinding = (id: string) => `account:${id}`;
+
 export const CHANNEL_TYPES = ['shopify', 'amazon', 'ebay', 'pos', 'square'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
 
@@ -71,7 +74,7 @@ export async function createAccount(prisma: PrismaClient, key: Uint8Array, input
       id,
       type: a.type,
       name: a.name,
-      credentialsEnc: await encryptJson(a.credentials, key, `account:${id}`),
+      credentialsEnc: await encryptJson(a.credentials, key, accountBinding(id)),
       settings: a.settings as object,
       endpointOverride: a.endpointOverride ?? null,
       stockBuffer: a.stockBuffer,
@@ -90,7 +93,7 @@ export async function replaceCredentials(
   by = 'system:credentials-replaced',
   now: Date = systemClock.now(),
 ) {
-  const credentialsEnc = await encryptJson(credentials, key, `account:${id}`);
+  const credentialsEnc = await encryptJson(credentials, key, accountBinding(id));
   await prisma.$transaction(async (tx) => {
     // A person's replacement wins over any refresh in flight: the version moves, so the refresh's compare-and-set fails.
     await tx.channelAccount.update({ where: { id }, data: { credentialsEnc, credentialsVersion: { increment: 1 } } });
@@ -111,7 +114,7 @@ export async function storeRefreshedCredentials(
   credentials: Record<string, string>,
   now: Date = systemClock.now(),
 ): Promise<boolean> {
-  const credentialsEnc = await encryptJson(credentials, key, `account:${id}`);
+  const credentialsEnc = await encryptJson(credentials, key, accountBinding(id));
   return prisma.$transaction(async (tx) => {
     const { count } = await tx.channelAccount.updateMany({
       where: { id, credentialsVersion: expectedVersion },
@@ -137,7 +140,7 @@ export async function loadAccountContext(prisma: PrismaClient, key: Uint8Array, 
     id: row.id,
     type: row.type,
     name: row.name,
-    credentials: await decryptJson<Record<string, string>>(row.credentialsEnc, key, `account:${row.id}`),
+    credentials: await decryptJson<Record<string, string>>(row.credentialsEnc, key, accountBinding(row.id)),
     endpointOverride: row.endpointOverride,
     settings: (row.settings ?? {}) as Record<string, unknown>,
     credentialsVersion: row.credentialsVersion,

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { decryptJson } from '../crypto/secrets.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import type { Sql } from '../db/sql.ts';
-import type { AccountContext } from './accounts.ts';
+import { type AccountContext, accountBinding } from './accounts.ts';
 
 export const AUTH_REFUSED = 'credentials_refused';
 
@@ -42,7 +42,7 @@ export async function flagAuthRefused(
   if (used.credentialsVersion !== undefined) {
     if (used.credentialsVersion !== row.credentialsVersion) return false;
   } else {
-    const current = await decryptJson<Record<string, string>>(row.credentialsEnc, key, `account:${used.id}`);
+    const current = await decryptJson<Record<string, string>>(row.credentialsEnc, key, accountBinding(used.id));
     if (!sameCredentials(current, used.credentials)) return false;
   }
   const message =

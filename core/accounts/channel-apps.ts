@@ -20,7 +20,8 @@ export interface AppContext {
   notificationUrl: string | null;
 }
 
-const bound = (type: ChannelType) => `app:${type}`;
+/** What a channel app's credential envelope is bound to (AES-GCM associated data). */
+export const appBinding = (type: ChannelType) => `app:${type}`;
 
 /** Stores (or replaces as a whole) the app credentials of a channel type. */
 export async function setAppCredentials(
@@ -30,7 +31,7 @@ export async function setAppCredentials(
   credentials: Record<string, string>,
   by: string,
 ): Promise<void> {
-  const credentialsEnc = await encryptJson(credentials, key, bound(type));
+  const credentialsEnc = await encryptJson(credentials, key, appBinding(type));
   await prisma.channelApp.upsert({
     where: { type },
     create: { type, credentialsEnc, updatedBy: by },
@@ -46,7 +47,7 @@ export async function loadAppCredentials(
 ): Promise<Record<string, string> | null> {
   const row = await prisma.channelApp.findUnique({ where: { type }, select: { credentialsEnc: true } });
   if (!row) return null;
-  return decryptJson<Record<string, string>>(row.credentialsEnc, key, bound(type));
+  return decryptJson<Record<string, string>>(row.credentialsEnc, key, appBinding(type));
 }
 
 /** What may be shown of an app: which credentials are set (by name, never their values) and when. */
@@ -64,7 +65,7 @@ export async function describeApp(
 ): Promise<AppSummary | null> {
   const row = await prisma.channelApp.findUnique({ where: { type } });
   if (!row) return null;
-  const credentials = await decryptJson<Record<string, string>>(row.credentialsEnc, key, bound(type));
+  const credentials = await decryptJson<Record<string, string>>(row.credentialsEnc, key, appBinding(type));
   return {
     type,
     credentials: Object.fromEntries(Object.keys(credentials).map((k) => [k, 'set' as const])),

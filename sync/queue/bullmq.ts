@@ -25,6 +25,7 @@ import {
   PermanentJobError,
   type QueueCounts,
   retryLaterFor,
+  settledWithin,
   type WorkerSpec,
 } from './types.ts';
 
@@ -52,6 +53,8 @@ export class BullQueue implements JobQueue {
   private readonly redis: Redis;
   private readonly connection: { url: string; maxRetriesPerRequest: null };
   private readonly lockMs: number;
+  /** Jobs this process runs now, each with how to hand it back to the queue (close). */
+  private readonly running = new Set<{ handBack(): Promise<void> }>();
 
   constructor(private readonly opts: BullQueueOptions) {
     this.prefix = opts.prefix ?? 'omnihub';
@@ -126,6 +129,14 @@ export class BullQueue implements JobQueue {
           this.lockMs / 3,
         )
       : null;
+    const entry = {
+      handBack: async () => {
+        if (renew) clearInterval(renew);
+        if (lockKey) await this.redis.eval(RELEASE, 1, lockKey, lockToken).catch(() => undefined);
+        await job.moveToWait(token).catch(() => undefined);
+      },
+    };
+    this.running.add(entry);
     try {
       await handler(ctx);
     } catch (error) {
@@ -135,6 +146,7 @@ export class BullQueue implements JobQueue {
       if (error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
       throw error;
     } finally {
+      this.running.delete(entry);
       if (renew) clearInterval(renew);
       if (lockKey) await this.redis.eval(RELEASE, 1, lockKey, lockToken).catch(() => undefined);
     }
@@ -173,8 +185,14 @@ export class BullQueue implements JobQueue {
     if (keys.length) await this.redis.del(...keys);
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
+  async close(graceMs = Number.POSITIVE_INFINITY): Promise<void> {
+    const finished = Promise.all(this.workers.map((w) => w.close()));
+    if (!(await settledWithin(finished, graceMs))) {
+      // Still running at the deadline: waiting again now, for another worker, rather than
+      // after this process's lock expired. Handlers commit in one transaction, idempotently,
+      // so one cut short by the exit that follows leaves nothing half-applied.
+      await Promise.all([...this.running].map((r) => r.handBack()));
+    }
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     await this.redis.quit().catch(() => undefined);
   }

@@ -16,6 +16,7 @@ import {
   PermanentJobError,
   type QueueCounts,
   retryLaterFor,
+  settledWithin,
   type WorkerSpec,
 } from './types.ts';
 
@@ -97,12 +98,13 @@ export class MemoryQueue implements JobQueue {
     return { waiting: k.waiting.length, active: k.running, delayed: k.delayed, failed: k.failed.length };
   }
 
-  async close(): Promise<void> {
+  async close(graceMs = Number.POSITIVE_INFINITY): Promise<void> {
     this.closed = true;
     for (const t of this.timers.keys()) clearTimeout(t);
     this.timers.clear();
     for (const k of this.kinds.values()) if (k.wake) clearTimeout(k.wake);
-    await Promise.allSettled([...this.inFlight]);
+    // Jobs still running after the grace are left: every job is derived from database state again.
+    await settledWithin(Promise.allSettled([...this.inFlight]), graceMs);
   }
 
   private kind(name: JobName): Kind {

@@ -65,8 +65,12 @@ export interface JobQueue {
   counts(name: JobName): Promise<QueueCounts>;
   /** Makes every delayed job ready now (flush at shutdown, tests). */
   promoteDelayed(): Promise<void>;
-  /** Stops taking jobs and waits for the running ones. */
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs and waits for the running ones; after `graceMs` (unbounded by default)
+   * stops waiting and hands back those still running, so that another worker runs them
+   * (BullMQ: back to waiting at once; in-process: the next start's sweep derives them again).
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -115,5 +119,28 @@ export class PermanentJobError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'PermanentJobError';
+  }
+}
+
+/** True when `p` settled within `ms`, false when the time ran out first. */
+export async function settledWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  if (!Number.isFinite(ms)) {
+    await p.catch(() => undefined);
+    return true;
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((r) => {
+    timer = setTimeout(() => r(false), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([
+      p.then(
+        () => true,
+        () => true,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -26,10 +26,20 @@ describe('loadConfig defaults', () => {
       secretKey: undefined,
       adminToken: undefined,
       personalDataRetentionDays: 30,
+      shutdownTimeoutMs: 25_000,
       logLevel: 'info',
       nodeEnv: 'development',
       isProduction: false,
     });
+  });
+
+  it('reads the shutdown timeout in seconds, and names the variable when it is not one', () => {
+    expect(loadConfig({ OMNIHUB_SHUTDOWN_TIMEOUT_SECONDS: '10' }).shutdownTimeoutMs).toBe(10_000);
+    for (const bad of ['0', '1.5', 'soon', '601']) {
+      expect(configError({ OMNIHUB_SHUTDOWN_TIMEOUT_SECONDS: bad }).issues.map((i) => i.variable)).toEqual([
+        'OMNIHUB_SHUTDOWN_TIMEOUT_SECONDS',
+      ]);
+    }
   });
 
   it('reads the personal-data retention in days, and names the variable when it is not a day count', () => {

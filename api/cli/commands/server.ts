@@ -1,13 +1,28 @@
 // omnihub start | migrate | demo
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type CommandSpec, helpText } from '../args.ts';
+import { PROCESS_ROLES, type ProcessRole, roleRefusal } from '../../process-roles.ts';
+import { type CommandSpec, helpText, type ParsedArgs } from '../args.ts';
 import { type CliContext, EXIT, withDatabase } from '../io.ts';
 
 export const startSpec: CommandSpec = {
   name: 'start',
   summary: 'Run the hub (HTTP API, webhooks, jobs). Embedded database in OMNIHUB_DATA_DIR unless DATABASE_URL is set.',
-  notes: ['Configuration comes from the environment and ./.env (PORT, HOST, DATABASE_URL, OMNIHUB_SECRET_KEY, ...).'],
+  options: {
+    role: {
+      type: 'string',
+      valueName: 'role',
+      choices: PROCESS_ROLES,
+      description: 'the part of the hub this process runs (default all)',
+    },
+  },
+  notes: [
+    'Configuration comes from the environment and ./.env (PORT, HOST, DATABASE_URL, OMNIHUB_SECRET_KEY, ...).',
+    'all: everything in one process. Scaled out, run any number of each of api (HTTP API and webhook doors), ' +
+      'worker (jobs) and scheduler (polls, reconciliation, cleanup) against one PostgreSQL (DATABASE_URL) and ' +
+      'one Redis (REDIS_URL). SIGTERM drains within OMNIHUB_SHUTDOWN_TIMEOUT_SECONDS (25); a second one exits at once.',
+  ],
+  examples: ['omnihub start', 'omnihub start --role api', 'omnihub start --role worker'],
 };
 export const migrateSpec: CommandSpec = {
   name: 'migrate',
@@ -19,9 +34,15 @@ export const demoSpec: CommandSpec = {
 };
 
 /** Resolves never: the hub runs until a signal stops it (api/main.ts owns the process from here). */
-export async function runStart(): Promise<'running'> {
+export async function runStart(ctx: CliContext, args: ParsedArgs): Promise<'running' | number> {
+  const role = (args.options.role as ProcessRole | undefined) ?? 'all';
+  const refused = roleRefusal(role, ctx.config());
+  if (refused) {
+    ctx.stderr.write(`${refused}\n`);
+    return EXIT.config;
+  }
   const { main } = await import('../../main.ts');
-  main().catch((e) => {
+  main({ role }).catch((e) => {
     console.error(`omnihub failed to start: ${(e as Error).message}`);
     process.exit(1);
   });
