@@ -37,6 +37,11 @@ export interface MovementContext {
   reference?: string | null;
   reason?: string | null;
   actor?: string;
+  /**
+   * When it happened on the reporting channel's clock, and whose clock (the account id): a
+   * till's sale, return or receipt. Store counts compare it with the count's own channel time.
+   */
+  channel?: { at: Date; clock: string } | null;
 }
 
 export interface Level {
@@ -77,9 +82,10 @@ export async function applyMovement(sql: Sql, d: Delta, ctx: MovementContext = {
          AND on_hand::bigint + ${d.onHandDelta}::bigint <= ${MAX_ON_HAND}::bigint
       RETURNING sku_id, location_id, on_hand, reserved
     ), mv AS (
-      INSERT INTO inventory_movements (sku_id, location_id, kind, on_hand_delta, reserved_delta, reason, order_id, reference, actor)
+      INSERT INTO inventory_movements (sku_id, location_id, kind, on_hand_delta, reserved_delta, reason, order_id, reference, actor, channel_at, channel_clock)
       SELECT sku_id, location_id, ${d.kind}::"MovementKind", ${d.onHandDelta}::int, ${d.reservedDelta}::int,
-             ${ctx.reason ?? null}, ${ctx.orderId ?? null}, ${ctx.reference ?? null}, ${ctx.actor ?? 'system'}
+             ${ctx.reason ?? null}, ${ctx.orderId ?? null}, ${ctx.reference ?? null}, ${ctx.actor ?? 'system'},
+             ${ctx.channel?.at ?? null}::timestamptz, ${ctx.channel?.clock ?? null}
         FROM upd
     ), ob AS (
       INSERT INTO outbox_events (kind, payload)
@@ -209,9 +215,10 @@ export async function setOnHand(
        WHERE l.sku_id = old.sku_id AND l.location_id = old.location_id AND ${counted}::int >= l.reserved
       RETURNING l.sku_id, l.location_id, l.on_hand, l.reserved, l.on_hand - old.on_hand AS delta
     ), mv AS (
-      INSERT INTO inventory_movements (sku_id, location_id, kind, on_hand_delta, reserved_delta, reason, order_id, reference, actor)
+      INSERT INTO inventory_movements (sku_id, location_id, kind, on_hand_delta, reserved_delta, reason, order_id, reference, actor, channel_at, channel_clock)
       SELECT sku_id, location_id, 'adjust'::"MovementKind", delta, 0,
-             ${ctx.reason ? `count: ${ctx.reason}` : 'count'}, ${ctx.orderId ?? null}, ${ctx.reference ?? null}, ${ctx.actor ?? 'system'}
+             ${ctx.reason ? `count: ${ctx.reason}` : 'count'}, ${ctx.orderId ?? null}, ${ctx.reference ?? null}, ${ctx.actor ?? 'system'},
+             ${ctx.channel?.at ?? null}::timestamptz, ${ctx.channel?.clock ?? null}
         FROM upd WHERE delta <> 0
     ), ob AS (
       INSERT INTO outbox_events (kind, payload)

@@ -5,6 +5,17 @@
 // them; "as of" keeps a sale that landed before the count's event from being counted twice,
 // and one that lands after it from being lost. Other counts' corrections are not "since": a
 // count replaces what came before it. Applied once per reference (the channel's count id).
+//
+// Which clock decides "since". The count's time is the channel's (Square's occurred_at: the
+// till's clock), the ledger's created_at is the database's; the two drift apart, and a sale
+// rung up a minute after the count would vanish if the till's clock ran a minute fast. So a
+// movement that came from the same channel (its sale, return, receipt: `channel_clock` = the
+// count's `clock`) is compared by its own channel time (`channel_at`), a like-for-like
+// comparison no skew can upset. Only movements the channel cannot have timed (the hub's own:
+// a click-and-collect handed over on the staff pages, a transfer received in the hub) fall back
+// to the database's time; for them the skew matters only within the skew window of the count.
+// Ordering everything by the hub's receipt time instead would be wrong whenever events arrive
+// out of order (a sale delivered before the count it followed would be counted twice).
 import type { Sql } from '../db/sql.ts';
 import { ensureLevel, setOnHand } from './ledger.ts';
 
@@ -17,6 +28,8 @@ export interface StoreCount {
   /** The channel's count id, stored on the movement: a count is applied once. */
   reference: string;
   actor?: string;
+  /** Whose clock `countedAt` is on (the channel account): its movements are compared by their channel time. */
+  clock?: string | null;
 }
 
 export type StoreCountResult =
@@ -37,13 +50,16 @@ export async function applyStoreCount(tx: Sql, c: StoreCount): Promise<StoreCoun
   if ((seen?.n ?? 0) > 0) return { applied: false, reason: 'duplicate', ...current };
   const [since] = await tx.$queryRaw<{ delta: number }[]>`
     SELECT COALESCE(sum(on_hand_delta), 0)::int AS delta FROM inventory_movements
-     WHERE sku_id = ${c.skuId} AND location_id = ${c.locationId} AND created_at > ${c.countedAt}
+     WHERE sku_id = ${c.skuId} AND location_id = ${c.locationId}
+       AND CASE WHEN channel_clock IS NOT NULL AND channel_clock = ${c.clock ?? null} AND channel_at IS NOT NULL
+                THEN channel_at > ${c.countedAt} ELSE created_at > ${c.countedAt} END
        AND NOT (kind = 'adjust' AND reason LIKE 'count%')`;
   const target = Math.max(0, c.counted + (since?.delta ?? 0));
   const after = await setOnHand(tx, c.skuId, c.locationId, target, {
     reference: c.reference,
     reason: 'store count',
     actor: c.actor ?? 'system:store-count',
+    channel: c.clock ? { at: c.countedAt, clock: c.clock } : null,
   });
   if (!after) return { applied: false, reason: 'below_reserved', ...current };
   return { applied: true, onHand: after.onHand, delta: after.onHand - current.onHand };

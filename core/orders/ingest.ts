@@ -349,6 +349,9 @@ async function reserveForLines(
     reference: `order:${accountId}:${d.externalId}`,
     locationIds: locationIds.filter((x): x is string => !!x),
     newId: randomUUID,
+    // The version that carried the change, on the channel's clock: a count taken on the same
+    // channel (a till) is compared with it, never with the database's clock.
+    channel: { at: new Date(d.channelUpdatedAt), clock: accountId },
   });
 }
 

@@ -5,7 +5,7 @@
 // take the whole quantity, then a split over several. What cannot be reserved stays
 // short (the order is held) unless the SKU allows backorders.
 import type { Sql } from '../db/sql.ts';
-import { adjust, commit, release, reserve, reserveUpTo } from '../inventory/ledger.ts';
+import { adjust, commit, type MovementContext, release, reserve, reserveUpTo } from '../inventory/ledger.ts';
 
 export interface LineNeed {
   orderLineId: string;
@@ -39,6 +39,8 @@ export interface ReconcileResult {
   touchedSkus: Set<string>;
 }
 
+type Mv = Pick<MovementContext, 'channel'> & { orderId: string; actor: string; reference: string };
+
 interface Ctx {
   orderId: string;
   actor: string;
@@ -46,6 +48,8 @@ interface Ctx {
   /** Locations in the order they should be drawn from. */
   locationIds: string[];
   newId: () => string;
+  /** The order's version on the channel's clock, stamped on its movements (store counts compare it). */
+  channel?: MovementContext['channel'];
 }
 
 export async function reconcileReservations(
@@ -55,7 +59,7 @@ export async function reconcileReservations(
   ctx: Ctx,
 ): Promise<ReconcileResult> {
   const touched = new Set<string>();
-  const mv = { orderId: ctx.orderId, actor: ctx.actor, reference: ctx.reference };
+  const mv: Mv = { orderId: ctx.orderId, actor: ctx.actor, reference: ctx.reference, channel: ctx.channel ?? null };
   let shortUnits = 0;
   const shortBySku = new Map<string, number>();
   const heldUnitsSold = new Map<string, number>();
@@ -154,13 +158,7 @@ export async function reconcileReservations(
  * Takes up to `quantity` units that no order holds off on hand; returns how many. Units reserved
  * for other orders stay: the ledger never lets on hand fall below what is reserved.
  */
-async function takeFree(
-  tx: Sql,
-  skuId: string,
-  locationId: string,
-  quantity: number,
-  mv: { orderId: string; actor: string; reference: string },
-): Promise<number> {
+async function takeFree(tx: Sql, skuId: string, locationId: string, quantity: number, mv: Mv): Promise<number> {
   const ctx = { ...mv, reason: 'fulfilled without a reservation' };
   if (await adjust(tx, skuId, locationId, -quantity, 'sale', ctx)) return quantity;
   const [level] = await tx.$queryRaw<{ free: number }[]>`
@@ -176,7 +174,7 @@ async function reserveAcross(
   skuId: string,
   total: number,
   locationIds: string[],
-  mv: { orderId: string; actor: string; reference: string },
+  mv: Mv,
 ): Promise<{ locationId: string; quantity: number }[]> {
   // Prefer one location that has it all (one parcel), in priority order.
   for (const locationId of locationIds) {

@@ -41,7 +41,14 @@ export async function recordReturn(
    * `restockLocationId`: where the goods physically arrived (a store, the warehouse's returns
    * desk); absent: where they left from.
    */
-  opts: { actor?: string; now?: Date; byHub?: boolean; restockLocationId?: string | null } = {},
+  opts: {
+    actor?: string;
+    now?: Date;
+    byHub?: boolean;
+    restockLocationId?: string | null;
+    /** The reporting channel account whose clock `occurredAt` is on: stamped on the restock. */
+    clock?: string | null;
+  } = {},
 ): Promise<ReturnResult> {
   const actor = opts.actor ?? `channel:${accountId}`;
   for (const l of input.lines) {
@@ -70,7 +77,12 @@ export async function recordReturn(
         const touched = new Set<string>();
         const refundLines: { orderLineId: string; quantity: number }[] = [];
         const lines = await tx.orderLine.findMany({ where: { orderId: order.id } });
-        const mv = { orderId: order.id, actor, reference: `return:${input.externalReturnId}` };
+        const mv = {
+          orderId: order.id,
+          actor,
+          reference: `return:${input.externalReturnId}`,
+          channel: opts.clock ? { at: new Date(input.occurredAt), clock: opts.clock } : null,
+        };
         for (const rl of input.lines) {
           const line =
             lines.find((l) => l.channelLineId === rl.channelLineId) ??
