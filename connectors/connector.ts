@@ -169,6 +169,12 @@ export type InterpretedEvent =
        * not) and tells the selling channel of the refund.
        */
       orderAccountId?: string | null;
+      /**
+       * How long the return may wait for its order to arrive before it is an exception (default:
+       * sync's WAIT_FOR_ORDER_MS, a week). A channel that only reports returns of orders it has
+       * already reported (Square's return orders) waits briefly.
+       */
+      waitForOrderMs?: number;
     }
   | {
       kind: 'fetch';
@@ -181,8 +187,24 @@ export type InterpretedEvent =
        */
       provisional?: OrderDraft | null;
     }
-  | { kind: 'count'; counts: StockCountDraft[] }
+  | { kind: 'count'; counts: StockCountDraft[]; receipts?: StockReceiptDraft[] }
   | { kind: 'ignored'; reason: string };
+
+/**
+ * Goods received on the channel itself, where the channel is a store's own stock system (a
+ * delivery booked in at the till): on hand at the location goes up by `quantity`, once per
+ * externalReceiptId, unless a count the hub applied from the same channel was taken after it
+ * (that count already holds the units). Matched like a StockCountDraft.
+ */
+export interface StockReceiptDraft {
+  externalReceiptId: string;
+  externalItemId: string;
+  externalLocationId: string;
+  /** Units received (integer > 0). */
+  quantity: number;
+  /** When received, on the channel's clock (ISO-8601 with offset). */
+  receivedAt: string;
+}
 
 /**
  * A stock count made on the channel itself, where the channel is a store's own stock system

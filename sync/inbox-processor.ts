@@ -165,7 +165,8 @@ async function processOne(
       case 'return': {
         const r = await applyReturn(deps, account, meaning, now);
         if (r.skipped === 'unknown_order') {
-          if (event.occurredAt && now.getTime() - event.occurredAt.getTime() > WAIT_FOR_ORDER_MS) {
+          const patience = meaning.waitForOrderMs ?? WAIT_FOR_ORDER_MS;
+          if (event.occurredAt && now.getTime() - event.occurredAt.getTime() > patience) {
             throw permanentFailure(`order ${meaning.externalOrderId} never arrived`);
           }
           // Not a failure: the order is on its way (webhooks arrive in any order). No attempt is spent.
@@ -177,7 +178,7 @@ async function processOne(
       case 'fetch':
         return await resolvePointer(deps, account, reader.fetchOrder, gate, event, meaning, now, reader.heldAtStart);
       case 'count':
-        await applyCounts(deps, account.id, meaning.counts);
+        await applyCounts(deps, account.id, meaning.counts, meaning.receipts);
         break;
       case 'ignored':
         break;
@@ -212,6 +213,7 @@ async function applyReturn(
     actor: `channel:${account.id}`,
     byHub: orderAccountId !== account.id,
     restockLocationId,
+    clock: account.id,
   });
 }
 

@@ -20,7 +20,7 @@ import { SquareClient, type SquareClientStats } from './client.ts';
 import { readConfig } from './config.ts';
 import { pushFulfilment } from './fulfilment.ts';
 import { discoverListings } from './listings.ts';
-import { mapOrder, storeCounts, wholeQuantity } from './mapping.ts';
+import { mapOrder, storeCounts, storeReceipts, wholeQuantity } from './mapping.ts';
 import { refreshCredentials } from './oauth.ts';
 import {
   COUNTS_TOPIC,
@@ -32,7 +32,16 @@ import {
   listLocations,
   pollOrders,
 } from './orders.ts';
-import type { SqEvent, SqInventoryCount, SqOrder, SqPayment, SqPhysicalCount } from './payloads.ts';
+import type {
+  SqAdjustment,
+  SqEvent,
+  SqInventoryCount,
+  SqOrder,
+  SqPayment,
+  SqPaymentRefund,
+  SqPhysicalCount,
+} from './payloads.ts';
+import { isReturnOrder, mapReturnOrder } from './returns.ts';
 import { STOCK_BATCH_SIZE, pushStock } from './stock.ts';
 import { appSignatureKeys, verifySquareNotification } from './webhooks.ts';
 
@@ -51,6 +60,7 @@ export interface SquareConnector extends ChannelConnector {
 /** Topics that only name an order: it is read whole. */
 export const ORDER_POINTER_TOPICS = ['order.created', 'order.updated', 'order.fulfillment.updated'] as const;
 export const PAYMENT_TOPICS = ['payment.created', 'payment.updated'] as const;
+export const REFUND_TOPICS = ['refund.created', 'refund.updated'] as const;
 export const INVENTORY_TOPIC = 'inventory.count.updated';
 
 function eventObject(payload: unknown): Record<string, unknown> {
@@ -60,7 +70,16 @@ function eventObject(payload: unknown): Record<string, unknown> {
 
 export function interpretSquare(account: AccountContext, event: InboundEvent): InterpretedEvent {
   const topic = event.topic;
-  if (topic === ORDER_SNAPSHOT_TOPIC) return { kind: 'order', draft: mapOrder(event.payload as SqOrder) };
+  if (topic === ORDER_SNAPSHOT_TOPIC) {
+    const order = event.payload as SqOrder;
+    return isReturnOrder(order) ? mapReturnOrder(order) : { kind: 'order', draft: mapOrder(order) };
+  }
+  if ((REFUND_TOPICS as readonly string[]).includes(topic)) {
+    // A refund names its return order (itemized, custom amount or exchange): read it whole.
+    const refund = eventObject(event.payload).refund as SqPaymentRefund | undefined;
+    if (!refund?.order_id) return { kind: 'ignored', reason: 'refund without an order' };
+    return { kind: 'fetch', externalOrderId: refund.order_id, reason: `${topic}: read the return order` };
+  }
   if ((PAYMENT_TOPICS as readonly string[]).includes(topic)) {
     const payment = eventObject(event.payload).payment as SqPayment | undefined;
     if (!payment?.order_id) return { kind: 'ignored', reason: 'payment without an order' };
@@ -92,14 +111,21 @@ export function interpretSquare(account: AccountContext, event: InboundEvent): I
     };
   }
   if (topic === COUNTS_TOPIC) {
-    const p = event.payload as { physical_counts?: SqPhysicalCount[]; reserved?: SqInventoryCount[] };
+    const p = event.payload as {
+      physical_counts?: SqPhysicalCount[];
+      adjustments?: SqAdjustment[];
+      reserved?: SqInventoryCount[];
+    };
     const held = (item: string, loc: string) => {
       const r = (p.reserved ?? []).find((c) => c.catalog_object_id === item && c.location_id === loc);
       return r ? wholeQuantity(r.quantity, `reserved[${item}@${loc}]`) : 0;
     };
-    const counts = storeCounts(p.physical_counts ?? [], readConfig(account).referencePrefix, held);
-    if (counts.length === 0) return { kind: 'ignored', reason: 'no physical count made in the store' };
-    return { kind: 'count', counts };
+    const prefix = readConfig(account).referencePrefix;
+    const counts = storeCounts(p.physical_counts ?? [], prefix, held);
+    const receipts = storeReceipts(p.adjustments ?? [], prefix);
+    if (counts.length === 0 && receipts.length === 0)
+      return { kind: 'ignored', reason: 'no physical count or receipt made in the store' };
+    return { kind: 'count', counts, receipts };
   }
   return { kind: 'ignored', reason: `topic ${topic} is not handled by the Square connector` };
 }

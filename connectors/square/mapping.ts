@@ -4,8 +4,8 @@
 // never rounded. Lines carry no SKU text: the catalog variation id is matched through the listing.
 import { type OrderDraft, OrderDraftSchema } from '../../core/order/schema.ts';
 import type { PaymentStatus } from '../../core/order/state-machine.ts';
-import type { StockCountDraft } from '../connector.ts';
-import type { SqFulfillment, SqMoney, SqOrder, SqOrderLineItem, SqPhysicalCount } from './payloads.ts';
+import type { StockCountDraft, StockReceiptDraft } from '../connector.ts';
+import type { SqAdjustment, SqFulfillment, SqMoney, SqOrder, SqOrderLineItem, SqPhysicalCount } from './payloads.ts';
 
 /** "3", "3.0", "3.00000" → 3; "2.5" and anything else → RangeError naming the path. */
 export function wholeQuantity(value: unknown, path: string): number {
@@ -144,6 +144,30 @@ export function storeCounts(
       quantity:
         wholeQuantity(c.quantity, `physical_counts[${i}].quantity`) + heldUnits(c.catalog_object_id, c.location_id),
       countedAt: c.occurred_at,
+    });
+  });
+  return out;
+}
+
+/**
+ * Goods received in the store, as receipts for the ledger: adjustments `NONE → IN_STOCK` (Square:
+ * "introduces stock into the system") not written by the hub (`hubPrefix`) and not caused by a
+ * payment or refund. Returns put back on the shelf (`RETURNED_BY_CUSTOMER`/`UNLINKED_RETURN →
+ * IN_STOCK`) are not receipts: they reach the hub as returns on the return order.
+ */
+export function storeReceipts(adjustments: readonly SqAdjustment[], hubPrefix: string): StockReceiptDraft[] {
+  const out: StockReceiptDraft[] = [];
+  adjustments.forEach((a, i) => {
+    if (a.from_state !== 'NONE' || a.to_state !== 'IN_STOCK' || !a.id) return;
+    if (a.reference_id?.startsWith(hubPrefix) || a.transaction_id || a.refund_id) return;
+    const quantity = wholeQuantity(a.quantity, `adjustments[${i}].quantity`);
+    if (quantity === 0) return;
+    out.push({
+      externalReceiptId: a.id,
+      externalItemId: a.catalog_object_id,
+      externalLocationId: a.location_id,
+      quantity,
+      receivedAt: a.occurred_at,
     });
   });
   return out;

@@ -3,7 +3,8 @@
 // counter sales are found through their payments), resolved by reading the orders:
 // BatchRetrieveOrders, at most 100 ids a call. SearchOrders (at most 10 locations, by
 // updated_at, oldest first) is the safety-net poll. The same reads resolve inventory pointers
-// (inventory.count.updated): the physical counts made since, and what Square holds reserved.
+// (inventory.count.updated): the physical counts and adjustments made since, and what Square
+// holds reserved.
 import type { AccountContext, HeldOrderVersions, InboundEvent, PollResult } from '../connector.ts';
 import type { SquareClient } from './client.ts';
 import { readConfig } from './config.ts';
@@ -93,7 +94,7 @@ async function readInventory(
       body: {
         catalog_object_ids: itemIds,
         location_ids: locationIds,
-        types: ['PHYSICAL_COUNT'],
+        types: ['PHYSICAL_COUNT', 'ADJUSTMENT'],
         updated_after: since,
         cursor,
       },
@@ -103,14 +104,19 @@ async function readInventory(
     cursor = res.cursor;
   } while (cursor);
   const reserved = await readCounts(client, account, itemIds, locationIds, ['RESERVED_FOR_SALE']);
-  const counts = changes.flatMap((c) => (c.physical_count ? [c.physical_count] : []));
-  counts.sort((a, b) => Date.parse(a.occurred_at) - Date.parse(b.occurred_at));
-  const last = counts.at(-1)?.id ?? 'none';
+  const byTime = (a: { occurred_at: string }, b: { occurred_at: string }) =>
+    Date.parse(a.occurred_at) - Date.parse(b.occurred_at);
+  const counts = changes.flatMap((c) => (c.physical_count ? [c.physical_count] : [])).sort(byTime);
+  // Receipts are read with the counts (interpret keeps NONE → IN_STOCK only): a count applied
+  // with the receipts before it in Square's order never counts a delivery twice.
+  const adjustments = changes.flatMap((c) => (c.adjustment ? [c.adjustment] : [])).sort(byTime);
+  const last = [...counts, ...adjustments].sort(byTime).at(-1);
   return {
-    externalEventId: `${inventoryPointerId(p)}#${last}`,
+    // A new count or a new adjustment makes a new read; the same changes read again are one event.
+    externalEventId: `${inventoryPointerId(p)}#${last?.id ?? 'none'}`,
     topic: COUNTS_TOPIC,
-    occurredAt: counts.at(-1)?.occurred_at ?? null,
-    payload: { physical_counts: counts, reserved },
+    occurredAt: last?.occurred_at ?? null,
+    payload: { physical_counts: counts, adjustments, reserved },
   };
 }
 

@@ -60,6 +60,39 @@ export interface SqFulfillment {
   shipment_details?: { recipient?: SqFulfillmentRecipient | null } | null;
 }
 
+export interface SqOrderReturnLineItem {
+  uid?: string | null;
+  /** The `uid` of the line in the sale order (source_order_id). */
+  source_line_item_uid?: string | null;
+  name?: string | null;
+  /** Decimal string, like a sale line's. */
+  quantity: string;
+  /** The CatalogItemVariation returned; absent for a custom-amount (refund-only) line. */
+  catalog_object_id?: string | null;
+  variation_name?: string | null;
+  item_type?: 'ITEM' | 'CUSTOM_AMOUNT' | 'GIFT_CARD' | null;
+  base_price_money?: SqMoney | null;
+  total_money?: SqMoney | null;
+}
+
+/** OrderMoneyAmounts. */
+export interface SqMoneyAmounts {
+  total_money?: SqMoney | null;
+  tax_money?: SqMoney | null;
+  discount_money?: SqMoney | null;
+  tip_money?: SqMoney | null;
+  service_charge_money?: SqMoney | null;
+}
+
+/** OrderReturn: what one return order gives back of one sale order ("exactly one per sale order referenced"). */
+export interface SqOrderReturn {
+  uid?: string | null;
+  /** The sale order; unset for an unlinked return. */
+  source_order_id?: string | null;
+  return_line_items?: SqOrderReturnLineItem[] | null;
+  return_amounts?: SqMoneyAmounts | null;
+}
+
 export interface SqOrder {
   id: string;
   location_id: string;
@@ -71,7 +104,19 @@ export interface SqOrder {
   discounts?: { uid?: string | null; name?: string | null }[] | null;
   fulfillments?: SqFulfillment[] | null;
   tenders?: { id?: string | null; type?: string | null; amount_money?: SqMoney | null }[] | null;
-  refunds?: { id: string; status?: string | null; amount_money?: SqMoney | null }[] | null;
+  refunds?:
+    | {
+        id: string;
+        location_id?: string | null;
+        tender_id?: string | null;
+        status?: string | null;
+        amount_money?: SqMoney | null;
+        reason?: string | null;
+      }[]
+    | null;
+  /** Items of earlier sale orders given back in this one (a return or exchange order). */
+  returns?: SqOrderReturn[] | null;
+  return_amounts?: SqMoneyAmounts | null;
   created_at: string;
   updated_at: string;
   closed_at?: string | null;
@@ -137,6 +182,12 @@ export interface SqAdjustment {
   occurred_at: string;
   created_at?: string | null;
   source?: SqSourceApplication | null;
+  /** Set on payment- and refund-related transitions (a sale, a return): never a receipt. */
+  transaction_id?: string | null;
+  refund_id?: string | null;
+  /** Square for Retail's purchase order / goods receipt that caused it, when there is one. */
+  purchase_order_id?: string | null;
+  goods_receipt_id?: string | null;
 }
 
 export interface SqInventoryChange {
@@ -180,12 +231,27 @@ export interface SqLocation {
   currency?: string | null;
 }
 
+/** PaymentRefund (refund.created / refund.updated): `order_id` is the return order. */
+export interface SqPaymentRefund {
+  id: string;
+  status?: 'PENDING' | 'COMPLETED' | 'REJECTED' | 'FAILED' | null;
+  location_id?: string | null;
+  amount_money?: SqMoney | null;
+  payment_id?: string | null;
+  order_id?: string | null;
+  reason?: string | null;
+  created_at?: string | null;
+  updated_at?: string | null;
+}
+
 export interface SqPayment {
   id: string;
   order_id?: string | null;
   location_id?: string | null;
   status?: 'APPROVED' | 'PENDING' | 'COMPLETED' | 'CANCELED' | 'FAILED' | null;
   updated_at?: string | null;
+  refund_ids?: string[] | null;
+  refunded_money?: SqMoney | null;
 }
 
 /** A webhook notification (event) as Square sends it. */

@@ -3,14 +3,15 @@
 // on the real clock. Square's notifications are verified by the connector with the app's key and
 // stored in the till account's inbox, as the /webhooks/channel/square door does.
 import { createAccount } from '../../core/accounts/accounts.ts';
-import { systemClock } from '../../core/clock.ts';
+import { type Clock, systemClock } from '../../core/clock.ts';
 import type { Database } from '../../core/db/database.ts';
 import { storeEvents } from '../../core/inbox/inbox.ts';
 import { adjust } from '../../core/inventory/ledger.ts';
 import type { AppContext } from '../../connectors/connector.ts';
 import { createSquareConnector, type SquareConnector } from '../../connectors/square/connector.ts';
 import { createSquareSimulator, type SquareSimulator } from '../../connectors/square/simulator/index.ts';
-import { world, type World } from '../sync/helpers.ts';
+import { processInbox } from '../../sync/inbox-processor.ts';
+import { quietLogger, world, type World } from '../sync/helpers.ts';
 
 export const TILL = 'till';
 export const SIGNATURE_KEY = 'square-app-signature-key';
@@ -29,11 +30,11 @@ export interface Store extends World {
   variations: Map<string, string>;
 }
 
-export async function storeWorld(db: Database): Promise<Store> {
+export async function storeWorld(db: Database, opts: { squareClock?: Clock } = {}): Promise<Store> {
   const w = await world(db, 1);
-  // Square on the real clock: a store count is applied as of when it was taken, against the
-  // times the database stamps on the ledger's movements.
-  const square = createSquareSimulator({ clock: systemClock, currency: 'USD' });
+  // Square on the real clock by default (its times meet the database's on hub-side movements);
+  // a skewed clock shows a count compared like for like with the till's own times.
+  const square = createSquareSimulator({ clock: opts.squareClock ?? systemClock, currency: 'USD' });
   const squareConnector = createSquareConnector({ clock: systemClock, transport: (req) => square.fetch(req) });
   const squareLocation = square.state.addLocation('Flagship');
   await db.prisma.location.create({
@@ -144,4 +145,21 @@ export async function level(s: Store, code: string, locationId = 'store') {
   return s.db.prisma.inventoryLevel.findUniqueOrThrow({
     where: { skuId_locationId: { skuId: `sku-${code}`, locationId } },
   });
+}
+
+/** Applies the till's inbox without the synchronizer (one deterministic pass), on `clock` (the hub's). */
+export async function drainTill(s: Store, clock: Clock = systemClock) {
+  return processInbox(
+    { prisma: s.db.prisma, secretKey: s.key, connectors: { square: s.squareConnector }, logger: quietLogger(), clock },
+    TILL,
+  );
+}
+
+/** A clock `offsetMs` ahead of (or behind) the real one: a till whose clock is off. */
+export function skewedClock(offsetMs: number): Clock {
+  return {
+    now: () => new Date(Date.now() + offsetMs),
+    nowMs: () => Date.now() + offsetMs,
+    sleep: (ms: number) => systemClock.sleep(ms),
+  };
 }

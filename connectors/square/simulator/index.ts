@@ -5,7 +5,8 @@
 // a counter sale from the Point of Sale app fires payment.created / payment.updated and
 // inventory.count.updated, never order.created (that fires only for orders created through the API).
 import { type Clock, systemClock } from '../../../core/clock.ts';
-import type { SqFulfillmentState, SqOrder } from '../payloads.ts';
+import type { SqFulfillmentState, SqOrder, SqPaymentRefund } from '../payloads.ts';
+import { returnOrder } from './returns.ts';
 import { createApi, issueTokens, sqError } from './api.ts';
 import { type LineInput, newId, SimState } from './state.ts';
 import { SquareWebhooks } from './webhooks.ts';
@@ -55,6 +56,20 @@ export interface SquareSimulator {
   staffPickup(orderId: string, state: SqFulfillmentState): Promise<SqOrder>;
   /** Staff count the shelf: a PHYSICAL_COUNT of IN_STOCK. */
   physicalCount(variationId: string, locationId: string, units: number): Promise<void>;
+  /** Staff book in a delivery: an ADJUSTMENT NONE → IN_STOCK ("introduces stock into the system"). */
+  receiveStock(variationId: string, locationId: string, units: number): Promise<void>;
+  /**
+   * Goods brought back to the till (itemized return): a return order whose `returns[0]` names the
+   * sale (null: an unlinked return) and its lines, a refund of the returned amount on the sale's
+   * payment, the units SOLD → RETURNED_BY_CUSTOMER → IN_STOCK when restocked. Notifications:
+   * refund.created, refund.updated, payment.updated (the sale's payment), inventory.count.updated.
+   */
+  counterReturn(
+    sourceOrderId: string | null,
+    locationId: string,
+    lines: { sourceLineUid?: string; variationId: string; quantity?: string }[],
+    opts?: { restock?: boolean },
+  ): Promise<SqOrder>;
   count(variationId: string, locationId: string, state?: string): number;
 }
 
@@ -245,6 +260,69 @@ export function createSquareSimulator(options: SquareSimulatorOptions = {}): Squ
     async physicalCount(variationId, locationId, units) {
       state.physicalCount({ variationId, locationId, quantity: units });
       await inventoryChanged([{ variationId, locationId }]);
+    },
+    async receiveStock(variationId, locationId, units) {
+      state.adjust({ variationId, locationId, from: 'NONE', to: 'IN_STOCK', quantity: units });
+      await inventoryChanged([{ variationId, locationId }]);
+    },
+    async counterReturn(sourceOrderId, locationId, lines, opts = {}) {
+      const sale = sourceOrderId ? state.orders.get(sourceOrderId) : undefined;
+      if (sourceOrderId && !sale) throw new Error(`unknown order ${sourceOrderId}`);
+      const order = returnOrder(state, newId('O'), locationId, sourceOrderId, lines);
+      state.orders.set(order.id, order);
+      const amount = order.return_amounts?.total_money ?? { amount: 0, currency: state.currency };
+      const payment = sale ? [...state.payments.values()].find((p) => p.order_id === sale.id) : undefined;
+      const refund: SqPaymentRefund = {
+        id: newId('R'),
+        status: 'PENDING',
+        location_id: locationId,
+        amount_money: amount,
+        payment_id: payment?.id ?? null,
+        order_id: order.id,
+        created_at: order.created_at,
+        updated_at: order.created_at,
+      };
+      order.refunds = [
+        {
+          id: refund.id,
+          location_id: locationId,
+          tender_id: payment?.id ?? null,
+          amount_money: amount,
+          status: 'APPROVED',
+        },
+      ];
+      if (opts.restock !== false) {
+        for (const l of lines) {
+          const moves = [
+            ['SOLD', 'RETURNED_BY_CUSTOMER'],
+            ['RETURNED_BY_CUSTOMER', 'IN_STOCK'],
+          ] as const;
+          for (const [from, to] of moves)
+            state.adjust({
+              variationId: l.variationId,
+              locationId,
+              from,
+              to,
+              quantity: Number(l.quantity ?? '1'),
+              refundId: refund.id,
+            });
+        }
+      }
+      await webhooks.send('refund.created', { type: 'refund', id: refund.id, object: { refund } });
+      const done = { ...refund, status: 'COMPLETED' as const, updated_at: clock.now().toISOString() };
+      await webhooks.send('refund.updated', { type: 'refund', id: refund.id, object: { refund: done } });
+      if (payment) {
+        payment.refund_ids = [...(payment.refund_ids ?? []), refund.id];
+        payment.refunded_money = {
+          amount: (payment.refunded_money?.amount ?? 0) + (amount.amount ?? 0),
+          currency: state.currency,
+        };
+        payment.updated_at = clock.now().toISOString();
+        await webhooks.send('payment.updated', { type: 'payment', id: payment.id, object: { payment } });
+      }
+      if (opts.restock !== false)
+        await inventoryChanged(lines.map((l) => ({ variationId: l.variationId, locationId })));
+      return order;
     },
     count(variationId, locationId, s = 'IN_STOCK') {
       return state.count(variationId, locationId, s);

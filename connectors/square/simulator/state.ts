@@ -104,6 +104,8 @@ export class SimState {
     referenceId?: string | null;
     occurredAt?: string;
     source?: string;
+    /** The refund that caused it (a return): Square sets `refund_id` on refund-related transitions. */
+    refundId?: string | null;
   }): SqInventoryChange {
     if (a.from !== 'NONE')
       this.setCount(a.variationId, a.locationId, a.from, this.count(a.variationId, a.locationId, a.from) - a.quantity);
@@ -126,6 +128,7 @@ export class SimState {
           product: a.source === 'api' ? 'EXTERNAL_API' : 'SQUARE_POS',
           name: a.source === 'api' ? 'Custom Application' : 'Square Point of Sale',
         },
+        ...(a.refundId ? { refund_id: a.refundId } : {}),
       },
     };
     this.changes.push(change);
