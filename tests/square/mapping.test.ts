@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { AccountContext } from '../../connectors/connector.ts';
 import { interpretSquare } from '../../connectors/square/connector.ts';
 import { stepsTo } from '../../connectors/square/fulfilment.ts';
-import { mapOrder, storeCounts, wholeQuantity } from '../../connectors/square/mapping.ts';
+import { mapOrder, storeCounts, storeReceipts, wholeQuantity } from '../../connectors/square/mapping.ts';
 import { parseInventoryPointer } from '../../connectors/square/orders.ts';
-import type { SqOrder } from '../../connectors/square/payloads.ts';
+import type { SqAdjustment, SqOrder } from '../../connectors/square/payloads.ts';
 import { planHold } from '../../connectors/square/stock.ts';
 
 const account: AccountContext = {
@@ -197,5 +197,116 @@ describe('what is sent to Square', () => {
     expect(stepsTo('COMPLETED', 'PREPARED')).toEqual([]);
     expect(stepsTo('PREPARED', 'PREPARED')).toEqual([]);
     expect(stepsTo('RESERVED', 'CANCELED')).toEqual(['CANCELED']);
+  });
+});
+
+describe('return orders and receipts', () => {
+  const returned = (over: Partial<SqOrder> = {}): SqOrder =>
+    order({
+      id: 'RETURN1',
+      line_items: [],
+      total_money: money(0),
+      returns: [
+        {
+          uid: 'ret-1',
+          source_order_id: 'ORDER1',
+          return_line_items: [
+            {
+              uid: 'rli-1',
+              source_line_item_uid: 'li-1',
+              quantity: '1',
+              catalog_object_id: 'VAR-MUG',
+              item_type: 'ITEM',
+            },
+          ],
+          return_amounts: { total_money: money(1250) },
+        },
+      ],
+      ...over,
+    });
+  const snapshot = (o: SqOrder) =>
+    interpretSquare(account, { externalEventId: 'e', topic: 'order.snapshot', occurredAt: null, payload: o });
+
+  it('an itemized return: the sale line by its uid, restocked where the return order was rung up, the refund in minor units', () => {
+    expect(snapshot(returned())).toEqual({
+      kind: 'return',
+      externalOrderId: 'ORDER1',
+      waitForOrderMs: 15 * 60_000,
+      draft: {
+        externalReturnId: 'RETURN1:ret-1',
+        lines: [{ channelLineId: 'li-1', quantity: 1, restock: true }],
+        occurredAt: '2026-11-30T10:00:00.000Z',
+        reason: 'returned at the Square till',
+        refund: { amount: 1250, currency: 'EUR' },
+        restockLocation: { externalId: 'LSTORE' },
+      },
+    });
+  });
+
+  it('a refund of a custom amount restocks nothing; an exchange records the returned units without restock', () => {
+    const custom = returned();
+    const r = custom.returns?.[0];
+    if (r) r.return_line_items = [{ uid: 'rli-1', quantity: '1', item_type: 'CUSTOM_AMOUNT' }];
+    expect(snapshot(custom)).toMatchObject({ kind: 'return', draft: { lines: [], refund: { amount: 1250 } } });
+    const exchange = returned({ line_items: order().line_items });
+    expect(snapshot(exchange)).toMatchObject({
+      kind: 'return',
+      draft: { lines: [{ channelLineId: 'li-1', quantity: 1, restock: false }] },
+    });
+  });
+
+  it('refuses an unlinked return and a fraction of a unit (exceptions), never guessing', () => {
+    const unlinked = returned();
+    if (unlinked.returns?.[0]) unlinked.returns[0].source_order_id = null;
+    expect(() => snapshot(unlinked)).toThrow(/unlinked return/);
+    const fraction = returned();
+    const li = fraction.returns?.[0]?.return_line_items?.[0];
+    if (li) li.quantity = '0.5';
+    expect(() => snapshot(fraction)).toThrow(RangeError);
+  });
+
+  it('a refund notification names the return order to read', () => {
+    expect(
+      interpretSquare(account, {
+        externalEventId: 'e',
+        topic: 'refund.created',
+        occurredAt: null,
+        payload: { data: { object: { refund: { id: 'R1', order_id: 'RETURN1' } } } },
+      }),
+    ).toMatchObject({ kind: 'fetch', externalOrderId: 'RETURN1' });
+  });
+
+  it('receipts: only NONE → IN_STOCK made in the store, never a sale, a return put back or the hub’s own write', () => {
+    const adj = (over: Partial<SqAdjustment>): SqAdjustment => ({
+      id: 'A1',
+      from_state: 'NONE',
+      to_state: 'IN_STOCK',
+      location_id: 'LSTORE',
+      catalog_object_id: 'VAR-MUG',
+      quantity: '4',
+      occurred_at: '2026-11-30T10:00:00.000Z',
+      ...over,
+    });
+    expect(
+      storeReceipts(
+        [
+          adj({}),
+          adj({ id: 'A2', from_state: 'IN_STOCK', to_state: 'SOLD' }),
+          adj({ id: 'A3', from_state: 'RETURNED_BY_CUSTOMER' }),
+          adj({ id: 'A4', from_state: 'UNLINKED_RETURN' }),
+          adj({ id: 'A5', reference_id: 'omnihub:till:till:MUG' }),
+          adj({ id: 'A6', refund_id: 'R1' }),
+        ],
+        'omnihub:till:',
+      ),
+    ).toEqual([
+      {
+        externalReceiptId: 'A1',
+        externalItemId: 'VAR-MUG',
+        externalLocationId: 'LSTORE',
+        quantity: 4,
+        receivedAt: '2026-11-30T10:00:00.000Z',
+      },
+    ]);
   });
 });
