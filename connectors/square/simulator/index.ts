@@ -61,7 +61,8 @@ export interface SquareSimulator {
   /**
    * Goods brought back to the till (itemized return): a return order whose `returns[0]` names the
    * sale (null: an unlinked return) and its lines, a refund of the returned amount on the sale's
-   * payment, the units SOLD → RETURNED_BY_CUSTOMER → IN_STOCK when restocked. Notifications:
+   * payment, the units SOLD → RETURNED_BY_CUSTOMER → IN_STOCK when restocked (our reading of the
+   * InventoryState descriptions: returned through the POS, then available for sale). Notifications:
    * refund.created, refund.updated, payment.updated (the sale's payment), inventory.count.updated.
    */
   counterReturn(
