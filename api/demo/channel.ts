@@ -47,13 +47,13 @@ export function connectorOf(ctx: DemoChannelContext, type: string): ChannelConne
 }
 
 /**
- * Buyers on one channel: a quarter of the demo's order rate, at least two seconds apart (with
+ * Buyers on one channel: a quarter of the demo's order rate, at least four seconds apart (with
  * three such channels beside the shops, a fast demo stays mostly Shopify's), one unit of a
  * random SKU; the channel refuses what it does not show. Returns the stop function.
  */
 export function startBuyers(channel: DemoChannel, catalogue: DemoSku[], ratePerMinute: number): () => Promise<void> {
   if (ratePerMinute <= 0) return async () => undefined;
-  const every = Math.max(2_000, Math.round(240_000 / ratePerMinute));
+  const every = Math.max(4_000, Math.round(240_000 / ratePerMinute));
   const timer = setInterval(() => {
     const sku = catalogue[Math.floor(Math.random() * catalogue.length)];
     if (sku) void channel.sell(sku.code, 1).catch(() => undefined);

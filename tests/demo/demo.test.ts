@@ -22,7 +22,12 @@ import { writeFile, mkdir } from 'node:fs/promises';
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'shopify');
 
 /** Polls `check` until it returns a truthy value; fails with `what` after `timeoutMs`. */
-async function eventually<T>(what: string, timeoutMs: number, check: () => Promise<T | null | false>): Promise<T> {
+async function eventually<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | null | false>,
+  seen?: () => unknown,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown = null;
   for (;;) {
@@ -32,7 +37,10 @@ async function eventually<T>(what: string, timeoutMs: number, check: () => Promi
     } catch (e) {
       last = e;
     }
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > until)
+      throw new Error(
+        `timed out waiting for ${what}${last ? `: ${String(last)}` : ''}${seen ? ` (last seen: ${JSON.stringify(seen())})` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, 150));
   }
 }
@@ -73,22 +81,29 @@ describe('the demo', () => {
 
   it('takes orders from both shops and a Shopify POS counter sale, by webhook', async () => {
     // Generous: on a busy machine the first orders queue behind every channel's first push.
-    const counts = await eventually('web orders on both shops and a POS sale', 80_000, async () => {
-      const rows = await demo.db.prisma.$queryRaw<{ account_id: string; kind: string; n: bigint }[]>`
+    let seen: unknown = null;
+    const counts = await eventually(
+      'web orders on both shops and a POS sale',
+      80_000,
+      async () => {
+        const rows = await demo.db.prisma.$queryRaw<{ account_id: string; kind: string; n: bigint }[]>`
         SELECT account_id,
                CASE WHEN channel_ref->>'sourceName' = 'pos' THEN 'pos'
                     WHEN fulfilment_method = 'pickup' THEN 'pickup' ELSE 'web' END AS kind,
                count(*) AS n
           FROM orders WHERE NOT ('replayed' = ANY(tags)) GROUP BY 1, 2`;
-      const get = (a: string, k: string) => Number(rows.find((r) => r.account_id === a && r.kind === k)?.n ?? 0);
-      const c = {
-        web: get('web-shop', 'web'),
-        flagshipWeb: get('flagship-shop', 'web'),
-        pos: get('flagship-shop', 'pos'),
-        pickup: get('web-shop', 'pickup') + get('flagship-shop', 'pickup'),
-      };
-      return c.web > 0 && c.flagshipWeb > 0 && c.pos > 0 ? c : null;
-    });
+        const get = (a: string, k: string) => Number(rows.find((r) => r.account_id === a && r.kind === k)?.n ?? 0);
+        const c = {
+          web: get('web-shop', 'web'),
+          flagshipWeb: get('flagship-shop', 'web'),
+          pos: get('flagship-shop', 'pos'),
+          pickup: get('web-shop', 'pickup') + get('flagship-shop', 'pickup'),
+        };
+        seen = c;
+        return c.web > 0 && c.flagshipWeb > 0 && c.pos > 0 ? c : null;
+      },
+      () => seen,
+    );
     expect(counts.pos).toBeGreaterThan(0);
     // They came through the webhook door: signed orders/create deliveries stored in the inbox.
     const webhooks = await demo.db.prisma.inboxEvent.groupBy({
