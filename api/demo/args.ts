@@ -1,6 +1,7 @@
 // The demo's command line (`npm run demo -- [options]`, `omnihub demo [options]`), parsed with
 // the CLI's own parser so that both read and report options the same way.
 import { type CommandSpec, parseArgs, UsageError } from '../cli/args.ts';
+import { DEMO_CHANNEL_KEYS, type DemoChannelKey } from './channel.ts';
 
 export const DEMO_DEFAULTS = {
   port: 3000,
@@ -12,7 +13,7 @@ export const DEMO_DEFAULTS = {
 export const demoCommand: CommandSpec = {
   name: 'demo',
   summary:
-    'Run the demo: the hub on a throw-away embedded database with two simulated Shopify shops (one with Shopify POS in a store), a warehouse and two stores, 52 SKUs and steady simulated orders.',
+    'Run the demo: the hub on a throw-away embedded database with two simulated Shopify shops (one with Shopify POS in a store), an Amazon seller (UK and DE, some offers FBA), an eBay seller and a Square till in the flagship store, a warehouse and two stores, 52 SKUs and steady simulated orders.',
   options: {
     port: {
       type: 'string',
@@ -42,11 +43,11 @@ export const demoCommand: CommandSpec = {
       description: 'stop after this long (90s, 5m, 1h); default: run until Ctrl-C',
     },
     quiet: { type: 'boolean', description: 'print the URLs only, no periodic status line' },
-    ebay: {
-      type: 'boolean',
-      description: 'add an eBay seller (its simulator on a port of its own, signed notifications)',
+    only: {
+      type: 'string',
+      valueName: 'channels',
+      description: `run only these channels, comma-separated: shopify (always runs), ${DEMO_CHANNEL_KEYS.join(', ')}; default: all (--only shopify: the Shopify shops alone)`,
     },
-    square: { type: 'boolean', description: "add a Square till at the flagship store (Square's simulator on a port)" },
   },
   notes: [
     'The data directory is emptied at start so that each demo starts clean; the demo refuses to empty a directory it did not create.',
@@ -56,7 +57,8 @@ export const demoCommand: CommandSpec = {
     'npm run demo',
     'npm run demo -- --rate 60 --port 3100',
     'npm run demo -- --seed tests/fixtures/shopify --duration 2m',
-    'npm run demo -- --ebay --square',
+    'npm run demo -- --only shopify',
+    'npm run demo -- --only shopify,amazon',
   ],
 };
 
@@ -69,8 +71,8 @@ export interface DemoArgs {
   ratePerMinute: number;
   durationMs: number | null;
   quiet: boolean;
-  ebay: boolean;
-  square: boolean;
+  /** The channels beside the Shopify shops (--only); default all. */
+  channels: DemoChannelKey[];
 }
 
 /** "90s", "5m", "1.5h", "500ms" or plain seconds. */
@@ -104,6 +106,9 @@ export function parseDemoArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
   if (durationText !== undefined && durationMs === null)
     throw new UsageError(`--duration must look like 90s, 5m or 1h (got "${durationText}")`, 'demo');
 
+  const onlyText = str('only');
+  const channels = onlyText === undefined ? [...DEMO_CHANNEL_KEYS] : parseOnly(onlyText);
+
   return {
     help,
     port,
@@ -113,7 +118,21 @@ export function parseDemoArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
     ratePerMinute: rate,
     durationMs,
     quiet: options.quiet === true,
-    ebay: options.ebay === true,
-    square: options.square === true,
+    channels,
   };
+}
+
+/** --only's list: known names, Shopify implied (the demo's catalogue lives on its shops). */
+function parseOnly(text: string): DemoChannelKey[] {
+  const names = text
+    .split(',')
+    .map((n) => n.trim().toLowerCase())
+    .filter((n) => n !== '');
+  const unknown = names.filter((n) => n !== 'shopify' && !(DEMO_CHANNEL_KEYS as readonly string[]).includes(n));
+  if (names.length === 0 || unknown.length > 0)
+    throw new UsageError(
+      `--only takes channels among shopify, ${DEMO_CHANNEL_KEYS.join(', ')} (got "${text}")`,
+      'demo',
+    );
+  return DEMO_CHANNEL_KEYS.filter((k) => names.includes(k));
 }

@@ -44,21 +44,18 @@ function banner(demo: Demo, args: DemoArgs): string[] {
     `  ${pad('Channels')}${shops
       .map((s) => `${s.name} = Shopify simulator ${s.url} (${s.sim.shop})`)
       .join(`\n  ${pad('')}`)}`,
-    ...(demo.ebay
-      ? [`  ${pad('')}eBay seller = eBay simulator ${demo.ebay.url} (notifications to /webhooks/channel/ebay)`]
-      : []),
-    ...(demo.square
-      ? [
-          `  ${pad('')}Square till at the flagship store = Square simulator ${demo.square.url} (/webhooks/channel/square)`,
-        ]
-      : []),
-    `  ${pad('')}webhooks go to ${demo.url}/webhooks/<account>; polling every 30 s is the safety net`,
+    ...demo.channels.map((c) => `  ${pad('')}${c.summary}`),
+    `  ${pad('')}Shopify webhooks go to ${demo.url}/webhooks/<account>; polling every 30 s is the safety net`,
     `  ${pad('Catalogue')}${demo.setup.catalogue.length} SKUs over a warehouse and ${stores.length} stores; hot SKUs (low stock): ${hot
       .map((s) => s.code)
       .join(', ')}`,
     `  ${pad('Traffic')}${
       args.ratePerMinute > 0
-        ? `${args.ratePerMinute} orders/min: web orders on both shops, Shopify POS counter sales, click-and-collect, some cancellations and refunds`
+        ? `${args.ratePerMinute} orders/min: web orders on both shops, Shopify POS counter sales, click-and-collect, some cancellations and refunds${
+            demo.channels.length
+              ? `; on each other channel a quarter of that (${demo.channels.map((c) => c.key).join(', ')})`
+              : ''
+          }`
         : 'none (--rate 0)'
     }`,
   ];
@@ -94,7 +91,7 @@ function banner(demo: Demo, args: DemoArgs): string[] {
 async function statusLine(demo: Demo): Promise<string> {
   const s = await landingSnapshot(demo.db.prisma, {
     hotSkus: demo.setup.hotCodes,
-    channelQuantity: (l) => demo.sims.shows(l.accountId, l.externalStockId),
+    channelQuantity: (l) => demo.shows(l.accountId, l.externalStockId),
   });
   const chans = s.channels
     .map((c) => `${c.name} ${c.orders}${c.counter ? ` (${c.counter} at the counter)` : ''}`)
@@ -144,8 +141,7 @@ export async function runDemoCommand(
       seedDir: args.seedDir,
       ratePerMinute: args.ratePerMinute,
       logLevel: logLevel(env),
-      ebaySeller: args.ebay,
-      squareTill: args.square,
+      channels: args.channels,
     });
   } catch (e) {
     const code = (e as { code?: string }).code;
@@ -172,7 +168,7 @@ export async function runDemoCommand(
     finishing ??= (async () => {
       if (timer) clearInterval(timer);
       out(`\n${why}: stopping the traffic and letting the queues drain…`);
-      await demo.traffic.stop();
+      await demo.stopTraffic();
       const settled = await demo.settle(settleMs);
       out(await statusLine(demo).catch(() => '(no final status)'));
       out(

@@ -1,4 +1,4 @@
-// The demo's eBay seller (opt-in: DemoOptions.ebaySeller): the eBay simulator on its own
+// The demo's eBay seller (a DemoChannel, channel.ts): the eBay simulator on its own
 // 127.0.0.1 port, reached by the hub exactly as it reaches eBay — the account's
 // endpointOverride for the seller's REST and Trading calls, the app's endpointOverride for the
 // notification public keys — selling the catalogue from the warehouse. Buyers check out on it
@@ -13,20 +13,16 @@ import type { EbaySimulator } from '../../connectors/ebay/simulator/index.ts';
 import { serveEbaySimulator } from '../../connectors/ebay/simulator/serve.ts';
 import { listingFields } from '../../connectors/listing-fields.ts';
 import type { DemoSku } from './catalogue.ts';
+import { connectorOf, type DemoChannel, type DemoChannelContext } from './channel.ts';
 
 export const EBAY_ACCOUNT_ID = 'ebay-seller';
 
-export interface DemoEbaySeller {
-  accountId: string;
+/**
+ * shows(sku): the lower of item and offer quantity; sell(): a buyer checks out and the signed
+ * notifications follow.
+ */
+export interface DemoEbaySeller extends DemoChannel {
   sim: EbaySimulator;
-  url: string;
-  /** Sends the simulator's notifications to the hub. */
-  pointNotificationsAt(hubUrl: string): void;
-  /** What the eBay listing of a SKU shows (the lower of item and offer quantity). */
-  shows(sku: string): number | null;
-  /** A buyer checks out `quantity` of a SKU; the notifications follow. Null when eBay shows too few. */
-  sell(sku: string, quantity: number): Promise<string | null>;
-  close(): Promise<void>;
 }
 
 export async function startEbaySeller(opts: {
@@ -100,9 +96,12 @@ export async function startEbaySeller(opts: {
   const price = new Map(opts.catalogue.map((s) => [s.code, (s.price / 100).toFixed(2)]));
 
   return {
+    key: 'ebay',
     accountId: EBAY_ACCOUNT_ID,
+    name: 'eBay seller',
     sim,
     url: served.url,
+    summary: `eBay seller = eBay simulator ${served.url} (signed notifications to /webhooks/channel/ebay)`,
     pointNotificationsAt(hubUrl) {
       sim.notifications.url = `${hubUrl.replace(/\/$/, '')}/webhooks/channel/ebay`;
       sim.notifications.target = (req) => fetch(req);
@@ -128,41 +127,14 @@ export async function startEbaySeller(opts: {
 }
 
 /** The demo's call: the seller selling the catalogue from the warehouse. */
-export function startEbaySellerFor(
-  db: { prisma: PrismaClient },
-  secretKey: Uint8Array,
-  connectors: Partial<Record<string, ChannelConnector>>,
-  host: string,
-  setup: { catalogue: DemoSku[]; skuIds: Map<string, string> },
-): Promise<DemoEbaySeller> {
-  const connector = connectors.ebay;
-  if (!connector) throw new Error('this build has no eBay connector');
+export function startEbaySellerFor(ctx: DemoChannelContext): Promise<DemoEbaySeller> {
   return startEbaySeller({
-    prisma: db.prisma,
-    secretKey,
-    connector,
-    host,
-    catalogue: setup.catalogue,
-    skuIds: setup.skuIds,
+    prisma: ctx.prisma,
+    secretKey: ctx.secretKey,
+    connector: connectorOf(ctx, 'ebay'),
+    host: ctx.host,
+    catalogue: ctx.catalogue,
+    skuIds: ctx.skuIds,
     locationId: 'wh',
   });
-}
-
-/**
- * eBay buyers: a quarter of the demo's order rate, one unit of a random SKU the listing shows.
- * Returns the stop function (a cleanup).
- */
-export function startEbayBuyers(
-  ebay: DemoEbaySeller,
-  setup: { catalogue: DemoSku[] },
-  ratePerMinute: number,
-): () => Promise<void> {
-  if (ratePerMinute <= 0) return async () => undefined;
-  const every = Math.max(1_000, Math.round(240_000 / ratePerMinute));
-  const timer = setInterval(() => {
-    const sku = setup.catalogue[Math.floor(Math.random() * setup.catalogue.length)];
-    if (sku) void ebay.sell(sku.code, 1).catch(() => undefined);
-  }, every);
-  timer.unref();
-  return async () => clearInterval(timer);
 }

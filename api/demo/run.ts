@@ -20,8 +20,8 @@ import { type RunningHub, startHub } from '../hub.ts';
 import { type DemoSetup, seedDemo } from './seed.ts';
 import { readSeedDir, replaySeed, type SeedRecords, type SeedReport } from './seed-files.ts';
 import { type DemoSimulators, startDemoSimulators } from './simulators.ts';
-import { type DemoEbaySeller, startEbayBuyers, startEbaySellerFor } from './ebay-seller.ts';
-import { type DemoSquareTill, startCounterSales, startSquareTill } from './square-till.ts';
+import { DEMO_CHANNEL_KEYS, type DemoChannel, type DemoChannelKey, startBuyers } from './channel.ts';
+import { startDemoChannels } from './channels.ts';
 import { startTraffic, type Traffic, type TrafficEvent } from './traffic.ts';
 
 export interface DemoOptions {
@@ -40,10 +40,11 @@ export interface DemoOptions {
   housekeepingMs?: number;
   syncTuning?: Partial<SyncTuning>;
   onTraffic?: (e: TrafficEvent) => void;
-  /** Adds an eBay seller (api/demo/ebay-seller.ts) selling the catalogue from the warehouse. */
-  ebaySeller?: boolean;
-  /** Adds a Square till (api/demo/square-till.ts) at the flagship store, beside its Shopify POS. */
-  squareTill?: boolean;
+  /**
+   * The channels beside the Shopify shops (channels.ts): the Amazon seller, the eBay seller, the
+   * Square till at the flagship store. Default: all of them; [] runs the Shopify shops alone.
+   */
+  channels?: readonly DemoChannelKey[];
 }
 
 export interface Demo {
@@ -56,19 +57,26 @@ export interface Demo {
   logFile: string | null;
   db: Database;
   sims: DemoSimulators;
-  /** The eBay seller, when DemoOptions.ebaySeller asked for one. */
-  ebay: DemoEbaySeller | null;
-  /** The flagship store's Square till, when DemoOptions.squareTill asked for one. */
-  square: DemoSquareTill | null;
+  /** The channels beside the Shopify shops, in DemoOptions.channels order. */
+  channels: DemoChannel[];
+  /** What a channel shows now for a listing: read from its simulator, null when unknown. */
+  shows(accountId: string, externalStockId: string): number | null;
   setup: DemoSetup;
   hub: RunningHub;
+  /** The Shopify shops' traffic (web, POS, click-and-collect, cancellations, refunds, housekeeping). */
   traffic: Traffic;
+  /** Stops every buyer: the Shopify traffic and the other channels' buyers; waits for the action in progress. */
+  stopTraffic(): Promise<void>;
   seedReport: SeedReport | null;
   /**
    * Waits until every channel event is processed, every change dispatched and every listing
    * shows its target on its channel; true when that happened within `timeoutMs`.
    */
   settle(timeoutMs: number): Promise<boolean>;
+  /** The listings whose channel does not show their target now (what settle() waits for). */
+  behind(): Promise<
+    { accountId: string; externalStockId: string | null; target: number | null; shows: number | null }[]
+  >;
   stop(): Promise<void>;
 }
 
@@ -143,19 +151,17 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       catalogue: demoCatalogue(),
       timezone: localTimezone(),
     });
-    const ebay = o.ebaySeller ? await startEbaySellerFor(db, secretKey, connectors, o.host, setup) : null;
-    if (ebay) cleanups.push(() => ebay.close());
-    const square = o.squareTill
-      ? await startSquareTill({ prisma: db.prisma, secretKey, host: o.host, currency: DEMO_CURRENCY, ...setup })
-      : null;
-    if (square) cleanups.push(() => square.close());
-    // What a channel shows for a listing: the Shopify shops, the eBay seller, or the Square till.
-    const shows = (accountId: string, stockId: string) =>
-      ebay && accountId === ebay.accountId
-        ? ebay.shows(stockId)
-        : square && accountId === square.accountId
-          ? square.shows(stockId)
-          : sims.shows(accountId, stockId);
+    const channels = await startDemoChannels(
+      { prisma: db.prisma, secretKey, connectors, host: o.host, currency: DEMO_CURRENCY, ...setup },
+      o.channels ?? DEMO_CHANNEL_KEYS,
+    );
+    for (const c of channels) cleanups.push(() => c.close());
+    const byAccount = new Map(channels.map((c) => [c.accountId, c]));
+    // What a channel shows for a listing: its own simulator's reading, else a Shopify shop's.
+    const shows = (accountId: string, stockId: string) => {
+      const channel = byAccount.get(accountId);
+      return channel ? channel.shows(stockId) : sims.shows(accountId, stockId);
+    };
     const { key: adminKey } = await createApiKey(db.prisma, { name: 'demo admin key', role: 'admin' });
 
     const hotCodes = setup.hotCodes;
@@ -169,12 +175,21 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       clock,
       host: o.host,
       port: o.port,
-      ...(o.syncTuning ? { syncTuning: o.syncTuning } : {}),
+      // The drift check leaves a channel showing less than the hub believes alone while a sale
+      // there may still be on its way (2 minutes in production); the simulators deliver every
+      // order within a second, so a demo waits 10 s, not minutes, for a raced quantity's repair.
+      syncTuning: { reconcileGraceMs: 10_000, ...o.syncTuning },
       // A sandbox of simulated shops: its overview is public (a real hub's needs a key).
       publicLanding: true,
       landing: {
         title: 'omnihub demo',
-        subtitle: `Harbour & Pine · ${sims.shops.length} Shopify shops (one selling at the counter through Shopify POS) · ${LOCATIONS.length} locations · ${setup.catalogue.length} SKUs`,
+        subtitle: [
+          'Harbour & Pine',
+          `${sims.shops.length} Shopify shops (one selling at the counter through Shopify POS)`,
+          ...channels.map((c) => c.name),
+          `${LOCATIONS.length} locations`,
+          `${setup.catalogue.length} SKUs`,
+        ].join(' · '),
         notice:
           `A sandbox: simulated shops and buyers (${o.ratePerMinute} orders a minute), an embedded database in ` +
           `${o.dataDir} that is wiped at the next start.`,
@@ -184,14 +199,12 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     });
     cleanups.push(() => hub.stop());
     sims.pointWebhooksAt(hub.url);
-    if (ebay) {
-      ebay.pointNotificationsAt(hub.url);
-      cleanups.push(startEbayBuyers(ebay, setup, o.ratePerMinute));
-    }
-    if (square) {
-      square.pointNotificationsAt(hub.url);
-      cleanups.push(startCounterSales(square, setup, o.ratePerMinute));
-    }
+    const buyers = channels.map((c) => {
+      c.pointNotificationsAt(hub.url);
+      return startBuyers(c, setup.catalogue, o.ratePerMinute);
+    });
+    const stopBuyers = () => Promise.all(buyers.map((stop) => stop()));
+    cleanups.push(stopBuyers);
 
     const seedReport = records ? await replaySeed(records, { prisma: db.prisma, shops: sims.shops }) : null;
     if (seedReport?.addedSkus.length) await hub.sync.sweep();
@@ -211,19 +224,36 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     });
     cleanups.push(() => traffic.stop());
 
-    // A shop puts the units of a restocked refund or cancellation back on sale by itself; the hub
-    // learns that from its drift check (stock.reconcile), which settle() runs every few seconds.
+    const behind = async () => {
+      const listings = await db.prisma.listing.findMany({
+        select: { accountId: true, externalStockId: true, targetQty: true },
+      });
+      return listings
+        .map((l) => ({
+          accountId: l.accountId,
+          externalStockId: l.externalStockId,
+          target: l.targetQty,
+          shows: l.externalStockId ? shows(l.accountId, l.externalStockId) : null,
+        }))
+        .filter((l) => l.target === null || l.shows !== l.target);
+    };
+
+    // A shop puts the units of a restocked refund or cancellation back on sale by itself, and a
+    // quantity written while a buyer was checking out can land after the sale (Amazon applies an
+    // accepted patch minutes later): the hub learns both from its drift check (stock.reconcile),
+    // which settle() runs on every channel every few seconds.
+    const accountIds = [...sims.shops.map((s) => s.accountId), ...channels.map((c) => c.accountId)];
     const settle = async (timeoutMs: number) => {
       const until = Date.now() + timeoutMs;
       let reconciledAt = 0;
       while (Date.now() < until) {
         if (Date.now() - reconciledAt > 3_000) {
           reconciledAt = Date.now();
-          for (const s of sims.shops) {
+          for (const accountId of accountIds) {
             await hub.sync.queue.add(
               'stock.reconcile',
-              { accountId: s.accountId },
-              { jobId: jobId('settle-reconcile', s.accountId, reconciledAt) },
+              { accountId },
+              { jobId: jobId('settle-reconcile', accountId, reconciledAt) },
             );
           }
         }
@@ -231,15 +261,8 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
         const [row] = await db.prisma.$queryRaw<{ inbox: bigint; outbox: bigint }[]>`
           SELECT (SELECT count(*) FROM inbox_events WHERE processed_at IS NULL AND attempts < 10) AS inbox,
                  (SELECT count(*) FROM outbox_events WHERE dispatched_at IS NULL) AS outbox`;
-        if (Number(row?.inbox ?? 1) === 0 && Number(row?.outbox ?? 1) === 0) {
-          const listings = await db.prisma.listing.findMany({
-            select: { accountId: true, externalStockId: true, targetQty: true },
-          });
-          const behind = listings.filter(
-            (l) => l.targetQty === null || !l.externalStockId || shows(l.accountId, l.externalStockId) !== l.targetQty,
-          );
-          if (behind.length === 0) return true;
-        }
+        if (Number(row?.inbox ?? 1) === 0 && Number(row?.outbox ?? 1) === 0 && (await behind()).length === 0)
+          return true;
         await new Promise((r) => setTimeout(r, 100));
       }
       return false;
@@ -257,13 +280,17 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       logFile,
       db,
       sims,
-      ebay,
-      square,
+      channels,
+      shows,
       setup,
       hub,
       traffic,
+      async stopTraffic() {
+        await Promise.all([stopBuyers(), traffic.stop()]);
+      },
       seedReport,
       settle,
+      behind,
       stop() {
         stopped ??= (async () => {
           await unwind();

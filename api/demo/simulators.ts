@@ -5,7 +5,7 @@
 //   - "Web shop": ships from the warehouse; click-and-collect at both stores.
 //   - "Flagship shop": the Covent Garden store's shop, selling online and at the counter
 //     through Shopify POS; click-and-collect at Covent Garden.
-// Each later connector (Amazon, eBay, POS) adds its simulator here.
+// The other channels (Amazon, eBay, the Square till) are DemoChannels: channel.ts, channels.ts.
 import { randomBytes } from 'node:crypto';
 import type { ShopifySimulator } from '../../connectors/shopify/simulator/index.ts';
 import { serveSimulator } from '../../connectors/shopify/simulator/serve.ts';

@@ -1,4 +1,4 @@
-// The demo's Square till (opt-in: DemoOptions.squareTill): the flagship store (Covent Garden)
+// The demo's Square till (a DemoChannel, channel.ts): the flagship store (Covent Garden)
 // rings up sales on Square next to its Shopify POS. The Square simulator runs on its own
 // 127.0.0.1 port, reached by the hub as it reaches Square (the account's endpointOverride); it
 // sends signed notifications to the hub's /webhooks/channel/square. Square counts the store's
@@ -12,22 +12,18 @@ import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import type { SquareSimulator } from '../../connectors/square/simulator/index.ts';
 import { serveSquareSimulator } from '../../connectors/square/simulator/serve.ts';
 import type { DemoSku } from './catalogue.ts';
+import type { DemoChannel } from './channel.ts';
 
 export const SQUARE_ACCOUNT_ID = 'flagship-till';
 /** The flagship store, where the till stands. */
 export const TILL_LOCATION = 'store-a';
 
-export interface DemoSquareTill {
-  accountId: string;
+/**
+ * shows(variationId): what a Square listing carries, the units Square holds back for orders;
+ * sell(): a customer buys at the counter (null when the counter has too few).
+ */
+export interface DemoSquareTill extends DemoChannel {
   sim: SquareSimulator;
-  url: string;
-  /** Sends the simulator's notifications to the hub. */
-  pointNotificationsAt(hubUrl: string): void;
-  /** What a Square listing carries: the units Square holds back for orders, by variation id. */
-  shows(variationId: string): number | null;
-  /** A customer buys `quantity` of a SKU at the counter; null when the counter has too few. */
-  sell(sku: string, quantity: number): Promise<string | null>;
-  close(): Promise<void>;
 }
 
 export async function startSquareTill(opts: {
@@ -90,9 +86,12 @@ export async function startSquareTill(opts: {
     throw e;
   }
   return {
+    key: 'square',
     accountId: SQUARE_ACCOUNT_ID,
+    name: 'Square till at the flagship store',
     sim,
     url: served.url,
+    summary: `Square till at the flagship store = Square simulator ${served.url} (signed notifications to /webhooks/channel/square)`,
     pointNotificationsAt(hubUrl) {
       const url = `${hubUrl.replace(/\/$/, '')}/webhooks/channel/square`;
       sim.webhooks.notificationUrl = url;
@@ -107,20 +106,4 @@ export async function startSquareTill(opts: {
     },
     close: served.close,
   };
-}
-
-/** Counter sales at the till, about one for every four orders a minute the demo's traffic makes. */
-export function startCounterSales(
-  till: DemoSquareTill,
-  setup: { catalogue: DemoSku[] },
-  ratePerMinute: number,
-): () => Promise<void> {
-  if (ratePerMinute <= 0) return async () => undefined;
-  const every = Math.max(1_000, Math.round(240_000 / ratePerMinute));
-  const timer = setInterval(() => {
-    const sku = setup.catalogue[Math.floor(Math.random() * setup.catalogue.length)];
-    if (sku) void till.sell(sku.code, 1).catch(() => undefined);
-  }, every);
-  timer.unref();
-  return async () => clearInterval(timer);
 }

@@ -51,7 +51,11 @@ export interface HotSku {
   channels: ChannelStock[];
   /** Every channel shows its target. */
   inSync: boolean;
-  /** What all channels advertise together; never above sellable in strict allocation. */
+  /**
+   * What all channels advertise together; never above sellable in strict allocation. A till that
+   * counts the store's stock itself (account setting stockTarget "held", e.g. Square) shows the
+   * units it holds back for other channels' orders, not an offer: it is left out.
+   */
   advertisedTotal: number;
   /** When the SKU's stock last moved in the hub (a sale, a return, a delivery). */
   lastChangeAt: string | null;
@@ -184,10 +188,12 @@ export async function landingSnapshot(prisma: PrismaClient, opts: SnapshotOption
           last_confirmed_at: Date | null;
           last_error: string | null;
           in_sync: boolean;
+          holds_back: boolean;
         }[]
       >`
         SELECT l.sku_id, l.account_id, a.name AS account_name, l.external_stock_id, l.target_qty,
-               l.last_confirmed_qty, l.last_confirmed_at, l.last_error, ${IN_SYNC_SQL} AS in_sync
+               l.last_confirmed_qty, l.last_confirmed_at, l.last_error, ${IN_SYNC_SQL} AS in_sync,
+               COALESCE(a.settings->>'stockTarget' = 'held', false) AS holds_back
           FROM listings l JOIN channel_accounts a ON a.id = l.account_id
          WHERE l.sku_id = ANY(${skuRows.map((s) => s.id)}::text[]) AND a.active
          ORDER BY a.created_at, a.name`
@@ -198,6 +204,7 @@ export async function landingSnapshot(prisma: PrismaClient, opts: SnapshotOption
          WHERE sku_id = ANY(${skuRows.map((s) => s.id)}::text[]) GROUP BY sku_id`
     : [];
   const lastMove = new Map(moves.map((m) => [m.sku_id, m.at]));
+  const heldBy = new Set(listingRows.filter((l) => l.holds_back).map((l) => l.account_id));
   const order = new Map(codes.map((c, i) => [c, i]));
   const hotSkus: HotSku[] = skuRows
     .sort((a, b) => (order.get(a.code) ?? 0) - (order.get(b.code) ?? 0))
@@ -234,7 +241,7 @@ export async function landingSnapshot(prisma: PrismaClient, opts: SnapshotOption
         sellable: n(s.sellable),
         channels: chans,
         inSync,
-        advertisedTotal: chans.reduce((sum, c) => sum + (c.shows ?? 0), 0),
+        advertisedTotal: chans.reduce((sum, c) => (heldBy.has(c.accountId) ? sum : sum + (c.shows ?? 0)), 0),
         lastChangeAt: changed ? changed.toISOString() : null,
         caughtUpMs:
           inSync && changed && confirmed && confirmed >= changed ? confirmed.getTime() - changed.getTime() : null,

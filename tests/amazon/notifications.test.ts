@@ -3,6 +3,7 @@
 // getOrder; anything without the secret is refused before parsing.
 import { describe, expect, it } from 'vitest';
 import { createAmazonConnector } from '../../connectors/amazon/connector.ts';
+import { createAmazonSimulator } from '../../connectors/amazon/simulator/index.ts';
 import { SECRET_HEADER } from '../../connectors/amazon/webhooks.ts';
 import type { AppContext, WebhookRequest } from '../../connectors/connector.ts';
 import { fixture } from './helpers.ts';
@@ -76,4 +77,66 @@ describe('Amazon EventBridge notifications', () => {
       status: 400,
     });
   });
+
+  it("the simulator's EventBridge destination posts an ORDER_CHANGE the door takes (MFN and FBA)", async () => {
+    const sim = createAmazonSimulator({ sellerId: 'A3TH9S8BH6GOGM', marketplaceIds: ['A1F83G8C2ARO7P'] });
+    sim.addListing({ sku: 'MUG' });
+    const received: WebhookRequest[] = [];
+    sim.notifications.url = app.notificationUrl as string;
+    sim.notifications.secret = 'eventbridge-secret-1';
+    sim.notifications.target = async (req) => {
+      received.push({
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+        rawBody: new Uint8Array(await req.arrayBuffer()),
+      });
+      return new Response(null, { status: 202 });
+    };
+    const mfn = sim.placeOrder({ items: [{ sku: 'MUG', quantity: 1 }] });
+    const fba = sim.placeOrder({ items: [{ sku: 'MUG', quantity: 1 }], fulfilledBy: 'AMAZON' });
+    expect(await sim.notifyOrderChange(mfn.orderId)).toBe(202);
+    expect(await sim.notifyOrderChange(fba.orderId)).toBe(202);
+
+    const results = await Promise.all(received.map((r) => connector.verifyAppWebhook?.(app, r)));
+    const pointers = results.map((res) => {
+      if (!res?.ok) throw new Error(`refused: ${JSON.stringify(res)}`);
+      const notification = res.events[0]?.payload as {
+        Payload: { OrderChangeNotification: { Summary: { FulfillmentType: string; MarketplaceId: string } } };
+      };
+      return [
+        res.identity,
+        connector.interpret(acct(), res.events[0] as never),
+        notification.Payload.OrderChangeNotification.Summary,
+      ];
+    });
+    expect(pointers).toMatchObject([
+      [
+        'A3TH9S8BH6GOGM',
+        { kind: 'fetch', externalOrderId: mfn.orderId },
+        { FulfillmentType: 'MFN', MarketplaceId: 'A1F83G8C2ARO7P' },
+      ],
+      [
+        'A3TH9S8BH6GOGM',
+        { kind: 'fetch', externalOrderId: fba.orderId },
+        { FulfillmentType: 'AFN', MarketplaceId: 'A1F83G8C2ARO7P' },
+      ],
+    ]);
+    // Every notification carries its own id: the door stores each once.
+    expect(new Set(sim.notifications.log.map((d) => d.notificationId)).size).toBe(2);
+    // Not subscribed (no URL): nothing is sent.
+    sim.notifications.url = null;
+    expect(await sim.notifyOrderChange(mfn.orderId)).toBeNull();
+    expect(received).toHaveLength(2);
+  });
 });
+
+function acct() {
+  return {
+    id: 'a',
+    type: 'amazon' as const,
+    name: 'A',
+    credentials: { sellerId: 'A3TH9S8BH6GOGM', refreshToken: 'r' },
+    settings: {},
+  };
+}

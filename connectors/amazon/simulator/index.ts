@@ -8,10 +8,12 @@ import type { OperationLimit } from '../../connector.ts';
 import { OPERATIONS } from '../operations.ts';
 import type { SpFulfillmentStatus, SpOrder } from '../payloads.ts';
 import { type AppDeps, createSimulatorApp, DOCUMENT_HOST, type Fault, type SimStats } from './app.ts';
+import { EventBridgeSender } from './notifications.ts';
 import { UsagePlans } from './rate.ts';
 import { type OrderInput, type SimListing, SimSeller } from './state.ts';
 
 export { ALREADY_FULFILLED, MARKETPLACES } from './state.ts';
+export type { EventBridgeDelivery, EventBridgeSender } from './notifications.ts';
 export type { OrderInput, SimListing, SimSeller } from './state.ts';
 export { DOCUMENT_HOST };
 
@@ -36,6 +38,10 @@ export interface AmazonSimulator {
   readonly clientSecret: string;
   readonly seller: SimSeller;
   readonly stats: SimStats;
+  /** ORDER_CHANGE through an EventBridge API destination (set `url` and `secret` to subscribe). */
+  readonly notifications: EventBridgeSender;
+  /** Posts ORDER_CHANGE for an order of any seller; null when nothing is subscribed. */
+  notifyOrderChange(orderId: string, changeType?: 'OrderStatusChange' | 'BuyerRequestedChange'): Promise<number | null>;
   fetch(request: Request): Promise<Response>;
   addSeller(sellerId: string, refreshToken: string, marketplaceIds: string[]): SimSeller;
   addListing(input: Partial<SimListing> & { sku: string }): SimListing;
@@ -105,11 +111,18 @@ export function createAmazonSimulator(options: AmazonSimulatorOptions = {}): Ama
     options.marketplaceIds ?? ['ATVPDKIKX0DER'],
   );
 
+  const notifications = new EventBridgeSender(clock, 'amzn1.sellerapps.app.sim');
+
   return {
     clientId: deps.app.clientId,
     clientSecret: deps.app.clientSecret,
     seller,
     stats,
+    notifications,
+    notifyOrderChange(orderId, changeType) {
+      const owner = [...deps.sellers.values()].find((s) => s.orders.has(orderId)) ?? seller;
+      return notifications.orderChange(owner.sellerId, owner.order(orderId), changeType);
+    },
     fetch: async (request: Request) => {
       const url = new URL(request.url);
       // The documents' host serves only pre-signed document URLs.
