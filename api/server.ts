@@ -4,6 +4,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { type Clock, systemClock } from '../core/clock.ts';
 
 type FetchHandler = Parameters<typeof serve>[0]['fetch'];
 
@@ -91,21 +92,34 @@ export interface ShutdownOptions {
   timeoutMs?: number;
   /** How to end the process (default `process.exit`); injectable for tests. */
   exit?: (code: number) => void;
+  /** Times the relay window below (default the system clock). */
+  clock?: Clock;
 }
+
+/**
+ * The same signal again within this window is the first one relayed, not a second request:
+ * `npm run` / tsx pass a Ctrl-C on to the process while the terminal (or `timeout`) also
+ * sends it to the whole process group, so one keypress arrives twice about a millisecond apart
+ * and cut the demo's and the hub's graceful shutdown short.
+ */
+const RELAYED_WITHIN_MS = 500;
 
 const handlers: ShutdownHandler[] = [];
 let settings: ShutdownOptions = {};
 let installed = false;
 let shuttingDown = false;
+let first: { signal: ShutdownSignal; atMs: number } | null = null;
 
 async function shutdown(signal: ShutdownSignal): Promise<void> {
-  const { logger, timeoutMs = 15_000, exit = (code: number) => process.exit(code) } = settings;
+  const { logger, timeoutMs = 15_000, exit = (code: number) => process.exit(code), clock = systemClock } = settings;
   if (shuttingDown) {
+    if (first && first.signal === signal && clock.nowMs() - first.atMs < RELAYED_WITHIN_MS) return;
     logger?.warn({ signal }, 'second shutdown signal: exiting now');
     exit(1);
     return;
   }
   shuttingDown = true;
+  first = { signal, atMs: clock.nowMs() };
   logger?.info({ signal }, 'shutting down');
   const timer = setTimeout(() => {
     logger?.error({ timeoutMs }, 'shutdown took too long: exiting');
@@ -155,6 +169,7 @@ export function onShutdown(fn: ShutdownHandler, options?: ShutdownOptions): () =
       process.off('SIGTERM', onSignal);
       installed = false;
       shuttingDown = false;
+      first = null;
       settings = {};
     }
   };

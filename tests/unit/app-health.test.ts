@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp, REQUEST_ID_HEADER } from '../../api/app.ts';
 import { type DatabaseProbe, makeHealthCheck } from '../../api/health.ts';
 import { onShutdown, startServer } from '../../api/server.ts';
+import { ManualClock } from '../../core/clock.ts';
 import { createLogger } from '../../core/log.ts';
 
 /** Parsed JSON (log lines, response bodies), navigated freely in assertions. */
@@ -261,6 +262,32 @@ describe('startServer', () => {
 });
 
 describe('onShutdown', () => {
+  it('takes the same signal relayed within half a second (npm, tsx, the process group) as the first one', async () => {
+    const before = new Set(process.listeners('SIGINT'));
+    const exits: number[] = [];
+    const clock = new ManualClock();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const off = onShutdown(() => gate, { exit: (code) => void exits.push(code), timeoutMs: 5000, clock });
+    const handler = process.listeners('SIGINT').find((l) => !before.has(l)) as (signal: string) => void;
+    try {
+      handler('SIGINT');
+      clock.advance(1);
+      handler('SIGINT'); // the same Ctrl-C, relayed
+      expect(exits).toEqual([]);
+      clock.advance(2000);
+      handler('SIGINT'); // a person pressing it again: out at once
+      expect(exits).toEqual([1]);
+      release();
+      await new Promise((r) => setTimeout(r, 20));
+      expect(exits).toEqual([1, 0]);
+    } finally {
+      off();
+    }
+  });
+
   it('runs handlers once, last registered first, then exits; a second signal forces exit 1', async () => {
     const before = new Set(process.listeners('SIGTERM'));
     const calls: string[] = [];
