@@ -121,7 +121,9 @@ function parse() {
     (db !== 'postgres' && db !== 'pglite') ||
     !apiProcesses.length ||
     !apiProcesses.every((n) => positive(n) && n <= MAX_API_PROCESSES && n <= connections) ||
-    (db === 'pglite' && apiProcesses.some((n) => n !== 1))
+    (db === 'pglite' && apiProcesses.some((n) => n !== 1)) ||
+    // A burst is split over the api processes: each needs at least one delivery.
+    (amount > 0 && amount < Math.max(...apiProcesses))
   ) {
     console.error(USAGE);
     process.exit(2);
