@@ -1,7 +1,9 @@
 // The hub `npm start` runs (api/main.ts → api/hub.ts: the API with the webhook door, the
 // synchronizer with its in-process queue and inbox processing, the schedules), started as its
-// own process on a scratch PostgreSQL database, for `npm run bench:webhooks`. Configured only
-// through the environment, as a merchant configures it; its CPU time is read from /proc.
+// own process on a scratch PostgreSQL database, for `npm run bench:webhooks`; or, scaled out,
+// one part of it (`omnihub start --role api|worker`, api/process-roles.ts) sharing the database
+// and a Redis with the others. Configured only through the environment, as a merchant configures
+// it; its CPU time is read from /proc.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -10,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'api', 'main.ts');
+/** The `omnihub` command line, for `start --role` (node + tsx on it, as `npm run omnihub` runs it). */
+const CLI = join(import.meta.dirname, '..', '..', 'api', 'cli', 'main.ts');
 /** Linux reports process CPU time in clock ticks of USER_HZ, 100 on every common kernel. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
@@ -59,9 +63,10 @@ async function waitHealthy(url: string, child: ChildProcess, limitMs: number): P
 /**
  * Starts `npm start`'s entry point (node + tsx on api/main.ts, as the npm script runs it) with
  * DATABASE_URL (or, without one, the embedded PGlite in `dataDir`), the secret key and a free
- * port. Its working directory is an empty temporary one, so no developer .env leaks in;
- * REDIS_URL is left out (the default in-process queue). Its logs (info level, as in
- * production) go to /dev/null, its stderr to ours.
+ * port; with a `role`, `omnihub start --role <role>` with REDIS_URL instead. Its working
+ * directory is an empty temporary one, so no developer .env leaks in; REDIS_URL is left out
+ * unless given (the default in-process queue). Its logs (info level, as in production) go to
+ * /dev/null, its stderr to ours.
  */
 export async function startHubProcess(o: {
   databaseUrl?: string;
@@ -70,15 +75,20 @@ export async function startHubProcess(o: {
   secretKey: string;
   /** OMNIHUB_ADMIN_TOKEN, so that the bench can read /metrics. */
   adminToken?: string;
+  /** One part of the hub (`omnihub start --role`); needs databaseUrl and redisUrl. */
+  role?: 'api' | 'worker';
+  redisUrl?: string;
 }): Promise<HubProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'omnihub-bench-hub-'));
   const port = await freePort();
   const { REDIS_URL: _redis, OMNIHUB_ADMIN_TOKEN: _token, DATABASE_URL: _db, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN], {
+  const entry = o.role ? [CLI, 'start', '--role', o.role] : [MAIN];
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), ...entry], {
     cwd: dir,
     env: {
       ...inherited,
       ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}),
+      ...(o.redisUrl ? { REDIS_URL: o.redisUrl } : {}),
       ...(o.adminToken ? { OMNIHUB_ADMIN_TOKEN: o.adminToken } : {}),
       OMNIHUB_SECRET_KEY: o.secretKey,
       OMNIHUB_DATA_DIR: o.dataDir ?? dir,
