@@ -13,10 +13,9 @@ export function invoiceContent(
 ): DocumentContent {
   const c = order.currency;
   const lines = order.lines.filter((l) => l.quantity > 0);
-  const shippingTax = (Array.isArray(order.shippingLines) ? (order.shippingLines as { taxTotal?: number }[]) : []).reduce(
-    (s, l) => s + Number(l.taxTotal ?? 0),
-    0,
-  );
+  const shippingTax = (
+    Array.isArray(order.shippingLines) ? (order.shippingLines as { taxTotal?: number }[]) : []
+  ).reduce((s, l) => s + Number(l.taxTotal ?? 0), 0);
   return {
     kind: 'invoice',
     ...head,

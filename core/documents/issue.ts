@@ -36,7 +36,11 @@ interface Plan {
   kind: 'invoice' | 'credit_note';
   prefix: (m: { invoicePrefix: string; creditNotePrefix: string }) => string;
   refersTo: { id: string; number: string } | null;
-  content: (order: DocumentOrder, merchant: Merchant, head: { number: string; issuedAt: Date; language: 'en' | 'de' }) => DocumentContent;
+  content: (
+    order: DocumentOrder,
+    merchant: Merchant,
+    head: { number: string; issuedAt: Date; language: 'en' | 'de' },
+  ) => DocumentContent;
 }
 
 async function issue(
@@ -59,7 +63,11 @@ async function issue(
         if (!order) throw new DocumentError('not_found', 'id', `order ${orderId} not found`);
         const settings = await readMerchantSettings(tx);
         if (!settings) {
-          throw new DocumentError('merchant_settings_missing', null, 'set the merchant first: omnihub merchant set --name …');
+          throw new DocumentError(
+            'merchant_settings_missing',
+            null,
+            'set the merchant first: omnihub merchant set --name …',
+          );
         }
         const p = await plan(tx, order);
         const issuedAt = deps.clock.now();
@@ -104,7 +112,7 @@ export function issueInvoice(deps: DocumentDeps, orderId: string) {
 
 /** The credit note of one refund (a Return of the order), referring to the order's invoice. */
 export async function issueCreditNote(deps: DocumentDeps, orderId: string, returnId: string) {
-  return issue(deps, orderId, creditNoteKey(returnId), async (tx, order) => {
+  return issue(deps, orderId, creditNoteKey(returnId), async (tx, _order) => {
     const ret = await tx.return.findFirst({ where: { id: returnId, orderId } });
     if (!ret) throw new DocumentError('not_found', 'returnId', `return ${returnId} of order ${orderId} not found`);
     const invoice = await tx.document.findUnique({ where: { idempotencyKey: invoiceKey(orderId) } });

@@ -22,7 +22,9 @@ export async function setMerchantSettings(prisma: PrismaClient, input: MerchantS
     ['creditNotePrefix', input.creditNotePrefix],
   ] as const) {
     if (value !== undefined && !PREFIX.test(value)) {
-      throw new Error(`${field} must be upper-case letters, digits and dashes (at most 16), got ${JSON.stringify(value)}`);
+      throw new Error(
+        `${field} must be upper-case letters, digits and dashes (at most 16), got ${JSON.stringify(value)}`,
+      );
     }
   }
   const data = {
@@ -32,7 +34,11 @@ export async function setMerchantSettings(prisma: PrismaClient, input: MerchantS
     ...(input.invoicePrefix ? { invoicePrefix: input.invoicePrefix } : {}),
     ...(input.creditNotePrefix ? { creditNotePrefix: input.creditNotePrefix } : {}),
   };
-  return prisma.merchantSettings.upsert({ where: { id: MERCHANT_ID }, create: { id: MERCHANT_ID, ...data }, update: data });
+  return prisma.merchantSettings.upsert({
+    where: { id: MERCHANT_ID },
+    create: { id: MERCHANT_ID, ...data },
+    update: data,
+  });
 }
 
 export function readMerchantSettings(tx: Tx) {

@@ -15,7 +15,9 @@ export type DocumentOrderLine = DocumentOrder['lines'][number];
 
 /** A line's tax lines as stored (validated as TaxLineSchema at ingest). */
 export function lineTaxes(line: DocumentOrderLine): TaxRow[] {
-  const raw = Array.isArray(line.taxLines) ? (line.taxLines as { title?: unknown; rate?: unknown; amount?: unknown }[]) : [];
+  const raw = Array.isArray(line.taxLines)
+    ? (line.taxLines as { title?: unknown; rate?: unknown; amount?: unknown }[])
+    : [];
   return raw.map((t) => ({
     title: String(t.title ?? ''),
     rate: typeof t.rate === 'string' ? t.rate : null,

@@ -28,7 +28,9 @@ async function asOwner(db: Database, sql: string[]) {
 }
 
 const flipByteInDatabase: Tamper = (db, ids) =>
-  asOwner(db, [`UPDATE document_blobs SET bytes = set_byte(bytes, 200, (get_byte(bytes, 200) + 1) % 256) WHERE document_id = '${ids[1]}'`]);
+  asOwner(db, [
+    `UPDATE document_blobs SET bytes = set_byte(bytes, 200, (get_byte(bytes, 200) + 1) % 256) WHERE document_id = '${ids[1]}'`,
+  ]);
 const deleteBlob: Tamper = (db, ids) => asOwner(db, [`DELETE FROM document_blobs WHERE document_id = '${ids[1]}'`]);
 const deleteRecord: Tamper = (db, ids) => asOwner(db, [`DELETE FROM documents WHERE id = '${ids[1]}'`]);
 const swapRecords: Tamper = (db, ids) =>
@@ -83,7 +85,10 @@ describe.each(['database', 'directory'] as const)('archive in the %s store', (st
     await setMerchantSettings(db.prisma, { name: 'Müller & Söhne GmbH', invoicePrefix: prefix });
     const docs = [];
     for (let i = 0; i < 3; i++) {
-      const order = await seedOrder(db.prisma, account, { currency: 'EUR', lines: [{ title: `Item ${i}`, quantity: 1, unitPrice: 1000 }] });
+      const order = await seedOrder(db.prisma, account, {
+        currency: 'EUR',
+        lines: [{ title: `Item ${i}`, quantity: 1, unitPrice: 1000 }],
+      });
       docs.push((await issueInvoice({ prisma: db.prisma, store, clock }, order.id)).document);
     }
     const key = `${prefix}-${clock.now().getUTCFullYear()}`;
@@ -149,9 +154,17 @@ describe('archived rows in the database', () => {
     try {
       await seedMerchant(db.prisma);
       const account = await seedDocumentAccount(db.prisma);
-      const order = await seedOrder(db.prisma, account, { currency: 'EUR', lines: [{ title: 'X', quantity: 1, unitPrice: 1 }] });
-      const { document } = await issueInvoice({ prisma: db.prisma, store: databaseStore(db.prisma), clock: new ManualClock() }, order.id);
-      await expect(db.prisma.document.update({ where: { id: document.id }, data: { total: 0n } })).rejects.toThrow(/immutable/);
+      const order = await seedOrder(db.prisma, account, {
+        currency: 'EUR',
+        lines: [{ title: 'X', quantity: 1, unitPrice: 1 }],
+      });
+      const { document } = await issueInvoice(
+        { prisma: db.prisma, store: databaseStore(db.prisma), clock: new ManualClock() },
+        order.id,
+      );
+      await expect(db.prisma.document.update({ where: { id: document.id }, data: { total: 0n } })).rejects.toThrow(
+        /immutable/,
+      );
       await expect(db.prisma.documentBlob.delete({ where: { documentId: document.id } })).rejects.toThrow(/immutable/);
       await expect(
         db.prisma.$executeRawUnsafe(`UPDATE document_blobs SET bytes = '\\x00' WHERE document_id = '${document.id}'`),
@@ -183,9 +196,14 @@ describe('omnihub archive verify', () => {
       try {
         await seedMerchant(db.prisma);
         const account = await seedDocumentAccount(db.prisma);
-        const order = await seedOrder(db.prisma, account, { currency: 'JPY', lines: [{ title: 'X', quantity: 1, unitPrice: 1 }] });
+        const order = await seedOrder(db.prisma, account, {
+          currency: 'JPY',
+          lines: [{ title: 'X', quantity: 1, unitPrice: 1 }],
+        });
         const store = directoryStore(env.OMNIHUB_ARCHIVE_DIR);
-        ({ number, id } = (await issueInvoice({ prisma: db.prisma, store, clock: new ManualClock() }, order.id)).document);
+        ({ number, id } = (
+          await issueInvoice({ prisma: db.prisma, store, clock: new ManualClock() }, order.id)
+        ).document);
       } finally {
         await db.close();
       }

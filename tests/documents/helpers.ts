@@ -66,7 +66,13 @@ export async function seedOrder(prisma: PrismaClient, accountId: string, spec: O
       shippingTotal: BigInt(shipping),
       taxTotal: BigInt(taxTotal),
       total: BigInt(total),
-      billingAddress: { name: 'Ada Lovelace', line1: '12 Analytical Row', city: 'London', postalCode: 'N1 9GU', countryCode: 'GB' },
+      billingAddress: {
+        name: 'Ada Lovelace',
+        line1: '12 Analytical Row',
+        city: 'London',
+        postalCode: 'N1 9GU',
+        countryCode: 'GB',
+      },
       shippingLines: spec.shipping ? [{ title: 'Standard', price: shipping, taxTotal: spec.shipping.taxTotal }] : [],
       channelCreatedAt: at,
       channelUpdatedAt: at,
@@ -104,5 +110,8 @@ export async function pdfText(bytes: Uint8Array): Promise<string> {
 
 /** Collapses runs of spaces, so that a row reads "Subtotal 2,489.11 EUR" whatever the column widths. */
 export function rows(text: string): string[] {
-  return text.split('\n').map((l) => l.trim().replace(/\s+/g, ' ')).filter(Boolean);
+  return text
+    .split('\n')
+    .map((l) => l.trim().replace(/\s+/g, ' '))
+    .filter(Boolean);
 }

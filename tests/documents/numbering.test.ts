@@ -29,7 +29,12 @@ describe.skipIf(!postgres)('invoice numbers on PostgreSQL', () => {
   it('50 concurrent invoicings get 1..50, no gap, no duplicate', async () => {
     const orders = [];
     for (let i = 0; i < 50; i++) {
-      orders.push(await seedOrder(db.prisma, account, { currency: 'EUR', lines: [{ title: `Item ${i}`, quantity: 1, unitPrice: 100 + i }] }));
+      orders.push(
+        await seedOrder(db.prisma, account, {
+          currency: 'EUR',
+          lines: [{ title: `Item ${i}`, quantity: 1, unitPrice: 100 + i }],
+        }),
+      );
     }
     const made = await Promise.all(orders.map((o) => issueInvoice(deps, o.id)));
     const seqs = made.map((m) => m.document.seq).sort((a, b) => a - b);
@@ -41,7 +46,10 @@ describe.skipIf(!postgres)('invoice numbers on PostgreSQL', () => {
   }, 120_000);
 
   it('a retried or repeated invoicing of one order returns the first invoice and takes no number', async () => {
-    const order = await seedOrder(db.prisma, account, { currency: 'EUR', lines: [{ title: 'Retry', quantity: 1, unitPrice: 500 }] });
+    const order = await seedOrder(db.prisma, account, {
+      currency: 'EUR',
+      lines: [{ title: 'Retry', quantity: 1, unitPrice: 500 }],
+    });
     const before = await db.prisma.documentSeries.findUnique({ where: { key: series() } });
     const attempts = await Promise.all(Array.from({ length: 8 }, () => issueInvoice(deps, order.id)));
     const later = await issueInvoice(deps, order.id);
@@ -54,7 +62,10 @@ describe.skipIf(!postgres)('invoice numbers on PostgreSQL', () => {
   }, 60_000);
 
   it('an invoicing that fails after taking its number gives the number back (no gap)', async () => {
-    const good = await seedOrder(db.prisma, account, { currency: 'EUR', lines: [{ title: 'Good', quantity: 1, unitPrice: 100 }] });
+    const good = await seedOrder(db.prisma, account, {
+      currency: 'EUR',
+      lines: [{ title: 'Good', quantity: 1, unitPrice: 100 }],
+    });
     const before = (await db.prisma.documentSeries.findUniqueOrThrow({ where: { key: series() } })).lastNumber;
     // A store that fails after the number was taken, inside the same transaction.
     const failing = { ...deps, store: { ...deps.store, put: async () => Promise.reject(new Error('disk full')) } };

@@ -34,7 +34,12 @@ describe('document PDFs as text', () => {
       currency: 'EUR',
       language: 'de-AT',
       lines: [
-        { title: 'Kaffeebecher', quantity: 2, unitPrice: 123456, taxLines: [{ title: 'MwSt', rate: '0.19', amount: 46913 }] },
+        {
+          title: 'Kaffeebecher',
+          quantity: 2,
+          unitPrice: 123456,
+          taxLines: [{ title: 'MwSt', rate: '0.19', amount: 46913 }],
+        },
         { title: 'Buch', quantity: 1, unitPrice: 1999, taxLines: [{ title: 'MwSt', rate: '0.07', amount: 140 }] },
       ],
       shipping: { price: 499, taxTotal: 95 },
@@ -68,7 +73,14 @@ describe('document PDFs as text', () => {
     const order = await seedOrder(db.prisma, account, {
       currency: 'JPY',
       language: 'en',
-      lines: [{ title: 'Matcha tin', quantity: 3, unitPrice: 1500, taxLines: [{ title: 'Consumption tax', rate: '0.1', amount: 450 }] }],
+      lines: [
+        {
+          title: 'Matcha tin',
+          quantity: 3,
+          unitPrice: 1500,
+          taxLines: [{ title: 'Consumption tax', rate: '0.1', amount: 450 }],
+        },
+      ],
     });
     const { document } = await issueInvoice(deps, order.id);
     const text = rows(await textOf(document.id));
@@ -88,7 +100,9 @@ describe('document PDFs as text', () => {
     const order = await seedOrder(db.prisma, account, {
       currency: 'KWD',
       language: 'fr',
-      lines: [{ title: 'Dates box', quantity: 2, unitPrice: 1250, taxLines: [{ title: 'VAT', rate: '0.05', amount: 119 }] }],
+      lines: [
+        { title: 'Dates box', quantity: 2, unitPrice: 1250, taxLines: [{ title: 'VAT', rate: '0.05', amount: 119 }] },
+      ],
       shipping: { price: 750, taxTotal: 0 },
       taxIncluded: true,
     });
@@ -111,7 +125,14 @@ describe('document PDFs as text', () => {
     const order = await seedOrder(db.prisma, account, {
       currency: 'EUR',
       language: 'de',
-      lines: [{ title: 'Kaffeebecher', quantity: 2, unitPrice: 123456, taxLines: [{ title: 'MwSt', rate: '0.19', amount: 46913 }] }],
+      lines: [
+        {
+          title: 'Kaffeebecher',
+          quantity: 2,
+          unitPrice: 123456,
+          taxLines: [{ title: 'MwSt', rate: '0.19', amount: 46913 }],
+        },
+      ],
     });
     const invoice = (await issueInvoice(deps, order.id)).document;
     const line = order.lines[0];
@@ -139,7 +160,10 @@ describe('document PDFs as text', () => {
   });
 
   it('the text is real, embedded text: the fonts are embedded with a Unicode map', async () => {
-    const order = await seedOrder(db.prisma, account, { currency: 'EUR', lines: [{ title: 'Größe ß €', quantity: 1, unitPrice: 100 }] });
+    const order = await seedOrder(db.prisma, account, {
+      currency: 'EUR',
+      lines: [{ title: 'Größe ß €', quantity: 1, unitPrice: 100 }],
+    });
     const { document } = await issueInvoice(deps, order.id);
     expect(rows(await textOf(document.id))).toContain('Größe ß € 1 1.00 EUR 1.00 EUR');
   });

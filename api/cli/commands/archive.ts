@@ -20,10 +20,16 @@ export const merchantSet: CommandSpec = {
     name: { type: 'string', required: true, valueName: 'name', description: 'the legal name' },
     address: { type: 'string', multiple: true, valueName: 'line', description: 'one address line (repeat for each)' },
     'vat-id': { type: 'string', valueName: 'id', description: 'the VAT identification number' },
-    'invoice-prefix': { type: 'string', valueName: 'prefix', description: 'invoice numbers: PREFIX-YEAR-000001 (default INV)' },
+    'invoice-prefix': {
+      type: 'string',
+      valueName: 'prefix',
+      description: 'invoice numbers: PREFIX-YEAR-000001 (default INV)',
+    },
     'credit-note-prefix': { type: 'string', valueName: 'prefix', description: 'credit note numbers (default CN)' },
   },
-  examples: ['omnihub merchant set --name "Shop GmbH" --address "Hauptstr. 1" --address "10115 Berlin" --vat-id DE123456789'],
+  examples: [
+    'omnihub merchant set --name "Shop GmbH" --address "Hauptstr. 1" --address "10115 Berlin" --vat-id DE123456789',
+  ],
 };
 
 export async function runArchiveVerify(ctx: CliContext): Promise<number> {
@@ -52,7 +58,9 @@ export async function runMerchantSet(ctx: CliContext, args: ParsedArgs): Promise
         ...(o['invoice-prefix'] ? { invoicePrefix: o['invoice-prefix'] as string } : {}),
         ...(o['credit-note-prefix'] ? { creditNotePrefix: o['credit-note-prefix'] as string } : {}),
       });
-      ctx.stdout.write(`merchant ${m.name}: invoices ${m.invoicePrefix}-YYYY-NNNNNN, credit notes ${m.creditNotePrefix}-YYYY-NNNNNN\n`);
+      ctx.stdout.write(
+        `merchant ${m.name}: invoices ${m.invoicePrefix}-YYYY-NNNNNN, credit notes ${m.creditNotePrefix}-YYYY-NNNNNN\n`,
+      );
       return EXIT.ok;
     } catch (e) {
       throw new UsageError((e as Error).message, merchantSet.name);

@@ -49,7 +49,10 @@ const download = createRoute({
   summary: 'Download one document (PDF)',
   request: { params: DocParams },
   responses: {
-    200: { description: 'The PDF as archived', content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } } },
+    200: {
+      description: 'The PDF as archived',
+      content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } },
+    },
     ...errors(404, 500),
   },
 });
@@ -95,7 +98,10 @@ export function documentRoutes(ctx: RouteContext) {
     const { id } = c.req.valid('param');
     const order = await prisma.order.findUnique({ where: { id }, select: { id: true } });
     if (!order) throw orderNotFound(id);
-    const rows = await prisma.document.findMany({ where: { orderId: id }, orderBy: [{ issuedAt: 'asc' }, { number: 'asc' }] });
+    const rows = await prisma.document.findMany({
+      where: { orderId: id },
+      orderBy: [{ issuedAt: 'asc' }, { number: 'asc' }],
+    });
     return c.json({ items: rows.map((d) => shape(id, d)) }, 200);
   });
 
@@ -111,7 +117,11 @@ export function documentRoutes(ctx: RouteContext) {
     const bytes = await stores.byName[doc.store as 'database' | 'directory']?.get(doc.id);
     // Never serve a document the archive cannot vouch for: `omnihub archive verify` says more.
     if (!bytes || sha256Hex(bytes) !== doc.sha256) {
-      throw new ApiError(500, 'archive_damaged', `document ${doc.number} is missing or altered in the ${doc.store} store`);
+      throw new ApiError(
+        500,
+        'archive_damaged',
+        `document ${doc.number} is missing or altered in the ${doc.store} store`,
+      );
     }
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
       'content-type': 'application/pdf',

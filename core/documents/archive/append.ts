@@ -33,7 +33,15 @@ export async function appendToArchive(tx: Tx, store: DocumentStore, doc: NewDocu
     prevHash: previous?.recordHash ?? null,
   };
   const row = await tx.document.create({
-    data: { ...doc, total: BigInt(doc.total), store: store.name, size: record.size, sha256: record.sha256, prevHash: record.prevHash, recordHash: recordHash(record) },
+    data: {
+      ...doc,
+      total: BigInt(doc.total),
+      store: store.name,
+      size: record.size,
+      sha256: record.sha256,
+      prevHash: record.prevHash,
+      recordHash: recordHash(record),
+    },
   });
   await store.put(tx, doc.id, bytes);
   return row;

@@ -5,7 +5,12 @@ import type { PrismaClient } from '../../db/generated/prisma/client.ts';
 import { recordHash, sha256Hex } from './chain.ts';
 import type { DocumentStore, StoreName } from './store.ts';
 
-export type ArchiveProblemKind = 'missing_record' | 'record_altered' | 'chain_broken' | 'document_missing' | 'document_altered';
+export type ArchiveProblemKind =
+  | 'missing_record'
+  | 'record_altered'
+  | 'chain_broken'
+  | 'document_missing'
+  | 'document_altered';
 
 export interface ArchiveProblem {
   kind: ArchiveProblemKind;
@@ -38,27 +43,57 @@ export async function verifyArchive(
     for (const row of rows) {
       const at = { series: counter.key, seq: row.seq, number: row.number, documentId: row.id };
       for (; expected < row.seq; expected++) {
-        problems.push({ kind: 'missing_record', ...at, seq: expected, number: null, documentId: null, message: `${counter.key}: record ${expected} is missing` });
+        problems.push({
+          kind: 'missing_record',
+          ...at,
+          seq: expected,
+          number: null,
+          documentId: null,
+          message: `${counter.key}: record ${expected} is missing`,
+        });
       }
       expected = row.seq + 1;
       if (recordHash(row) !== row.recordHash) {
-        problems.push({ kind: 'record_altered', ...at, message: `${row.number}: its record was altered (hash does not recompute)` });
+        problems.push({
+          kind: 'record_altered',
+          ...at,
+          message: `${row.number}: its record was altered (hash does not recompute)`,
+        });
       }
       if (row.prevHash !== prevHash) {
-        problems.push({ kind: 'chain_broken', ...at, message: `${row.number}: does not link to the record before it (reordered, removed or altered)` });
+        problems.push({
+          kind: 'chain_broken',
+          ...at,
+          message: `${row.number}: does not link to the record before it (reordered, removed or altered)`,
+        });
       }
       prevHash = row.recordHash;
       const store = stores[row.store as StoreName];
       const bytes = store ? await store.get(row.id) : null;
       if (!bytes) {
-        problems.push({ kind: 'document_missing', ...at, message: `${row.number}: document ${row.id} is missing from the ${row.store} store` });
+        problems.push({
+          kind: 'document_missing',
+          ...at,
+          message: `${row.number}: document ${row.id} is missing from the ${row.store} store`,
+        });
       } else if (sha256Hex(bytes) !== row.sha256 || bytes.length !== row.size) {
-        problems.push({ kind: 'document_altered', ...at, message: `${row.number}: document ${row.id} was altered (SHA-256 differs)` });
+        problems.push({
+          kind: 'document_altered',
+          ...at,
+          message: `${row.number}: document ${row.id} was altered (SHA-256 differs)`,
+        });
       }
     }
     // Records removed from the end of a series leave the counter ahead of them.
     for (; expected <= counter.lastNumber; expected++) {
-      problems.push({ kind: 'missing_record', series: counter.key, seq: expected, number: null, documentId: null, message: `${counter.key}: record ${expected} is missing` });
+      problems.push({
+        kind: 'missing_record',
+        series: counter.key,
+        seq: expected,
+        number: null,
+        documentId: null,
+        message: `${counter.key}: record ${expected} is missing`,
+      });
     }
   }
   return { series: counters.length, documents, problems };

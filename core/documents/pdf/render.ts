@@ -58,16 +58,37 @@ class Writer {
   }
 }
 
-// pdf-lib parses a font's bytes with fontkit on every embedFont: ~100 ms for DejaVu Sans. The
-// parsed font is only read afterwards (each document makes its own subset), so it is parsed
-// once per font and shared.
-const parsed = new WeakMap<Uint8Array, ReturnType<typeof fontkit.create>>();
+// pdf-lib parses a font's bytes with fontkit on every embedFont (~100 ms for DejaVu Sans), and
+// lays out every string through the font's OpenType tables on every drawText and width
+// measurement, which is most of a document's time. Both results depend only on the font and
+// the text, so each font is parsed once and its layouts are remembered (bounded); every
+// document still makes its own subset of the glyphs it uses.
+type FontkitFont = ReturnType<typeof fontkit.create>;
+const LAYOUTS_KEPT = 20_000;
+const parsed = new WeakMap<Uint8Array, FontkitFont>();
+
+function withRememberedLayouts(font: FontkitFont): FontkitFont {
+  const layout = font.layout.bind(font);
+  const kept = new Map<string, ReturnType<FontkitFont['layout']>>();
+  font.layout = (text: string, features?: Parameters<FontkitFont['layout']>[1]) => {
+    const key = features ? `${JSON.stringify(features)}\u0000${text}` : text;
+    let run = kept.get(key);
+    if (!run) {
+      if (kept.size >= LAYOUTS_KEPT) kept.clear();
+      run = layout(text, features);
+      kept.set(key, run);
+    }
+    return run;
+  };
+  return font;
+}
+
 const cachingFontkit: typeof fontkit = {
   ...fontkit,
   create(data: Uint8Array, postscriptName?: string) {
     let font = parsed.get(data);
     if (!font) {
-      font = fontkit.create(data, postscriptName);
+      font = withRememberedLayouts(fontkit.create(data, postscriptName));
       parsed.set(data, font);
     }
     return font;
@@ -169,7 +190,12 @@ export async function renderPdf(content: DocumentContent, fonts: DocumentFonts):
   const pages = pdf.getPages();
   pages.forEach((p, i) => {
     const label = `${L.page} ${i + 1}/${pages.length}`;
-    p.drawText(label, { x: A4[0] - MARGIN - w.regular.widthOfTextAtSize(label, 8), y: MARGIN / 2, size: 8, font: w.regular });
+    p.drawText(label, {
+      x: A4[0] - MARGIN - w.regular.widthOfTextAtSize(label, 8),
+      y: MARGIN / 2,
+      size: 8,
+      font: w.regular,
+    });
   });
   return pdf.save({ useObjectStreams: true });
 }
