@@ -1,6 +1,11 @@
 // Invoices and credit notes read back with pdftotext: the numbers, lines, taxes per rate and
 // totals a customer and an auditor read, in EUR (2 decimals), JPY (0) and KWD (3), in German
 // and English, with the merchant's name, address and VAT id.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import { type Database, openDatabase } from '../../core/db/database.ts';
@@ -45,6 +50,7 @@ describe('document PDFs as text', () => {
       shipping: { price: 499, taxTotal: 95 },
     });
     const { document } = await issueInvoice(deps, order.id);
+    expect(document.number).toBe(`INV-${year()}-000001`);
     const text = rows(await textOf(document.id));
     const iso = clock.now().toISOString().slice(0, 10).split('-');
     expect(text).toEqual(
@@ -86,7 +92,7 @@ describe('document PDFs as text', () => {
     const text = rows(await textOf(document.id));
     expect(text).toEqual(
       expect.arrayContaining([
-        `Invoice INV-${year()}-000002`,
+        `Invoice ${document.number}`,
         'VAT ID: DE123456789',
         'Matcha tin 3 1,500 JPY 4,500 JPY',
         'Subtotal 4,500 JPY',
@@ -110,7 +116,7 @@ describe('document PDFs as text', () => {
     const text = rows(await textOf(document.id));
     expect(text).toEqual(
       expect.arrayContaining([
-        `Invoice INV-${year()}-000003`,
+        `Invoice ${document.number}`,
         'Dates box 2 1.250 KWD 2.500 KWD',
         'Subtotal 2.500 KWD',
         'Shipping 0.750 KWD',
@@ -159,6 +165,24 @@ describe('document PDFs as text', () => {
     expect(again).toMatchObject({ created: false, document: { id: document.id } });
   });
 
+  it('text stays whole in later documents after accented letters were drawn (fonts are shared between documents)', async () => {
+    // ö, Ö and é are composite glyphs built from o, O and e: drawing them first must not lose
+    // the plain letters' text in the next document.
+    const first = await seedOrder(db.prisma, account, {
+      currency: 'EUR',
+      lines: [{ title: 'Öl öffnen café', quantity: 1, unitPrice: 100 }],
+    });
+    await issueInvoice(deps, first.id);
+    const second = await seedOrder(db.prisma, account, {
+      currency: 'EUR',
+      lines: [{ title: 'Olive oil, ceramic bowl', quantity: 1, unitPrice: 100 }],
+    });
+    const { document } = await issueInvoice(deps, second.id);
+    expect(rows(await textOf(document.id))).toEqual(
+      expect.arrayContaining(['Olive oil, ceramic bowl 1 1.00 EUR 1.00 EUR', 'Total 1.00 EUR']),
+    );
+  });
+
   it('the text is real, embedded text: the fonts are embedded with a Unicode map', async () => {
     const order = await seedOrder(db.prisma, account, {
       currency: 'EUR',
@@ -166,5 +190,16 @@ describe('document PDFs as text', () => {
     });
     const { document } = await issueInvoice(deps, order.id);
     expect(rows(await textOf(document.id))).toContain('Größe ß € 1 1.00 EUR 1.00 EUR');
+    // poppler's pdffonts: every font is embedded (emb) and has a Unicode map (uni).
+    const dir = await mkdtemp(join(tmpdir(), 'omnihub-fonts-'));
+    try {
+      await writeFile(join(dir, 'doc.pdf'), (await deps.store.get(document.id)) as Uint8Array);
+      const { stdout } = await promisify(execFile)('pdffonts', [join(dir, 'doc.pdf')]);
+      const fonts = stdout.split('\n').slice(2).filter(Boolean);
+      expect(fonts.length).toBeGreaterThan(0);
+      for (const f of fonts) expect(f).toMatch(/DejaVuSans\S* +CID TrueType +Identity-H +yes +(yes|no) +yes/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -83,12 +83,26 @@ function withRememberedLayouts(font: FontkitFont): FontkitFont {
   return font;
 }
 
+// A shared font also shares fontkit's glyph objects, whose codePoints feed the PDF's Unicode
+// map. fontkit keeps the first glyph object it made for an id: one made as the component of an
+// accented glyph (o inside ö) has no code point, and text using that glyph later would extract
+// with a hole ("T tal"). The first caller that knows the glyph's character fills it in.
+function withCodePointsKept(font: FontkitFont): FontkitFont {
+  const getGlyph = font.getGlyph.bind(font);
+  font.getGlyph = (id: number, codePoints?: number[]) => {
+    const glyph = getGlyph(id, codePoints);
+    if (codePoints?.length && glyph.codePoints.length === 0) glyph.codePoints = codePoints;
+    return glyph;
+  };
+  return font;
+}
+
 const cachingFontkit: typeof fontkit = {
   ...fontkit,
   create(data: Uint8Array, postscriptName?: string) {
     let font = parsed.get(data);
     if (!font) {
-      font = withRememberedLayouts(fontkit.create(data, postscriptName));
+      font = withRememberedLayouts(withCodePointsKept(fontkit.create(data, postscriptName)));
       parsed.set(data, font);
     }
     return font;
