@@ -165,24 +165,6 @@ describe('document PDFs as text', () => {
     expect(again).toMatchObject({ created: false, document: { id: document.id } });
   });
 
-  it('text stays whole in later documents after accented letters were drawn (fonts are shared between documents)', async () => {
-    // ö, Ö and é are composite glyphs built from o, O and e: drawing them first must not lose
-    // the plain letters' text in the next document.
-    const first = await seedOrder(db.prisma, account, {
-      currency: 'EUR',
-      lines: [{ title: 'Öl öffnen café', quantity: 1, unitPrice: 100 }],
-    });
-    await issueInvoice(deps, first.id);
-    const second = await seedOrder(db.prisma, account, {
-      currency: 'EUR',
-      lines: [{ title: 'Olive oil, ceramic bowl', quantity: 1, unitPrice: 100 }],
-    });
-    const { document } = await issueInvoice(deps, second.id);
-    expect(rows(await textOf(document.id))).toEqual(
-      expect.arrayContaining(['Olive oil, ceramic bowl 1 1.00 EUR 1.00 EUR', 'Total 1.00 EUR']),
-    );
-  });
-
   it('the text is real, embedded text: the fonts are embedded with a Unicode map', async () => {
     const order = await seedOrder(db.prisma, account, {
       currency: 'EUR',
