@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import type { Database } from '../core/db/database.ts';
+import { archiveStores } from '../core/documents/archive/stores.ts';
 import type { Logger } from '../core/log.ts';
 import type { MetricsRegistry } from '../core/metrics/registry.ts';
 import { JOB_NAMES } from '../sync/jobs.ts';
@@ -37,6 +38,8 @@ export interface HubOptions {
   publicUrl?: string | undefined;
   /** Accepted as admin too: the token the hub leaves for the local CLI (api/hub-file.ts). */
   localToken?: string | undefined;
+  /** Archived documents go to files here (OMNIHUB_ARCHIVE_DIR); unset = the database. */
+  archiveDir?: string | undefined;
   /** BullMQ on this Redis; unset = the in-process queue. */
   redisUrl?: string | undefined;
   /** Lets several processes without Redis coordinate schedules (advisory locks). */
@@ -158,6 +161,7 @@ function mountHub(app: ReturnType<typeof createApp>, o: HubOptions, sync: SyncRu
       logger,
       clock,
       config: { adminToken: o.adminToken, publicUrl: o.publicUrl },
+      documentStores: archiveStores(db.prisma, o.archiveDir),
       ...(o.localToken ? { localToken: o.localToken } : {}),
       ...(o.metrics ? { metrics: o.metrics } : {}),
       sync: {

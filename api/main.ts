@@ -43,6 +43,7 @@ export async function main(options: { role?: ProcessRole } = {}) {
     port: config.port,
     adminToken: config.adminToken,
     publicUrl: config.publicUrl,
+    archiveDir: config.archiveDir,
     localToken,
     redisUrl: config.redisUrl,
     databaseUrl: config.databaseUrl,

@@ -32,6 +32,8 @@ export interface Config {
   personalDataRetentionDays: number;
   /** How long a process may take to stop on SIGTERM: drain requests, finish or hand back jobs. */
   shutdownTimeoutMs: number;
+  /** Where archived documents are kept as files (core/documents/archive); unset: in the database. */
+  archiveDir: string | undefined;
   logLevel: LogLevel;
   nodeEnv: NodeEnv;
   isProduction: boolean;
@@ -66,6 +68,7 @@ const VARIABLES = [
   'OMNIHUB_PUBLIC_URL',
   'OMNIHUB_PERSONAL_DATA_RETENTION_DAYS',
   'OMNIHUB_SHUTDOWN_TIMEOUT_SECONDS',
+  'OMNIHUB_ARCHIVE_DIR',
   'LOG_LEVEL',
   'NODE_ENV',
 ] as const;
@@ -83,6 +86,7 @@ const DISPLAY: Record<Variable, 'plain' | 'url' | 'hidden'> = {
   OMNIHUB_PUBLIC_URL: 'url',
   OMNIHUB_PERSONAL_DATA_RETENTION_DAYS: 'plain',
   OMNIHUB_SHUTDOWN_TIMEOUT_SECONDS: 'plain',
+  OMNIHUB_ARCHIVE_DIR: 'plain',
   LOG_LEVEL: 'plain',
   NODE_ENV: 'plain',
 };
@@ -95,6 +99,7 @@ const MSG = {
   HOST: 'must be a host name or IP address without spaces',
   DATABASE_URL: 'must be a postgres:// or postgresql:// URL with a host',
   OMNIHUB_DATA_DIR: 'must be a directory path',
+  OMNIHUB_ARCHIVE_DIR: 'must be a directory path',
   REDIS_URL: 'must be a redis:// or rediss:// URL with a host',
   OMNIHUB_SECRET_KEY: 'must be exactly 32 bytes, written as 64 hex characters or as base64 (44 characters)',
   OMNIHUB_ADMIN_TOKEN: `must be at least ${MIN_ADMIN_TOKEN} characters long`,
@@ -112,6 +117,7 @@ const HINT: Record<Variable, string> = {
   DATABASE_URL:
     'e.g. DATABASE_URL=postgres://user:password@localhost:5432/omnihub, or unset it to use the embedded PGlite database',
   OMNIHUB_DATA_DIR: 'e.g. OMNIHUB_DATA_DIR=./data',
+  OMNIHUB_ARCHIVE_DIR: 'e.g. OMNIHUB_ARCHIVE_DIR=/srv/omnihub/archive, or unset it to keep documents in the database',
   REDIS_URL: 'e.g. REDIS_URL=redis://localhost:6379, or unset it to use the in-process job queue',
   OMNIHUB_SECRET_KEY:
     'generate one with: openssl rand -hex 32 (and keep it: credentials encrypted with a lost key cannot be recovered)',
@@ -154,6 +160,10 @@ const EnvSchema = z
     OMNIHUB_DATA_DIR: z
       .string({ error: MSG.OMNIHUB_DATA_DIR })
       .regex(/^[^\0]+$/, { error: MSG.OMNIHUB_DATA_DIR })
+      .optional(),
+    OMNIHUB_ARCHIVE_DIR: z
+      .string({ error: MSG.OMNIHUB_ARCHIVE_DIR })
+      .regex(/^[^\0]+$/, { error: MSG.OMNIHUB_ARCHIVE_DIR })
       .optional(),
     REDIS_URL: urlWithScheme(['redis:', 'rediss:'], MSG.REDIS_URL).optional(),
     OMNIHUB_SECRET_KEY: z
@@ -258,6 +268,7 @@ export function loadConfig(env: Env = defaultEnv()): Config {
     publicUrl: e.OMNIHUB_PUBLIC_URL?.replace(/\/+$/, ''),
     personalDataRetentionDays: e.OMNIHUB_PERSONAL_DATA_RETENTION_DAYS ?? DEFAULT_PERSONAL_DATA_RETENTION_DAYS,
     shutdownTimeoutMs: (e.OMNIHUB_SHUTDOWN_TIMEOUT_SECONDS ?? 25) * 1000,
+    archiveDir: e.OMNIHUB_ARCHIVE_DIR,
     logLevel: e.LOG_LEVEL ?? 'info',
     nodeEnv,
     isProduction: nodeEnv === 'production',

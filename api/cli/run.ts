@@ -13,6 +13,7 @@ import {
 } from './commands/channels.ts';
 import { channelsAppSet, channelsAppShow, runChannelsAppSet, runChannelsAppShow } from './commands/channel-apps.ts';
 import { inventoryImport, runInventoryImport } from './commands/inventory-import.ts';
+import { archiveVerify, merchantSet, runArchiveVerify, runMerchantSet } from './commands/archive.ts';
 import { keysCreate, keysList, keysRevoke, runKeysCreate, runKeysList, runKeysRevoke } from './commands/keys.ts';
 import { keysRotate, runKeysRotate } from './commands/keys-rotate.ts';
 import { demoSpec, migrateSpec, runDemo, runMigrate, runStart, startSpec } from './commands/server.ts';
@@ -42,6 +43,8 @@ const COMMANDS: { spec: CommandSpec; run: Runner }[] = [
   { spec: channelsAppShow, run: runChannelsAppShow },
   { spec: syncSpec, run: runSync },
   { spec: inventoryImport, run: runInventoryImport },
+  { spec: archiveVerify, run: (ctx) => runArchiveVerify(ctx) },
+  { spec: merchantSet, run: runMerchantSet },
 ];
 
 function overview(prefix?: string): string {

@@ -2,6 +2,7 @@
 import type { ChannelConnector, ChannelType } from '../../connectors/connector.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Config } from '../../core/config.ts';
+import type { ArchiveStores } from '../../core/documents/archive/stores.ts';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import type { AppLogger } from '../app.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -53,6 +54,8 @@ export interface ApiDeps {
    * built-in minimal viewer. Default: `@scalar/api-reference` from node_modules when installed.
    */
   docsScript?: () => Promise<string | null>;
+  /** Where order documents are archived (core/documents/archive); default: the database. */
+  documentStores?: ArchiveStores;
   /** Require an API key for /metrics (default true; Prometheus sends it as a bearer token). */
   metricsRequireAuth?: boolean;
 }

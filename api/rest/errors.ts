@@ -7,6 +7,7 @@ import type { ZodError } from 'zod';
 import { AccountInputError } from '../../connectors/connector.ts';
 import { ApiKeyError } from '../../core/auth/api-keys.ts';
 import { OnHandLimitError } from '../../core/inventory/ledger.ts';
+import { DocumentError } from '../../core/documents/errors.ts';
 import { OrderActionError } from '../../core/orders/action-kit.ts';
 import type { AppLogger } from '../app.ts';
 
@@ -79,6 +80,12 @@ function fromDomain(err: unknown): ApiError | null {
     const fields = err.field ? [{ path: err.field, message: err.message }] : undefined;
     const code = err.code === 'invalid_input' ? 'invalid_request' : err.code;
     return new ApiError(err.status as ContentfulStatusCode, code, err.message, fields);
+  }
+  if (err instanceof DocumentError) {
+    const fields = err.field ? [{ path: err.field, message: err.message }] : undefined;
+    return err.code === 'not_found'
+      ? new ApiError(404, 'not_found', err.message, fields)
+      : new ApiError(409, 'conflict', err.message, fields);
   }
   if (err instanceof AccountInputError) {
     return new ApiError(400, 'invalid_request', err.message, [

@@ -38,6 +38,7 @@ import { inventoryImportRoutes } from './inventory/imports.ts';
 import { inventoryRoutes } from './inventory/routes.ts';
 import { locationRoutes } from './locations/routes.ts';
 import { orderActionRoutes } from './orders/actions.ts';
+import { documentRoutes } from './orders/documents.ts';
 import { orderRoutes } from './orders/routes.ts';
 import { pickupRoutes } from './pickups.ts';
 import { privacyRoutes } from './privacy.ts';
@@ -93,6 +94,7 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
     ledgerRoutes,
     orderRoutes,
     orderActionRoutes,
+    documentRoutes,
     privacyRoutes,
     pickupRoutes,
     exceptionRoutes,

@@ -1,0 +1,42 @@
+// The archive in a directory: one read-only file per document (<id>.pdf). The bytes go to a
+// temporary file first and are then hard-linked to their name, which fails if the name exists:
+// a document appears whole or not at all, and is never overwritten.
+import { randomUUID } from 'node:crypto';
+import { chmod, link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ArchiveOverwriteError, type DocumentStore } from './store.ts';
+
+const SAFE_ID = /^[A-Za-z0-9_-]+$/;
+
+export function directoryStore(dir: string): DocumentStore {
+  const pathOf = (id: string) => {
+    if (!SAFE_ID.test(id)) throw new Error(`not a document id: ${JSON.stringify(id)}`);
+    return join(dir, `${id}.pdf`);
+  };
+  return {
+    name: 'directory',
+    async put(_tx, documentId, bytes) {
+      const target = pathOf(documentId);
+      await mkdir(dir, { recursive: true });
+      const temp = join(dir, `.incoming-${randomUUID()}`);
+      await writeFile(temp, bytes, { flag: 'wx', mode: 0o444 });
+      try {
+        await link(temp, target);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ArchiveOverwriteError(documentId);
+        throw e;
+      } finally {
+        await unlink(temp);
+      }
+      await chmod(target, 0o444);
+    },
+    async get(documentId) {
+      try {
+        return new Uint8Array(await readFile(pathOf(documentId)));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw e;
+      }
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// The merchant's details printed on documents, and the prefixes of its number series: one row
+// of merchant_settings. Documents are refused until it is set (omnihub merchant set).
+import type { PrismaClient } from '../db/generated/prisma/client.ts';
+import type { Tx } from './order-state.ts';
+
+export const MERCHANT_ID = 'default';
+
+export interface MerchantSettingsInput {
+  name: string;
+  addressLines?: string[];
+  vatId?: string | null;
+  invoicePrefix?: string;
+  creditNotePrefix?: string;
+}
+
+/** Letters, digits and dashes: the prefix is part of every printed number. */
+export const PREFIX = /^[A-Z0-9][A-Z0-9-]{0,15}$/;
+
+export async function setMerchantSettings(prisma: PrismaClient, input: MerchantSettingsInput) {
+  for (const [field, value] of [
+    ['invoicePrefix', input.invoicePrefix],
+    ['creditNotePrefix', input.creditNotePrefix],
+  ] as const) {
+    if (value !== undefined && !PREFIX.test(value)) {
+      throw new Error(
+        `${field} must be upper-case letters, digits and dashes (at most 16), got ${JSON.stringify(value)}`,
+      );
+    }
+  }
+  const data = {
+    name: input.name,
+    ...(input.addressLines ? { addressLines: input.addressLines } : {}),
+    ...(input.vatId !== undefined ? { vatId: input.vatId } : {}),
+    ...(input.invoicePrefix ? { invoicePrefix: input.invoicePrefix } : {}),
+    ...(input.creditNotePrefix ? { creditNotePrefix: input.creditNotePrefix } : {}),
+  };
+  return prisma.merchantSettings.upsert({
+    where: { id: MERCHANT_ID },
+    create: { id: MERCHANT_ID, ...data },
+    update: data,
+  });
+}
+
+export function readMerchantSettings(tx: Tx) {
+  return tx.merchantSettings.findUnique({ where: { id: MERCHANT_ID } });
+}
