@@ -1,4 +1,7 @@
 // The benches' correctness verdict: a wrong figure must turn into exit code 1 and name itself.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { EXIT_WRONG_FIGURE, Verdict } from './verdict.ts';
 
@@ -29,4 +32,13 @@ describe('bench verdict', () => {
   it('fails on a condition that does not hold', () => {
     expect(run((v) => v.that('queues drained', false, '4 jobs left')).code).toBe(EXIT_WRONG_FIGURE);
   });
+
+  it('a failed verdict still exits 1 after the bench closes its embedded database (PGlite writes the exit code)', async () => {
+    const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+    const child = await promisify(execFile)(tsx, ['tests/bench/verdict-pglite-child.ts']).catch(
+      (e: { code: number; stdout: string }) => e,
+    );
+    expect(child.stdout).toContain('FAIL: 1 of 1 correctness checks');
+    expect((child as { code?: number }).code).toBe(EXIT_WRONG_FIGURE);
+  }, 60_000);
 });

@@ -46,8 +46,20 @@ export class Verdict {
   }
 }
 
-/** Reports and sets the exit code; never lowers one already set (2 = crash stays 2). */
+/** A bench's own code for a crash or bad flags: it outranks the verdict. */
+const EXIT_CRASH = 2;
+
+/**
+ * Reports the verdict and makes it the exit code, as the process exits too: PGlite's runtime
+ * writes process.exitCode itself (99 once it starts, 0 when it closes), so a bench that closed
+ * its embedded database after printing FAIL exited 0. At exit only the bench's own crash code
+ * (2) is kept over the verdict; whatever else is there came from the runtime.
+ */
 export function exitWithVerdict(verdict: Verdict): void {
   const code = verdict.report();
-  process.exitCode = Math.max(Number(process.exitCode ?? 0), code);
+  const final = () => (Number(process.exitCode ?? 0) === EXIT_CRASH ? EXIT_CRASH : code);
+  process.exitCode = final();
+  process.once('exit', () => {
+    process.exitCode = final();
+  });
 }
