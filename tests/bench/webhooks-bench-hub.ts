@@ -7,9 +7,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../support/free-port.ts';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'api', 'main.ts');
 /** The `omnihub` command line, for `start --role` (node + tsx on it, as `npm run omnihub` runs it). */
@@ -22,17 +22,6 @@ export interface HubProcess {
   /** CPU seconds (user + system) the hub process has used so far; null where /proc is missing. */
   cpuSeconds(): Promise<number | null>;
   stop(): Promise<void>;
-}
-
-/** A port nobody listens on right now (the hub's PORT must be 1–65535, so port 0 is not an option). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 async function cpuSeconds(pid: number): Promise<number | null> {

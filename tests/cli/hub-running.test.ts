@@ -7,7 +7,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../api/cli/run.ts';
@@ -15,17 +14,9 @@ import { HUB_FILE, readHubFile } from '../../api/hub-file.ts';
 import { serveSimulator } from '../../connectors/shopify/simulator/serve.ts';
 import { formatSecretKey, generateSecretKey } from '../../core/crypto/secrets.ts';
 import { openDatabase } from '../../core/db/database.ts';
+import { freePort } from '../support/free-port.ts';
 
 const SHOP = 'cli-hub.myshopify.com';
-
-/** A port free right now (PORT must be 1–65535, so the hub cannot be asked for port 0). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe('omnihub CLI while a hub runs on the same embedded database', () => {
   let dir: string;

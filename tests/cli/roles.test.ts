@@ -7,7 +7,6 @@
 // test takes on orders: the worker's transaction waits on it until the test lets go.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import pg from 'pg';
@@ -21,18 +20,11 @@ import { formatSecretKey, generateSecretKey } from '../../core/crypto/secrets.ts
 import { openDatabase } from '../../core/db/database.ts';
 import { adjust } from '../../core/inventory/ledger.ts';
 import { createPostgresCopy, postgresTemplateUrl } from '../support/databases.ts';
+import { freePort } from '../support/free-port.ts';
 
 const TILL = 'till';
 const SECRET = 'till-secret-0123456789abcdef0123456789';
 const STORE = 'store-1';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,7 +1,7 @@
 // A Redis of the drill's own on a free port: the drill may stop it, never the shared one.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { freePort } from '../support/free-port.ts';
 
 export interface OwnRedis {
   url: string;
@@ -12,18 +12,6 @@ export interface OwnRedis {
 function withoutFakeTime(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { LD_PRELOAD: _preload, FAKETIME: _offset, ...rest } = env;
   return rest;
-}
-
-/** A port nothing listens on now (the OS picks it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts a Redis on a free port, or on `port` (to bring a stopped one back where its clients look). */

@@ -17,7 +17,8 @@ import { openDatabase } from '../../core/db/database.ts';
 import { lossyWebhookTarget, startShopProxy } from './faults.ts';
 import { breaches, type StateFigures, stateFigures } from './figures.ts';
 import { HubProcess } from './hub-process.ts';
-import { freePort, startOwnRedis } from './own-redis.ts';
+import { freePort } from '../support/free-port.ts';
+import { startOwnRedis } from './own-redis.ts';
 import { runTraffic, type TrafficFigures } from './traffic.ts';
 
 export interface DrillOptions {

@@ -16,6 +16,7 @@ import worker, { type WorkerContext, type WorkerEnv } from '../../api/worker.ts'
 import { databaseUrl, VERSION } from '../../api/worker-app.ts';
 import { createWorkerLogger, REDACT_CENSOR } from '../../api/worker-logger.ts';
 import pkg from '../../package.json' with { type: 'json' };
+import { freePort } from '../support/free-port.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: test-only navigation of parsed JSON
 type Json = any;
@@ -67,17 +68,6 @@ function wranglerEnv(logDir: string): NodeJS.ProcessEnv {
     NO_COLOR: '1',
     FORCE_COLOR: '0',
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-  });
 }
 
 async function pgReachable(url: string): Promise<boolean> {
