@@ -188,16 +188,22 @@ describe('the demo', () => {
 
     // The buyers' orders came from both marketplaces, some of them FBA, through the EventBridge
     // door (Amazon has no order webhooks; polling only sees orders two minutes old).
-    const all = await demo.db.prisma.order.findMany({ where: { accountId: AMAZON_ACCOUNT_ID } });
-    const buyers = all.filter((o) => o.externalId !== fbaId && o.externalId !== mfnId);
-    const markets = new Set(buyers.map((o) => (o.channelRef as { marketplaceId: string }).marketplaceId));
+    // The buyers sell at most once every 4 s, taking turns: on a fast machine this test can run
+    // before their second sale, so wait for it rather than for the clock.
+    const markets = await eventually("the buyers' orders from both marketplaces", 30_000, async () => {
+      const orders = await demo.db.prisma.order.findMany({ where: { accountId: AMAZON_ACCOUNT_ID } });
+      const buyers = orders.filter((o) => o.externalId !== fbaId && o.externalId !== mfnId);
+      const seen = new Set(buyers.map((o) => (o.channelRef as { marketplaceId: string }).marketplaceId));
+      return seen.size >= 2 ? seen : null;
+    });
     expect([...markets].sort()).toEqual([AMAZON_UK, AMAZON_DE].sort());
+    const all = await demo.db.prisma.order.findMany({ where: { accountId: AMAZON_ACCOUNT_ID } });
     const doors = await demo.db.prisma.inboxEvent.count({
       where: { accountId: AMAZON_ACCOUNT_ID, topic: 'ORDER_CHANGE' },
     });
     expect(doors).toBeGreaterThanOrEqual(all.length);
     expect(amazon.sim.notifications.log.every((d) => d.status === 200)).toBe(true);
-  });
+  }, 90_000);
 
   it('replays the --seed files through the simulator like real orders', async () => {
     const report = demo.seedReport;
