@@ -84,7 +84,8 @@ ul.stores li:last-child, ul.exceptions li:last-child, ol.feed li:last-child { bo
 ul.stores li { display: flex; justify-content: space-between; gap: .5rem; flex-wrap: wrap; }
 ol.feed li { display: grid; grid-template-columns: 4.5rem 1fr auto; gap: .6rem; align-items: center; }
 ol.feed .meta { display: flex; gap: .6rem; align-items: center; justify-content: flex-end; }
-ol.feed .no { font-weight: 700; font-variant-numeric: tabular-nums; }
+ol.feed .no { font-weight: 700; font-variant-numeric: tabular-nums; min-width: 0; overflow: hidden;
+  text-overflow: ellipsis; white-space: nowrap; }
 ol.feed .when { color: var(--muted); white-space: nowrap; }
 .empty { color: var(--muted); }
 .status-line { color: var(--muted); font-size: .82rem; margin-top: 1.5rem; }

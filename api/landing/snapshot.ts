@@ -3,10 +3,16 @@
 // each channel's target and what the channel shows, pending pickups per store, open
 // exceptions, the latest orders and the synchronizer's backlog.
 import { systemClock } from '../../core/clock.ts';
-import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
+import { Prisma, type PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { REPLAYABLE_KINDS } from '../../core/exceptions/replay.ts';
 import { TO_PICK_STATUSES } from '../../core/pickups/queries.ts';
 import { IN_SYNC_SQL } from '../../sync/stock/status.ts';
+
+/**
+ * An order sold over a store's counter: the channel named the store it sold in (stored as
+ * soldAtCounter); orders from before that flag, Shopify POS by its source name.
+ */
+const SOLD_AT_COUNTER = Prisma.sql`(o.channel_ref->>'soldAtCounter' = 'true' OR o.channel_ref->>'sourceName' = 'pos')`;
 
 /** What a channel shows for a listing right now, or null when it cannot be read. */
 export type ChannelQuantity = (listing: { accountId: string; externalStockId: string }) => number | null;
@@ -136,7 +142,7 @@ export async function landingSnapshot(prisma: PrismaClient, opts: SnapshotOption
     SELECT a.id, a.name, a.type::text AS type, a.auth_refused_at,
            count(o.id) AS orders,
            count(o.id) FILTER (WHERE o.fulfilment_method = 'pickup') AS pickup,
-           count(o.id) FILTER (WHERE o.channel_ref->>'sourceName' = 'pos') AS counter,
+           count(o.id) FILTER (WHERE ${SOLD_AT_COUNTER}) AS counter,
            count(o.id) FILTER (WHERE o.created_at >= ${minuteAgo}) AS last_minute
       -- Test orders (Shopify test: true) are the merchant trying the checkout, not sales.
       FROM channel_accounts a LEFT JOIN orders o ON o.account_id = a.id AND NOT o.test
@@ -288,7 +294,7 @@ export async function landingSnapshot(prisma: PrismaClient, opts: SnapshotOption
       external_id: string;
       account: string;
       fulfilment_method: string;
-      source_name: string | null;
+      counter: boolean;
       status: string;
       hold_reason: string | null;
       total: bigint;
@@ -299,7 +305,7 @@ export async function landingSnapshot(prisma: PrismaClient, opts: SnapshotOption
     }[]
   >`
     SELECT o.id, o.display_number, o.external_id, a.name AS account, o.fulfilment_method::text AS fulfilment_method,
-           o.channel_ref->>'sourceName' AS source_name, o.status::text AS status, o.hold_reason, o.total, o.currency,
+           (${SOLD_AT_COUNTER}) AS counter, o.status::text AS status, o.hold_reason, o.total, o.currency,
            (SELECT sum(quantity) FROM order_lines ol WHERE ol.order_id = o.id) AS units,
            COALESCE(pl.name, (SELECT loc.name FROM reservations r JOIN locations loc ON loc.id = r.location_id
                                 WHERE r.order_id = o.id ORDER BY r.created_at LIMIT 1)) AS place,
@@ -312,7 +318,7 @@ export async function landingSnapshot(prisma: PrismaClient, opts: SnapshotOption
     id: r.id,
     number: r.display_number ?? r.external_id,
     account: r.account,
-    kind: r.fulfilment_method === 'pickup' ? 'pickup' : r.source_name === 'pos' ? 'counter' : 'online',
+    kind: r.fulfilment_method === 'pickup' ? 'pickup' : r.counter ? 'counter' : 'online',
     status: r.status,
     holdReason: r.hold_reason,
     total: String(r.total),

@@ -256,7 +256,14 @@ async function writeOrderHeader(
           }),
       shippingLines: d.shippingLines,
       tags: d.tags,
-      channelRef: { ...d.channelRef, sourceName: d.sourceName ?? null, presentment: d.presentment ?? null },
+      channelRef: {
+        ...d.channelRef,
+        sourceName: d.sourceName ?? null,
+        presentment: d.presentment ?? null,
+        // Sold over a store's counter (the channel names the store it sold in): the landing page's
+        // counter figure, whatever the till calls its source (Shopify 'pos', Square, any till).
+        soldAtCounter: Boolean(d.originLocation),
+      },
       unconfirmed: d.unconfirmed,
       channelCreatedAt: new Date(d.channelCreatedAt),
       channelUpdatedAt: new Date(d.channelUpdatedAt),

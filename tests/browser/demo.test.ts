@@ -88,7 +88,9 @@ describe.skipIf(!chromiumAvailable())('demo landing page in Chromium', () => {
       undefined,
       { timeout: 30_000, polling: 250 },
     );
-    expect(await page.locator('article.channel').count()).toBe(2);
+    // The default demo: the two Shopify shops, then the Amazon seller, the eBay seller and the Square till.
+    expect(demo.channels.map((c) => c.key).sort()).toEqual(['amazon', 'ebay', 'square']);
+    expect(await page.locator('article.channel').count()).toBe(2 + demo.channels.length);
     for (const account of ['web-shop', 'flagship-shop']) {
       const n = Number((await page.locator(`[data-k="orders-${account}"]`).textContent())?.trim());
       expect(n).toBeGreaterThan(0);
