@@ -312,7 +312,9 @@ export const Live: FC<{ snap: LandingSnapshot; info: PageInfo; now: Date }> = ({
         <ol class="feed" data-testid="feed">
           {snap.recentOrders.map((o) => (
             <li data-order={o.id}>
-              <span class="no" title={o.number}>{o.number}</span>
+              <span class="no" title={o.number}>
+                {o.number}
+              </span>
               <span class="what">
                 {o.account} · {KIND[o.kind]}
                 {o.place ? ` · ${o.place}` : ''}
