@@ -102,7 +102,7 @@ export interface ShutdownOptions {
  * sends it to the whole process group, so one keypress arrives twice about a millisecond apart
  * and cut the demo's and the hub's graceful shutdown short.
  */
-const RELAYED_WITHIN_MS = 500;
+const RELAYED_WITHIN_MS = 100;
 
 const handlers: ShutdownHandler[] = [];
 let settings: ShutdownOptions = {};

@@ -262,7 +262,7 @@ describe('startServer', () => {
 });
 
 describe('onShutdown', () => {
-  it('takes the same signal relayed within half a second (npm, tsx, the process group) as the first one', async () => {
+  it('takes the same signal relayed within 100 ms (npm, tsx, the process group) as the first one', async () => {
     const before = new Set(process.listeners('SIGINT'));
     const exits: number[] = [];
     const clock = new ManualClock();
