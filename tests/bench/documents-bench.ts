@@ -17,7 +17,7 @@ import { directoryStore } from '../../core/documents/archive/directory-store.ts'
 import { verifyArchive } from '../../core/documents/archive/verify.ts';
 import { issueInvoice } from '../../core/documents/issue.ts';
 import { setMerchantSettings } from '../../core/documents/merchant.ts';
-import { Verdict } from './verdict.ts';
+import { exitWithVerdict, Verdict } from './verdict.ts';
 
 const flag = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -37,7 +37,6 @@ const CURRENCIES = [
   { currency: 'KWD', language: 'en', price: 1250, rate: '0.05' },
 ] as const;
 
-let exitCode = 2;
 const dir = await mkdtemp(join(tmpdir(), 'omnihub-bench-documents-'));
 const db = await openDatabase(DB_URL ? { url: DB_URL } : { dataDir: 'memory://' });
 try {
@@ -138,19 +137,18 @@ try {
         .join(' ')}`,
   );
   const sorted = [...seqs].sort((a, b) => a - b);
-  exitCode = new Verdict()
-    .equal('documents in the series', inSeries, ORDERS)
-    .that(
-      'numbers 1..N, no gap, no duplicate',
-      sorted.every((s, i) => s === i + 1),
-      `first ${sorted[0]}, last ${sorted.at(-1)}, ${new Set(seqs).size} distinct`,
-    )
-    .zero('archive verify problems', report.problems.length)
-    .report();
+  exitWithVerdict(
+    new Verdict()
+      .equal('documents in the series', inSeries, ORDERS)
+      .that(
+        'numbers 1..N, no gap, no duplicate',
+        sorted.every((s, i) => s === i + 1),
+        `first ${sorted[0]}, last ${sorted.at(-1)}, ${new Set(seqs).size} distinct`,
+      )
+      .zero('archive verify problems', report.problems.length),
+  );
 } finally {
   await db.close();
   await rm(dir, { recursive: true, force: true });
 }
-// Exit explicitly: with PGlite, process.exitCode set before closing was found at 0 on exit
-// (a broken chain printed FAIL and exited 0), so the code is passed to process.exit itself.
-process.exit(exitCode);
+// The verdict's exit code survives PGlite closing (it writes process.exitCode itself: verdict.ts).
