@@ -339,6 +339,28 @@ export interface FulfilmentPushResult {
   alreadyApplied: boolean;
 }
 
+/** An invoice or credit note the hub issued, for channels that keep the seller's documents (Amazon's invoice upload). */
+export interface ChannelDocument {
+  kind: 'invoice' | 'credit_note';
+  /** The document's number in its series (printed on the PDF). */
+  number: string;
+  externalOrderId: string;
+  /** The order's channelRef as the connector's mapping stored it (e.g. marketplace, fulfilled by). */
+  channelRef: Record<string, unknown> | null;
+  currency: string;
+  /** Integer minor units: the document's total and the tax in it. */
+  total: number;
+  taxTotal: number;
+  /** Credit notes: the channel's id of the refund they document, when the channel made it. */
+  refundExternalId: string | null;
+  pdf: Uint8Array;
+}
+
+export type ChannelDocumentResult =
+  | { status: 'uploaded'; reference: string }
+  /** The channel takes no document for this order (wrong marketplace, fulfilled by the channel…): nothing to retry. */
+  | { status: 'not_applicable'; reason: string };
+
 /** A sellable item found on the channel, to be linked to a hub SKU as a Listing. */
 export interface ListingCandidate {
   externalProductId: string | null;
@@ -593,6 +615,8 @@ export interface ChannelConnector {
 
   /** Tells the channel about a shipment (with tracking) or a pickup step; idempotent per push.idempotencyKey. */
   pushFulfilment(account: AccountContext, push: FulfilmentPush): Promise<FulfilmentPushResult>;
+  /** Hands the channel an invoice or credit note the hub issued (absent: the channel takes none). */
+  uploadDocument?(account: AccountContext, doc: ChannelDocument): Promise<ChannelDocumentResult>;
 
   /** Lists the channel's sellable items with their stock handles, to create listings. */
   discoverListings(account: AccountContext): AsyncIterable<ListingCandidate>;

@@ -14,6 +14,7 @@ import { accountTransport, type Transport } from '../transport.ts';
 import { AmazonClient, type AmazonCtx, type ClientStats, spCall } from './client.ts';
 import { amazonAccountIdentity, normaliseAmazonAccount, readConfig } from './config.ts';
 import { pushFulfilment } from './fulfilment.ts';
+import { uploadInvoice } from './invoice-upload.ts';
 import { discoverListings, normaliseChannelData } from './listings.ts';
 import { requestAccessToken } from './lwa.ts';
 import { mapOrder } from './mapping.ts';
@@ -107,6 +108,9 @@ export function createAmazonConnector(options: AmazonConnectorOptions = {}): Ama
     },
     pushFulfilment(account, push) {
       return pushFulfilment(ctxFor(account), push);
+    },
+    uploadDocument(account, doc) {
+      return uploadInvoice(ctxFor(account), doc);
     },
     discoverListings(account) {
       return discoverListings(ctxFor(account));

@@ -12,19 +12,39 @@ export const FEED_MAX_MESSAGES = 25_000;
 const CONTENT_TYPE = 'application/json; charset=UTF-8';
 
 /** Uploads the feed and creates it; answers Amazon's feed id. */
-export async function submitFeed(ctx: AmazonCtx, marketplaceId: string, feed: SpListingsFeed): Promise<string> {
+export function submitFeed(ctx: AmazonCtx, marketplaceId: string, feed: SpListingsFeed): Promise<string> {
+  return createFeedWithDocument(ctx, {
+    feedType: FEED_TYPE,
+    marketplaceIds: [marketplaceId],
+    contentType: CONTENT_TYPE,
+    body: JSON.stringify(feed),
+  });
+}
+
+/** Any feed: createFeedDocument, the upload to its pre-signed URL, createFeed (with feedOptions when given). */
+export async function createFeedWithDocument(
+  ctx: AmazonCtx,
+  input: {
+    feedType: string;
+    marketplaceIds: string[];
+    contentType: string;
+    body: string | Uint8Array;
+    feedOptions?: Record<string, string>;
+  },
+): Promise<string> {
   const doc = await spCall<SpFeedDocument>(ctx, 'createFeedDocument', {
     method: 'POST',
     path: '/feeds/2021-06-30/documents',
-    body: { contentType: CONTENT_TYPE },
+    body: { contentType: input.contentType },
   });
   let put: Response;
   try {
     put = await ctx.transport(
       new Request(doc.body.url, {
         method: 'PUT',
-        headers: { 'content-type': CONTENT_TYPE },
-        body: JSON.stringify(feed),
+        headers: { 'content-type': input.contentType },
+        // A copy on its own ArrayBuffer: what fetch's BodyInit accepts for bytes.
+        body: typeof input.body === 'string' ? input.body : new Uint8Array(input.body),
       }),
     );
   } catch (error) {
@@ -36,7 +56,12 @@ export async function submitFeed(ctx: AmazonCtx, marketplaceId: string, feed: Sp
   const created = await spCall<{ feedId: string }>(ctx, 'createFeed', {
     method: 'POST',
     path: '/feeds/2021-06-30/feeds',
-    body: { feedType: FEED_TYPE, marketplaceIds: [marketplaceId], inputFeedDocumentId: doc.body.feedDocumentId },
+    body: {
+      feedType: input.feedType,
+      marketplaceIds: input.marketplaceIds,
+      inputFeedDocumentId: doc.body.feedDocumentId,
+      ...(input.feedOptions ? { feedOptions: input.feedOptions } : {}),
+    },
   });
   return created.body.feedId;
 }

@@ -19,6 +19,9 @@ export const SELLER = 'A3SIMSELLER01';
 export const REFRESH = 'Atzr|test-refresh-token';
 export const US = 'ATVPDKIKX0DER';
 export const CA = 'A2EUQ1WTGCTBG2';
+/** Amazon.de and Amazon.co.uk (Amazon's Marketplace IDs page). */
+export const DE = 'A1PA6795UKMFR9';
+export const UK = 'A1F83G8C2ARO7P';
 
 export interface Harness {
   clock: ManualClock;
@@ -41,6 +44,7 @@ export function harness(options: AmazonSimulatorOptions = {}): Harness {
   const server = setupServer(
     http.all('https://api.amazon.com/*', forward),
     http.all('https://sellingpartnerapi-na.amazon.com/*', forward),
+    http.all('https://sellingpartnerapi-eu.amazon.com/*', forward),
     http.all(`https://${DOCUMENT_HOST}/*`, forward),
   );
   server.listen({ onUnhandledFrame: 'error' });

@@ -328,8 +328,14 @@ export function createSimulatorApp(deps: AppDeps): Hono {
         feedType?: string;
         marketplaceIds?: string[];
         inputFeedDocumentId?: string;
+        feedOptions?: Record<string, string>;
       };
-      const feed = seller.createFeed(body.feedType ?? '', body.marketplaceIds ?? [], body.inputFeedDocumentId ?? '');
+      const feed = seller.createFeed(
+        body.feedType ?? '',
+        body.marketplaceIds ?? [],
+        body.inputFeedDocumentId ?? '',
+        body.feedOptions ?? {},
+      );
       return c.json({ feedId: feed.feedId }, 202);
     }),
   );
@@ -369,7 +375,8 @@ export function createSimulatorApp(deps: AppDeps): Hono {
   app.put('/documents/:id', async (c) => {
     const doc = document(c);
     if (doc instanceof Response) return doc;
-    doc.content = await c.req.text();
+    doc.bytes = new Uint8Array(await c.req.arrayBuffer());
+    doc.content = new TextDecoder().decode(doc.bytes);
     return c.body(null, 200);
   });
   app.get('/documents/:id', (c) => {

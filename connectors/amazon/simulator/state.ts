@@ -2,6 +2,7 @@
 // MFN and FBA), listings with the merchant-fulfilled quantity, shipment packages, feeds and their
 // documents. Time comes from the injected clock; feeds and listing patches complete lazily when
 // a request finds their time has come.
+import { INVOICE_FEED_TYPE, SimVatInvoices } from './vat-invoices.ts';
 import type { Clock } from '../../../core/clock.ts';
 import type {
   SpFeed,
@@ -58,6 +59,8 @@ export interface SimDocument {
   sellerId: string;
   contentType: string;
   content: string | null;
+  /** The upload's bytes (content is their UTF-8 reading, for JSON feeds). */
+  bytes: Uint8Array | null;
   /** Sim-clock ms until which its pre-signed URL works. */
   urlExpiresAt: number;
 }
@@ -108,6 +111,8 @@ export class SimSeller {
   readonly orders = new Map<string, SpOrder>();
   readonly feeds = new Map<string, SimFeed>();
   readonly documents = new Map<string, SimDocument>();
+  /** Invoices and credit notes uploaded with the invoicing feed. */
+  readonly vatInvoices = new SimVatInvoices();
   /** Patches accepted but not applied yet: applied at `at`. */
   readonly queuedPatches: { sku: string; quantity: number; at: number }[] = [];
   /** SKUs the next feeds reject (each entry is spent by one rejection). */
@@ -454,13 +459,20 @@ export class SimSeller {
       sellerId: this.sellerId,
       contentType,
       content: null,
+      bytes: null,
       urlExpiresAt: this.now() + urlLifetimeMs,
     };
     this.documents.set(doc.id, doc);
     return doc;
   }
 
-  createFeed(feedType: string, marketplaceIds: string[], documentId: string): SimFeed {
+  createFeed(
+    feedType: string,
+    marketplaceIds: string[],
+    documentId: string,
+    feedOptions: Record<string, string> = {},
+  ): SimFeed {
+    if (feedType === INVOICE_FEED_TYPE) return this.createInvoiceFeed(marketplaceIds, documentId, feedOptions);
     if (feedType !== 'JSON_LISTINGS_FEED')
       throw new SimError(400, 'InvalidInput', `feedType ${feedType} is not simulated`);
     if (marketplaceIds.length !== 1)
@@ -484,7 +496,44 @@ export class SimSeller {
     return feed;
   }
 
+  private createInvoiceFeed(marketplaceIds: string[], documentId: string, options: Record<string, string>): SimFeed {
+    const now = this.now();
+    if (this.vatInvoices.throttled(now))
+      throw new SimError(429, 'QuotaExceeded', 'You exceeded your quota for the requested resource.');
+    const doc = this.documents.get(documentId);
+    if (!doc || doc.bytes === null)
+      throw new SimError(400, 'InvalidInput', `feed document ${documentId} was not uploaded`);
+    const feed: SimFeed = {
+      feedId: String(50_000_000_000 + this.feeds.size + 1),
+      feedType: INVOICE_FEED_TYPE,
+      marketplaceIds,
+      createdTime: iso(now),
+      processingStatus: 'IN_QUEUE',
+      sellerId: this.sellerId,
+      inputFeedDocumentId: documentId,
+      startsAt: now + Math.floor(this.timing.feedMs / 3),
+      endsAt: now + this.timing.feedMs,
+    };
+    this.feeds.set(feed.feedId, feed);
+    this.vatInvoices.receive({
+      feedId: feed.feedId,
+      marketplaceIds,
+      options,
+      contentType: doc.contentType,
+      bytes: doc.bytes,
+      order: (id) => this.orders.get(id),
+      now,
+    });
+    return feed;
+  }
+
   private processFeed(feed: SimFeed): void {
+    if (feed.feedType === INVOICE_FEED_TYPE) {
+      // Its outcome is per invoice (vatInvoices), as Amazon reports it in the VAT invoice data report.
+      feed.processingEndTime = iso(feed.endsAt);
+      feed.processingStatus = 'DONE';
+      return;
+    }
     const doc = this.documents.get(feed.inputFeedDocumentId);
     let parsed: SpListingsFeed | null = null;
     try {
