@@ -79,6 +79,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
   const role = o.role ?? 'all';
   const parts = roleParts(role);
 
+  const documentStores = archiveStores(db.prisma, o.archiveDir);
   // The synchronizer first: the API hands it webhook arrivals and "sync now" requests.
   const sync = await startSync({
     db,
@@ -89,6 +90,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     redisUrl: o.redisUrl,
     databaseUrl: o.databaseUrl,
     roles: parts.sync,
+    documentStores,
     ...(o.syncTuning ? { tuning: o.syncTuning } : {}),
     ...(o.metrics ? { metrics: o.metrics } : {}),
   });

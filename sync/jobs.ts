@@ -19,6 +19,10 @@ export const JOB_PAYLOADS = {
   'token.refresh': z.object({ accountId }),
   /** Tell the channel about a shipment, a pickup step or a cancellation (see fulfilment-push.ts). */
   'fulfilment.push': z.object({ accountId, pushId: z.string().min(1) }).passthrough(),
+  /** Hand an issued invoice or credit note to the order's channel (see document-push.ts). */
+  'document.push': z
+    .object({ accountId, documentId: z.string().min(1), orderId: z.string().min(1), taxTotal: z.number().int() })
+    .passthrough(),
   /** Delete old processed inbox rows and dispatched outbox rows. */
   'maintenance.cleanup': z.object({}),
 } as const;

@@ -16,6 +16,12 @@ import { accountDecorator } from './account-services.ts';
 import { AccountCache, type ConnectorRegistry, safeMessage } from './connectors.ts';
 import { CredentialRefresher } from './credentials-refresh.ts';
 import { guardCredentials } from './credentials-guard.ts';
+import {
+  DOCUMENT_PUSH_ENTITY,
+  DOCUMENT_PUSH_OUTCOMES,
+  DOCUMENT_PUSH_REPLAYED,
+} from '../core/documents/channel-upload.ts';
+import { DocumentIssuedPayload, pushDocument } from './document-push.ts';
 import { FulfilmentPushPayload, pushFulfilment } from './fulfilment-push.ts';
 import { processInbox } from './inbox-processor.ts';
 import { accountGroup, JOB_NAMES, type JobName, parsePayload } from './jobs.ts';
@@ -41,6 +47,7 @@ import { type Schedules, startSchedules } from './schedules.ts';
 import { PushIncomplete, pushAccountStock, type StockDeps } from './stock/push.ts';
 import { reconcileAccount } from './stock/reconcile.ts';
 import { recomputeTargets } from './stock/recompute.ts';
+import { archiveStores, type ArchiveStores } from '../core/documents/archive/stores.ts';
 import { NEEDS_PUSH_SQL } from './stock/status.ts';
 import {
   accountsAwaitingSubmissions,
@@ -100,6 +107,7 @@ export const DEFAULT_TUNING: SyncTuning = {
     'orders.poll': 2,
     'token.refresh': 1,
     'fulfilment.push': 2,
+    'document.push': 1,
     'maintenance.cleanup': 1,
   },
   attempts: 8,
@@ -140,6 +148,8 @@ export interface SyncOptions {
   rateStore?: RateStore;
   /** Where oversells and stock push durations are counted; defaults to the process-wide registry. */
   metrics?: MetricsRegistry;
+  /** Where issued documents' bytes are read for channel uploads; the database store by default. */
+  documentStores?: ArchiveStores;
 }
 
 export interface SyncRuntime {
@@ -186,6 +196,7 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
   };
   const { db, logger, connectors, secretKey } = options;
   const prisma = db.prisma;
+  const documentStores = options.documentStores ?? archiveStores(prisma, undefined);
   const clock = options.clock ?? systemClock;
   const now = () => clock.nowMs();
   const roles = { dispatcher: true, workers: true, schedules: true, ...options.roles };
@@ -249,10 +260,13 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
   // One job per push id: a re-dispatched row (after a crash) lands on the same job.
   const requestFulfilmentPush = (p: FulfilmentPushPayload) =>
     queue.add('fulfilment.push', p, { jobId: jobId('fpush', p.pushId) });
+  const requestDocumentPush = (p: DocumentIssuedPayload) =>
+    queue.add('document.push', p, { jobId: jobId('dpush', p.documentId) });
   const enqueue = async (intents: DispatchIntents) => {
     for (const [accountId, intent] of intents.push) await requestPush(accountId, intent);
     for (const accountId of intents.inbox) await requestInbox(accountId);
     for (const p of intents.fulfilments) await requestFulfilmentPush(p);
+    for (const p of intents.documents) await requestDocumentPush(p);
   };
 
   // One check per account per interval: pushes and sweeps in the same window share its job id.
@@ -356,6 +370,9 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     'fulfilment.push': async (data) => {
       await pushFulfilment(deps, FulfilmentPushPayload.parse(data));
     },
+    'document.push': async (data) => {
+      await pushDocument({ ...deps, documentStores }, DocumentIssuedPayload.parse(data));
+    },
     'token.refresh': async (data) => {
       await refreshAccountToken(deps, parsePayload('token.refresh', data).accountId);
     },
@@ -436,6 +453,26 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     for (const r of unsent) {
       const p = FulfilmentPushPayload.safeParse(r.payload);
       if (p.success) await requestFulfilmentPush(p.data);
+    }
+    // Documents for channels that take them, dispatched a while ago with no recorded outcome.
+    const takers = Object.entries(connectors)
+      .filter(([, c]) => c?.uploadDocument)
+      .map(([type]) => type);
+    const unsentDocuments = takers.length
+      ? await prisma.$queryRaw<{ payload: unknown }[]>`
+          SELECT o.payload FROM outbox_events o JOIN channel_accounts a ON a.id = o.payload->>'accountId'
+           WHERE o.kind = 'document.issued' AND a.type::text = ANY(${takers}::text[])
+             AND o.dispatched_at < ${new Date(at - LOST_PUSH_AFTER_MS)}
+             AND o.created_at > ${new Date(at - LOST_PUSH_GIVE_UP_MS)}
+             AND NOT EXISTS (SELECT 1 FROM audit_log l WHERE l.entity = ${DOCUMENT_PUSH_ENTITY}
+                              AND l.entity_id = o.payload->>'documentId' AND l.action = ANY(${DOCUMENT_PUSH_OUTCOMES}::text[])
+                              AND l.id > COALESCE((SELECT max(r.id) FROM audit_log r WHERE r.entity = l.entity
+                                                    AND r.entity_id = l.entity_id AND r.action = ${DOCUMENT_PUSH_REPLAYED}), 0))
+           LIMIT 500`
+      : [];
+    for (const r of unsentDocuments) {
+      const p = DocumentIssuedPayload.safeParse(r.payload);
+      if (p.success) await requestDocumentPush(p.data);
     }
   };
 

@@ -25,7 +25,11 @@ export interface DocumentDeps {
 }
 
 export const invoiceKey = (orderId: string) => `invoice:order:${orderId}`;
-export const creditNoteKey = (returnId: string) => `credit_note:return:${returnId}`;
+const CREDIT_NOTE_KEY = 'credit_note:return:';
+export const creditNoteKey = (returnId: string) => `${CREDIT_NOTE_KEY}${returnId}`;
+/** The return a credit note was issued for, from its idempotency key (null for other documents). */
+export const returnOfCreditNoteKey = (key: string) =>
+  key.startsWith(CREDIT_NOTE_KEY) ? key.slice(CREDIT_NOTE_KEY.length) : null;
 
 /** Orders that were never sold, or sold nothing yet, get no invoice. */
 const NOT_INVOICEABLE = new Set(['captured', 'cancelled']);
@@ -93,6 +97,19 @@ async function issue(
           },
           bytes,
         );
+        // Channels that keep the seller's documents (Amazon's invoice upload) get it from sync.
+        await tx.outboxEvent.create({
+          data: {
+            createdAt: issuedAt,
+            kind: 'document.issued',
+            payload: {
+              documentId: document.id,
+              orderId,
+              accountId: order.accountId,
+              taxTotal: content.taxes.reduce((n, t) => n + t.amount, 0) + content.shippingTax,
+            },
+          },
+        });
         return { document, created: true };
       },
       { timeout: 60_000, maxWait: 60_000 },

@@ -5,6 +5,7 @@
 // resolves it) — a replay that fails again shows as a further occurrence.
 import { clearAuthRefused, AUTH_REFUSED } from '../accounts/auth-status.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
+import { DOCUMENT_PUSH_ENTITY, DOCUMENT_PUSH_REFUSED, DOCUMENT_PUSH_REPLAYED } from '../documents/channel-upload.ts';
 import { EVENT_FAILED } from '../inbox/failures.ts';
 
 export type ReplayOutcome =
@@ -17,7 +18,7 @@ export type ReplayOutcome =
   /** This kind of exception has nothing to replay. */
   | 'not_replayable';
 
-export const REPLAYABLE_KINDS: ReadonlySet<string> = new Set([EVENT_FAILED, AUTH_REFUSED]);
+export const REPLAYABLE_KINDS: ReadonlySet<string> = new Set([EVENT_FAILED, AUTH_REFUSED, DOCUMENT_PUSH_REFUSED]);
 
 interface ExceptionRow {
   id: string;
@@ -36,6 +37,7 @@ export async function replayException(
     await clearAuthRefused(prisma, ex.accountId, actor, now);
     return 'queued';
   }
+  if (ex.kind === DOCUMENT_PUSH_REFUSED) return replayDocumentPush(prisma, ex, actor, now);
   if (ex.kind !== EVENT_FAILED) return 'not_replayable';
   const eventId = eventIdOf(ex.data);
   if (eventId === null) return 'gone';
@@ -61,4 +63,28 @@ export async function replayException(
 function eventIdOf(data: unknown): bigint | null {
   const id = (data as { eventId?: unknown } | null)?.eventId;
   return typeof id === 'string' && /^\d+$/.test(id) ? BigInt(id) : null;
+}
+
+/**
+ * The replay is recorded (it outranks the refusal recorded before it: the audit log is only
+ * appended to) and the document's outbox row written again, so that the synchronizer uploads
+ * it once more; a success resolves the exception.
+ */
+async function replayDocumentPush(prisma: PrismaClient, ex: ExceptionRow, actor: string, now: Date) {
+  const documentId = (ex.data as { documentId?: unknown } | null)?.documentId;
+  if (typeof documentId !== 'string') return 'gone' as const;
+  return prisma.$transaction(async (tx) => {
+    const issued = await tx.outboxEvent.findFirst({
+      where: { kind: 'document.issued', payload: { path: ['documentId'], equals: documentId } },
+      orderBy: { id: 'desc' },
+    });
+    if (!issued) return 'gone' as const;
+    await tx.auditLog.create({
+      data: { actor, action: DOCUMENT_PUSH_REPLAYED, entity: DOCUMENT_PUSH_ENTITY, entityId: documentId, data: {} },
+    });
+    await tx.outboxEvent.create({
+      data: { createdAt: now, kind: 'document.issued', payload: issued.payload as object },
+    });
+    return 'queued' as const;
+  });
 }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Clock } from '../../core/clock.ts';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import type { Logger } from '../../core/log.ts';
+import { DocumentIssuedPayload } from '../document-push.ts';
 import { FulfilmentPushPayload } from '../fulfilment-push.ts';
 import { recomputeTargets } from '../stock/recompute.ts';
 
@@ -20,6 +21,8 @@ const PAYLOADS = {
   'stock.recompute': z.object({ skuIds: z.array(z.string().min(1)) }),
   // Written by the order actions (core/orders/action-kit.ts): tell the channel.
   'fulfilment.push': FulfilmentPushPayload,
+  // Written by core/documents/issue.ts: the channel may keep the seller's documents.
+  'document.issued': DocumentIssuedPayload,
 };
 
 export interface PushIntent {
@@ -33,6 +36,7 @@ export interface DispatchIntents {
   push: Map<string, PushIntent>;
   inbox: Set<string>;
   fulfilments: FulfilmentPushPayload[];
+  documents: DocumentIssuedPayload[];
 }
 
 export interface DispatchHooks {
@@ -66,6 +70,7 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<number> {
       const prioritized = new Map<string, bigint>();
       const inbox = new Set<string>();
       const fulfilments: FulfilmentPushPayload[] = [];
+      const documents: DocumentIssuedPayload[] = [];
       for (const row of rows) {
         const schema = PAYLOADS[row.kind as keyof typeof PAYLOADS];
         const parsed = schema?.safeParse(row.payload);
@@ -88,6 +93,7 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<number> {
         if (row.kind === 'stock.recompute') for (const s of p.skuIds ?? []) skus.add(s);
         if (row.kind === 'inbox.received' && p.accountId) inbox.add(p.accountId);
         if (row.kind === 'fulfilment.push') fulfilments.push(parsed.data as FulfilmentPushPayload);
+        if (row.kind === 'document.issued') documents.push(parsed.data as DocumentIssuedPayload);
       }
       const { dirty } = await recomputeTargets(tx, [...skus], deps.unitsPerChannel);
       const ids = rows.map((r) => r.id);
@@ -108,7 +114,7 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<number> {
           priorityKey: key === null ? null : String(key),
         });
       }
-      return { ids, intents: { push, inbox, fulfilments } satisfies DispatchIntents };
+      return { ids, intents: { push, inbox, fulfilments, documents } satisfies DispatchIntents };
     },
     { timeout: 30_000, maxWait: 30_000 },
   );
