@@ -52,7 +52,8 @@ export async function pushDocument(
   // A channel without document uploads: nothing to do, and nothing to record for each document.
   if (!handle?.connector.uploadDocument) return 'skipped';
   const doc = await prisma.document.findUnique({ where: { id: p.documentId }, include: { order: true } });
-  if (!doc) return 'skipped';
+  // Only invoices and credit notes are the channel's business (not confirmations or delivery notes).
+  if (!doc || (doc.kind !== 'invoice' && doc.kind !== 'credit_note')) return 'skipped';
   const bytes = await deps.documentStores.byName[doc.store as keyof ArchiveStores['byName']]?.get(doc.id);
   if (!bytes) throw new Error(`document ${doc.number} has no bytes in the ${doc.store} store`);
   const record = (action: string, data: Record<string, unknown>) =>
@@ -61,7 +62,7 @@ export async function pushDocument(
     });
   try {
     const result = await handle.connector.uploadDocument(handle.account, {
-      kind: doc.kind === 'credit_note' ? 'credit_note' : 'invoice',
+      kind: doc.kind,
       number: doc.number,
       externalOrderId: doc.order.externalId,
       channelRef: (doc.order.channelRef as Record<string, unknown> | null) ?? null,
