@@ -4,12 +4,12 @@
 //    `pg` over cloudflare:sockets, unknown paths get the JSON 404;
 // 3. the handler called directly on Node with fake bindings: 503 `not configured`,
 //    probe time limit with the connection closed through ctx.waitUntil, no secrets in logs.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import worker, { type WorkerContext, type WorkerEnv } from '../../api/worker.ts';
@@ -17,14 +17,11 @@ import { databaseUrl, VERSION } from '../../api/worker-app.ts';
 import { createWorkerLogger, REDACT_CENSOR } from '../../api/worker-logger.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { freePort } from '../support/free-port.ts';
+import { ROOT, startWranglerDev, WRANGLER_JS, type WranglerDev, wranglerEnv } from '../support/wrangler-dev.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: test-only navigation of parsed JSON
 type Json = any;
 
-const ROOT = resolve(import.meta.dirname, '../..');
-// wrangler's CLI script run by this very Node (22): `node_modules/.bin/wrangler` would use
-// whatever `node` is first on PATH, and wrangler 4 refuses Node < 22.12.
-const WRANGLER_JS = join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
 const PG_URL =
   process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 /**
@@ -52,22 +49,6 @@ async function filesContaining(dir: string, needle: string): Promise<string[]> {
     if ((await readFile(path)).includes(needle)) out.push(relative(dir, path));
   }
   return out;
-}
-
-/** Environment for every wrangler run: no metrics, no prompts, logs outside the repo. */
-function wranglerEnv(logDir: string): NodeJS.ProcessEnv {
-  // The suite also runs with the date moved a year (faketime, issue 8). workerd never gets
-  // ready under libfaketime's preload, and the Worker holds no time rule of its own, so its
-  // runtime keeps the real clock.
-  const { LD_PRELOAD: _preload, FAKETIME: _offset, ...env } = process.env;
-  return {
-    ...env,
-    WRANGLER_SEND_METRICS: 'false',
-    WRANGLER_LOG_PATH: logDir,
-    CI: '1',
-    NO_COLOR: '1',
-    FORCE_COLOR: '0',
-  };
 }
 
 async function pgReachable(url: string): Promise<boolean> {
@@ -144,12 +125,11 @@ describe('wrangler deploy --dry-run', () => {
 });
 
 describe('wrangler dev --local (workerd)', () => {
-  let child: ChildProcess | undefined;
-  let exited: Promise<void> | undefined;
+  let dev: WranglerDev | undefined;
   let logDir: string;
   let baseUrl = '';
-  let output = '';
   let postgresUp = false;
+  const output = () => dev?.output() ?? '';
 
   beforeAll(async () => {
     logDir = await mkdtemp(join(tmpdir(), 'omnihub-worker-dev-'));
@@ -157,65 +137,12 @@ describe('wrangler dev --local (workerd)', () => {
     if (!postgresUp && process.env.OMNIHUB_TEST_REQUIRE_POSTGRES === '1') {
       throw new Error('PostgreSQL is required (OMNIHUB_TEST_REQUIRE_POSTGRES=1) but did not answer');
     }
-    const [port, inspectorPort] = [await freePort(), await freePort()];
-    baseUrl = `http://127.0.0.1:${port}`;
-    child = spawn(
-      process.execPath,
-      [
-        WRANGLER_JS,
-        'dev',
-        '--local',
-        '--ip',
-        '127.0.0.1',
-        '--port',
-        String(port),
-        '--inspector-port',
-        String(inspectorPort),
-        '--persist-to',
-        join(logDir, 'state'),
-        '--show-interactive-dev-session=false',
-        '--var',
-        `DATABASE_URL:${WORKER_DB_URL}`,
-      ],
-      // Own process group: wrangler starts workerd (and esbuild) children; kill them all.
-      { cwd: ROOT, env: wranglerEnv(logDir), stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-    );
-    const proc = child;
-    exited = new Promise((res) => proc.once('exit', () => res()));
-    proc.stdout?.on('data', (d) => (output += d));
-    proc.stderr?.on('data', (d) => (output += d));
-    // Ready when /health answers at all (any status).
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (proc.exitCode !== null || proc.signalCode !== null) {
-        throw new Error(`wrangler dev exited early (${proc.exitCode ?? proc.signalCode}):\n${output}`);
-      }
-      try {
-        await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(5000) });
-        break;
-      } catch {
-        if (Date.now() > deadline) throw new Error(`wrangler dev not ready after 30 s:\n${output}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    dev = await startWranglerDev({ DATABASE_URL: WORKER_DB_URL }, logDir);
+    baseUrl = dev.baseUrl;
   }, 45_000);
 
   afterAll(async () => {
-    const proc = child;
-    if (proc?.pid !== undefined && proc.exitCode === null && proc.signalCode === null) {
-      const killGroup = (sig: NodeJS.Signals) => {
-        try {
-          process.kill(-(proc.pid as number), sig);
-        } catch {
-          // already gone
-        }
-      };
-      killGroup('SIGTERM');
-      const timer = setTimeout(() => killGroup('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-      killGroup('SIGKILL'); // stragglers in the group (workerd) if wrangler left any
-    }
+    await dev?.stop();
     if (logDir) await rm(logDir, { recursive: true, force: true });
   }, 15_000);
 
@@ -233,8 +160,8 @@ describe('wrangler dev --local (workerd)', () => {
       expect(res.headers.get('x-request-id')).toBeTruthy();
     }
     // One app per isolate; access log as JSON lines through console.log.
-    expect(output.match(/"msg":"worker app ready"/g)?.length).toBe(1);
-    expect(output).toMatch(/\{"level":30,[^\n]*"path":"\/health","status":200[^\n]*"msg":"request"\}/);
+    expect(output().match(/"msg":"worker app ready"/g)?.length).toBe(1);
+    expect(output()).toMatch(/\{"level":30,[^\n]*"path":"\/health","status":200[^\n]*"msg":"request"\}/);
   });
 
   it('unknown path: the JSON 404 of the app', async () => {
@@ -250,8 +177,8 @@ describe('wrangler dev --local (workerd)', () => {
   it('never prints or writes the database password (output, logs, local state)', async () => {
     expect(DB_PASSWORD.length).toBeGreaterThan(0);
     // /health ran against the database with it above; its logs are in `output`.
-    expect(output).toMatch(/"path":"\/health"/);
-    expect(output).not.toContain(DB_PASSWORD);
+    expect(output()).toMatch(/"path":"\/health"/);
+    expect(output()).not.toContain(DB_PASSWORD);
     expect(await filesContaining(logDir, DB_PASSWORD)).toEqual([]);
   });
 });
