@@ -87,16 +87,12 @@ function captureConsole() {
 
 describe('wrangler deploy --dry-run', () => {
   let outdir: string;
+  let build: { code: number | null; output: string };
   beforeAll(async () => {
     outdir = await mkdtemp(join(tmpdir(), 'omnihub-worker-build-'));
-  });
-  afterAll(async () => {
-    await rm(outdir, { recursive: true, force: true });
-  });
-
-  it('bundles api/worker.ts (exit 0, worker.js in --outdir), with no database URL in it', async () => {
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((res, rej) => {
-      const child = spawn(process.execPath, [WRANGLER_JS, 'deploy', '--dry-run', '--outdir', outdir], {
+    build = await new Promise<{ code: number | null; output: string }>((res, rej) => {
+      const args = [WRANGLER_JS, 'deploy', '--dry-run', '--outdir', outdir, '--metafile', join(outdir, 'meta.json')];
+      const child = spawn(process.execPath, args, {
         cwd: ROOT,
         // A DATABASE_URL in the build environment must not be baked into the bundle.
         env: { ...wranglerEnv(outdir), DATABASE_URL: WORKER_DB_URL },
@@ -108,6 +104,13 @@ describe('wrangler deploy --dry-run', () => {
       child.once('error', rej);
       child.once('close', (code) => res({ code, output }));
     });
+  }, 60_000);
+  afterAll(async () => {
+    await rm(outdir, { recursive: true, force: true });
+  });
+
+  it('bundles api/worker.ts (exit 0, worker.js in --outdir), with no database URL in it', async () => {
+    const { code, output } = build;
     expect(code, output).toBe(0);
     expect(output).toContain('--dry-run: exiting now');
     const bundle = join(outdir, 'worker.js');
@@ -117,12 +120,128 @@ describe('wrangler deploy --dry-run', () => {
     expect(js).toContain(JSON.stringify(pkg.version)); // version inlined from package.json
     expect(js).not.toContain('"devDependencies"'); // only `version` was taken from package.json
     expect(js).not.toMatch(/from ["']pino["']|require\(["']pino["']\)/);
+    // zod (the till's event schema, account inputs) is ~0.8 MB of it: far below Workers' limits.
     const { size } = await stat(bundle);
-    expect(size).toBeLessThan(1_000_000);
+    expect(size).toBeLessThan(1_500_000);
     expect(output).not.toContain(DB_PASSWORD);
     expect(await filesContaining(outdir, DB_PASSWORD)).toEqual([]);
   });
+
+  // The boundary of the edge door, read from esbuild's metafile: which files the bundle holds
+  // and what it leaves to the runtime to import.
+  it('the bundle holds nothing Node-only: its packages, its own files and its runtime imports', async () => {
+    expect(build.code, build.output).toBe(0);
+    const meta = JSON.parse(await readFile(join(outdir, 'meta.json'), 'utf8')) as BundleMeta;
+    const output = Object.values(meta.outputs).find((o) => o.entryPoint !== undefined);
+    expect(output?.entryPoint).toBe('api/worker.ts');
+    const inputs = Object.keys(output?.inputs ?? {});
+    const packages = [...new Set(inputs.map(packageOf).filter((p) => p !== null))].sort();
+    for (const p of packages) expect(EDGE_PACKAGES, `package ${p} in the Worker bundle`).toContain(p);
+    for (const p of NODE_ONLY_PACKAGES) expect(packages).not.toContain(p);
+    // Our files: the doors and the domain they need, not the Node runtime's parts.
+    const own = inputs.filter((i) => packageOf(i) === null);
+    expect(own.filter((f) => NODE_ONLY_FILES.some((re) => re.test(f)))).toEqual([]);
+    expect(own).toEqual(expect.arrayContaining(EDGE_DOOR_FILES));
+    // What workerd must provide at run time: its nodejs_compat modules and the socket API only.
+    const external = [...new Set((output?.imports ?? []).filter((i) => i.external).map((i) => i.path))].sort();
+    for (const m of external) expect(RUNTIME_MODULES, `runtime import ${m}`).toContain(m.replace(/^node:/, ''));
+  });
 });
+
+interface BundleMeta {
+  outputs: Record<
+    string,
+    {
+      entryPoint?: string;
+      inputs: Record<string, { bytesInOutput: number }>;
+      imports: { path: string; kind: string; external?: boolean }[];
+    }
+  >;
+}
+
+/** `pg` for node_modules/pg/lib/client.js, `@scope/x` for scoped packages; null for our own files. */
+function packageOf(input: string): string | null {
+  const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
+  return m ? (m[1] as string) : null;
+}
+
+/** The packages the edge may bundle: hono, pg and its parts, zod. */
+const EDGE_PACKAGES = [
+  'hono',
+  'pg',
+  'pg-cloudflare',
+  'pg-connection-string',
+  'pg-int8',
+  'pg-pool',
+  'pg-protocol',
+  'pg-types',
+  'pgpass',
+  'postgres-array',
+  'postgres-bytea',
+  'postgres-date',
+  'postgres-interval',
+  'split2',
+  'xtend',
+  'zod',
+];
+
+/** Named so that a failure says which: each needs Node (files, processes, Redis, WebAssembly compiled at run time). */
+const NODE_ONLY_PACKAGES = [
+  '@electric-sql/pglite',
+  'pglite-prisma-adapter',
+  '@prisma/client',
+  '@prisma/adapter-pg',
+  'bullmq',
+  'ioredis',
+  'pino',
+  'pino-pretty',
+  'node-cron',
+  '@hono/node-server',
+  'ebay-api',
+  'amazon-sp-api',
+  'square',
+  '@shopify/shopify-api',
+];
+
+const NODE_ONLY_FILES = [
+  /^core\/db\/generated\//, // the Prisma client
+  /^core\/db\/database\.ts$/, // PGlite or Prisma
+  /^sync\//, // queues, schedules, jobs: the Node workers' part
+  /^api\/(hub|server|main|rest\/.*)\.ts$/,
+  /^connectors\/[^/]+\/connector\.ts$/, // whole connectors (API clients); the edge takes door.ts
+  /^connectors\/registry\.ts$/,
+];
+
+/** Files that must be there: the edge serves the Node door's own routes and every channel's door. */
+const EDGE_DOOR_FILES = [
+  'api/webhooks/routes.ts',
+  'core/inbox/inbox.ts',
+  'core/accounts/sql-account-rows.ts',
+  'connectors/shopify/door.ts',
+  'connectors/ebay/door.ts',
+  'connectors/amazon/door.ts',
+  'connectors/square/door.ts',
+  'connectors/pos-webhook/door.ts',
+];
+
+/** Modules workerd provides under nodejs_compat that the bundle may import, and Cloudflare's sockets. */
+const RUNTIME_MODULES = [
+  'async_hooks',
+  'buffer',
+  'crypto',
+  'dns',
+  'events',
+  'fs', // pgpass reads ~/.pgpass only when no password is given; workerd's fs is a virtual one
+  'net',
+  'path',
+  'stream',
+  'string_decoder',
+  'tls',
+  'util',
+  'util/types',
+  'cloudflare:sockets',
+  'pg-native', // required by pg only when `native` is asked for, inside a try: never on the edge
+];
 
 describe('wrangler dev --local (workerd)', () => {
   let dev: WranglerDev | undefined;
@@ -219,6 +338,21 @@ describe('worker fetch handler (direct call, fake bindings)', () => {
     expect(logs.filter((l) => l.msg?.startsWith('no HYPERDRIVE binding or DATABASE_URL'))).toHaveLength(1);
     expect(logs.filter((l) => l.msg === 'request' && l.status === 503)).toHaveLength(2);
     expect(logs[0]).toMatchObject({ level: 40, service: 'omnihub', runtime: 'workers' });
+  });
+
+  it('without OMNIHUB_SECRET_KEY the webhook doors answer 503 not_configured (the channel delivers again)', async () => {
+    const env: WorkerEnv = { DATABASE_URL: 'postgresql://omni:hunter2@127.0.0.1:1/omnihub' };
+    const res = await worker.fetch(
+      new Request('http://omnihub.test/webhooks/shop-1', { method: 'POST', body: '{}' }),
+      env,
+      fakeCtx().ctx,
+    );
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as Json).error).toMatchObject({
+      code: 'not_configured',
+      message: 'the edge door needs OMNIHUB_SECRET_KEY',
+    });
+    expect(console_.parsed().some((l) => l.msg?.startsWith('webhook doors closed'))).toBe(true);
   });
 
   it('unknown path: JSON 404', async () => {
