@@ -14,14 +14,23 @@
  * objects between requests); the connection's tear-down is handed to
  * `ctx.waitUntil`, so a slow or timed-out probe never delays the response and
  * is not cut off when the response has gone. Needs `nodejs_compat`.
+ *
+ * It also serves the webhook doors (`/webhooks/:accountId`, `/webhooks/channel/:type`) when
+ * both a database and OMNIHUB_SECRET_KEY are set (worker-webhooks.ts); without them those
+ * paths answer 503, so channels deliver again later. Nothing Node-only is bundled: the
+ * build test (tests/worker/worker-build.test.ts) reads the bundle for it.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ExecutionContext } from 'hono';
 import pg from 'pg';
 import { version as packageVersion } from '../package.json';
 import { type App, createApp } from './app.ts';
 import { type DatabaseProbe, type HealthReport, makeHealthCheck } from './health.ts';
+import { parseSecretKey } from '../core/crypto/secrets.ts';
+import { inRequest, keepAlive, requestSql, type WorkerContext } from './worker-db.ts';
 import { createWorkerLogger } from './worker-logger.ts';
+import { edgeWebhookRoutes } from './worker-webhooks.ts';
+
+export type { WorkerContext } from './worker-db.ts';
 
 /** The bindings this Worker reads. */
 export interface WorkerEnv {
@@ -31,12 +40,10 @@ export interface WorkerEnv {
   HYPERDRIVE?: { connectionString: string };
   /** Per-probe time limit in ms (a `[vars]` string; default 2000). */
   HEALTH_TIMEOUT_MS?: string;
-}
-
-/** The part of the Workers `ExecutionContext` used here. */
-export interface WorkerContext {
-  waitUntil(promise: Promise<unknown>): void;
-  passThroughOnException?(): void;
+  /** The hub's credential key (a secret: `wrangler secret put OMNIHUB_SECRET_KEY`), as on the Node processes. */
+  OMNIHUB_SECRET_KEY?: string;
+  /** The public origin channels call (URL-covering signatures, eBay's endpoint check), as on Node. */
+  OMNIHUB_PUBLIC_URL?: string;
 }
 
 export const VERSION: string = packageVersion;
@@ -45,18 +52,6 @@ export const VERSION: string = packageVersion;
 export const NOT_CONFIGURED = 'not configured';
 
 const DEFAULT_TIMEOUT_MS = 2000;
-
-/** The current request's context, for work that must outlive the response. */
-const requestContext = new AsyncLocalStorage<WorkerContext>();
-
-/** Run `promise` to completion even after the response is sent (no-op outside a request). */
-function keepAlive(promise: Promise<unknown>): void {
-  const settled = promise.then(
-    () => undefined,
-    () => undefined,
-  );
-  requestContext.getStore()?.waitUntil(settled);
-}
 
 /** Hyperdrive first, then DATABASE_URL; `undefined` when neither is set. */
 export function databaseUrl(env: WorkerEnv): string | undefined {
@@ -121,7 +116,23 @@ export function buildWorkerApp(env: WorkerEnv, logger = createWorkerLogger()): A
       'no HYPERDRIVE binding or DATABASE_URL: /health reports the database down',
     );
   }
-  return createApp({ health, version: VERSION, logger });
+  const app = createApp({ health, version: VERSION, logger });
+  const secret = env.OMNIHUB_SECRET_KEY?.trim();
+  if (url && secret) {
+    const sql = requestSql(url, timeoutFrom(env));
+    const publicUrl = env.OMNIHUB_PUBLIC_URL?.trim().replace(/\/+$/, '') || undefined;
+    app.route('/', edgeWebhookRoutes({ sql, secretKey: parseSecretKey(secret), publicUrl, logger }));
+  } else {
+    const missing = url ? 'OMNIHUB_SECRET_KEY' : 'HYPERDRIVE or DATABASE_URL';
+    logger.warn({ missing }, 'webhook doors closed: answered 503 until the setting is there');
+    app.all('/webhooks/*', (c) =>
+      c.json(
+        { error: { code: 'not_configured', message: `the edge door needs ${missing}`, requestId: c.get('requestId') } },
+        503,
+      ),
+    );
+  }
+  return app;
 }
 
 /** One app per isolate: `env` is the same object for every request of an isolate. */
@@ -139,6 +150,6 @@ function appFor(env: WorkerEnv): App {
 export const workerHandler = {
   fetch(request: Request, env: WorkerEnv, ctx: WorkerContext): Promise<Response> {
     const app = appFor(env ?? {});
-    return requestContext.run(ctx, async () => app.fetch(request, env, ctx as ExecutionContext));
+    return inRequest(ctx, async () => app.fetch(request, env, ctx as ExecutionContext));
   },
 };

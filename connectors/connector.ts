@@ -690,3 +690,13 @@ export interface WebhookRegistration {
   /** Subscriptions to other addresses (e.g. an old hub URL), left alone. */
   elsewhere: WebhookSubscription[];
 }
+
+/**
+ * The part of a connector the webhook doors use: verification, routing and the keys erasure
+ * blanks. Each channel builds it in its `door.ts` (imports nothing Node-only) and spreads it into
+ * its connector, so the Node door and the edge door (api/worker-app.ts) run one implementation.
+ */
+export type WebhookDoor = Pick<
+  ChannelConnector,
+  'type' | 'personalDataKeys' | 'verifyWebhook' | 'verifyAppWebhook' | 'accountIdentity'
+>;

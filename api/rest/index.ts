@@ -22,6 +22,8 @@ import { SIGNATURE_HEADER, TIMESTAMP_HEADER, TOLERANCE_SECONDS } from '../../con
 import { AccountCache } from '../webhooks/account-cache.ts';
 import { AppCache } from '../webhooks/app-cache.ts';
 import { webhookRoutes } from '../webhooks/routes.ts';
+import { erasePerson } from '../../core/privacy/erase.ts';
+import { sqlAccountRows } from '../../core/accounts/sql-account-rows.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { accountWebhookRoutes } from './accounts/webhooks.ts';
 import { apiKeyRoutes } from './api-keys.ts';
@@ -63,8 +65,8 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
   const ctx: RouteContext = {
     ...deps,
     clock,
-    accounts: new AccountCache(deps.prisma, deps.secretKey, clock, deps.accountCacheTtlMs ?? 60_000),
-    apps: new AppCache(deps.prisma, deps.secretKey, clock, deps.accountCacheTtlMs ?? 60_000),
+    accounts: new AccountCache(sqlAccountRows(deps.prisma), deps.secretKey, clock, deps.accountCacheTtlMs ?? 60_000),
+    apps: new AppCache(sqlAccountRows(deps.prisma), deps.secretKey, clock, deps.accountCacheTtlMs ?? 60_000),
     keys: new KeyCache(clock),
     hub: hubMetrics(registry),
   };
@@ -129,8 +131,15 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
   root.route(
     '/',
     webhookRoutes({
-      prisma: deps.doorPrisma ?? deps.prisma,
+      sql: deps.doorPrisma ?? deps.prisma,
       connectors: deps.connectors,
+      erase: async (type, door, person) => {
+        await erasePerson(
+          deps.doorPrisma ?? deps.prisma,
+          { externalBuyerId: person.externalBuyerId },
+          { clock, actor: `channel:${type}`, reason: person.reason, personalKeys: door.personalDataKeys ?? [] },
+        );
+      },
       accounts: ctx.accounts,
       apps: ctx.apps,
       publicUrl: deps.config.publicUrl,

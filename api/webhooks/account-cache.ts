@@ -2,9 +2,9 @@
 // through WebCrypto) and reading the row on every webhook would dominate the request.
 // The REST routes invalidate an account when they change it; other processes pick up a
 // change within the TTL. Concurrent misses for one account share one load.
-import { type AccountContext, loadAccountContext, UnknownAccountError } from '../../core/accounts/accounts.ts';
+import { accountContextFrom, type AccountRows } from '../../core/accounts/account-rows.ts';
+import type { AccountContext } from '../../core/accounts/accounts.ts';
 import type { Clock } from '../../core/clock.ts';
-import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 
 export interface CachedAccount {
   context: AccountContext;
@@ -15,7 +15,7 @@ export class AccountCache {
   private readonly entries = new Map<string, { value: Promise<CachedAccount | null>; expires: number }>();
 
   constructor(
-    private readonly prisma: PrismaClient,
+    readonly rows: AccountRows,
     private readonly secretKey: Uint8Array,
     private readonly clock: Clock,
     private readonly ttlMs = 60_000,
@@ -53,14 +53,7 @@ export class AccountCache {
     this.entries.clear();
   }
 
-  private async load(accountId: string): Promise<CachedAccount | null> {
-    const row = await this.prisma.channelAccount.findUnique({ where: { id: accountId }, select: { active: true } });
-    if (!row) return null;
-    try {
-      return { context: await loadAccountContext(this.prisma, this.secretKey, accountId), active: row.active };
-    } catch (e) {
-      if (e instanceof UnknownAccountError) return null;
-      throw e;
-    }
+  private load(accountId: string): Promise<CachedAccount | null> {
+    return accountContextFrom(this.rows, this.secretKey, accountId);
   }
 }

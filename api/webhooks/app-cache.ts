@@ -2,15 +2,14 @@
 // (account-cache.ts): every app-level webhook needs them. PUT /api/v1/channel-apps/{type}
 // invalidates the type in this process; other processes see a change within the TTL.
 import type { ChannelType } from '../../core/accounts/accounts.ts';
-import { loadAppCredentials } from '../../core/accounts/channel-apps.ts';
+import { type AccountRows, appCredentialsFrom } from '../../core/accounts/account-rows.ts';
 import type { Clock } from '../../core/clock.ts';
-import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 
 export class AppCache {
   private readonly entries = new Map<ChannelType, { value: Promise<Record<string, string> | null>; expires: number }>();
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly rows: AccountRows,
     private readonly secretKey: Uint8Array,
     private readonly clock: Clock,
     private readonly ttlMs = 60_000,
@@ -21,7 +20,7 @@ export class AppCache {
     const now = this.clock.nowMs();
     const hit = this.entries.get(type);
     if (hit && hit.expires > now) return hit.value;
-    const value = loadAppCredentials(this.prisma, this.secretKey, type);
+    const value = appCredentialsFrom(this.rows, this.secretKey, type);
     if (this.ttlMs > 0) {
       const entry = { value, expires: now + this.ttlMs };
       this.entries.set(type, entry);

@@ -8,7 +8,7 @@
 //   ordered by arrival, and the mapping refuses the date itself as a content error (exception).
 import type { InboundEvent } from '../../connectors/connector.ts';
 import { saneInstant } from '../../core/instant.ts';
-import type { Sql } from '../../core/db/sql.ts';
+import type { RawSql } from '../../core/db/sql.ts';
 import { makeStorable, storable } from '../../core/text/storable.ts';
 
 export const CONTENT_ALTERED = 'webhook_content_altered';
@@ -38,7 +38,7 @@ export function guardContent(events: InboundEvent[]): { events: InboundEvent[]; 
 }
 
 /** One open exception per altered event (a redelivery finds it open and adds nothing). */
-export async function recordAltered(sql: Sql, accountId: string, altered: AlteredEvent[], now: Date): Promise<void> {
+export async function recordAltered(sql: RawSql, accountId: string, altered: AlteredEvent[], now: Date): Promise<void> {
   for (const a of altered) {
     const shown = a.paths.slice(0, 20).join(', ') + (a.paths.length > 20 ? ` (and ${a.paths.length - 20} more)` : '');
     const message = `${a.topic} event ${a.externalEventId}: characters PostgreSQL cannot store (NUL, unpaired surrogates) replaced with U+FFFD at ${shown}`;

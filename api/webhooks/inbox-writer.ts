@@ -5,7 +5,7 @@
 // the commits per second the database must do stay flat while deliveries per second rise.
 // A failed batch is retried one delivery at a time, so one bad delivery fails only itself.
 import type { InboundEvent } from '../../connectors/connector.ts';
-import type { Sql } from '../../core/db/sql.ts';
+import type { RawSql } from '../../core/db/sql.ts';
 import { type Delivery, storeDeliveries } from '../../core/inbox/inbox.ts';
 
 export interface InboxWriterOptions {
@@ -27,7 +27,7 @@ export class InboxWriter {
   private readonly maxBatchEvents: number;
 
   constructor(
-    private readonly sql: Sql,
+    private readonly sql: RawSql,
     options: InboxWriterOptions = {},
   ) {
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 4);

@@ -4,25 +4,19 @@
 // accounts (credentials or settings), so they are compared through the account cache rather
 // than a column; a hub holds few accounts per channel type. Two accounts on one merchant both
 // get the events, as two accounts on one shop get its webhooks twice (prepare.ts warns of both).
-import type { ChannelConnector, ChannelType } from '../../connectors/connector.ts';
-import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
+import type { ChannelType, WebhookDoor } from '../../connectors/connector.ts';
 import type { AccountCache } from './account-cache.ts';
 
 export async function accountsWithIdentity(
-  prisma: PrismaClient,
   accounts: AccountCache,
-  connector: ChannelConnector,
+  connector: WebhookDoor,
   type: ChannelType,
   identity: string,
 ): Promise<string[]> {
   if (!connector.accountIdentity) return [];
-  const rows = await prisma.channelAccount.findMany({
-    where: { type, active: true },
-    select: { id: true },
-    orderBy: { id: 'asc' },
-  });
+  const ids = await accounts.rows.activeAccountIds(type);
   const matches: string[] = [];
-  for (const { id } of rows) {
+  for (const id of ids) {
     // An account this hub cannot decrypt (another key) cannot be the target: skip it.
     const account = await accounts.get(id).catch(() => null);
     if (account?.active && connector.accountIdentity(account.context) === identity) matches.push(id);

@@ -6,16 +6,15 @@
 // Nothing is stored unless every check passed. Both doors store through one function.
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import type { ChannelConnector, ChannelType, InboundEvent } from '../../connectors/connector.ts';
+import type { ChannelType, InboundEvent, WebhookDoor } from '../../connectors/connector.ts';
 import { CHANNEL_TYPES } from '../../core/accounts/accounts.ts';
-import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
+import type { RawSql } from '../../core/db/sql.ts';
 import type { AppLogger } from '../app.ts';
 import type { HubMetrics } from '../../core/metrics/hub-metrics.ts';
 import type { AccountCache } from './account-cache.ts';
 import type { AppCache } from './app-cache.ts';
 import { guardContent, recordAltered } from './content-guard.ts';
 import { type Clock, systemClock } from '../../core/clock.ts';
-import { erasePerson } from '../../core/privacy/erase.ts';
 import { readBodyCapped } from './read-body.ts';
 import { InboxWriter, type InboxWriterOptions } from './inbox-writer.ts';
 import { accountsWithIdentity } from './route-by-identity.ts';
@@ -24,9 +23,10 @@ import { recordUnrouted } from './unrouted.ts';
 export const DEFAULT_WEBHOOK_MAX_BYTES = 5 * 1024 * 1024;
 
 export interface WebhookDeps {
-  /** Where inbox rows are written (the database's door client: first in line on PGlite). */
-  prisma: PrismaClient;
-  connectors: Partial<Record<ChannelType, ChannelConnector>>;
+  /** Where inbox rows and the door's exceptions are written (the database's door client: first in line on PGlite). */
+  sql: RawSql;
+  /** The channels' doors (a full connector is one; the edge passes connectors/webhook-doors.ts). */
+  connectors: Partial<Record<ChannelType, WebhookDoor>>;
   accounts: AccountCache;
   /** App-level credentials per channel type (the /webhooks/channel/:type door); absent: that door answers 404. */
   apps?: AppCache;
@@ -37,6 +37,17 @@ export interface WebhookDeps {
   maxBytes?: number;
   /** Group commit of inbox writes (see inbox-writer.ts). */
   writer?: InboxWriterOptions;
+  /**
+   * How verified events reach the inbox; default: an InboxWriter on `sql` (group commit across
+   * requests). The edge stores each request's events on that request's own connection.
+   */
+  inbox?: { write(accountId: string, events: InboundEvent[]): Promise<number> };
+  /**
+   * Erases a buyer's personal data when a channel says so (eBay's account deletion notice);
+   * absent (the edge: erasure is a long transaction through Prisma), such a notice is answered
+   * 503 and nothing is stored, so the channel delivers it again, to the origin's door.
+   */
+  erase?: (type: ChannelType, door: WebhookDoor, person: { externalBuyerId: string; reason: string }) => Promise<void>;
   onInboxEvents?: (accountId: string) => void | Promise<void>;
   /** Dates the exceptions the door opens (content-guard.ts). */
   clock?: Clock;
@@ -44,7 +55,7 @@ export interface WebhookDeps {
 
 type Env = { Variables: { requestId: string } };
 type Reply = { status: number; contentType: string; body: string } | null | undefined;
-type FailStatus = 400 | 401 | 404 | 405 | 412 | 413 | 500;
+type FailStatus = 400 | 401 | 404 | 405 | 412 | 413 | 500 | 503;
 
 /** The address of a channel type's app door as the channel calls it. */
 export function appWebhookAddress(base: string, type: ChannelType): string {
@@ -55,7 +66,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
   const app = new Hono<Env>();
   const maxBytes = deps.maxBytes ?? DEFAULT_WEBHOOK_MAX_BYTES;
   const { metrics } = deps;
-  const inbox = new InboxWriter(deps.prisma, deps.writer);
+  const inbox = deps.inbox ?? new InboxWriter(deps.sql, deps.writer);
   const clock = deps.clock ?? systemClock;
 
   function kick(accountId: string) {
@@ -89,7 +100,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
     // Content PostgreSQL cannot store is made storable and reported, never answered 500 (content-guard.ts).
     const guarded = guardContent(events);
     const stored = await inbox.write(accountId, guarded.events);
-    if (guarded.altered.length > 0) await recordAltered(deps.prisma, accountId, guarded.altered, clock.now());
+    if (guarded.altered.length > 0) await recordAltered(deps.sql, accountId, guarded.altered, clock.now());
     if (stored > 0) {
       metrics.inboxEventsStored.inc({ channel, source: 'webhook' }, stored);
       kick(accountId);
@@ -160,22 +171,19 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
       ),
     );
     if (!result.ok) return refused(c, type, result, {});
+    const erase = deps.erase;
+    if ((result.erase ?? []).length > 0 && !erase) {
+      metrics.webhookRequests.inc({ channel: type, outcome: 'error' });
+      return fail(503, 'erasure_unavailable', 'this door cannot erase personal data: the channel delivers again');
+    }
     for (const person of result.erase ?? []) {
-      await guarded(type, () =>
-        erasePerson(
-          deps.prisma,
-          { externalBuyerId: person.externalBuyerId },
-          { clock, actor: `channel:${type}`, reason: person.reason, personalKeys: connector.personalDataKeys ?? [] },
-        ),
-      );
+      await guarded(type, () => (erase as NonNullable<typeof erase>)(type, connector, person));
     }
 
     let stored = 0;
     if (result.identity !== null) {
       const identity = result.identity;
-      const targets = await guarded(type, () =>
-        accountsWithIdentity(deps.prisma, deps.accounts, connector, type, identity),
-      );
+      const targets = await guarded(type, () => accountsWithIdentity(deps.accounts, connector, type, identity));
       if (targets.length === 0) {
         // Answered 2xx on purpose: the door is shared by all of the app's merchants, and vendors
         // retry (Square for 24-72 h) or mark the application down (eBay) when deliveries keep failing.
@@ -185,7 +193,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
           { channel: type, events: result.events.length, requestId: c.get('requestId') },
           'app webhook for no account',
         );
-        await guarded(type, () => recordUnrouted(deps.prisma, type, identity, result.events, clock.now()));
+        await guarded(type, () => recordUnrouted(deps.sql, type, identity, result.events, clock.now()));
         done();
         return c.json({ received: result.events.length, stored: 0, routed: false }, 200);
       }

@@ -4,12 +4,12 @@
 // only, never the payload (which may name a buyer).
 import type { InboundEvent } from '../../connectors/connector.ts';
 import type { ChannelType } from '../../core/accounts/accounts.ts';
-import type { Sql } from '../../core/db/sql.ts';
+import type { RawSql } from '../../core/db/sql.ts';
 
 export const APP_WEBHOOK_UNROUTED = 'app_webhook_unrouted';
 
 export async function recordUnrouted(
-  sql: Sql,
+  sql: RawSql,
   type: ChannelType,
   identity: string,
   events: InboundEvent[],

@@ -9,10 +9,11 @@ import type {
   InterpretedEvent,
   StockUpdate,
 } from '../connector.ts';
-import { appLevelOnly, ConnectorError } from '../connector.ts';
+import { ConnectorError } from '../connector.ts';
 import { accountTransport, type Transport } from '../transport.ts';
 import { AmazonClient, type AmazonCtx, type ClientStats, spCall } from './client.ts';
-import { amazonAccountIdentity, normaliseAmazonAccount, readConfig } from './config.ts';
+import { normaliseAmazonAccount, readConfig } from './config.ts';
+import { createAmazonDoor } from './door.ts';
 import { pushFulfilment } from './fulfilment.ts';
 import { uploadInvoice } from './invoice-upload.ts';
 import { discoverListings, normaliseChannelData } from './listings.ts';
@@ -23,7 +24,7 @@ import { FETCH_ORDERS_MAX, fetchOrder, fetchOrders, ORDER_SNAPSHOT_TOPIC, pollOr
 import type { SpOrder } from './payloads.ts';
 import { checkStockSubmission, pushStock, STOCK_BATCH_SIZE } from './stock.ts';
 import { LocalBuckets } from './throttle.ts';
-import { ORDER_CHANGE_TOPIC, orderIdOf, verifyAmazonAppWebhook } from './webhooks.ts';
+import { ORDER_CHANGE_TOPIC, orderIdOf } from './webhooks.ts';
 
 export interface AmazonConnectorOptions {
   /** Time source for pacing, the poll window and tokens (virtual in tests and the benchmark). */
@@ -68,9 +69,8 @@ export function createAmazonConnector(options: AmazonConnectorOptions = {}): Ama
   }
 
   return {
-    type: 'amazon',
+    ...createAmazonDoor(),
     // The buyer's name and e-mail (BUYER) and the delivery address with its phone (RECIPIENT).
-    personalDataKeys: ['buyer', 'recipient'],
     limits: {
       stockBatchSize: STOCK_BATCH_SIZE,
       rateLimitModel: 'requests',
@@ -82,11 +82,6 @@ export function createAmazonConnector(options: AmazonConnectorOptions = {}): Ama
       fetchOrdersMax: FETCH_ORDERS_MAX,
     },
 
-    async verifyWebhook() {
-      return appLevelOnly('amazon', 'Amazon notifications come through EventBridge');
-    },
-    verifyAppWebhook: verifyAmazonAppWebhook,
-    accountIdentity: amazonAccountIdentity,
     normaliseAccount: normaliseAmazonAccount,
     normaliseChannelData,
 

@@ -2,7 +2,6 @@
 import { type Clock, systemClock } from '../../core/clock.ts';
 import type {
   AccountContext,
-  AppContext,
   ChannelConnector,
   HeldOrderVersions,
   InboundEvent,
@@ -10,10 +9,9 @@ import type {
   ListingCandidate,
   RefreshedCredentials,
   StockUpdate,
-  WebhookRequest,
 } from '../connector.ts';
-import { appLevelOnly, ConnectorError } from '../connector.ts';
-import { accountTransport, networkTransport, type Transport } from '../transport.ts';
+import { ConnectorError } from '../connector.ts';
+import { accountTransport, type Transport } from '../transport.ts';
 import { ebayAccountIdentity, normaliseEbayAccount } from './account-input.ts';
 import { type ClientStats, EbayClient, emptyStats, type TokenCache } from './client.ts';
 import { readConfig, USER_SCOPES } from './config.ts';
@@ -25,11 +23,12 @@ import { EbayMappingError, mapOrder } from './mapping.ts';
 import { refreshUserToken } from './oauth.ts';
 import { fetchOrder, fetchOrders, ORDER_SNAPSHOT_TOPIC, pollOrders } from './orders.ts';
 import type { EbayNotification, EbayOrder, EbayOrderPage } from './payloads.ts';
-import { PublicKeys } from './public-keys.ts';
+import { createEbayDoor } from './door.ts';
+import type { PublicKeys } from './public-keys.ts';
 import { RevisionBudget } from './revisions.ts';
 import { readCallLimits } from './quota.ts';
 import { pushStock, STOCK_BATCH_SIZE } from './stock.ts';
-import { NOTIFICATION_TOPIC_PREFIX, verifyEbayNotification } from './webhooks.ts';
+import { NOTIFICATION_TOPIC_PREFIX } from './webhooks.ts';
 
 export interface EbayConnectorOptions {
   /** Time source for token expiry, retries and the revision day (virtual in tests and the benchmark). */
@@ -52,7 +51,7 @@ export function createEbayConnector(options: EbayConnectorOptions = {}): EbayCon
   const tokens: TokenCache = new Map();
   const stats = new Map<string, ClientStats>();
   const budgets = new Map<string, RevisionBudget>();
-  const keys = new PublicKeys(options.transport ?? networkTransport, clock);
+  const door = createEbayDoor({ clock, transport: options.transport });
 
   function clientFor(account: AccountContext): EbayClient {
     // One short-lived client per call (the account's token may have changed); stats per account.
@@ -88,10 +87,11 @@ export function createEbayConnector(options: EbayConnectorOptions = {}): EbayCon
   }
 
   return {
-    type: 'ebay',
-    // Personal data in eBay's order payloads (getOrder / getOrders): the buyer (user id,
-    // registration name, e-mail, phone, address, tax ids), the ship-to contact, checkout notes.
-    personalDataKeys: ['buyer', 'shipTo', 'buyerCheckoutNotes', 'finalDestinationAddress', 'pickupStep'],
+    type: door.type,
+    personalDataKeys: door.personalDataKeys,
+    verifyWebhook: door.verifyWebhook,
+    verifyAppWebhook: door.verifyAppWebhook,
+    accountIdentity: door.accountIdentity,
     limits: {
       stockBatchSize: STOCK_BATCH_SIZE,
       rateLimitModel: 'requests',
@@ -101,15 +101,6 @@ export function createEbayConnector(options: EbayConnectorOptions = {}): EbayCon
       fetchOrdersMax: GET_ORDERS_IDS_MAX,
     },
 
-    async verifyWebhook() {
-      return appLevelOnly('ebay', "eBay sends notifications to the application's endpoint");
-    },
-
-    async verifyAppWebhook(app: AppContext, req: WebhookRequest) {
-      return verifyEbayNotification(keys, app, req);
-    },
-
-    accountIdentity: ebayAccountIdentity,
     normaliseAccount: normaliseEbayAccount,
     normaliseChannelData: normaliseEbayChannelData,
 
@@ -188,6 +179,6 @@ export function createEbayConnector(options: EbayConnectorOptions = {}): EbayCon
       return budgetFor(account).used(listing, clock.nowMs());
     },
 
-    publicKeyStats: keys.stats,
+    publicKeyStats: door.keys.stats,
   };
 }

@@ -16,15 +16,14 @@ import type {
   InboundEvent,
   ListingCandidate,
   StockUpdate,
-  WebhookRequest,
 } from '../connector.ts';
 import { ChannelDataError, ConnectorError } from '../connector.ts';
 import { type Clock, systemClock } from '../../core/clock.ts';
 import { accountTransport, type Transport } from '../transport.ts';
 import { normaliseTillAccount, readTillConfig } from './config.ts';
+import { createTillDoor } from './door.ts';
 import { interpretTillEvent } from './mapping.ts';
 import { notifyTill } from './notify.ts';
-import { verifyTillWebhook } from './webhooks.ts';
 
 export interface TillConnectorOptions {
   /** The hub's clock: webhook timestamps are checked against it (±5 minutes). */
@@ -36,17 +35,12 @@ export interface TillConnectorOptions {
 export function createTillConnector(options: TillConnectorOptions = {}): ChannelConnector {
   const clock = options.clock ?? systemClock;
   return {
-    type: 'pos',
-    personalDataKeys: ['customer', 'shippingAddress'],
+    ...createTillDoor({ clock }),
     limits: {
       stockBatchSize: 100,
       rateLimitModel: 'requests',
       ordersNeedPolling: false,
       supportsPickup: false,
-    },
-
-    async verifyWebhook(account: AccountContext, req: WebhookRequest) {
-      return verifyTillWebhook({ secrets: readTillConfig(account).secrets, nowMs: clock.nowMs() }, req);
     },
 
     async pollOrders(_account: AccountContext, cursor: unknown | null) {

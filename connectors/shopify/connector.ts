@@ -9,14 +9,14 @@ import type {
   StockJournal,
   StockRequest,
   StockUpdate,
-  WebhookRequest,
 } from '../connector.ts';
 import { ConnectorError } from '../connector.ts';
 import { type Clock, systemClock } from '../../core/clock.ts';
 import { type ClientStats, routeShop, ShopifyClient } from './client.ts';
 import { accountTransport, type Transport } from '../transport.ts';
-import { normaliseShopifyAccount, shopifyAccountIdentity } from './account-input.ts';
+import { normaliseShopifyAccount } from './account-input.ts';
 import { readConfig } from './config.ts';
+import { createShopifyDoor } from './door.ts';
 import { pushFulfilment } from './fulfilment.ts';
 import { isHubRefund } from './refund.ts';
 import { discoverListings } from './listings.ts';
@@ -41,7 +41,7 @@ import type { GqlOrder, GqlRefund } from './payloads.ts';
 import { SHOP_QUERY, OP } from './queries.ts';
 import { pushStock, replayStock, STOCK_BATCH_SIZE } from './stock.ts';
 import { listWebhooks, registerWebhooks } from './subscriptions.ts';
-import { ORDER_TOPICS, REFUND_TOPIC, REFUSED_TOPICS, verifyShopifyWebhook } from './webhooks.ts';
+import { ORDER_TOPICS, REFUND_TOPIC, REFUSED_TOPICS } from './webhooks.ts';
 
 export interface ShopifyConnectorOptions {
   /** Time source for pacing and retries (virtual in tests and the benchmark). */
@@ -113,21 +113,7 @@ export function createShopifyConnector(options: ShopifyConnectorOptions = {}): S
   }
 
   return {
-    type: 'shopify',
-    // Personal data in Shopify's order payloads: the REST webhook body (customer, addresses,
-    // e-mail and phone fields, the buyer's browser) and the GraphQL order read (queries.ts).
-    personalDataKeys: [
-      'customer',
-      'billing_address',
-      'shipping_address',
-      'billingAddress',
-      'shippingAddress',
-      'email',
-      'contact_email',
-      'phone',
-      'browser_ip',
-      'client_details',
-    ],
+    ...createShopifyDoor(),
     limits: {
       stockBatchSize: STOCK_BATCH_SIZE,
       rateLimitModel: 'query-cost',
@@ -135,11 +121,6 @@ export function createShopifyConnector(options: ShopifyConnectorOptions = {}): S
       pollIntervalSeconds: 300,
       supportsPickup: true,
       fetchOrdersMax: FETCH_ORDERS_MAX,
-    },
-
-    async verifyWebhook(account: AccountContext, req: WebhookRequest) {
-      const cfg = readConfig(account);
-      return verifyShopifyWebhook({ shop: cfg.shop, secrets: cfg.webhookSecrets }, req);
     },
 
     async pollOrders(account: AccountContext, cursor: unknown | null, now: Date, held?: HeldOrderVersions) {
@@ -187,7 +168,6 @@ export function createShopifyConnector(options: ShopifyConnectorOptions = {}): S
     },
 
     normaliseAccount: normaliseShopifyAccount,
-    accountIdentity: shopifyAccountIdentity,
 
     async registerWebhooks(account: AccountContext, callbackUrl: string) {
       return registerWebhooks(clientFor(account), callbackUrl);

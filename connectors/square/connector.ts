@@ -4,20 +4,19 @@
 import { type Clock, systemClock } from '../../core/clock.ts';
 import type {
   AccountContext,
-  AppContext,
   ChannelConnector,
   HeldOrderVersions,
   InboundEvent,
   InterpretedEvent,
   ListingCandidate,
   StockUpdate,
-  WebhookRequest,
 } from '../connector.ts';
-import { appLevelOnly, ConnectorError } from '../connector.ts';
+import { ConnectorError } from '../connector.ts';
 import { accountTransport, type Transport } from '../transport.ts';
-import { normaliseSquareAccount, squareAccountIdentity } from './account-input.ts';
+import { normaliseSquareAccount } from './account-input.ts';
 import { SquareClient, type SquareClientStats } from './client.ts';
 import { readConfig } from './config.ts';
+import { createSquareDoor } from './door.ts';
 import { pushFulfilment } from './fulfilment.ts';
 import { discoverListings } from './listings.ts';
 import { mapOrder, storeCounts, storeReceipts, wholeQuantity } from './mapping.ts';
@@ -43,7 +42,6 @@ import type {
 } from './payloads.ts';
 import { isReturnOrder, mapReturnOrder } from './returns.ts';
 import { STOCK_BATCH_SIZE, pushStock } from './stock.ts';
-import { appSignatureKeys, verifySquareNotification } from './webhooks.ts';
 
 export interface SquareConnectorOptions {
   clock?: Clock;
@@ -146,9 +144,7 @@ export function createSquareConnector(options: SquareConnectorOptions = {}): Squ
   }
 
   return {
-    type: 'square',
-    // Buyer data in Square's payloads: the pickup recipient, and payments' addresses and e-mail.
-    personalDataKeys: ['recipient', 'buyer_email_address', 'billing_address', 'shipping_address', 'customer'],
+    ...createSquareDoor(),
     limits: {
       stockBatchSize: STOCK_BATCH_SIZE,
       rateLimitModel: 'requests',
@@ -157,17 +153,6 @@ export function createSquareConnector(options: SquareConnectorOptions = {}): Squ
       fetchOrdersMax: FETCH_ORDERS_MAX,
     },
 
-    async verifyWebhook() {
-      // Square signs with the application's subscription key.
-      return appLevelOnly('square', "Square sends the application's subscriptions");
-    },
-
-    async verifyAppWebhook(app: AppContext, req: WebhookRequest) {
-      // Square signs the URL it was given: the hub's public address; without one (a local demo), the address called.
-      return verifySquareNotification(appSignatureKeys(app), app.notificationUrl ?? req.url, req);
-    },
-
-    accountIdentity: squareAccountIdentity,
     normaliseAccount: normaliseSquareAccount,
 
     async pollOrders(account: AccountContext, cursor: unknown | null, now: Date, held?: HeldOrderVersions) {

@@ -3,10 +3,11 @@
 // decrypted into an AccountContext handed to a connector.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { decryptJson, encryptJson } from '../crypto/secrets.ts';
+import { encryptJson } from '../crypto/secrets.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import { clearAuthRefused } from './auth-status.ts';
-import { loadAppCredentials } from './channel-apps.ts';
+import { accountContextFrom } from './account-rows.ts';
+import { sqlAccountRows } from './sql-account-rows.ts';
 import { systemClock } from '../clock.ts';
 
 /** What an account's credential envelope is bound to (AES-GCM associated data). */
@@ -134,16 +135,7 @@ export class UnknownAccountError extends Error {
 
 /** Loads an account and decrypts its credentials; throws UnknownAccountError. */
 export async function loadAccountContext(prisma: PrismaClient, key: Uint8Array, id: string): Promise<AccountContext> {
-  const row = await prisma.channelAccount.findUnique({ where: { id } });
-  if (!row) throw new UnknownAccountError(id);
-  return {
-    id: row.id,
-    type: row.type,
-    name: row.name,
-    credentials: await decryptJson<Record<string, string>>(row.credentialsEnc, key, accountBinding(row.id)),
-    endpointOverride: row.endpointOverride,
-    settings: (row.settings ?? {}) as Record<string, unknown>,
-    credentialsVersion: row.credentialsVersion,
-    app: await loadAppCredentials(prisma, key, row.type),
-  };
+  const found = await accountContextFrom(sqlAccountRows(prisma), key, id);
+  if (!found) throw new UnknownAccountError(id);
+  return found.context;
 }

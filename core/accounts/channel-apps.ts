@@ -6,6 +6,8 @@
 import { decryptJson, encryptJson } from '../crypto/secrets.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import type { ChannelType } from './accounts.ts';
+import { appCredentialsFrom } from './account-rows.ts';
+import { sqlAccountRows } from './sql-account-rows.ts';
 
 /** What a connector receives to verify an app-level webhook. */
 export interface AppContext {
@@ -45,9 +47,7 @@ export async function loadAppCredentials(
   key: Uint8Array,
   type: ChannelType,
 ): Promise<Record<string, string> | null> {
-  const row = await prisma.channelApp.findUnique({ where: { type }, select: { credentialsEnc: true } });
-  if (!row) return null;
-  return decryptJson<Record<string, string>>(row.credentialsEnc, key, appBinding(type));
+  return appCredentialsFrom(sqlAccountRows(prisma), key, type);
 }
 
 /** What may be shown of an app: which credentials are set (by name, never their values) and when. */

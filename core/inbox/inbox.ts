@@ -2,7 +2,7 @@
 // (account, channel event id) before any work is done, so a duplicate delivery is a
 // no-op and a worker that dies mid-way loses nothing: the row waits to be processed.
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
-import type { Sql } from '../db/sql.ts';
+import type { RawSql, Sql } from '../db/sql.ts';
 import { eventExceptionKey, MAX_ATTEMPTS } from './failures.ts';
 
 export interface InboundEventInput {
@@ -30,7 +30,7 @@ export interface Delivery {
 }
 
 /** Stores one account's events; returns the ids of the ones that were new (duplicates are skipped). */
-export async function storeEvents(sql: Sql, accountId: string, events: InboundEventInput[]): Promise<bigint[]> {
+export async function storeEvents(sql: RawSql, accountId: string, events: InboundEventInput[]): Promise<bigint[]> {
   return (await storeDeliveries(sql, [{ accountId, events }]))[0] ?? [];
 }
 
@@ -39,7 +39,7 @@ export async function storeEvents(sql: Sql, accountId: string, events: InboundEv
  * round trip and one commit, with an `inbox.received` outbox row per account. An event id
  * already stored is skipped. Returns, per delivery, the ids of its events that were new.
  */
-export async function storeDeliveries(sql: Sql, deliveries: Delivery[]): Promise<bigint[][]> {
+export async function storeDeliveries(sql: RawSql, deliveries: Delivery[]): Promise<bigint[][]> {
   const accounts: string[] = [];
   const ids: string[] = [];
   const topics: string[] = [];

@@ -4,12 +4,12 @@
 //    `pg` over cloudflare:sockets, unknown paths get the JSON 404;
 // 3. the handler called directly on Node with fake bindings: 503 `not configured`,
 //    probe time limit with the connection closed through ctx.waitUntil, no secrets in logs.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import worker, { type WorkerContext, type WorkerEnv } from '../../api/worker.ts';
@@ -17,14 +17,11 @@ import { databaseUrl, VERSION } from '../../api/worker-app.ts';
 import { createWorkerLogger, REDACT_CENSOR } from '../../api/worker-logger.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { freePort } from '../support/free-port.ts';
+import { ROOT, startWranglerDev, WRANGLER_JS, type WranglerDev, wranglerEnv } from '../support/wrangler-dev.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: test-only navigation of parsed JSON
 type Json = any;
 
-const ROOT = resolve(import.meta.dirname, '../..');
-// wrangler's CLI script run by this very Node (22): `node_modules/.bin/wrangler` would use
-// whatever `node` is first on PATH, and wrangler 4 refuses Node < 22.12.
-const WRANGLER_JS = join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
 const PG_URL =
   process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 /**
@@ -52,22 +49,6 @@ async function filesContaining(dir: string, needle: string): Promise<string[]> {
     if ((await readFile(path)).includes(needle)) out.push(relative(dir, path));
   }
   return out;
-}
-
-/** Environment for every wrangler run: no metrics, no prompts, logs outside the repo. */
-function wranglerEnv(logDir: string): NodeJS.ProcessEnv {
-  // The suite also runs with the date moved a year (faketime, issue 8). workerd never gets
-  // ready under libfaketime's preload, and the Worker holds no time rule of its own, so its
-  // runtime keeps the real clock.
-  const { LD_PRELOAD: _preload, FAKETIME: _offset, ...env } = process.env;
-  return {
-    ...env,
-    WRANGLER_SEND_METRICS: 'false',
-    WRANGLER_LOG_PATH: logDir,
-    CI: '1',
-    NO_COLOR: '1',
-    FORCE_COLOR: '0',
-  };
 }
 
 async function pgReachable(url: string): Promise<boolean> {
@@ -106,16 +87,12 @@ function captureConsole() {
 
 describe('wrangler deploy --dry-run', () => {
   let outdir: string;
+  let build: { code: number | null; output: string };
   beforeAll(async () => {
     outdir = await mkdtemp(join(tmpdir(), 'omnihub-worker-build-'));
-  });
-  afterAll(async () => {
-    await rm(outdir, { recursive: true, force: true });
-  });
-
-  it('bundles api/worker.ts (exit 0, worker.js in --outdir), with no database URL in it', async () => {
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((res, rej) => {
-      const child = spawn(process.execPath, [WRANGLER_JS, 'deploy', '--dry-run', '--outdir', outdir], {
+    build = await new Promise<{ code: number | null; output: string }>((res, rej) => {
+      const args = [WRANGLER_JS, 'deploy', '--dry-run', '--outdir', outdir, '--metafile', join(outdir, 'meta.json')];
+      const child = spawn(process.execPath, args, {
         cwd: ROOT,
         // A DATABASE_URL in the build environment must not be baked into the bundle.
         env: { ...wranglerEnv(outdir), DATABASE_URL: WORKER_DB_URL },
@@ -127,6 +104,13 @@ describe('wrangler deploy --dry-run', () => {
       child.once('error', rej);
       child.once('close', (code) => res({ code, output }));
     });
+  }, 60_000);
+  afterAll(async () => {
+    await rm(outdir, { recursive: true, force: true });
+  });
+
+  it('bundles api/worker.ts (exit 0, worker.js in --outdir), with no database URL in it', async () => {
+    const { code, output } = build;
     expect(code, output).toBe(0);
     expect(output).toContain('--dry-run: exiting now');
     const bundle = join(outdir, 'worker.js');
@@ -136,20 +120,135 @@ describe('wrangler deploy --dry-run', () => {
     expect(js).toContain(JSON.stringify(pkg.version)); // version inlined from package.json
     expect(js).not.toContain('"devDependencies"'); // only `version` was taken from package.json
     expect(js).not.toMatch(/from ["']pino["']|require\(["']pino["']\)/);
+    // zod (the till's event schema, account inputs) is ~0.8 MB of it: far below Workers' limits.
     const { size } = await stat(bundle);
-    expect(size).toBeLessThan(1_000_000);
+    expect(size).toBeLessThan(1_500_000);
     expect(output).not.toContain(DB_PASSWORD);
     expect(await filesContaining(outdir, DB_PASSWORD)).toEqual([]);
   });
+
+  // The boundary of the edge door, read from esbuild's metafile: which files the bundle holds
+  // and what it leaves to the runtime to import.
+  it('the bundle holds nothing Node-only: its packages, its own files and its runtime imports', async () => {
+    expect(build.code, build.output).toBe(0);
+    const meta = JSON.parse(await readFile(join(outdir, 'meta.json'), 'utf8')) as BundleMeta;
+    const output = Object.values(meta.outputs).find((o) => o.entryPoint !== undefined);
+    expect(output?.entryPoint).toBe('api/worker.ts');
+    const inputs = Object.keys(output?.inputs ?? {});
+    const packages = [...new Set(inputs.map(packageOf).filter((p) => p !== null))].sort();
+    for (const p of packages) expect(EDGE_PACKAGES, `package ${p} in the Worker bundle`).toContain(p);
+    for (const p of NODE_ONLY_PACKAGES) expect(packages).not.toContain(p);
+    // Our files: the doors and the domain they need, not the Node runtime's parts.
+    const own = inputs.filter((i) => packageOf(i) === null);
+    expect(own.filter((f) => NODE_ONLY_FILES.some((re) => re.test(f)))).toEqual([]);
+    expect(own).toEqual(expect.arrayContaining(EDGE_DOOR_FILES));
+    // What workerd must provide at run time: its nodejs_compat modules and the socket API only.
+    const external = [...new Set((output?.imports ?? []).filter((i) => i.external).map((i) => i.path))].sort();
+    for (const m of external) expect(RUNTIME_MODULES, `runtime import ${m}`).toContain(m.replace(/^node:/, ''));
+  });
 });
 
+interface BundleMeta {
+  outputs: Record<
+    string,
+    {
+      entryPoint?: string;
+      inputs: Record<string, { bytesInOutput: number }>;
+      imports: { path: string; kind: string; external?: boolean }[];
+    }
+  >;
+}
+
+/** `pg` for node_modules/pg/lib/client.js, `@scope/x` for scoped packages; null for our own files. */
+function packageOf(input: string): string | null {
+  const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
+  return m ? (m[1] as string) : null;
+}
+
+/** The packages the edge may bundle: hono, pg and its parts, zod. */
+const EDGE_PACKAGES = [
+  'hono',
+  'pg',
+  'pg-cloudflare',
+  'pg-connection-string',
+  'pg-int8',
+  'pg-pool',
+  'pg-protocol',
+  'pg-types',
+  'pgpass',
+  'postgres-array',
+  'postgres-bytea',
+  'postgres-date',
+  'postgres-interval',
+  'split2',
+  'xtend',
+  'zod',
+];
+
+/** Named so that a failure says which: each needs Node (files, processes, Redis, WebAssembly compiled at run time). */
+const NODE_ONLY_PACKAGES = [
+  '@electric-sql/pglite',
+  'pglite-prisma-adapter',
+  '@prisma/client',
+  '@prisma/adapter-pg',
+  'bullmq',
+  'ioredis',
+  'pino',
+  'pino-pretty',
+  'node-cron',
+  '@hono/node-server',
+  'ebay-api',
+  'amazon-sp-api',
+  'square',
+  '@shopify/shopify-api',
+];
+
+const NODE_ONLY_FILES = [
+  /^core\/db\/generated\//, // the Prisma client
+  /^core\/db\/database\.ts$/, // PGlite or Prisma
+  /^sync\//, // queues, schedules, jobs: the Node workers' part
+  /^api\/(hub|server|main|rest\/.*)\.ts$/,
+  /^connectors\/[^/]+\/connector\.ts$/, // whole connectors (API clients); the edge takes door.ts
+  /^connectors\/registry\.ts$/,
+];
+
+/** Files that must be there: the edge serves the Node door's own routes and every channel's door. */
+const EDGE_DOOR_FILES = [
+  'api/webhooks/routes.ts',
+  'core/inbox/inbox.ts',
+  'core/accounts/sql-account-rows.ts',
+  'connectors/shopify/door.ts',
+  'connectors/ebay/door.ts',
+  'connectors/amazon/door.ts',
+  'connectors/square/door.ts',
+  'connectors/pos-webhook/door.ts',
+];
+
+/** Modules workerd provides under nodejs_compat that the bundle may import, and Cloudflare's sockets. */
+const RUNTIME_MODULES = [
+  'async_hooks',
+  'buffer',
+  'crypto',
+  'dns',
+  'events',
+  'fs', // pgpass reads ~/.pgpass only when no password is given; workerd's fs is a virtual one
+  'net',
+  'path',
+  'stream',
+  'string_decoder',
+  'tls',
+  'util',
+  'util/types',
+  'cloudflare:sockets',
+  'pg-native', // required by pg only when `native` is asked for, inside a try: never on the edge
+];
+
 describe('wrangler dev --local (workerd)', () => {
-  let child: ChildProcess | undefined;
-  let exited: Promise<void> | undefined;
+  let dev: WranglerDev | undefined;
   let logDir: string;
   let baseUrl = '';
-  let output = '';
   let postgresUp = false;
+  const output = () => dev?.output() ?? '';
 
   beforeAll(async () => {
     logDir = await mkdtemp(join(tmpdir(), 'omnihub-worker-dev-'));
@@ -157,65 +256,12 @@ describe('wrangler dev --local (workerd)', () => {
     if (!postgresUp && process.env.OMNIHUB_TEST_REQUIRE_POSTGRES === '1') {
       throw new Error('PostgreSQL is required (OMNIHUB_TEST_REQUIRE_POSTGRES=1) but did not answer');
     }
-    const [port, inspectorPort] = [await freePort(), await freePort()];
-    baseUrl = `http://127.0.0.1:${port}`;
-    child = spawn(
-      process.execPath,
-      [
-        WRANGLER_JS,
-        'dev',
-        '--local',
-        '--ip',
-        '127.0.0.1',
-        '--port',
-        String(port),
-        '--inspector-port',
-        String(inspectorPort),
-        '--persist-to',
-        join(logDir, 'state'),
-        '--show-interactive-dev-session=false',
-        '--var',
-        `DATABASE_URL:${WORKER_DB_URL}`,
-      ],
-      // Own process group: wrangler starts workerd (and esbuild) children; kill them all.
-      { cwd: ROOT, env: wranglerEnv(logDir), stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-    );
-    const proc = child;
-    exited = new Promise((res) => proc.once('exit', () => res()));
-    proc.stdout?.on('data', (d) => (output += d));
-    proc.stderr?.on('data', (d) => (output += d));
-    // Ready when /health answers at all (any status).
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (proc.exitCode !== null || proc.signalCode !== null) {
-        throw new Error(`wrangler dev exited early (${proc.exitCode ?? proc.signalCode}):\n${output}`);
-      }
-      try {
-        await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(5000) });
-        break;
-      } catch {
-        if (Date.now() > deadline) throw new Error(`wrangler dev not ready after 30 s:\n${output}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    dev = await startWranglerDev({ DATABASE_URL: WORKER_DB_URL }, logDir);
+    baseUrl = dev.baseUrl;
   }, 45_000);
 
   afterAll(async () => {
-    const proc = child;
-    if (proc?.pid !== undefined && proc.exitCode === null && proc.signalCode === null) {
-      const killGroup = (sig: NodeJS.Signals) => {
-        try {
-          process.kill(-(proc.pid as number), sig);
-        } catch {
-          // already gone
-        }
-      };
-      killGroup('SIGTERM');
-      const timer = setTimeout(() => killGroup('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-      killGroup('SIGKILL'); // stragglers in the group (workerd) if wrangler left any
-    }
+    await dev?.stop();
     if (logDir) await rm(logDir, { recursive: true, force: true });
   }, 15_000);
 
@@ -233,8 +279,8 @@ describe('wrangler dev --local (workerd)', () => {
       expect(res.headers.get('x-request-id')).toBeTruthy();
     }
     // One app per isolate; access log as JSON lines through console.log.
-    expect(output.match(/"msg":"worker app ready"/g)?.length).toBe(1);
-    expect(output).toMatch(/\{"level":30,[^\n]*"path":"\/health","status":200[^\n]*"msg":"request"\}/);
+    expect(output().match(/"msg":"worker app ready"/g)?.length).toBe(1);
+    expect(output()).toMatch(/\{"level":30,[^\n]*"path":"\/health","status":200[^\n]*"msg":"request"\}/);
   });
 
   it('unknown path: the JSON 404 of the app', async () => {
@@ -250,8 +296,8 @@ describe('wrangler dev --local (workerd)', () => {
   it('never prints or writes the database password (output, logs, local state)', async () => {
     expect(DB_PASSWORD.length).toBeGreaterThan(0);
     // /health ran against the database with it above; its logs are in `output`.
-    expect(output).toMatch(/"path":"\/health"/);
-    expect(output).not.toContain(DB_PASSWORD);
+    expect(output()).toMatch(/"path":"\/health"/);
+    expect(output()).not.toContain(DB_PASSWORD);
     expect(await filesContaining(logDir, DB_PASSWORD)).toEqual([]);
   });
 });
@@ -292,6 +338,21 @@ describe('worker fetch handler (direct call, fake bindings)', () => {
     expect(logs.filter((l) => l.msg?.startsWith('no HYPERDRIVE binding or DATABASE_URL'))).toHaveLength(1);
     expect(logs.filter((l) => l.msg === 'request' && l.status === 503)).toHaveLength(2);
     expect(logs[0]).toMatchObject({ level: 40, service: 'omnihub', runtime: 'workers' });
+  });
+
+  it('without OMNIHUB_SECRET_KEY the webhook doors answer 503 not_configured (the channel delivers again)', async () => {
+    const env: WorkerEnv = { DATABASE_URL: 'postgresql://omni:hunter2@127.0.0.1:1/omnihub' };
+    const res = await worker.fetch(
+      new Request('http://omnihub.test/webhooks/shop-1', { method: 'POST', body: '{}' }),
+      env,
+      fakeCtx().ctx,
+    );
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as Json).error).toMatchObject({
+      code: 'not_configured',
+      message: 'the edge door needs OMNIHUB_SECRET_KEY',
+    });
+    expect(console_.parsed().some((l) => l.msg?.startsWith('webhook doors closed'))).toBe(true);
   });
 
   it('unknown path: JSON 404', async () => {
