@@ -7,6 +7,25 @@ export interface Merchant {
   name: string;
   addressLines: string[];
   vatId: string | null;
+  /** The structured address and contact an e-invoice needs (EN 16931 BG-5, BG-6); null when not set. */
+  street?: string | null;
+  postalCode?: string | null;
+  city?: string | null;
+  countryCode?: string | null;
+  email?: string | null;
+  phone?: string | null;
+}
+
+/** The buyer as an e-invoice names them (EN 16931 BG-7): from the order's billing (or shipping) address. */
+export interface Buyer {
+  name: string | null;
+  company: string | null;
+  line1: string | null;
+  line2: string | null;
+  postalCode: string | null;
+  city: string | null;
+  countryCode: string | null;
+  email: string | null;
 }
 
 export interface ContentLine {
@@ -14,6 +33,10 @@ export interface ContentLine {
   quantity: number;
   unitPrice: number;
   amount: number;
+  /** The line's own discount and tax (minor units), and its tax rate as the channel gives it ("0.19"). */
+  discount: number;
+  tax: number;
+  rate: string | null;
 }
 
 export interface TaxRow {
@@ -33,6 +56,7 @@ export interface DocumentContent {
   refersToNumber: string | null;
   merchant: Merchant;
   billTo: string[];
+  buyer: Buyer | null;
   currency: string;
   lines: ContentLine[];
   subtotal: number;
@@ -57,4 +81,18 @@ export function taxesByRate(entries: readonly TaxRow[]): TaxRow[] {
     else rows.set(key, { ...e });
   }
   return [...rows.values()].filter((r) => r.amount !== 0);
+}
+
+/** The rate of a line with several tax lines is their sum ("0.06" + "0.0125" → "0.0725"); null when none gives one. */
+export function combinedRate(rows: readonly TaxRow[]): string | null {
+  const rates = rows.map((r) => r.rate).filter((r): r is string => r !== null && /^\d+(\.\d+)?$/.test(r));
+  if (rates.length === 0) return null;
+  if (rates.length === 1) return rates[0] ?? null;
+  const scale = Math.max(...rates.map((r) => (r.split('.')[1] ?? '').length));
+  const sum = rates.reduce((s, r) => {
+    const [w = '0', f = ''] = r.split('.');
+    return s + BigInt(w + f.padEnd(scale, '0'));
+  }, 0n);
+  const digits = sum.toString().padStart(scale + 1, '0');
+  return `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
 }

@@ -3,9 +3,9 @@
 // It names the invoice it corrects; the invoice itself is never changed.
 import { allocateMinor, multiplyMoney, money } from '../money/money.ts';
 import type { ContentLine, DocumentContent, Merchant, TaxRow } from './content.ts';
-import { taxesByRate } from './content.ts';
+import { combinedRate, taxesByRate } from './content.ts';
 import type { DocumentLanguage } from './language.ts';
-import { billToLines, type DocumentOrder, lineTaxes, orderNumber, taxAddedToTotal } from './order-state.ts';
+import { billToLines, buyerOf, type DocumentOrder, lineTaxes, orderNumber, taxAddedToTotal } from './order-state.ts';
 
 export interface ReturnedLine {
   orderLineId: string;
@@ -34,9 +34,19 @@ export function creditNoteContent(
     if (!line || r.quantity <= 0 || sold <= 0) continue;
     const q = Math.min(r.quantity, sold);
     const unitPrice = Number(line.unitPrice);
-    lines.push({ title: line.title, quantity: q, unitPrice, amount: multiplyMoney(money(unitPrice, c), q).amount });
-    discount += share(Number(line.discountTotal), q, sold);
-    for (const t of lineTaxes(line)) taxes.push({ ...t, amount: share(t.amount, q, sold) });
+    const lineDiscount = share(Number(line.discountTotal), q, sold);
+    const lineTaxRows = lineTaxes(line).map((t) => ({ ...t, amount: share(t.amount, q, sold) }));
+    lines.push({
+      title: line.title,
+      quantity: q,
+      unitPrice,
+      amount: multiplyMoney(money(unitPrice, c), q).amount,
+      discount: lineDiscount,
+      tax: lineTaxRows.reduce((s, t) => s + t.amount, 0),
+      rate: combinedRate(lineTaxRows),
+    });
+    discount += lineDiscount;
+    taxes.push(...lineTaxRows);
   }
   const subtotal = lines.reduce((s, l) => s + l.amount, 0);
   const taxRows = taxesByRate(taxes);
@@ -48,6 +58,7 @@ export function creditNoteContent(
     orderNumber: orderNumber(order),
     merchant,
     billTo: billToLines(order),
+    buyer: buyerOf(order),
     currency: c,
     lines,
     subtotal,

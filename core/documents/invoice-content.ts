@@ -2,9 +2,9 @@
 // the channel's totals, tax summed per rate.
 import { multiplyMoney, money } from '../money/money.ts';
 import type { DocumentContent, Merchant } from './content.ts';
-import { taxesByRate } from './content.ts';
+import { combinedRate, taxesByRate } from './content.ts';
 import type { DocumentLanguage } from './language.ts';
-import { billToLines, type DocumentOrder, lineTaxes, orderNumber, taxAddedToTotal } from './order-state.ts';
+import { billToLines, buyerOf, type DocumentOrder, lineTaxes, orderNumber, taxAddedToTotal } from './order-state.ts';
 
 export function invoiceContent(
   order: DocumentOrder,
@@ -23,13 +23,20 @@ export function invoiceContent(
     refersToNumber: null,
     merchant,
     billTo: billToLines(order),
+    buyer: buyerOf(order),
     currency: c,
-    lines: lines.map((l) => ({
-      title: l.title,
-      quantity: l.quantity,
-      unitPrice: Number(l.unitPrice),
-      amount: multiplyMoney(money(Number(l.unitPrice), c), l.quantity).amount,
-    })),
+    lines: lines.map((l) => {
+      const taxes = lineTaxes(l);
+      return {
+        title: l.title,
+        quantity: l.quantity,
+        unitPrice: Number(l.unitPrice),
+        amount: multiplyMoney(money(Number(l.unitPrice), c), l.quantity).amount,
+        discount: Number(l.discountTotal),
+        tax: taxes.reduce((s, t) => s + t.amount, 0),
+        rate: combinedRate(taxes),
+      };
+    }),
     subtotal: Number(order.subtotal),
     discount: Number(order.discountTotal),
     shipping: Number(order.shippingTotal),

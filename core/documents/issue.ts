@@ -9,6 +9,7 @@ import { appendToArchive } from './archive/append.ts';
 import type { DocumentStore } from './archive/store.ts';
 import type { DocumentContent, Merchant } from './content.ts';
 import { creditNoteContent, type ReturnedLine } from './credit-note-content.ts';
+import { withEInvoices } from './einvoice/choose.ts';
 import { DocumentError } from './errors.ts';
 import { invoiceContent } from './invoice-content.ts';
 import { documentLanguage } from './language.ts';
@@ -77,9 +78,19 @@ async function issue(
         const issuedAt = deps.clock.now();
         const language = documentLanguage(order.language);
         const allocated = await allocateNumber(tx, seriesKey(p.prefix(settings), issuedAt));
-        const merchant = { name: settings.name, addressLines: settings.addressLines, vatId: settings.vatId };
+        const merchant: Merchant = {
+          name: settings.name,
+          addressLines: settings.addressLines,
+          vatId: settings.vatId,
+          street: settings.street,
+          postalCode: settings.postalCode,
+          city: settings.city,
+          countryCode: settings.countryCode,
+          email: settings.email,
+          phone: settings.phone,
+        };
         const content = p.content(order, merchant, { number: allocated.number, issuedAt, language });
-        const bytes = await renderPdf(content, fonts);
+        const made = await withEInvoices(content, await renderPdf(content, fonts));
         const document = await appendToArchive(
           tx,
           deps.store,
@@ -94,8 +105,12 @@ async function issue(
             currency: order.currency,
             total: content.total,
             issuedAt,
+            pdfProfile: made.pdfProfile,
+            xmlFormat: made.xml?.format ?? null,
+            einvoiceNote: made.note,
           },
-          bytes,
+          made.pdf,
+          made.xml?.bytes ?? null,
         );
         // Channels that keep the seller's documents (Amazon's invoice upload) get it from sync.
         await tx.outboxEvent.create({

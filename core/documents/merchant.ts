@@ -9,6 +9,12 @@ export interface MerchantSettingsInput {
   name: string;
   addressLines?: string[];
   vatId?: string | null;
+  street?: string | null;
+  postalCode?: string | null;
+  city?: string | null;
+  countryCode?: string | null;
+  email?: string | null;
+  phone?: string | null;
   invoicePrefix?: string;
   creditNotePrefix?: string;
 }
@@ -27,8 +33,15 @@ export async function setMerchantSettings(prisma: PrismaClient, input: MerchantS
       );
     }
   }
+  if (input.countryCode && !/^[A-Z]{2}$/.test(input.countryCode)) {
+    throw new Error(`countryCode must be an ISO 3166-1 alpha-2 code (DE), got ${JSON.stringify(input.countryCode)}`);
+  }
+  const optional = (['street', 'postalCode', 'city', 'countryCode', 'email', 'phone'] as const).filter(
+    (k) => input[k] !== undefined,
+  );
   const data = {
     name: input.name,
+    ...Object.fromEntries(optional.map((k) => [k, input[k]])),
     ...(input.addressLines ? { addressLines: input.addressLines } : {}),
     ...(input.vatId !== undefined ? { vatId: input.vatId } : {}),
     ...(input.invoicePrefix ? { invoicePrefix: input.invoicePrefix } : {}),

@@ -1,6 +1,6 @@
 // The order as documents read it, in one query inside the transaction that records the document.
 import type { Prisma } from '../db/generated/prisma/client.ts';
-import type { TaxRow } from './content.ts';
+import type { Buyer, TaxRow } from './content.ts';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -33,6 +33,24 @@ export function billToLines(order: DocumentOrder): string[] {
   return [a.name, a.company, a.line1, a.line2, cityLine, a.region, a.countryCode].filter(
     (s): s is string => typeof s === 'string' && s.trim() !== '',
   );
+}
+
+/** The buyer's structured address and e-mail, for e-invoices; null once erased or never given. */
+export function buyerOf(order: DocumentOrder): Buyer | null {
+  const a = (order.billingAddress ?? order.shippingAddress) as Record<string, string | null | undefined> | null;
+  if (!a) return null;
+  const s = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+  const customer = order.customer as Record<string, unknown> | null;
+  return {
+    name: s(a.name),
+    company: s(a.company),
+    line1: s(a.line1),
+    line2: s(a.line2),
+    postalCode: s(a.postalCode),
+    city: s(a.city),
+    countryCode: s(a.countryCode),
+    email: s(customer?.email),
+  };
 }
 
 export function orderNumber(order: DocumentOrder): string {

@@ -27,6 +27,9 @@ export interface OrderSpec {
   /** Prices contain the tax (the total does not add it). */
   taxIncluded?: boolean;
   status?: 'confirmed' | 'shipped' | 'cancelled' | 'captured';
+  /** Replaces the default billing address (a consumer in London). */
+  billingAddress?: Record<string, string>;
+  email?: string;
 }
 
 export async function seedMerchant(prisma: PrismaClient) {
@@ -66,13 +69,14 @@ export async function seedOrder(prisma: PrismaClient, accountId: string, spec: O
       shippingTotal: BigInt(shipping),
       taxTotal: BigInt(taxTotal),
       total: BigInt(total),
-      billingAddress: {
+      billingAddress: spec.billingAddress ?? {
         name: 'Ada Lovelace',
         line1: '12 Analytical Row',
         city: 'London',
         postalCode: 'N1 9GU',
         countryCode: 'GB',
       },
+      ...(spec.email ? { customer: { email: spec.email } } : {}),
       shippingLines: spec.shipping ? [{ title: 'Standard', price: shipping, taxTotal: spec.shipping.taxTotal }] : [],
       channelCreatedAt: at,
       channelUpdatedAt: at,

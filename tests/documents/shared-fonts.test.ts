@@ -18,8 +18,9 @@ const base: DocumentContent = {
   // Bold in the German document: the merchant name (with ö) and labels without a plain o.
   merchant: { name: 'Müller & Söhne GmbH', addressLines: [], vatId: null },
   billTo: [],
+  buyer: null,
   currency: 'EUR',
-  lines: [{ title: 'Tasse', quantity: 1, unitPrice: 100, amount: 100 }],
+  lines: [{ title: 'Tasse', quantity: 1, unitPrice: 100, amount: 100, discount: 0, tax: 0, rate: null }],
   subtotal: 100,
   discount: 0,
   shipping: 0,

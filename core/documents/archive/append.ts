@@ -19,9 +19,19 @@ export interface NewDocument {
   currency: string;
   total: number;
   issuedAt: Date;
+  pdfProfile?: string | null;
+  xmlFormat?: string | null;
+  einvoiceNote?: string | null;
 }
 
-export async function appendToArchive(tx: Tx, store: DocumentStore, doc: NewDocument, bytes: Uint8Array) {
+/** `xml`: the XML e-invoice archived beside the PDF (doc.xmlFormat names it). */
+export async function appendToArchive(
+  tx: Tx,
+  store: DocumentStore,
+  doc: NewDocument,
+  bytes: Uint8Array,
+  xml: Uint8Array | null = null,
+) {
   const previous =
     doc.seq > 1
       ? await tx.document.findUnique({ where: { series_seq: { series: doc.series, seq: doc.seq - 1 } } })
@@ -31,6 +41,8 @@ export async function appendToArchive(tx: Tx, store: DocumentStore, doc: NewDocu
     size: bytes.length,
     sha256: sha256Hex(bytes),
     prevHash: previous?.recordHash ?? null,
+    xmlSha256: xml ? sha256Hex(xml) : null,
+    xmlSize: xml ? xml.length : null,
   };
   const row = await tx.document.create({
     data: {
@@ -40,9 +52,12 @@ export async function appendToArchive(tx: Tx, store: DocumentStore, doc: NewDocu
       size: record.size,
       sha256: record.sha256,
       prevHash: record.prevHash,
+      xmlSha256: record.xmlSha256 ?? null,
+      xmlSize: record.xmlSize ?? null,
       recordHash: recordHash(record),
     },
   });
   await store.put(tx, doc.id, bytes);
+  if (xml) await store.put(tx, doc.id, xml, 'xml');
   return row;
 }

@@ -17,6 +17,12 @@ export interface ChainRecord {
   sha256: string;
   prevHash: string | null;
   issuedAt: Date;
+  /** E-invoice fields (added with e-invoices): hashed only when set, so older records recompute as before. */
+  pdfProfile?: string | null;
+  xmlFormat?: string | null;
+  xmlSha256?: string | null;
+  xmlSize?: number | null;
+  einvoiceNote?: string | null;
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -39,6 +45,8 @@ export function recordHash(r: ChainRecord): string {
     r.sha256,
     r.issuedAt.toISOString(),
   ];
+  const einvoice = [r.pdfProfile, r.xmlFormat, r.xmlSha256, r.xmlSize, r.einvoiceNote];
+  if (einvoice.some((f) => f !== null && f !== undefined)) fields.push(...einvoice.map((f) => String(f ?? '')));
   // Length-prefixed, so that no two different field lists give the same text.
   return createHash('sha256')
     .update(fields.map((f) => `${f.length}:${f}`).join('|'))

@@ -83,6 +83,22 @@ export async function verifyArchive(
           message: `${row.number}: document ${row.id} was altered (SHA-256 differs)`,
         });
       }
+      if (row.xmlSha256) {
+        const xml = store ? await store.get(row.id, 'xml') : null;
+        if (!xml) {
+          problems.push({
+            kind: 'document_missing',
+            ...at,
+            message: `${row.number}: the e-invoice (${row.xmlFormat}) of ${row.id} is missing from the ${row.store} store`,
+          });
+        } else if (sha256Hex(xml) !== row.xmlSha256 || xml.length !== row.xmlSize) {
+          problems.push({
+            kind: 'document_altered',
+            ...at,
+            message: `${row.number}: the e-invoice (${row.xmlFormat}) of ${row.id} was altered (SHA-256 differs)`,
+          });
+        }
+      }
     }
     // Records removed from the end of a series leave the counter ahead of them.
     for (; expected <= counter.lastNumber; expected++) {

@@ -1,0 +1,151 @@
+// E-invoices judged by the official EN 16931 rules, not by the library that wrote them: every
+// invoice and credit note in EUR (2 decimals), JPY (0) and KWD (3) is issued through the hub,
+// its Factur-X XML is taken out of the archived PDF and its XRechnung from beside it, and each
+// passes the CII schema, CEN/TC 434's schematron and (XRechnung) KoSIT's with no fatal assertion.
+// A copy whose totals do not add up is refused by the same rules, so the check can fail.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../core/clock.ts';
+import { type Database, openDatabase } from '../../core/db/database.ts';
+import { databaseStore } from '../../core/documents/archive/database-store.ts';
+import { type DocumentDeps, issueCreditNote, issueInvoice } from '../../core/documents/issue.ts';
+import { setMerchantSettings } from '../../core/documents/merchant.ts';
+import { CEN_CII, embeddedFacturX, validateCii, XRECHNUNG_CII } from './en16931.ts';
+import { type OrderSpec, pdfText, rows, seedDocumentAccount, seedOrder } from './helpers.ts';
+
+const company = {
+  name: 'Grace Hopper',
+  company: 'Compiler Werke GmbH',
+  line1: 'Ringstraße 7',
+  city: 'München',
+  postalCode: '80331',
+  countryCode: 'DE',
+};
+
+const ORDERS: Record<string, OrderSpec> = {
+  // Net prices, two rates, taxed shipping.
+  EUR: {
+    currency: 'EUR',
+    language: 'de',
+    billingAddress: company,
+    email: 'einkauf@compiler-werke.example',
+    lines: [
+      { title: 'Kaffeebecher', quantity: 3, unitPrice: 1299, taxLines: [{ title: 'MwSt', rate: '0.19', amount: 740 }] },
+      { title: 'Buch', quantity: 1, unitPrice: 1999, taxLines: [{ title: 'MwSt', rate: '0.07', amount: 140 }] },
+    ],
+    shipping: { price: 490, taxTotal: 93 },
+  },
+  // Gross prices (the tax is inside them), no decimals.
+  JPY: {
+    currency: 'JPY',
+    language: 'en',
+    billingAddress: { ...company, company: 'Kaisha KK', city: 'Tokyo', postalCode: '100-0001', countryCode: 'JP' },
+    email: 'buyer@kaisha.example',
+    taxIncluded: true,
+    lines: [
+      { title: 'Teapot', quantity: 2, unitPrice: 5500, taxLines: [{ title: 'VAT', rate: '0.1', amount: 1000 }] },
+      { title: 'Tea', quantity: 3, unitPrice: 1080, taxLines: [{ title: 'VAT', rate: '0.08', amount: 240 }] },
+    ],
+  },
+  // Three decimals in the currency; amounts in whole 10 fils, as EN 16931 allows 2 decimals.
+  KWD: {
+    currency: 'KWD',
+    language: 'en',
+    billingAddress: {
+      ...company,
+      company: 'Souq Trading WLL',
+      city: 'Kuwait City',
+      postalCode: '13001',
+      countryCode: 'KW',
+    },
+    email: 'accounts@souq.example',
+    lines: [
+      { title: 'Lamp', quantity: 2, unitPrice: 12_350, taxLines: [{ title: 'VAT', rate: '0.05', amount: 1240 }] },
+    ],
+    shipping: { price: 2_500, taxTotal: 0 },
+  },
+};
+
+describe('e-invoices against the official EN 16931 rules', () => {
+  let db: Database;
+  let deps: DocumentDeps;
+  let account: string;
+  const clock = new ManualClock();
+  const xml: Record<string, string> = {};
+  const pdfs: Record<string, Uint8Array> = {};
+
+  beforeAll(async () => {
+    db = await openDatabase({ dataDir: 'memory://' });
+    deps = { prisma: db.prisma, store: databaseStore(db.prisma), clock };
+    await setMerchantSettings(db.prisma, {
+      name: 'Müller & Söhne GmbH',
+      addressLines: ['Hauptstraße 1', '10115 Berlin'],
+      vatId: 'DE123456789',
+      street: 'Hauptstraße 1',
+      postalCode: '10115',
+      city: 'Berlin',
+      countryCode: 'DE',
+      email: 'rechnung@mueller-soehne.example',
+      phone: '+49 30 1234567',
+    });
+    account = await seedDocumentAccount(db.prisma);
+    for (const [currency, spec] of Object.entries(ORDERS)) {
+      const order = await seedOrder(db.prisma, account, spec);
+      const { document: invoice } = await issueInvoice(deps, order.id);
+      const line = order.lines[0];
+      if (!line) throw new Error('no line');
+      await db.prisma.return.create({
+        data: { id: `ret-${currency}`, orderId: order.id, lines: [{ orderLineId: line.id, quantity: 1 }] },
+      });
+      const { document: credit } = await issueCreditNote(deps, order.id, `ret-${currency}`);
+      for (const [kind, doc] of [
+        ['invoice', invoice],
+        ['credit', credit],
+      ] as const) {
+        expect(doc.pdfProfile, `${currency} ${kind}`).toBe('factur-x-en16931');
+        expect(doc.xmlFormat, `${currency} ${kind}`).toBe('xrechnung-cii');
+        const pdf = await deps.store.get(doc.id);
+        const xr = await deps.store.get(doc.id, 'xml');
+        if (!pdf || !xr) throw new Error(`${doc.number} not archived`);
+        pdfs[`${currency}-${kind}`] = pdf;
+        xml[`facturx-${currency}-${kind}`] = await embeddedFacturX(pdf);
+        xml[`xrechnung-${currency}-${kind}`] = new TextDecoder().decode(xr);
+      }
+    }
+    // The EUR invoice with its grand total changed: the lines and taxes no longer add up to it.
+    xml['broken-total'] = String(xml['facturx-EUR-invoice']).replace(
+      /<ram:GrandTotalAmount>[^<]*</,
+      '<ram:GrandTotalAmount>1.00<',
+    );
+  }, 120_000);
+  afterAll(() => db?.close());
+
+  it('every Factur-X and XRechnung, invoice and credit note, EUR, JPY and KWD, passes schema and schematron', async () => {
+    const names = Object.keys(xml).filter((n) => n !== 'broken-total');
+    expect(names).toHaveLength(12);
+    const verdicts = await validateCii(Object.fromEntries(names.map((n) => [n, xml[n] as string])), (n) =>
+      n.startsWith('xrechnung') ? [CEN_CII, XRECHNUNG_CII] : [CEN_CII],
+    );
+    for (const n of names) {
+      expect({ n, schema: verdicts[n]?.schemaErrors, fatal: verdicts[n]?.fatal }).toEqual({ n, schema: [], fatal: [] });
+    }
+  }, 180_000);
+
+  it('amounts are written with the currency’s decimals: 12.99 EUR, 10000 JPY, 12.35 KWD', () => {
+    expect(String(xml['facturx-EUR-invoice'])).toContain('<ram:ChargeAmount>12.99</ram:ChargeAmount>');
+    expect(String(xml['facturx-EUR-invoice'])).toContain('<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>');
+    // Gross 5500 per teapot with 10 % inside: 2 × 5500 − 1000 = 10000 net.
+    expect(String(xml['facturx-JPY-invoice'])).toContain('<ram:LineTotalAmount>10000</ram:LineTotalAmount>');
+    expect(String(xml['facturx-KWD-invoice'])).toContain('<ram:ChargeAmount>12.35</ram:ChargeAmount>');
+    expect(String(xml['xrechnung-KWD-invoice'])).toContain('<ram:GrandTotalAmount>28.44</ram:GrandTotalAmount>');
+  });
+
+  it('the Factur-X is still the hub’s invoice as text', async () => {
+    const text = rows(await pdfText(pdfs['EUR-invoice'] as Uint8Array));
+    expect(text).toEqual(expect.arrayContaining(['Müller & Söhne GmbH', 'Kaffeebecher 3 12,99 EUR 38,97 EUR']));
+  });
+
+  it('a copy whose totals do not add up is refused by the official rules', async () => {
+    const verdicts = await validateCii({ broken: xml['broken-total'] as string }, () => [CEN_CII]);
+    expect(verdicts.broken?.fatal.map((a) => a.id)).toEqual(expect.arrayContaining(['BR-CO-15']));
+  }, 120_000);
+});
