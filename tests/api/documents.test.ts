@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../core/db/database.ts';
 import { testDatabases } from '../support/databases.ts';
-import { pdfText, rows, seedDocumentAccount, seedMerchant, seedOrder } from '../documents/helpers.ts';
+import { BUSINESS_BUYER, pdfText, rows, seedDocumentAccount, seedMerchant, seedOrder } from '../documents/helpers.ts';
 import { buildHarness, type Harness } from './harness.ts';
 
 describe('order documents API on pglite', () => {
@@ -51,6 +51,37 @@ describe('order documents API on pglite', () => {
     expect(res.headers.get('content-type')).toBe('application/pdf');
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect(rows(await pdfText(bytes))).toEqual(expect.arrayContaining([`Invoice ${doc.number}`, 'Total 2.500 KWD']));
+  });
+
+  it('lists and serves the XRechnung of a business customer; a consumer’s invoice has none (404 naming docId)', async () => {
+    const account = await seedDocumentAccount(db.prisma);
+    const business = await seedOrder(db.prisma, account, {
+      currency: 'EUR',
+      billingAddress: BUSINESS_BUYER,
+      email: 'einkauf@compiler-werke.example',
+      lines: [
+        { title: 'Becher', quantity: 2, unitPrice: 1000, taxLines: [{ title: 'MwSt', rate: '0.19', amount: 380 }] },
+      ],
+    });
+    const issued = await h.call('POST', `/api/v1/orders/${business.id}/invoice`);
+    expect(issued.status, JSON.stringify(issued.body)).toBe(201);
+    expect(issued.body).toMatchObject({
+      pdfProfile: 'factur-x-en16931',
+      eInvoice: { format: 'xrechnung-cii', href: expect.stringMatching(/\/e-invoice$/) },
+      eInvoiceNote: null,
+    });
+    const res = await h.app.request(issued.body.eInvoice.href, { headers: { authorization: `Bearer ${h.readonly}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/xml');
+    const xml = await res.text();
+    expect(xml).toContain(`<ram:ID>${issued.body.number}</ram:ID>`);
+    expect(xml).toContain('<ram:GrandTotalAmount>23.8</ram:GrandTotalAmount>');
+
+    const [consumerDoc] = (await h.call('GET', `/api/v1/orders/${orderId}/documents`)).body.items;
+    expect(consumerDoc.eInvoice).toBeNull();
+    const none = await h.call('GET', `/api/v1/orders/${orderId}/documents/${consumerDoc.id}/e-invoice`);
+    expect(none.status).toBe(404);
+    expect(none.body.error.fields).toEqual([expect.objectContaining({ path: 'docId' })]);
   });
 
   it('answers 404 naming the field for an unknown order or document, 400 for a malformed document id', async () => {

@@ -8,18 +8,18 @@ import { ManualClock } from '../../core/clock.ts';
 import { type Database, openDatabase } from '../../core/db/database.ts';
 import { databaseStore } from '../../core/documents/archive/database-store.ts';
 import { type DocumentDeps, issueCreditNote, issueInvoice } from '../../core/documents/issue.ts';
-import { setMerchantSettings } from '../../core/documents/merchant.ts';
 import { CEN_CII, embeddedFacturX, validateCii, XRECHNUNG_CII } from './en16931.ts';
-import { type OrderSpec, pdfText, rows, seedDocumentAccount, seedOrder } from './helpers.ts';
+import {
+  BUSINESS_BUYER,
+  type OrderSpec,
+  pdfText,
+  rows,
+  seedDocumentAccount,
+  seedMerchant,
+  seedOrder,
+} from './helpers.ts';
 
-const company = {
-  name: 'Grace Hopper',
-  company: 'Compiler Werke GmbH',
-  line1: 'Ringstraße 7',
-  city: 'München',
-  postalCode: '80331',
-  countryCode: 'DE',
-};
+const company = BUSINESS_BUYER;
 
 const ORDERS: Record<string, OrderSpec> = {
   // Net prices, two rates, taxed shipping.
@@ -76,17 +76,7 @@ describe('e-invoices against the official EN 16931 rules', () => {
   beforeAll(async () => {
     db = await openDatabase({ dataDir: 'memory://' });
     deps = { prisma: db.prisma, store: databaseStore(db.prisma), clock };
-    await setMerchantSettings(db.prisma, {
-      name: 'Müller & Söhne GmbH',
-      addressLines: ['Hauptstraße 1', '10115 Berlin'],
-      vatId: 'DE123456789',
-      street: 'Hauptstraße 1',
-      postalCode: '10115',
-      city: 'Berlin',
-      countryCode: 'DE',
-      email: 'rechnung@mueller-soehne.example',
-      phone: '+49 30 1234567',
-    });
+    await seedMerchant(db.prisma);
     account = await seedDocumentAccount(db.prisma);
     for (const [currency, spec] of Object.entries(ORDERS)) {
       const order = await seedOrder(db.prisma, account, spec);
@@ -147,5 +137,41 @@ describe('e-invoices against the official EN 16931 rules', () => {
   it('a copy whose totals do not add up is refused by the official rules', async () => {
     const verdicts = await validateCii({ broken: xml['broken-total'] as string }, () => [CEN_CII]);
     expect(verdicts.broken?.fatal.map((a) => a.id)).toEqual(expect.arrayContaining(['BR-CO-15']));
+  }, 120_000);
+
+  it('a consumer (no company in the address) gets a Factur-X and no XRechnung', async () => {
+    const order = await seedOrder(db.prisma, account, {
+      currency: 'EUR',
+      lines: [{ title: 'Mug', quantity: 1, unitPrice: 1000, taxLines: [{ title: 'VAT', rate: '0.19', amount: 190 }] }],
+    });
+    const { document } = await issueInvoice(deps, order.id);
+    expect(document).toMatchObject({ pdfProfile: 'factur-x-en16931', xmlFormat: null, einvoiceNote: null });
+    expect(await deps.store.get(document.id, 'xml')).toBeNull();
+    expect(await embeddedFacturX((await deps.store.get(document.id)) as Uint8Array)).toContain(
+      '<ram:Name>Ada Lovelace</ram:Name>',
+    );
+  });
+
+  it('KWD amounts in single fils: a plain PDF that says why, as the official rules refuse 3 decimals', async () => {
+    const order = await seedOrder(db.prisma, account, {
+      currency: 'KWD',
+      billingAddress: ORDERS.KWD?.billingAddress as Record<string, string>,
+      email: 'accounts@souq.example',
+      lines: [
+        { title: 'Lamp', quantity: 1, unitPrice: 12_345, taxLines: [{ title: 'VAT', rate: '0.05', amount: 617 }] },
+      ],
+    });
+    const { document } = await issueInvoice(deps, order.id);
+    expect(document).toMatchObject({ pdfProfile: null, xmlFormat: null });
+    expect(document.einvoiceNote).toMatch(/^no Factur-X-EN16931: [0-9.]+ KWD has 3 decimals; EN 16931 allows 2/);
+    expect(rows(await pdfText((await deps.store.get(document.id)) as Uint8Array))).toEqual(
+      expect.arrayContaining([`Invoice ${document.number}`]),
+    );
+    const threeDecimals = String(xml['facturx-KWD-invoice']).replace(
+      '<ram:LineTotalAmount>24.7</ram:LineTotalAmount>',
+      '<ram:LineTotalAmount>24.705</ram:LineTotalAmount>',
+    );
+    const verdicts = await validateCii({ fils: threeDecimals }, () => [CEN_CII]);
+    expect(verdicts.fils?.fatal.map((a) => a.id)).toEqual(expect.arrayContaining(['BR-DEC-23']));
   }, 120_000);
 });

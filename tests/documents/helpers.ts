@@ -32,11 +32,27 @@ export interface OrderSpec {
   email?: string;
 }
 
+/** A business customer in Munich (a company in the address: XRechnung as well as Factur-X). */
+export const BUSINESS_BUYER = {
+  name: 'Grace Hopper',
+  company: 'Compiler Werke GmbH',
+  line1: 'Ringstraße 7',
+  city: 'München',
+  postalCode: '80331',
+  countryCode: 'DE',
+};
+
 export async function seedMerchant(prisma: PrismaClient) {
   await setMerchantSettings(prisma, {
     name: 'Müller & Söhne GmbH',
     addressLines: ['Hauptstraße 1', '10115 Berlin'],
     vatId: 'DE123456789',
+    street: 'Hauptstraße 1',
+    postalCode: '10115',
+    city: 'Berlin',
+    countryCode: 'DE',
+    email: 'rechnung@mueller-soehne.example',
+    phone: '+49 30 1234567',
   });
 }
 

@@ -1,5 +1,6 @@
 // An order's documents: the list, the download (application/pdf, checked against its archived
-// SHA-256 before it is served), and issuing the invoice once (POST again → the same invoice).
+// SHA-256 before it is served; a Factur-X carries its XML inside), the XML e-invoice beside it
+// (XRechnung, for business customers), and issuing the invoice once (POST again → the same invoice).
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Document } from '../../../core/db/generated/prisma/client.ts';
 import { sha256Hex } from '../../../core/documents/archive/chain.ts';
@@ -25,6 +26,22 @@ const DocumentSchema = z
     size: z.number().int(),
     issuedAt: Timestamp,
     href: z.string().openapi({ description: 'Where to download the PDF' }),
+    pdfProfile: z.string().nullable().openapi({
+      description: 'factur-x-en16931 when the PDF is also an EN 16931 e-invoice (CII XML embedded, PDF/A-3)',
+    }),
+    eInvoice: z
+      .object({
+        format: z.string().openapi({ example: 'xrechnung-cii' }),
+        sha256: z.string(),
+        size: z.number().int(),
+        href: z.string().openapi({ description: 'Where to download the XML' }),
+      })
+      .nullable()
+      .openapi({ description: 'The XML e-invoice archived beside the PDF (XRechnung, for business customers)' }),
+    eInvoiceNote: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Why the document has no e-invoice, or no XRechnung, when it lacks one' }),
   })
   .openapi('OrderDocument');
 
@@ -56,6 +73,21 @@ const download = createRoute({
     ...errors(404, 500),
   },
 });
+const eInvoice = createRoute({
+  method: 'get',
+  path: '/orders/{id}/documents/{docId}/e-invoice',
+  tags,
+  security: bearer,
+  summary: 'Download the XML e-invoice of a document (XRechnung, CII syntax)',
+  request: { params: DocParams },
+  responses: {
+    200: {
+      description: 'The XML as archived',
+      content: { 'application/xml': { schema: z.string().openapi({ format: 'binary' }) } },
+    },
+    ...errors(404, 500),
+  },
+});
 const invoice = createRoute({
   method: 'post',
   path: '/orders/{id}/invoice',
@@ -83,6 +115,17 @@ function shape(orderId: string, d: Document) {
     size: d.size,
     issuedAt: d.issuedAt.toISOString(),
     href: `/api/v1/orders/${encodeURIComponent(orderId)}/documents/${d.id}`,
+    pdfProfile: d.pdfProfile,
+    eInvoice:
+      d.xmlFormat && d.xmlSha256 && d.xmlSize !== null
+        ? {
+            format: d.xmlFormat,
+            sha256: d.xmlSha256,
+            size: d.xmlSize,
+            href: `/api/v1/orders/${encodeURIComponent(orderId)}/documents/${d.id}/e-invoice`,
+          }
+        : null,
+    eInvoiceNote: d.einvoiceNote,
   };
 }
 
@@ -105,8 +148,7 @@ export function documentRoutes(ctx: RouteContext) {
     return c.json({ items: rows.map((d) => shape(id, d)) }, 200);
   });
 
-  app.openapi(download, async (c) => {
-    const { id, docId } = c.req.valid('param');
+  async function findDocument(id: string, docId: string) {
     const doc = await prisma.document.findFirst({ where: { id: docId, orderId: id } });
     if (!doc) {
       const order = await prisma.order.findUnique({ where: { id }, select: { id: true } });
@@ -114,6 +156,12 @@ export function documentRoutes(ctx: RouteContext) {
       const message = `document ${docId} of order ${id} not found`;
       throw new ApiError(404, 'not_found', message, [{ path: 'docId', message }]);
     }
+    return doc;
+  }
+
+  app.openapi(download, async (c) => {
+    const { id, docId } = c.req.valid('param');
+    const doc = await findDocument(id, docId);
     const bytes = await stores.byName[doc.store as 'database' | 'directory']?.get(doc.id);
     // Never serve a document the archive cannot vouch for: `omnihub archive verify` says more.
     if (!bytes || sha256Hex(bytes) !== doc.sha256) {
@@ -127,6 +175,28 @@ export function documentRoutes(ctx: RouteContext) {
       'content-type': 'application/pdf',
       'content-disposition': `inline; filename="${doc.number}.pdf"`,
       'x-content-sha256': doc.sha256,
+    });
+  });
+
+  app.openapi(eInvoice, async (c) => {
+    const { id, docId } = c.req.valid('param');
+    const doc = await findDocument(id, docId);
+    if (!doc.xmlSha256) {
+      const message = `document ${doc.number} has no XML e-invoice${doc.einvoiceNote ? ` (${doc.einvoiceNote})` : ''}`;
+      throw new ApiError(404, 'not_found', message, [{ path: 'docId', message }]);
+    }
+    const bytes = await stores.byName[doc.store as 'database' | 'directory']?.get(doc.id, 'xml');
+    if (!bytes || sha256Hex(bytes) !== doc.xmlSha256) {
+      throw new ApiError(
+        500,
+        'archive_damaged',
+        `the e-invoice of ${doc.number} is missing or altered in the ${doc.store} store`,
+      );
+    }
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': 'application/xml',
+      'content-disposition': `attachment; filename="${doc.number}.xml"`,
+      'x-content-sha256': doc.xmlSha256,
     });
   });
 
