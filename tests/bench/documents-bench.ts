@@ -1,9 +1,10 @@
 // Documents per second: 1,000 shipped orders (EUR, JPY, KWD, 1–3 lines with tax) invoiced one
-// after another in one process — number allocated, PDF rendered with embedded fonts, archived
-// with its hash chain — on the embedded PGlite (default) or PostgreSQL (--db-url), into the
-// database store (default) or a directory (--store directory). Then `archive verify` runs over
-// everything. Exits 1 (verdict.ts) when a document is missing, numbers have a gap or a
-// duplicate, or the chain does not verify. No e-invoice yet (issue 16, later slice).
+// after another in one process — number allocated, PDF rendered with embedded fonts, made a
+// Factur-X (CII XML embedded, PDF/A-3), for every other order (a business customer) an
+// XRechnung as well, archived with its hash chain — on the embedded PGlite (default) or
+// PostgreSQL (--db-url), into the database store (default) or a directory (--store directory).
+// Then `archive verify` runs over everything. Exits 1 (verdict.ts) when a document is missing,
+// numbers have a gap or a duplicate, an e-invoice is missing, or the chain does not verify.
 // Run: npm run bench:documents [-- --orders 1000] [--store directory] [--db-url postgresql://…]
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -34,7 +35,8 @@ if (!Number.isSafeInteger(ORDERS) || ORDERS < 1 || !['database', 'directory'].in
 const CURRENCIES = [
   { currency: 'EUR', language: 'de', price: 1999, rate: '0.19' },
   { currency: 'JPY', language: 'en', price: 1500, rate: '0.1' },
-  { currency: 'KWD', language: 'en', price: 1250, rate: '0.05' },
+  // Whole 10 fils: EN 16931 allows 2 decimals in amounts.
+  { currency: 'KWD', language: 'en', price: 2000, rate: '0.05' },
 ] as const;
 
 const dir = await mkdtemp(join(tmpdir(), 'omnihub-bench-documents-'));
@@ -49,6 +51,12 @@ try {
     name: 'Bench GmbH',
     addressLines: ['Benchstraße 1', '10115 Berlin'],
     vatId: 'DE999999999',
+    street: 'Benchstraße 1',
+    postalCode: '10115',
+    city: 'Berlin',
+    countryCode: 'DE',
+    email: 'rechnung@bench.example',
+    phone: '+49 30 999999',
     invoicePrefix: prefix,
   });
   const accountId = `bench-${randomUUID()}`;
@@ -97,11 +105,14 @@ try {
       total: BigInt(subtotal + tax),
       billingAddress: {
         name: 'Ada Lovelace',
+        // Every other buyer a company: XRechnung as well as Factur-X.
+        ...(i % 2 === 0 ? { company: 'Analytical Engines Ltd' } : {}),
         line1: '12 Analytical Row',
         city: 'London',
         postalCode: 'N1 9GU',
         countryCode: 'GB',
       },
+      customer: { email: `buyer${i}@example.com` },
       channelCreatedAt: at,
       channelUpdatedAt: at,
     });
@@ -112,11 +123,13 @@ try {
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   let bytes = 0;
+  let xmlBytes = 0;
   const seqs: number[] = [];
   for (const [i, id] of orderIds.entries()) {
     const { document } = await issueInvoice({ prisma, store, clock }, id);
     seqs.push(document.seq);
     bytes += document.size;
+    xmlBytes += document.xmlSize ?? 0;
     if ((i + 1) % 250 === 0)
       console.log(`  ${i + 1} documents, ${((i + 1) / ((performance.now() - started) / 1000)).toFixed(1)}/s`);
   }
@@ -129,10 +142,13 @@ try {
   const verifySeconds = (performance.now() - verifyStarted) / 1000;
   const series = `${prefix}-${clock.now().getUTCFullYear()}`;
   const inSeries = await prisma.document.count({ where: { series } });
+  const facturX = await prisma.document.count({ where: { series, pdfProfile: 'factur-x-en16931' } });
+  const xrechnung = await prisma.document.count({ where: { series, xmlFormat: 'xrechnung-cii' } });
 
   console.log(
     `\n${ORDERS} invoices on ${db.kind}, ${store.name} store: ${seconds.toFixed(1)} s, **${(ORDERS / seconds).toFixed(1)} documents/s** ` +
-      `(PDF + archive), ${cpuMsPerDoc.toFixed(1)} ms of this process's CPU each, ${(bytes / ORDERS / 1024).toFixed(1)} KiB each; archive verify ${verifySeconds.toFixed(1)} s; load average ${loadavg()
+      `(PDF + e-invoice + archive), ${cpuMsPerDoc.toFixed(1)} ms of this process's CPU each, ${(bytes / ORDERS / 1024).toFixed(1)} KiB per Factur-X PDF, ` +
+      `${xrechnung} XRechnung of ${(xmlBytes / Math.max(1, xrechnung) / 1024).toFixed(1)} KiB each; archive verify ${verifySeconds.toFixed(1)} s; load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')}`,
   );
@@ -140,6 +156,8 @@ try {
   exitWithVerdict(
     new Verdict()
       .equal('documents in the series', inSeries, ORDERS)
+      .equal('Factur-X PDFs', facturX, ORDERS)
+      .equal('XRechnung XMLs (business customers)', xrechnung, Math.ceil(ORDERS / 2))
       .that(
         'numbers 1..N, no gap, no duplicate',
         sorted.every((s, i) => s === i + 1),
