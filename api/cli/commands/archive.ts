@@ -20,6 +20,16 @@ export const merchantSet: CommandSpec = {
     name: { type: 'string', required: true, valueName: 'name', description: 'the legal name' },
     address: { type: 'string', multiple: true, valueName: 'line', description: 'one address line (repeat for each)' },
     'vat-id': { type: 'string', valueName: 'id', description: 'the VAT identification number' },
+    street: { type: 'string', valueName: 'street', description: 'e-invoices: street and number' },
+    'postal-code': { type: 'string', valueName: 'code', description: 'e-invoices: postal code (XRechnung needs it)' },
+    city: { type: 'string', valueName: 'city', description: 'e-invoices: city (XRechnung needs it)' },
+    country: {
+      type: 'string',
+      valueName: 'CC',
+      description: 'e-invoices: ISO country code (DE); default: the VAT id prefix',
+    },
+    email: { type: 'string', valueName: 'address', description: 'e-invoices: contact e-mail (XRechnung needs it)' },
+    phone: { type: 'string', valueName: 'number', description: 'e-invoices: contact phone (XRechnung needs it)' },
     'invoice-prefix': {
       type: 'string',
       valueName: 'prefix',
@@ -29,6 +39,7 @@ export const merchantSet: CommandSpec = {
   },
   examples: [
     'omnihub merchant set --name "Shop GmbH" --address "Hauptstr. 1" --address "10115 Berlin" --vat-id DE123456789',
+    'omnihub merchant set --name "Shop GmbH" --street "Hauptstr. 1" --postal-code 10115 --city Berlin --country DE --email rechnung@shop.example --phone "+49 30 1234567"',
   ],
 };
 
@@ -55,6 +66,12 @@ export async function runMerchantSet(ctx: CliContext, args: ParsedArgs): Promise
         name: o.name as string,
         ...(o.address ? { addressLines: o.address as string[] } : {}),
         ...(o['vat-id'] !== undefined ? { vatId: o['vat-id'] as string } : {}),
+        ...(o.street !== undefined ? { street: o.street as string } : {}),
+        ...(o['postal-code'] !== undefined ? { postalCode: o['postal-code'] as string } : {}),
+        ...(o.city !== undefined ? { city: o.city as string } : {}),
+        ...(o.country !== undefined ? { countryCode: (o.country as string).toUpperCase() } : {}),
+        ...(o.email !== undefined ? { email: o.email as string } : {}),
+        ...(o.phone !== undefined ? { phone: o.phone as string } : {}),
         ...(o['invoice-prefix'] ? { invoicePrefix: o['invoice-prefix'] as string } : {}),
         ...(o['credit-note-prefix'] ? { creditNotePrefix: o['credit-note-prefix'] as string } : {}),
       });
