@@ -6,7 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import { type Database, openDatabase } from '../../core/db/database.ts';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { databaseStore } from '../../core/documents/archive/database-store.ts';
+import { directoryStore } from '../../core/documents/archive/directory-store.ts';
+import { verifyArchive } from '../../core/documents/archive/verify.ts';
 import { type DocumentDeps, issueCreditNote, issueInvoice } from '../../core/documents/issue.ts';
 import { CEN_CII, embeddedFacturX, validateCii, XRECHNUNG_CII } from './en16931.ts';
 import {
@@ -174,4 +179,30 @@ describe('e-invoices against the official EN 16931 rules', () => {
     const verdicts = await validateCii({ fils: threeDecimals }, () => [CEN_CII]);
     expect(verdicts.fils?.fatal.map((a) => a.id)).toEqual(expect.arrayContaining(['BR-DEC-23']));
   }, 120_000);
+
+  it('archive verify names an XRechnung altered or deleted beside its PDF', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'omnihub-einvoice-archive-'));
+    try {
+      const directory = directoryStore(dir);
+      const stores = { database: deps.store, directory };
+      const issueTo = async () => {
+        const order = await seedOrder(db.prisma, account, { ...(ORDERS.EUR as OrderSpec) });
+        return (await issueInvoice({ ...deps, store: directory }, order.id)).document;
+      };
+      const altered = await issueTo();
+      const deleted = await issueTo();
+      expect((await verifyArchive(db.prisma, stores)).problems).toEqual([]);
+      const file = join(dir, `${altered.id}.xml`);
+      await chmod(file, 0o644);
+      await writeFile(file, (await readFile(file, 'utf8')).replace('<ram:TypeCode>380<', '<ram:TypeCode>381<'));
+      await rm(join(dir, `${deleted.id}.xml`), { force: true });
+      const problems = (await verifyArchive(db.prisma, stores)).problems.map((p) => [p.kind, p.number]);
+      expect(problems).toEqual([
+        ['document_altered', altered.number],
+        ['document_missing', deleted.number],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
