@@ -9,12 +9,14 @@ import { type Clock, systemClock } from '../core/clock.ts';
 import type { Database } from '../core/db/database.ts';
 import { archiveStores } from '../core/documents/archive/stores.ts';
 import type { Logger } from '../core/log.ts';
-import type { MetricsRegistry } from '../core/metrics/registry.ts';
+import { type MetricsRegistry, metrics as processMetrics } from '../core/metrics/registry.ts';
 import { JOB_NAMES } from '../sync/jobs.ts';
 import { jobId } from '../sync/queue/job-id.ts';
 import { type SyncRuntime, type SyncTuning, startSync } from '../sync/runtime.ts';
 import { createApp } from './app.ts';
 import { Drain } from './drain.ts';
+import type { QueueDepths } from './metrics/db-gauges.ts';
+import { startMetricsListener } from './metrics/listener.ts';
 import { type HealthProbe, makeHealthCheck } from './health.ts';
 import { resolvePrincipal } from './auth/authenticate.ts';
 import { KeyCache } from './auth/key-cache.ts';
@@ -58,6 +60,8 @@ export interface HubOptions {
   metrics?: MetricsRegistry;
   /** Which part of the hub this process runs (api/process-roles.ts); everything by default. */
   role?: ProcessRole;
+  /** A second listener serving only GET /metrics, unauthenticated (OMNIHUB_METRICS_PORT; 0 = a free port). */
+  metricsPort?: number | undefined;
 }
 
 export interface RunningHub {
@@ -66,6 +70,8 @@ export interface RunningHub {
   sync: SyncRuntime;
   app: ReturnType<typeof createApp>;
   role: ProcessRole;
+  /** The metrics-only listener's address, when `metricsPort` was given. */
+  metricsUrl: string | undefined;
   /**
    * Drains and stops within about `budgetMs` (default 25 s): new requests get 503 while those
    * in flight finish, the server closes, jobs still running near the end are handed back.
@@ -120,8 +126,21 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
   if (parts.http === 'full') mountHub(app, o, sync);
 
   let server: RunningServer;
+  let metricsServer: RunningServer | undefined;
   try {
     server = await startServer(app, { port: o.port, host: o.host }, logger);
+    if (o.metricsPort !== undefined)
+      metricsServer = await startMetricsListener({
+        port: o.metricsPort,
+        host: o.host,
+        prisma: db.prisma,
+        registry: o.metrics ?? processMetrics,
+        logger,
+        queueDepths: queueDepthsOf(sync),
+      }).catch(async (e) => {
+        await server.close(500);
+        throw e;
+      });
   } catch (e) {
     await sync.stop();
     redis?.disconnect();
@@ -129,6 +148,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
   }
   return {
     url: server.url,
+    metricsUrl: metricsServer?.url,
     server,
     sync,
     app,
@@ -141,6 +161,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
       if (!(await drain.idle(budgetMs / 2))) logger.warn('requests still in flight at shutdown: closing anyway');
       await sync.stop(Math.max(0, deadline - Date.now() - 1_000));
       await server.close(500);
+      await metricsServer?.close(500);
       await redis?.quit().catch(() => redis.disconnect());
     },
   };
@@ -175,14 +196,7 @@ function mountHub(app: ReturnType<typeof createApp>, o: HubOptions, sync: SyncRu
       },
       onInboxEvents: (accountId) => sync.requestInbox(accountId),
       onAccountChanged: (accountId) => sync.forgetAccount(accountId),
-      queueDepths: async () => {
-        const out: Record<string, number> = {};
-        for (const name of JOB_NAMES) {
-          const c = await sync.queue.counts(name);
-          out[name] = c.waiting + c.active + c.delayed;
-        }
-        return out;
-      },
+      queueDepths: queueDepthsOf(sync),
     }),
   );
   app.route('/staff', createStaffRoutes({ prisma: db.prisma, secretKey, logger, clock }));
@@ -200,4 +214,16 @@ function mountHub(app: ReturnType<typeof createApp>, o: HubOptions, sync: SyncRu
     '/',
     createLandingRoutes({ prisma: db.prisma, logger, clock, ...(o.landing ?? {}), access: landingAccess }),
   );
+}
+
+/** The job queues' depths, as /metrics reports them (waiting, running and delayed jobs per queue). */
+function queueDepthsOf(sync: SyncRuntime): QueueDepths {
+  return async () => {
+    const out: Record<string, number> = {};
+    for (const name of JOB_NAMES) {
+      const c = await sync.queue.counts(name);
+      out[name] = c.waiting + c.active + c.delayed;
+    }
+    return out;
+  };
 }

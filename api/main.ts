@@ -41,6 +41,7 @@ export async function main(options: { role?: ProcessRole } = {}) {
     clock: systemClock,
     host: config.host,
     port: config.port,
+    metricsPort: config.metricsPort,
     adminToken: config.adminToken,
     publicUrl: config.publicUrl,
     archiveDir: config.archiveDir,

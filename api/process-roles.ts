@@ -4,7 +4,8 @@
 // - worker: the job handlers, the outbox dispatcher and the sweep that re-derives jobs;
 // - scheduler: the schedules (polls, reconciliation, token refresh, cleanup), each tick fired
 //   once across all schedulers by the run coordinator (sync/run-coordinators.ts).
-// Workers and schedulers answer /health only.
+// Workers and schedulers answer /health only; any role also serves /metrics alone on
+// OMNIHUB_METRICS_PORT when it is set (api/metrics/listener.ts).
 import type { Config } from '../core/config.ts';
 
 export const PROCESS_ROLES = ['all', 'api', 'worker', 'scheduler'] as const;

@@ -17,6 +17,8 @@ export type NodeEnv = (typeof NODE_ENVS)[number];
 export interface Config {
   port: number;
   host: string;
+  /** OMNIHUB_METRICS_PORT: a second listener serving only GET /metrics, unauthenticated (api/metrics/listener.ts). */
+  metricsPort: number | undefined;
   /** `postgres` when DATABASE_URL is set, else the embedded `pglite`. */
   databaseKind: 'pglite' | 'postgres';
   databaseUrl: string | undefined;
@@ -59,6 +61,7 @@ export class ConfigError extends Error {
 
 const VARIABLES = [
   'PORT',
+  'OMNIHUB_METRICS_PORT',
   'HOST',
   'DATABASE_URL',
   'OMNIHUB_DATA_DIR',
@@ -77,6 +80,7 @@ type Variable = (typeof VARIABLES)[number];
 /** How the offending value is shown in a message: never echo secrets or URL passwords. */
 const DISPLAY: Record<Variable, 'plain' | 'url' | 'hidden'> = {
   PORT: 'plain',
+  OMNIHUB_METRICS_PORT: 'plain',
   HOST: 'plain',
   DATABASE_URL: 'url',
   OMNIHUB_DATA_DIR: 'plain',
@@ -96,6 +100,7 @@ const MIN_ADMIN_TOKEN = 16;
 /** The rule each variable breaks (`MSG`) and how to fix it (`HINT`); a line reads `VAR: rule (got "…"); hint`. */
 const MSG = {
   PORT: 'must be an integer between 1 and 65535',
+  OMNIHUB_METRICS_PORT: 'must be an integer between 1 and 65535, other than PORT',
   HOST: 'must be a host name or IP address without spaces',
   DATABASE_URL: 'must be a postgres:// or postgresql:// URL with a host',
   OMNIHUB_DATA_DIR: 'must be a directory path',
@@ -113,6 +118,7 @@ const MSG = {
 
 const HINT: Record<Variable, string> = {
   PORT: 'e.g. PORT=3000',
+  OMNIHUB_METRICS_PORT: 'e.g. OMNIHUB_METRICS_PORT=9464 (GET /metrics without authentication: keep the port private)',
   HOST: 'e.g. HOST=127.0.0.1, or HOST=0.0.0.0 to listen on all interfaces',
   DATABASE_URL:
     'e.g. DATABASE_URL=postgres://user:password@localhost:5432/omnihub, or unset it to use the embedded PGlite database',
@@ -151,6 +157,12 @@ const EnvSchema = z
       .regex(/^\d{1,5}$/, { error: MSG.PORT })
       .transform(Number)
       .refine((n) => n >= 1 && n <= 65535, { error: MSG.PORT })
+      .optional(),
+    OMNIHUB_METRICS_PORT: z
+      .string({ error: MSG.OMNIHUB_METRICS_PORT })
+      .regex(/^\d{1,5}$/, { error: MSG.OMNIHUB_METRICS_PORT })
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 65535, { error: MSG.OMNIHUB_METRICS_PORT })
       .optional(),
     HOST: z
       .string({ error: MSG.HOST })
@@ -196,6 +208,9 @@ const EnvSchema = z
     NODE_ENV: z.enum(NODE_ENVS, { error: MSG.NODE_ENV }).optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.OMNIHUB_METRICS_PORT !== undefined && env.OMNIHUB_METRICS_PORT === (env.PORT ?? 3000)) {
+      ctx.addIssue({ code: 'custom', path: ['OMNIHUB_METRICS_PORT'], message: MSG.OMNIHUB_METRICS_PORT });
+    }
     if (env.NODE_ENV === 'production' && env.OMNIHUB_SECRET_KEY === undefined) {
       ctx.addIssue({ code: 'custom', path: ['OMNIHUB_SECRET_KEY'], message: MSG.SECRET_REQUIRED });
     }
@@ -259,6 +274,7 @@ export function loadConfig(env: Env = defaultEnv()): Config {
   return {
     port: e.PORT ?? 3000,
     host: e.HOST ?? '127.0.0.1',
+    metricsPort: e.OMNIHUB_METRICS_PORT,
     databaseKind: e.DATABASE_URL ? 'postgres' : 'pglite',
     databaseUrl: e.DATABASE_URL,
     dataDir: e.OMNIHUB_DATA_DIR ?? './data',

@@ -139,6 +139,21 @@ describe('ConfigError', () => {
     expect(configError({ PORT: port }).issues.map((i) => i.variable)).toEqual(['PORT']);
   });
 
+  it('reads OMNIHUB_METRICS_PORT, and refuses one that is not a port or is PORT itself', () => {
+    expect(loadConfig({ OMNIHUB_METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    expect(loadConfig({}).metricsPort).toBeUndefined();
+    for (const env of [
+      { OMNIHUB_METRICS_PORT: 'x' },
+      { OMNIHUB_METRICS_PORT: '70000' },
+      { PORT: '8080', OMNIHUB_METRICS_PORT: '8080' },
+    ]) {
+      const e = configError(env);
+      expect(e.issues.map((i) => i.variable)).toEqual(['OMNIHUB_METRICS_PORT']);
+      expect(e.message).toContain('OMNIHUB_METRICS_PORT: must be an integer between 1 and 65535, other than PORT');
+    }
+    expect(configError({ OMNIHUB_METRICS_PORT: '3000' }).issues[0]?.variable).toBe('OMNIHUB_METRICS_PORT');
+  });
+
   it('lists every bad variable, one per line, once each', () => {
     const e = configError({
       PORT: 'abc',
