@@ -2,6 +2,9 @@
 // its own. Prints the figures of each pass and exits non-zero on any breach.
 //   npm run drill                      full drill (2,000 orders per pass)
 //   npm run drill -- --orders 300 --outage-ms 8000 --quiet-ms 10000 --db pglite
+//   npm run drill -- --processes multi  the multi-process, multi-channel drill (multi/run.ts): 10,000
+//                                      channel deliveries, PostgreSQL (TEST_DATABASE_URL) + its own Redis
+//   npm run drill -- --processes multi --events 1500 --outage-ms 10000 --redis-down-ms 8000
 //   DRILL_HUB_LOG_LEVEL=info npm run drill …   the hub's log (hub.log in the drill's directory under the system's temporary directory) at info
 import { parseArgs } from 'node:util';
 import { type DrillResult, runDrill } from './run.ts';
@@ -15,6 +18,10 @@ const { values } = parseArgs({
     'settle-ms': { type: 'string', default: '300000' },
     db: { type: 'string', default: 'both' },
     seed: { type: 'string', default: '20261201' },
+    processes: { type: 'string', default: 'single' },
+    events: { type: 'string', default: '10000' },
+    'redis-down-ms': { type: 'string', default: '30000' },
+    'kill-every-ms': { type: 'string', default: '5000' },
   },
 });
 
@@ -46,7 +53,28 @@ export function printResult(r: DrillResult, out: (s: string) => void = console.l
   out(r.breaches.length ? `BREACHES:\n  - ${r.breaches.join('\n  - ')}` : 'no breach');
 }
 
-if (import.meta.main || process.argv[1]?.endsWith('drill.ts')) {
+async function multi(): Promise<never> {
+  const { runMultiDrill } = await import('./multi/run.ts');
+  const { printMultiResult } = await import('./multi/print.ts');
+  const r = await runMultiDrill({
+    events: Number(values.events),
+    perSecond: Number(values.rate),
+    outageMs: Number(values['outage-ms']),
+    redisDownMs: Number(values['redis-down-ms']),
+    killEveryMs: Number(values['kill-every-ms']),
+    badRounds: 10,
+    quietMs: Number(values['quiet-ms']),
+    settleTimeoutMs: Number(values['settle-ms']),
+    seed: Number(values.seed),
+    ...(process.env.TEST_DATABASE_URL ? { postgresUrl: process.env.TEST_DATABASE_URL } : {}),
+    log: (l) => console.log(`[${new Date().toISOString()}] ${l}`),
+  });
+  printMultiResult(r);
+  process.exit(r.breaches.length ? 1 : 0);
+}
+
+if ((import.meta.main || process.argv[1]?.endsWith('drill.ts')) && values.processes === 'multi') await multi();
+else if (import.meta.main || process.argv[1]?.endsWith('drill.ts')) {
   const passes = values.db === 'both' ? (['pglite', 'postgres'] as const) : [values.db as 'pglite' | 'postgres'];
   let failed = false;
   for (const db of passes) {

@@ -10,6 +10,8 @@ export interface HubProcessOptions {
   env: Record<string, string>;
   /** Where the hub's stdout/stderr go (appended across restarts). */
   logFile: string;
+  /** `omnihub start --role <role>` (api/cli/main.ts); unset: `npm start`'s entry (api/main.ts, role all). */
+  role?: 'api' | 'worker' | 'scheduler';
 }
 
 export class HubProcess {
@@ -32,7 +34,10 @@ export class HubProcess {
   async start(timeoutMs = 120_000): Promise<void> {
     // node itself with tsx as a loader, not the tsx CLI: the CLI runs the hub in a grandchild
     // that a SIGKILL of the CLI would leave running (holding the port and the data directory).
-    const child = spawn(process.execPath, ['--import', 'tsx', join('api', 'main.ts')], {
+    const entry = this.o.role
+      ? [join('api', 'cli', 'main.ts'), 'start', '--role', this.o.role]
+      : [join('api', 'main.ts')];
+    const child = spawn(process.execPath, ['--import', 'tsx', ...entry], {
       env: { ...process.env, ...this.o.env, PORT: String(this.o.port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -41,6 +46,10 @@ export class HubProcess {
     child.stdout?.pipe(this.log, { end: false });
     child.stderr?.pipe(this.log, { end: false });
     this.child = child;
+    // A drill that dies (an uncaught error) takes its hub with it, never leaves it running.
+    const orphaned = () => child.kill('SIGKILL');
+    process.once('exit', orphaned);
+    child.once('exit', () => process.off('exit', orphaned));
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
       if (!this.running) throw new Error(`the hub exited during start (code ${child.exitCode}); see ${this.o.logFile}`);

@@ -57,7 +57,7 @@ export interface DrillResult {
 
 const POLL_SECONDS = 10;
 
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {
     s = (s * 1664525 + 1013904223) >>> 0;
@@ -66,7 +66,7 @@ function rng(seed: number): () => number {
 }
 
 /** The demo catalogue with enough stock for the traffic, its hot SKUs scarce and strict. */
-function drillCatalogue(orders: number): DemoSku[] {
+export function drillCatalogue(orders: number): DemoSku[] {
   const cat = demoCatalogue();
   const plenty = Math.ceil((orders * 2.2) / cat.length) + 10;
   return cat.map((s) =>

@@ -17,6 +17,8 @@ export interface DrillTrafficOptions {
   restockEveryMs: number;
   /** Called after each order is placed (the drill schedules its faults on progress). */
   onProgress?: (placed: number) => void | Promise<void>;
+  /** Ends the traffic before `orders` when it answers true (checked after each order). */
+  enough?: () => boolean;
 }
 
 export interface TrafficFigures {
@@ -147,6 +149,7 @@ export async function runTraffic(o: DrillTrafficOptions): Promise<TrafficFigures
       void restock();
     }
     await o.onProgress?.(i + 1);
+    if (o.enough?.()) break;
   }
   await Promise.all(inFlight);
   f.endedAt = Date.now();

@@ -1,0 +1,127 @@
+// The multi-process drill's figures per channel, read from the hub's database and the channel
+// simulators' own state, and the breaches among them.
+import type { PrismaClient } from '../../../core/db/generated/prisma/client.ts';
+import { EVENT_FAILED, eventExceptionKey } from '../../../core/inbox/failures.ts';
+import type { DrillChannel } from './channels.ts';
+
+export interface ChannelFigures {
+  accountId: string;
+  type: string;
+  onChannel: number;
+  inHub: number;
+  missing: number;
+  extra: number;
+  /** Hub orders sharing (account, external id). */
+  duplicates: number;
+  listings: number;
+  listingsOff: string[];
+  writesAfterConvergence: number;
+}
+
+export async function ordersMissing(prisma: PrismaClient, channels: DrillChannel[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const c of channels) {
+    const rows = await prisma.order.findMany({ where: { accountId: c.accountId }, select: { externalId: true } });
+    const inHub = new Set(rows.map((r) => c.orderKey(r.externalId)));
+    out.set(c.accountId, c.ordersOnChannel().filter((id) => !inHub.has(id)).length);
+  }
+  return out;
+}
+
+/** Listings whose channel value differs from the hub's target, per account. */
+export async function listingsOff(prisma: PrismaClient, channels: DrillChannel[]): Promise<Map<string, string[]>> {
+  const listings = await prisma.listing.findMany({
+    select: { accountId: true, externalStockId: true, targetQty: true, sku: { select: { code: true } } },
+  });
+  const out = new Map<string, string[]>(channels.map((c) => [c.accountId, []]));
+  for (const l of listings) {
+    const c = channels.find((x) => x.accountId === l.accountId);
+    if (!c || !l.externalStockId) continue;
+    const shows = c.shows(l.externalStockId);
+    if (shows !== l.targetQty) out.get(c.accountId)?.push(`${l.sku.code} shows ${shows} vs ${l.targetQty}`);
+  }
+  return out;
+}
+
+export async function channelFigures(
+  prisma: PrismaClient,
+  channels: DrillChannel[],
+  writesAfter: Map<string, number>,
+): Promise<ChannelFigures[]> {
+  const off = await listingsOff(prisma, channels);
+  const out: ChannelFigures[] = [];
+  for (const c of channels) {
+    const rows = await prisma.order.findMany({ where: { accountId: c.accountId }, select: { externalId: true } });
+    const inHub = new Set(rows.map((r) => c.orderKey(r.externalId)));
+    const onChannel = new Set(c.ordersOnChannel());
+    out.push({
+      accountId: c.accountId,
+      type: c.type,
+      onChannel: onChannel.size,
+      inHub: rows.length,
+      missing: [...onChannel].filter((id) => !inHub.has(id)).length,
+      extra: [...inHub].filter((id) => !onChannel.has(id)).length,
+      duplicates: rows.length - inHub.size,
+      listings: await prisma.listing.count({ where: { accountId: c.accountId } }),
+      listingsOff: off.get(c.accountId) ?? [],
+      writesAfterConvergence: writesAfter.get(c.accountId) ?? 0,
+    });
+  }
+  return out;
+}
+
+/** Stored events not applied yet and without an open exception (still to be tried). */
+export async function inboxPending(prisma: PrismaClient): Promise<number> {
+  const [r] = await prisma.$queryRaw<{ n: bigint }[]>`
+    SELECT count(*)::bigint AS n FROM inbox_events e
+     WHERE e.processed_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM exceptions x
+                        WHERE x.dedupe_key = 'inbox_event:' || e.id::text AND x.resolved_at IS NULL)`;
+  return Number(r?.n ?? 0);
+}
+
+export interface EventFigures {
+  /** Channel events the hub stored (each once) and applied. */
+  stored: number;
+  applied: number;
+  /** Applied events per second, from the first stored to the last applied. */
+  appliedPerSecond: number;
+  /** Events not applied, by whether they are the drill's malformed ones. */
+  failedMalformed: number;
+  failedOther: number;
+  failedSample: string[];
+  /** Malformed events stored without an open exception (vanished from view). */
+  malformedWithoutException: number;
+}
+
+export async function eventFigures(prisma: PrismaClient, malformedIds: string[]): Promise<EventFigures> {
+  const [t] = await prisma.$queryRaw<{ stored: bigint; applied: bigint; secs: number | null }[]>`
+    SELECT count(*)::bigint AS stored, count(processed_at)::bigint AS applied,
+           EXTRACT(EPOCH FROM (max(processed_at) - min(received_at)))::float8 AS secs
+      FROM inbox_events`;
+  const failed = await prisma.inboxEvent.findMany({
+    where: { processedAt: null, attempts: { gt: 0 } },
+    select: { id: true, externalEventId: true, topic: true, lastError: true, attempts: true },
+  });
+  const malformed = new Set(malformedIds);
+  const other = failed.filter((e) => !malformed.has(e.externalEventId));
+  const stored = await prisma.inboxEvent.findMany({
+    where: { externalEventId: { in: malformedIds } },
+    select: { id: true },
+  });
+  const open = await prisma.exceptionItem.count({
+    where: { kind: EVENT_FAILED, resolvedAt: null, dedupeKey: { in: stored.map((e) => eventExceptionKey(e.id)) } },
+  });
+  const applied = Number(t?.applied ?? 0);
+  return {
+    stored: Number(t?.stored ?? 0),
+    applied,
+    appliedPerSecond: t?.secs ? applied / t.secs : 0,
+    failedMalformed: failed.length - other.length,
+    failedOther: other.length,
+    failedSample: other
+      .slice(0, 3)
+      .map((e) => `${e.topic} after ${e.attempts} attempts: ${(e.lastError ?? '').slice(0, 160)}`),
+    malformedWithoutException: stored.length - open,
+  };
+}
