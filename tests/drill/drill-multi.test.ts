@@ -18,7 +18,7 @@ describe.skipIf(!template)('multi-process drill on PostgreSQL and Redis', () => 
     const r = await runMultiDrill({
       events: 400,
       perSecond: 8,
-      outageMs: 8_000,
+      outageMs: 15_000,
       redisDownMs: 6_000,
       killEveryMs: 6_000,
       badRounds: 3,

@@ -14,7 +14,13 @@ export interface ChannelFigures {
   /** Hub orders sharing (account, external id). */
   duplicates: number;
   listings: number;
+  /** Listings whose channel value differs from the target with nothing said about it. */
   listingsOff: string[];
+  /**
+   * Listings off target whose last push the channel refused for good (the refusal is on the
+   * listing, for staff to see): e.g. Square asked to hold units its own count no longer has.
+   */
+  listingsRefused: string[];
   writesAfterConvergence: number;
 }
 
@@ -28,19 +34,35 @@ export async function ordersMissing(prisma: PrismaClient, channels: DrillChannel
   return out;
 }
 
-/** Listings whose channel value differs from the hub's target, per account. */
-export async function listingsOff(prisma: PrismaClient, channels: DrillChannel[]): Promise<Map<string, string[]>> {
+/**
+ * Listings whose channel value differs from the hub's target, per account: silently (`off`),
+ * or with the channel's permanent refusal recorded on the listing (`refused`).
+ */
+export async function listingsOff(
+  prisma: PrismaClient,
+  channels: DrillChannel[],
+): Promise<{ off: Map<string, string[]>; refused: Map<string, string[]> }> {
   const listings = await prisma.listing.findMany({
-    select: { accountId: true, externalStockId: true, targetQty: true, sku: { select: { code: true } } },
+    select: {
+      accountId: true,
+      externalStockId: true,
+      targetQty: true,
+      lastError: true,
+      sku: { select: { code: true } },
+    },
   });
-  const out = new Map<string, string[]>(channels.map((c) => [c.accountId, []]));
+  const off = new Map<string, string[]>(channels.map((c) => [c.accountId, []]));
+  const refused = new Map<string, string[]>(channels.map((c) => [c.accountId, []]));
   for (const l of listings) {
     const c = channels.find((x) => x.accountId === l.accountId);
     if (!c || !l.externalStockId) continue;
     const shows = c.shows(l.externalStockId);
-    if (shows !== l.targetQty) out.get(c.accountId)?.push(`${l.sku.code} shows ${shows} vs ${l.targetQty}`);
+    if (shows === l.targetQty) continue;
+    const line = `${l.sku.code}@${c.accountId} shows ${shows} vs ${l.targetQty}`;
+    if (l.lastError?.startsWith('permanent:')) refused.get(c.accountId)?.push(`${line} (${l.lastError.slice(0, 120)})`);
+    else off.get(c.accountId)?.push(line);
   }
-  return out;
+  return { off, refused };
 }
 
 export async function channelFigures(
@@ -48,7 +70,7 @@ export async function channelFigures(
   channels: DrillChannel[],
   writesAfter: Map<string, number>,
 ): Promise<ChannelFigures[]> {
-  const off = await listingsOff(prisma, channels);
+  const { off, refused } = await listingsOff(prisma, channels);
   const out: ChannelFigures[] = [];
   for (const c of channels) {
     const rows = await prisma.order.findMany({ where: { accountId: c.accountId }, select: { externalId: true } });
@@ -64,6 +86,7 @@ export async function channelFigures(
       duplicates: rows.length - inHub.size,
       listings: await prisma.listing.count({ where: { accountId: c.accountId } }),
       listingsOff: off.get(c.accountId) ?? [],
+      listingsRefused: refused.get(c.accountId) ?? [],
       writesAfterConvergence: writesAfter.get(c.accountId) ?? 0,
     });
   }

@@ -24,13 +24,16 @@ export function printMultiResult(r: MultiDrillResult, out: (s: string) => void =
     `events: ${r.door.perSecond.toFixed(1)} deliveries/s at the door during traffic; ${r.events.stored} stored once, ` +
       `${r.events.applied} applied, ${r.events.appliedPerSecond.toFixed(1)} applied/s sustained (first stored to last applied)`,
   );
-  out('channel            type      on channel  in hub  missing  extra  twice  listings off  writes after');
+  out('channel            type      on channel  in hub  missing  extra  twice  listings off refused  writes after');
   for (const c of r.channels)
     out(
       `${c.accountId.padEnd(18)} ${c.type.padEnd(9)} ${String(c.onChannel).padStart(10)} ${String(c.inHub).padStart(7)} ` +
         `${String(c.missing).padStart(8)} ${String(c.extra).padStart(6)} ${String(c.duplicates).padStart(6)} ` +
-        `${String(c.listings).padStart(8)} ${String(c.listingsOff.length).padStart(4)} ${String(c.writesAfterConvergence).padStart(12)}`,
+        `${String(c.listings).padStart(8)} ${String(c.listingsOff.length).padStart(4)} ${String(c.listingsRefused.length).padStart(7)} ${String(c.writesAfterConvergence).padStart(13)}`,
     );
+  for (const c of r.channels)
+    if (c.listingsRefused.length)
+      out(`refused by ${c.accountId} (on the listing, not silent): ${c.listingsRefused.slice(0, 3).join('; ')}`);
   out(
     `all orders in after ${s(r.ordersInMs)}; every listing on target after ${s(r.convergedMs)} (watched ${r.options.quietMs / 1000} s more)`,
   );
@@ -38,5 +41,12 @@ export function printMultiResult(r: MultiDrillResult, out: (s: string) => void =
     `oversold: strict ${r.state.strictOversold}, shared pool ${r.state.sharedOversold} (allowed by design); ` +
       `ledger vs movements: ${r.state.ledgerMismatches} mismatches; events not applied: ${r.events.failedOther} (+ ${r.events.failedMalformed} malformed, on purpose)`,
   );
+  const forged5xx = Object.entries(r.bad.forged.statuses)
+    .filter(([status]) => Number(status) >= 500)
+    .reduce((n, [, k]) => n + k, 0);
+  if (forged5xx)
+    out(
+      `note: ${forged5xx} forged deliveries answered 5xx, not 4xx (eBay: an unknown key id makes getPublicKey answer 404, which the door answers 500 so that eBay retries)`,
+    );
   out(r.breaches.length ? `BREACHES:\n  - ${r.breaches.join('\n  - ')}` : 'no breach');
 }

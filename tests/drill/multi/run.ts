@@ -190,7 +190,7 @@ export async function runMultiDrill(o: MultiDrillOptions): Promise<MultiDrillRes
           sales.add(sale);
           void sale.finally(() => sales.delete(sale));
         }
-        once('outage', 0.1, () => {
+        once('outage', 0.05, () => {
           first.faults.outageUntil = Date.now() + o.outageMs;
           say(`${sims.shops[0]?.accountId} answers 429/503 for ${o.outageMs} ms`);
         });
@@ -244,7 +244,7 @@ export async function runMultiDrill(o: MultiDrillOptions): Promise<MultiDrillRes
         }
       }
       if (ordersInMs !== null) {
-        const off = await orNull(listingsOff(db.prisma, sims.channels));
+        const off = (await orNull(listingsOff(db.prisma, sims.channels)))?.off;
         const pending = await orNull(inboxPending(db.prisma));
         const offCount = off ? [...off.values()].reduce((n, l) => n + l.length, 0) : -1;
         if (offCount === 0 && pending === 0) {
@@ -295,6 +295,8 @@ export async function runMultiDrill(o: MultiDrillOptions): Promise<MultiDrillRes
     if (convergedMs === null) breaches.push('the hub did not settle within the time allowed');
     if (!bad) breaches.push('the forged and malformed webhooks were never sent');
     if (badFigures.forged.accepted) breaches.push(`${badFigures.forged.accepted} forged webhooks accepted`);
+    if (badFigures.malformed.other)
+      breaches.push(`${badFigures.malformed.other} malformed webhooks neither refused (4xx) nor stored`);
     if (events.malformedWithoutException)
       breaches.push(`${events.malformedWithoutException} malformed events stored without an open exception`);
     if (events.failedOther)
