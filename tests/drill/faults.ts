@@ -10,6 +10,8 @@ export interface ShopFaults {
   outageUntil: number;
   /** Share (0..1) of stock updates applied by the shop whose answer is then lost. */
   loseStockAnswers: number;
+  /** When > 0, the next call starts an outage of this many ms (so that it surely meets the hub's calls). */
+  outageOnNextCallMs?: number;
 }
 
 export interface FaultCounts {
@@ -30,6 +32,10 @@ export async function startShopProxy(targetUrl: string, random: () => number): P
   const counts: FaultCounts = { outageAnswers: 0, lostStockAnswers: 0, forwarded: 0 };
   let flip = 0;
   const handler = async (req: Request): Promise<Response> => {
+    if (faults.outageOnNextCallMs) {
+      faults.outageUntil = Date.now() + faults.outageOnNextCallMs;
+      faults.outageOnNextCallMs = 0;
+    }
     if (Date.now() < faults.outageUntil) {
       counts.outageAnswers += 1;
       flip += 1;

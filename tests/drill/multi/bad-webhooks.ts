@@ -1,8 +1,8 @@
 // Forged and malformed deliveries at every webhook door the drill's channels use. Forged: a
 // signature that is not the channel's (must be refused, nothing stored). Malformed: signed with
-// the channel's real secret, but a body the hub cannot apply (Shopify: an orders/create that
-// is JSON but no order; the till: an event that breaks its schema) — refused at the door, or
-// stored and then an open exception, never silently dropped and never an order.
+// the shop's real secret, but a body the hub cannot apply (a Shopify orders/create that is JSON
+// but no order) — refused at the door, or stored and then an open exception, never silently
+// dropped and never an order.
 import type { DemoShop } from '../../../api/demo/simulators.ts';
 import { SIGNATURE_HEADER as TILL_SIGNATURE, TIMESTAMP_HEADER } from '../../../connectors/pos-webhook/webhooks.ts';
 import { TILL_ACCOUNT_ID } from './channels.ts';

@@ -138,7 +138,7 @@ export async function runMultiDrill(o: MultiDrillOptions): Promise<MultiDrillRes
     }
     const [first, second] = sims.proxies;
     if (!first || !second) throw new Error('the drill needs two shops');
-    second.faults.loseStockAnswers = 0.3;
+    second.faults.loseStockAnswers = 0.5;
 
     // Faults on the traffic's progress (the door's count of deliveries).
     let kills = 0;
@@ -191,8 +191,8 @@ export async function runMultiDrill(o: MultiDrillOptions): Promise<MultiDrillRes
           void sale.finally(() => sales.delete(sale));
         }
         once('outage', 0.05, () => {
-          first.faults.outageUntil = Date.now() + o.outageMs;
-          say(`${sims.shops[0]?.accountId} answers 429/503 for ${o.outageMs} ms`);
+          first.faults.outageOnNextCallMs = o.outageMs;
+          say(`${sims.shops[0]?.accountId} answers 429/503 for ${o.outageMs} ms from its next call`);
         });
         once('redis', 0.4, () => {
           redisStops += 1;
@@ -221,7 +221,12 @@ export async function runMultiDrill(o: MultiDrillOptions): Promise<MultiDrillRes
     await killer;
     await redisBack;
     await badSent;
-    second.faults.loseStockAnswers = 0;
+    // The lost answers go on until at least one was lost (a short run may have sent few writes there).
+    const lossEnds = (async () => {
+      while (second.counts.lostStockAnswers === 0 && Date.now() - traffic.endedAt < o.settleTimeoutMs / 2)
+        await sleep(500);
+      second.faults.loseStockAnswers = 0;
+    })();
     await fleet.revive();
     await door.settle();
     const trafficSeconds = (traffic.endedAt - traffic.startedAt) / 1000;
@@ -262,6 +267,7 @@ export async function runMultiDrill(o: MultiDrillOptions): Promise<MultiDrillRes
     }
     say(`orders in after ${ordersInMs ?? '—'} ms, converged after ${convergedMs ?? '—'} ms`);
 
+    await lossEnds;
     const writesAt = new Map(sims.channels.map((c) => [c.accountId, c.stockWrites()]));
     if (convergedMs !== null) await sleep(o.quietMs);
     const writesAfter = new Map(
