@@ -11,7 +11,11 @@ export interface MerchantSettingsInput {
   vatId?: string | null;
   invoicePrefix?: string;
   creditNotePrefix?: string;
+  /** order: one invoice when the whole order has shipped; shipment: one per shipped parcel. */
+  invoicePer?: string;
 }
+
+export const INVOICE_PER = ['order', 'shipment'] as const;
 
 /** Letters, digits and dashes: the prefix is part of every printed number. */
 export const PREFIX = /^[A-Z0-9][A-Z0-9-]{0,15}$/;
@@ -27,12 +31,16 @@ export async function setMerchantSettings(prisma: PrismaClient, input: MerchantS
       );
     }
   }
+  if (input.invoicePer !== undefined && !(INVOICE_PER as readonly string[]).includes(input.invoicePer)) {
+    throw new Error(`invoicePer must be order or shipment, got ${JSON.stringify(input.invoicePer)}`);
+  }
   const data = {
     name: input.name,
     ...(input.addressLines ? { addressLines: input.addressLines } : {}),
     ...(input.vatId !== undefined ? { vatId: input.vatId } : {}),
     ...(input.invoicePrefix ? { invoicePrefix: input.invoicePrefix } : {}),
     ...(input.creditNotePrefix ? { creditNotePrefix: input.creditNotePrefix } : {}),
+    ...(input.invoicePer ? { invoicePer: input.invoicePer } : {}),
   };
   return prisma.merchantSettings.upsert({
     where: { id: MERCHANT_ID },
