@@ -21,7 +21,7 @@ describe('pick list API on pglite', () => {
     await seedSku(db.prisma, 'MUG');
     await stock(db.prisma, 'sku-MUG', 'wh', 10);
     await ingestOrder(db.prisma, 'shop', draft('A-1', [{ sku: 'MUG', quantity: 3 }]));
-  }, 60_000);
+  }, 120_000);
   afterAll(() => db?.close());
 
   it('downloads the pick list of a location as a PDF', async () => {

@@ -31,7 +31,7 @@ describe('documents issued by jobs', () => {
       await seedSku(db.prisma, sku);
       await stock(db.prisma, `sku-${sku}`, 'wh', 50);
     }
-  }, 60_000);
+  }, 120_000);
   afterAll(() => db?.close());
 
   /** Dispatches the outbox as the runtime does; returns the orders the documents jobs are for. */
@@ -102,6 +102,7 @@ describe('documents issued by jobs', () => {
         { sku: 'TEA', quantity: 1, title: 'Tea tin' },
       ]),
     );
+    await dispatch(); // the acceptance's row
     const lines = await db.prisma.orderLine.findMany({ where: { orderId: r.orderId }, orderBy: { position: 'asc' } });
     const [mug, tea] = lines;
     if (!mug || !tea) throw new Error('lines');
@@ -137,12 +138,13 @@ describe('documents issued by jobs', () => {
     const r = await ingestOrder(db.prisma, 'shop', draft('J-5', [{ sku: 'TEA', quantity: 2, title: 'Tea tin' }]));
     const [tea] = await db.prisma.orderLine.findMany({ where: { orderId: r.orderId } });
     if (!tea) throw new Error('line');
+    expect(await dispatch()).toEqual([r.orderId]); // accepted
     await shipOrder(db.prisma, r.orderId, { lines: [{ orderLineId: tea.id, quantity: 1 }] }, 'test', clock);
-    await dispatch();
+    expect(await dispatch()).toEqual([r.orderId]); // the first parcel
     await job(r.orderId);
     expect((await docs(r.orderId)).map((d) => d.kind).sort()).toEqual(['delivery_note', 'order_confirmation']);
     await shipOrder(db.prisma, r.orderId, {}, 'test', clock);
-    await dispatch();
+    expect(await dispatch()).toEqual([r.orderId]); // the rest
     await job(r.orderId);
     await job(r.orderId);
     const invoices = (await docs(r.orderId)).filter((d) => d.kind === 'invoice');
@@ -178,5 +180,5 @@ describe('documents issued by jobs', () => {
     } finally {
       await fresh.close();
     }
-  }, 60_000);
+  }, 120_000);
 });

@@ -22,7 +22,7 @@ describe('order confirmations, delivery notes, per-shipment invoices as text', (
     deps = { prisma: db.prisma, store: databaseStore(db.prisma), clock };
     await seedMerchant(db.prisma);
     account = await seedDocumentAccount(db.prisma);
-  }, 60_000);
+  }, 120_000);
   afterAll(() => db?.close());
 
   const textOf = async (documentId: string) => rows(await pdfText((await deps.store.get(documentId)) as Uint8Array));

@@ -58,7 +58,7 @@ describe('pick list per location', () => {
     await order('other', 'P-3', [['MUG', 7]]); // another location's
     const shipped = await order('shop', 'P-4', [['TEA', 9]]); // already shipped: nothing to pick
     await shipOrder(db.prisma, shipped.orderId, {}, 'test', clock);
-  }, 60_000);
+  }, 120_000);
   afterAll(() => db?.close());
 
   it('grouped by bin: bins in order, no bin last, a row per SKU with its total and its orders', async () => {

@@ -35,7 +35,7 @@ describe('staff printouts', () => {
     app = staffApp(db.prisma, { clock });
     c = new Client(app);
     expect((await c.signIn(a)).status).toBe(303);
-  }, 60_000);
+  }, 120_000);
   afterAll(() => db?.close());
 
   it("the board's print link downloads the store's pick list as a PDF", async () => {
