@@ -23,6 +23,8 @@ export const JOB_PAYLOADS = {
   'document.push': z
     .object({ accountId, documentId: z.string().min(1), orderId: z.string().min(1), taxTotal: z.number().int() })
     .passthrough(),
+  /** Issue the documents an order is now due: confirmation, delivery notes, invoice, credit notes. */
+  'documents.issue': z.object({ orderId: z.string().min(1).max(200) }),
   /** Delete old processed inbox rows and dispatched outbox rows. */
   'maintenance.cleanup': z.object({}),
 } as const;

@@ -22,6 +22,7 @@ import {
   DOCUMENT_PUSH_REPLAYED,
 } from '../core/documents/channel-upload.ts';
 import { DocumentIssuedPayload, pushDocument } from './document-push.ts';
+import { runDocumentsJob } from './documents-job.ts';
 import { FulfilmentPushPayload, pushFulfilment } from './fulfilment-push.ts';
 import { processInbox } from './inbox-processor.ts';
 import { accountGroup, JOB_NAMES, type JobName, parsePayload } from './jobs.ts';
@@ -108,6 +109,7 @@ export const DEFAULT_TUNING: SyncTuning = {
     'token.refresh': 1,
     'fulfilment.push': 2,
     'document.push': 1,
+    'documents.issue': 1,
     'maintenance.cleanup': 1,
   },
   attempts: 8,
@@ -262,11 +264,15 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     queue.add('fulfilment.push', p, { jobId: jobId('fpush', p.pushId) });
   const requestDocumentPush = (p: DocumentIssuedPayload) =>
     queue.add('document.push', p, { jobId: jobId('dpush', p.documentId) });
+  // One job per outbox row asking (its id in the job id): a re-dispatched row lands on the same job.
+  const requestDocuments = (orderId: string, rowId: string) =>
+    queue.add('documents.issue', { orderId }, { jobId: jobId('docs', orderId, rowId) });
   const enqueue = async (intents: DispatchIntents) => {
     for (const [accountId, intent] of intents.push) await requestPush(accountId, intent);
     for (const accountId of intents.inbox) await requestInbox(accountId);
     for (const p of intents.fulfilments) await requestFulfilmentPush(p);
     for (const p of intents.documents) await requestDocumentPush(p);
+    for (const [orderId, rowId] of intents.documentsDue) await requestDocuments(orderId, rowId);
   };
 
   // One check per account per interval: pushes and sweeps in the same window share its job id.
@@ -375,6 +381,10 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     },
     'token.refresh': async (data) => {
       await refreshAccountToken(deps, parsePayload('token.refresh', data).accountId);
+    },
+    'documents.issue': async (data) => {
+      const { orderId } = parsePayload('documents.issue', data);
+      await runDocumentsJob({ prisma, store: documentStores.active, clock, logger: log }, orderId);
     },
     'maintenance.cleanup': async () => {
       await cleanup(deps, {

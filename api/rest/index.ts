@@ -38,6 +38,7 @@ import { exceptionRoutes } from './exceptions.ts';
 import { ledgerRoutes } from './inventory/ledger.ts';
 import { inventoryImportRoutes } from './inventory/imports.ts';
 import { inventoryRoutes } from './inventory/routes.ts';
+import { pickListRoutes } from './locations/pick-list.ts';
 import { locationRoutes } from './locations/routes.ts';
 import { orderActionRoutes } from './orders/actions.ts';
 import { documentRoutes } from './orders/documents.ts';
@@ -97,6 +98,7 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
     orderRoutes,
     orderActionRoutes,
     documentRoutes,
+    pickListRoutes,
     privacyRoutes,
     pickupRoutes,
     exceptionRoutes,

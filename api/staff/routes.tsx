@@ -46,6 +46,7 @@ import { endStaffSession, isLiveSession, startStaffSession } from '../../core/pi
 import { isStorable, UNSTORABLE_MESSAGE } from '../../core/text/storable.ts';
 import type { AppLogger } from '../app.ts';
 import { STAFF_CSS, STAFF_JS } from './assets.ts';
+import { staffPrintRoutes } from './print-routes.ts';
 import {
   deriveSessionKey,
   openSession,
@@ -401,6 +402,9 @@ export function createStaffRoutes(deps: StaffDeps): Hono<StaffEnv> {
     deleteCookie(c, SESSION_COOKIE, { path: base, secure: isHttps(c), httpOnly: true, sameSite: 'Strict' });
     return c.redirect(`${base}/login`, 303);
   });
+
+  // printouts: the pick list and packing slips (PDF)
+  app.route('/', staffPrintRoutes(prisma, clock));
 
   // -------------------------------------------------------------------------
   // the board

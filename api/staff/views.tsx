@@ -354,6 +354,17 @@ export const BoardPage: FC<{ ctx: PageContext; lanes: PickupLanes; notice?: Noti
         </button>
       </div>
     </form>
+    <p>
+      <a
+        class="btn secondary"
+        href={`${ctx.base}/pick-list.pdf`}
+        target="_blank"
+        data-testid="print-pick-list"
+        rel="noopener"
+      >
+        Print pick list
+      </a>
+    </p>
     <div id="lanes" data-refresh={`${ctx.base}/lanes`} data-interval={String(REFRESH_MS)} aria-live="polite">
       <Lanes ctx={ctx} lanes={lanes} />
     </div>
@@ -390,7 +401,16 @@ export const DetailPage: FC<{
   return (
     <Layout ctx={ctx} title={`Pickup ${p.number}`}>
       <p>
-        <a href={ctx.base}>← All pickups</a>
+        <a href={ctx.base}>← All pickups</a>{' '}
+        <a
+          class="btn secondary"
+          href={`${href}/packing-slip.pdf`}
+          target="_blank"
+          data-testid="print-packing-slip"
+          rel="noopener"
+        >
+          Print packing slip
+        </a>
       </p>
       <NoticeBox notice={notice} />
       <section class="panel" data-testid="pickup" data-status={p.status}>

@@ -107,6 +107,15 @@ function mapLine(item: SpOrderItem, currency: string, fulfilledByChannel: boolea
   };
 }
 
+/** The party Amazon names when it collects the tax as marketplace facilitator on any item; null when it does not. */
+function marketplaceFacilitator(order: SpOrder): string | null {
+  for (const item of order.orderItems) {
+    const c = item.tax?.taxCollections?.find((t) => t.model === 'MARKETPLACE_FACILITATOR');
+    if (c) return c.responsibleParty?.trim() || 'Amazon';
+  }
+  return null;
+}
+
 export function mapOrder(order: SpOrder): OrderDraftInput {
   const status = order.fulfillment?.fulfillmentStatus ?? 'PENDING';
   const facts = STATUS_FACTS[status];
@@ -186,6 +195,8 @@ export function mapOrder(order: SpOrder): OrderDraftInput {
       fulfilledBy: order.fulfillment?.fulfilledBy ?? null,
       fulfillmentStatus: status,
       sellerOrderId,
+      // Amazon collects and remits the tax as marketplace facilitator: invoices say so.
+      taxCollectedBy: marketplaceFacilitator(order),
     },
     channelCreatedAt: order.createdTime,
     channelUpdatedAt: order.lastUpdatedTime,

@@ -11,7 +11,15 @@ import type { SpGetOrderResponse, SpOrder, SpSearchOrdersResponse } from './payl
 export const ORDER_SNAPSHOT_TOPIC = 'orders/snapshot';
 export const ORDERS_PATH = '/orders/2026-01-01/orders';
 /** The datasets the mapping reads; personal data comes by role through BUYER and RECIPIENT (no Restricted Data Token). */
-export const INCLUDED_DATA = ['BUYER', 'RECIPIENT', 'PROCEEDS', 'CANCELLATION', 'FULFILLMENT', 'PACKAGES'] as const;
+export const INCLUDED_DATA = [
+  'BUYER',
+  'RECIPIENT',
+  'PROCEEDS',
+  'CANCELLATION',
+  'FULFILLMENT',
+  'PACKAGES',
+  'TAX',
+] as const;
 /**
  * "lastUpdatedBefore … must be … at least two minutes before the time of the request"
  * (orders_2026-01-01.json), plus 10 s against a hub clock running ahead of Amazon's.

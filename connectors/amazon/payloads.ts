@@ -59,6 +59,8 @@ export interface SpOrderItem {
     cancellationExecution?: { cancelledBy?: string; cancelReason?: string };
   };
   fulfillment?: { quantityFulfilled?: number; quantityUnfulfilled?: number };
+  /** With includedData TAX: who collects the item's tax (ItemTax.taxCollections, model MARKETPLACE_FACILITATOR). */
+  tax?: { taxCollections?: { model?: string; responsibleParty?: string }[] };
 }
 
 export interface SpPackage {

@@ -223,6 +223,8 @@ export function mapOrder(order: EbayOrder): OrderDraft {
       salesRecordReference: order.salesRecordReference ?? null,
       cancelRequestId: request?.cancelRequestId ?? null,
       marketplaceId: order.lineItems[0]?.purchaseMarketplaceId ?? null,
+      // eBay collects and remits the tax on a line (ebayCollectAndRemitTaxes): invoices say so.
+      taxCollectedBy: order.lineItems.some((l) => l.ebayCollectAndRemitTaxes?.length) ? 'eBay' : null,
     },
     channelCreatedAt: order.creationDate,
     channelUpdatedAt: order.lastModifiedDate,

@@ -59,6 +59,8 @@ export interface EbayLineItem {
   purchaseMarketplaceId?: string;
   variationAspects?: { name: string; value: string }[];
   refunds?: { refundId?: string; amount?: EbayAmount; refundDate?: string }[];
+  /** Taxes eBay collects and remits itself (marketplace facilitator, VAT on imports, …). */
+  ebayCollectAndRemitTaxes?: { taxType?: string; amount?: EbayAmount; collectionMethod?: string }[];
 }
 
 export interface EbayCancelRequest {

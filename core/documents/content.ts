@@ -1,5 +1,5 @@
 // What a document says, in the shape the PDF renderer lays out: built from the order's state
-// by invoice-content.ts / credit-note-content.ts, printed by pdf/render.ts. Amounts are integer
+// by invoice-content.ts / credit-note-content.ts / parcel-content.ts, printed by pdf/render.ts. Amounts are integer
 // minor units of `currency`.
 import type { DocumentLanguage } from './language.ts';
 
@@ -46,8 +46,10 @@ export interface TaxRow {
   amount: number;
 }
 
+export type ContentKind = 'invoice' | 'credit_note' | 'order_confirmation' | 'delivery_note';
+
 export interface DocumentContent {
-  kind: 'invoice' | 'credit_note';
+  kind: ContentKind;
   language: DocumentLanguage;
   number: string;
   issuedAt: Date;
@@ -55,6 +57,7 @@ export interface DocumentContent {
   /** The invoice a credit note corrects. */
   refersToNumber: string | null;
   merchant: Merchant;
+  /** The billing address; a delivery note's is the shipping address. */
   billTo: string[];
   buyer: Buyer | null;
   currency: string;
@@ -69,6 +72,10 @@ export interface DocumentContent {
   /** The prices already contain the tax (gross prices): the tax rows are shown, not added. */
   taxIncluded: boolean;
   total: number;
+  /** The marketplace that collects and remits the tax on this sale (facilitator), when it does. */
+  taxCollectedBy: string | null;
+  /** A delivery note's parcel: carrier and tracking number. */
+  tracking: string | null;
 }
 
 /** Sums tax lines by title and rate, keeping the order they first appear in; zero rows are dropped. */

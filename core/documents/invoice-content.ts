@@ -4,7 +4,15 @@ import { multiplyMoney, money } from '../money/money.ts';
 import type { DocumentContent, Merchant } from './content.ts';
 import { combinedRate, taxesByRate } from './content.ts';
 import type { DocumentLanguage } from './language.ts';
-import { billToLines, buyerOf, type DocumentOrder, lineTaxes, orderNumber, taxAddedToTotal } from './order-state.ts';
+import {
+  billToLines,
+  buyerOf,
+  type DocumentOrder,
+  lineTaxes,
+  orderNumber,
+  taxAddedToTotal,
+  taxCollectedBy,
+} from './order-state.ts';
 
 export function invoiceContent(
   order: DocumentOrder,
@@ -45,5 +53,16 @@ export function invoiceContent(
     shippingTax,
     taxIncluded: !taxAddedToTotal(order),
     total: Number(order.total),
+    taxCollectedBy: taxCollectedBy(order),
+    tracking: null,
   };
+}
+
+/** The order confirmation: what was ordered and what it costs, as the invoice of the whole order would say. */
+export function confirmationContent(
+  order: DocumentOrder,
+  merchant: Merchant,
+  head: { number: string; issuedAt: Date; language: DocumentLanguage },
+): DocumentContent {
+  return { ...invoiceContent(order, merchant, head), kind: 'order_confirmation' };
 }

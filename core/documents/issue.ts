@@ -1,18 +1,20 @@
-// Issues invoices and credit notes: in one transaction, lock the order, return the document
+// Issues an order's documents: in one transaction, lock the order, return the document
 // already made for the same purpose (idempotency key) or number, render and archive a new one.
 // A retried job or a repeated request therefore never allocates a second number.
+// issue-parcel.ts adds the documents of one parcel (delivery note, per-shipment invoice).
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import { withTxRetry } from '../db/retry.ts';
 import { appendToArchive } from './archive/append.ts';
 import type { DocumentStore } from './archive/store.ts';
-import type { DocumentContent, Merchant } from './content.ts';
+import type { ContentKind, DocumentContent, Merchant } from './content.ts';
 import { creditNoteContent, type ReturnedLine } from './credit-note-content.ts';
 import { withEInvoices } from './einvoice/choose.ts';
 import { DocumentError } from './errors.ts';
-import { invoiceContent } from './invoice-content.ts';
+import { confirmationContent, invoiceContent } from './invoice-content.ts';
 import { documentLanguage } from './language.ts';
+import { storedParts } from './line-shares.ts';
 import { readMerchantSettings } from './merchant.ts';
 import { allocateNumber, seriesKey } from './numbering.ts';
 import { type DocumentOrder, loadOrderForDocument, type Tx } from './order-state.ts';
@@ -31,14 +33,19 @@ export const creditNoteKey = (returnId: string) => `${CREDIT_NOTE_KEY}${returnId
 /** The return a credit note was issued for, from its idempotency key (null for other documents). */
 export const returnOfCreditNoteKey = (key: string) =>
   key.startsWith(CREDIT_NOTE_KEY) ? key.slice(CREDIT_NOTE_KEY.length) : null;
+export const confirmationKey = (orderId: string) => `order_confirmation:order:${orderId}`;
+
+/** Series of the documents whose prefix is not a merchant setting. */
+export const CONFIRMATION_PREFIX = 'OC';
+export const DELIVERY_NOTE_PREFIX = 'DN';
 
 /** Orders that were never sold, or sold nothing yet, get no invoice. */
-const NOT_INVOICEABLE = new Set(['captured', 'cancelled']);
+export const NOT_INVOICEABLE = new Set(['captured', 'cancelled']);
 
 type Made = Awaited<ReturnType<typeof appendToArchive>>;
 
-interface Plan {
-  kind: 'invoice' | 'credit_note';
+export interface Plan {
+  kind: ContentKind;
   prefix: (m: { invoicePrefix: string; creditNotePrefix: string }) => string;
   refersTo: { id: string; number: string } | null;
   content: (
@@ -48,7 +55,7 @@ interface Plan {
   ) => DocumentContent;
 }
 
-async function issue(
+export async function issue(
   deps: DocumentDeps,
   orderId: string,
   key: string,
@@ -90,7 +97,12 @@ async function issue(
           phone: settings.phone,
         };
         const content = p.content(order, merchant, { number: allocated.number, issuedAt, language });
-        const made = await withEInvoices(content, await renderPdf(content, fonts));
+        const rendered = await renderPdf(content, fonts);
+        // Only invoices and credit notes are e-invoices; a confirmation or delivery note stays a PDF.
+        const billing = content.kind === 'invoice' || content.kind === 'credit_note';
+        const made = billing
+          ? await withEInvoices(content, rendered)
+          : { pdf: rendered, pdfProfile: null, xml: null, note: null };
         const document = await appendToArchive(
           tx,
           deps.store,
@@ -112,19 +124,20 @@ async function issue(
           made.pdf,
           made.xml?.bytes ?? null,
         );
-        // Channels that keep the seller's documents (Amazon's invoice upload) get it from sync.
-        await tx.outboxEvent.create({
-          data: {
-            createdAt: issuedAt,
-            kind: 'document.issued',
-            payload: {
-              documentId: document.id,
-              orderId,
-              accountId: order.accountId,
-              taxTotal: content.taxes.reduce((n, t) => n + t.amount, 0) + content.shippingTax,
+        // Channels that keep the seller's invoices (Amazon's invoice upload) get them from sync.
+        if (billing)
+          await tx.outboxEvent.create({
+            data: {
+              createdAt: issuedAt,
+              kind: 'document.issued',
+              payload: {
+                documentId: document.id,
+                orderId,
+                accountId: order.accountId,
+                taxTotal: content.taxes.reduce((n, t) => n + t.amount, 0) + content.shippingTax,
+              },
             },
-          },
-        });
+          });
         return { document, created: true };
       },
       { timeout: 60_000, maxWait: 60_000 },
@@ -142,14 +155,32 @@ export function issueInvoice(deps: DocumentDeps, orderId: string) {
   });
 }
 
+/** The order confirmation, once the order is accepted; the same document on every later call. */
+export function issueOrderConfirmation(deps: DocumentDeps, orderId: string) {
+  return issue(deps, orderId, confirmationKey(orderId), async (_tx, order) => {
+    if (NOT_INVOICEABLE.has(order.status)) {
+      throw new DocumentError('not_invoiceable', 'id', `order ${orderId} is ${order.status}: nothing to confirm`);
+    }
+    return {
+      kind: 'order_confirmation',
+      prefix: () => CONFIRMATION_PREFIX,
+      refersTo: null,
+      content: confirmationContent,
+    };
+  });
+}
+
 /** The credit note of one refund (a Return of the order), referring to the order's invoice. */
 export async function issueCreditNote(deps: DocumentDeps, orderId: string, returnId: string) {
   return issue(deps, orderId, creditNoteKey(returnId), async (tx, _order) => {
     const ret = await tx.return.findFirst({ where: { id: returnId, orderId } });
     if (!ret) throw new DocumentError('not_found', 'returnId', `return ${returnId} of order ${orderId} not found`);
-    const invoice = await tx.document.findUnique({ where: { idempotencyKey: invoiceKey(orderId) } });
+    // The order's invoice; invoiced per shipment, its first one.
+    const invoice =
+      (await tx.document.findUnique({ where: { idempotencyKey: invoiceKey(orderId) } })) ??
+      (await tx.document.findFirst({ where: { orderId, kind: 'invoice' }, orderBy: { issuedAt: 'asc' } }));
     if (!invoice) throw new DocumentError('no_invoice', 'id', `order ${orderId} has no invoice to correct`);
-    const returned = (Array.isArray(ret.lines) ? ret.lines : []) as unknown as ReturnedLine[];
+    const returned: ReturnedLine[] = storedParts(ret.lines);
     return {
       kind: 'credit_note',
       prefix: (m) => m.creditNotePrefix,

@@ -23,6 +23,17 @@ export interface Labels {
   tip: string;
   total: string;
   page: string;
+  orderConfirmation: string;
+  deliveryNote: string;
+  shipTo: string;
+  tracking: string;
+  /** "{marketplace}" is replaced by the marketplace's name. */
+  taxCollectedBy: string;
+  pickList: string;
+  location: string;
+  sku: string;
+  orders: string;
+  toPick: string;
 }
 
 export const LABELS: Record<DocumentLanguage, Labels> = {
@@ -48,6 +59,16 @@ export const LABELS: Record<DocumentLanguage, Labels> = {
     tip: 'Tip',
     total: 'Total',
     page: 'Page',
+    orderConfirmation: 'Order confirmation',
+    deliveryNote: 'Delivery note',
+    shipTo: 'Ship to',
+    tracking: 'Tracking',
+    taxCollectedBy: 'The tax on this sale is collected and remitted by {marketplace} as marketplace facilitator.',
+    pickList: 'Pick list',
+    location: 'Location',
+    sku: 'SKU',
+    orders: 'Orders',
+    toPick: 'To pick',
   },
   de: {
     invoice: 'Rechnung',
@@ -71,5 +92,15 @@ export const LABELS: Record<DocumentLanguage, Labels> = {
     tip: 'Trinkgeld',
     total: 'Gesamtbetrag',
     page: 'Seite',
+    orderConfirmation: 'Auftragsbestätigung',
+    deliveryNote: 'Lieferschein',
+    shipTo: 'Lieferadresse',
+    tracking: 'Sendungsnummer',
+    taxCollectedBy: 'Die Umsatzsteuer auf diesen Verkauf erhebt und führt {marketplace} als Marktplatzbetreiber ab.',
+    pickList: 'Pickliste',
+    location: 'Lager',
+    sku: 'Artikelnr.',
+    orders: 'Bestellungen',
+    toPick: 'Zu picken',
   },
 };

@@ -17,7 +17,11 @@ export interface MerchantSettingsInput {
   phone?: string | null;
   invoicePrefix?: string;
   creditNotePrefix?: string;
+  /** order: one invoice when the whole order has shipped; shipment: one per shipped parcel. */
+  invoicePer?: string;
 }
+
+export const INVOICE_PER = ['order', 'shipment'] as const;
 
 /** Letters, digits and dashes: the prefix is part of every printed number. */
 export const PREFIX = /^[A-Z0-9][A-Z0-9-]{0,15}$/;
@@ -39,6 +43,9 @@ export async function setMerchantSettings(prisma: PrismaClient, input: MerchantS
   const optional = (['street', 'postalCode', 'city', 'countryCode', 'email', 'phone'] as const).filter(
     (k) => input[k] !== undefined,
   );
+  if (input.invoicePer !== undefined && !(INVOICE_PER as readonly string[]).includes(input.invoicePer)) {
+    throw new Error(`invoicePer must be order or shipment, got ${JSON.stringify(input.invoicePer)}`);
+  }
   const data = {
     name: input.name,
     ...Object.fromEntries(optional.map((k) => [k, input[k]])),
@@ -46,6 +53,7 @@ export async function setMerchantSettings(prisma: PrismaClient, input: MerchantS
     ...(input.vatId !== undefined ? { vatId: input.vatId } : {}),
     ...(input.invoicePrefix ? { invoicePrefix: input.invoicePrefix } : {}),
     ...(input.creditNotePrefix ? { creditNotePrefix: input.creditNotePrefix } : {}),
+    ...(input.invoicePer ? { invoicePer: input.invoicePer } : {}),
   };
   return prisma.merchantSettings.upsert({
     where: { id: MERCHANT_ID },

@@ -62,3 +62,14 @@ export function taxAddedToTotal(order: DocumentOrder): boolean {
   const net = order.subtotal - order.discountTotal + order.shippingTotal + order.tipTotal;
   return net + order.taxTotal === order.total;
 }
+
+/** The marketplace that collects and remits the tax on this order (connectors record it in channelRef). */
+export function taxCollectedBy(order: DocumentOrder): string | null {
+  const by = (order.channelRef as { taxCollectedBy?: unknown } | null)?.taxCollectedBy;
+  return typeof by === 'string' && by.trim() !== '' ? by : null;
+}
+
+/** The shipping address as printed lines (a delivery note's), else the billing address. */
+export function shipToLines(order: DocumentOrder): string[] {
+  return billToLines({ ...order, billingAddress: order.shippingAddress ?? order.billingAddress });
+}

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
+import { announceDocumentsDue } from '../documents/due.ts';
 import { withTxRetry } from '../db/retry.ts';
 import type { Tx } from '../db/sql.ts';
 import type { FulfilmentKind, FulfilmentMethod, HoldReason, OrderStatus } from '../order/state-machine.ts';
@@ -155,6 +156,8 @@ export async function transition(
     },
   });
   order.status = to;
+  // Documents for the new state (confirmation, delivery note, invoice) are issued by a job.
+  await announceDocumentsDue(tx, order.id, order.at);
 }
 
 export type PushKind = FulfilmentKind;

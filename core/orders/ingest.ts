@@ -17,6 +17,7 @@ import { type LineSku, resolveLineSkus } from './line-skus.ts';
 import { type LineNeed, type ReservationRow, reconcileReservations } from './reservations.ts';
 import { pathTo, type Target, targetFor } from './status-policy.ts';
 import { withTxRetry } from '../db/retry.ts';
+import { announceDocumentsDue } from '../documents/due.ts';
 
 export interface IngestOptions {
   actor?: string;
@@ -395,6 +396,8 @@ async function moveToTarget(
     });
     at = to;
   }
+  // Documents for the new state (confirmation, invoice) are issued by a job.
+  if (steps.length) await announceDocumentsDue(tx, orderId, now);
   // An order already on hold whose reason changed (e.g. unpaid -> stock short) records why.
   const status = at ?? from;
   const holdReason = status === 'on_hold' ? (target.holdReason ?? held?.hold_reason ?? null) : null;

@@ -9,6 +9,7 @@ import { withTxRetry } from '../db/retry.ts';
 import { forgetChannelQuantity } from './ingest.ts';
 import { adjust, release } from '../inventory/ledger.ts';
 import { canTransition, type OrderStatus, planTransition } from '../order/state-machine.ts';
+import { announceDocumentsDue } from '../documents/due.ts';
 import { type RefundAmount, refundMinor } from './refund-amount.ts';
 
 export interface ReturnInput {
@@ -157,6 +158,8 @@ export async function recordReturn(
             },
           });
         }
+        // The refund's credit note is issued by a job.
+        if (refund) await announceDocumentsDue(tx, order.id, opts.now);
         const after = await tx.orderLine.findMany({ where: { orderId: order.id } });
         const shipped = after.reduce((a, l) => a + l.fulfilledQty, 0);
         const returned = after.reduce((a, l) => a + l.returnedQty, 0);

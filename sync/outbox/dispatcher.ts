@@ -23,6 +23,8 @@ const PAYLOADS = {
   'fulfilment.push': FulfilmentPushPayload,
   // Written by core/documents/issue.ts: the channel may keep the seller's documents.
   'document.issued': DocumentIssuedPayload,
+  // Written by order changes (core/documents/due.ts): issue the order's documents now due.
+  'documents.due': z.object({ orderId: z.string().min(1) }),
 };
 
 export interface PushIntent {
@@ -37,6 +39,8 @@ export interface DispatchIntents {
   inbox: Set<string>;
   fulfilments: FulfilmentPushPayload[];
   documents: DocumentIssuedPayload[];
+  /** Orders due documents → the newest outbox row asking (part of the job id). */
+  documentsDue: Map<string, string>;
 }
 
 export interface DispatchHooks {
@@ -71,6 +75,7 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<number> {
       const inbox = new Set<string>();
       const fulfilments: FulfilmentPushPayload[] = [];
       const documents: DocumentIssuedPayload[] = [];
+      const documentsDue = new Map<string, string>();
       for (const row of rows) {
         const schema = PAYLOADS[row.kind as keyof typeof PAYLOADS];
         const parsed = schema?.safeParse(row.payload);
@@ -94,6 +99,8 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<number> {
         if (row.kind === 'inbox.received' && p.accountId) inbox.add(p.accountId);
         if (row.kind === 'fulfilment.push') fulfilments.push(parsed.data as FulfilmentPushPayload);
         if (row.kind === 'document.issued') documents.push(parsed.data as DocumentIssuedPayload);
+        if (row.kind === 'documents.due')
+          documentsDue.set((parsed.data as { orderId: string }).orderId, String(row.id));
       }
       const { dirty } = await recomputeTargets(tx, [...skus], deps.unitsPerChannel);
       const ids = rows.map((r) => r.id);
@@ -114,7 +121,7 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<number> {
           priorityKey: key === null ? null : String(key),
         });
       }
-      return { ids, intents: { push, inbox, fulfilments, documents } satisfies DispatchIntents };
+      return { ids, intents: { push, inbox, fulfilments, documents, documentsDue } satisfies DispatchIntents };
     },
     { timeout: 30_000, maxWait: 30_000 },
   );

@@ -107,3 +107,16 @@ describe('mapOrder on Amazon examples', () => {
     expect(() => mapOrder(p)).toThrow(/EUR/);
   });
 });
+
+describe('mapOrder: marketplace facilitator', () => {
+  it('records who collects the tax when an item says MARKETPLACE_FACILITATOR (includedData TAX), else null', () => {
+    const order = gbp();
+    expect(draft(order).channelRef.taxCollectedBy).toBeNull();
+    const [item] = order.orderItems;
+    if (!item) throw new Error('no item');
+    item.tax = { taxCollections: [{ model: 'MARKETPLACE_FACILITATOR', responsibleParty: 'Amazon EU S.à r.l.' }] };
+    expect(draft(order).channelRef.taxCollectedBy).toBe('Amazon EU S.à r.l.');
+    item.tax = { taxCollections: [{ model: 'STANDARD' }] };
+    expect(draft(order).channelRef.taxCollectedBy).toBeNull();
+  });
+});

@@ -29,6 +29,8 @@ const base: DocumentContent = {
   shippingTax: 0,
   taxIncluded: false,
   total: 100,
+  taxCollectedBy: null,
+  tracking: null,
 };
 
 describe('fonts shared between documents', () => {

@@ -108,3 +108,16 @@ describe('eBay order mapping', () => {
     expect(() => mapOrder(currency)).toThrow(/lineItems\[1\]\.lineItemCost\.currency/);
   });
 });
+
+describe('eBay order mapping: marketplace facilitator', () => {
+  it('records that eBay collects the tax when a line lists ebayCollectAndRemitTaxes, else null', () => {
+    const o = order();
+    expect(mapOrder(o).channelRef.taxCollectedBy).toBeNull();
+    const [line] = o.lineItems;
+    if (!line) throw new Error('no line');
+    line.ebayCollectAndRemitTaxes = [
+      { taxType: 'STATE_SALES_TAX', amount: { value: '1.20', currency: 'USD' }, collectionMethod: 'NET' },
+    ];
+    expect(mapOrder(o).channelRef.taxCollectedBy).toBe('eBay');
+  });
+});

@@ -36,6 +36,11 @@ export const merchantSet: CommandSpec = {
       description: 'invoice numbers: PREFIX-YEAR-000001 (default INV)',
     },
     'credit-note-prefix': { type: 'string', valueName: 'prefix', description: 'credit note numbers (default CN)' },
+    'invoice-per': {
+      type: 'string',
+      valueName: 'order|shipment',
+      description: 'one invoice per order when it has shipped (default), or one per shipped parcel',
+    },
   },
   examples: [
     'omnihub merchant set --name "Shop GmbH" --address "Hauptstr. 1" --address "10115 Berlin" --vat-id DE123456789',
@@ -74,9 +79,10 @@ export async function runMerchantSet(ctx: CliContext, args: ParsedArgs): Promise
         ...(o.phone !== undefined ? { phone: o.phone as string } : {}),
         ...(o['invoice-prefix'] ? { invoicePrefix: o['invoice-prefix'] as string } : {}),
         ...(o['credit-note-prefix'] ? { creditNotePrefix: o['credit-note-prefix'] as string } : {}),
+        ...(o['invoice-per'] ? { invoicePer: o['invoice-per'] as string } : {}),
       });
       ctx.stdout.write(
-        `merchant ${m.name}: invoices ${m.invoicePrefix}-YYYY-NNNNNN, credit notes ${m.creditNotePrefix}-YYYY-NNNNNN\n`,
+        `merchant ${m.name}: invoices ${m.invoicePrefix}-YYYY-NNNNNN, credit notes ${m.creditNotePrefix}-YYYY-NNNNNN, one invoice per ${m.invoicePer}\n`,
       );
       return EXIT.ok;
     } catch (e) {

@@ -16,7 +16,7 @@ const tags = ['documents'];
 const DocumentSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(['invoice', 'credit_note']),
+    kind: z.enum(['invoice', 'credit_note', 'order_confirmation', 'delivery_note']),
     number: z.string().openapi({ example: 'INV-2026-000123' }),
     refersToId: z.string().nullable().openapi({ description: 'The invoice a credit note corrects' }),
     language: z.string(),
@@ -54,7 +54,7 @@ const list = createRoute({
   path: '/orders/{id}/documents',
   tags,
   security: bearer,
-  summary: "The order's invoices and credit notes, oldest first",
+  summary: "The order's documents (confirmation, delivery notes, invoices, credit notes), oldest first",
   request: { params: IdParam },
   responses: { 200: json(z.object({ items: z.array(DocumentSchema) }), 'The documents'), ...errors(404) },
 });

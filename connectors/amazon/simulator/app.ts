@@ -408,5 +408,6 @@ function view(order: import('../payloads.ts').SpOrder, included: string[]) {
   if (!has('CANCELLATION')) for (const i of copy.orderItems) delete i.cancellation;
   if (!has('PACKAGES')) delete copy.packages;
   if (!has('FULFILLMENT')) for (const i of copy.orderItems) delete i.fulfillment;
+  if (!has('TAX')) for (const i of copy.orderItems) delete i.tax;
   return copy;
 }
