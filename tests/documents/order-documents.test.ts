@@ -109,6 +109,9 @@ describe('order confirmations, delivery notes, per-shipment invoices as text', (
     );
     expect(t1.join('\n')).not.toContain('Tea book');
     expect(t1.join('\n')).not.toMatch(/EUR/); // no prices on a delivery note
+    // Neither is an e-invoice, nor handed to the channel as one.
+    expect([one.pdfProfile, one.xmlFormat, two.pdfProfile]).toEqual([null, null, null]);
+    expect(await deps.prisma.outboxEvent.count({ where: { kind: 'document.issued' } })).toBe(0);
     expect(await textOf(two.id)).toEqual(
       expect.arrayContaining(['Tracking: DHL 0034-2', 'Coffee mug 1', 'Tea book 1']),
     );
