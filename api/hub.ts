@@ -12,7 +12,8 @@ import type { Logger } from '../core/log.ts';
 import type { MetricsRegistry } from '../core/metrics/registry.ts';
 import { JOB_NAMES } from '../sync/jobs.ts';
 import { jobId } from '../sync/queue/job-id.ts';
-import { type SyncRuntime, type SyncTuning, startSync } from '../sync/runtime.ts';
+import { type SyncOptions, type SyncRuntime, type SyncTuning, startSync } from '../sync/runtime.ts';
+import { createStatusRoutes } from './status/routes.tsx';
 import { createApp } from './app.ts';
 import { Drain } from './drain.ts';
 import { type HealthProbe, makeHealthCheck } from './health.ts';
@@ -58,6 +59,8 @@ export interface HubOptions {
   metrics?: MetricsRegistry;
   /** Which part of the hub this process runs (api/process-roles.ts); everything by default. */
   role?: ProcessRole;
+  /** How customer notifications leave (tests): default the SMTP settings through nodemailer. */
+  notifications?: SyncOptions['notifications'];
 }
 
 export interface RunningHub {
@@ -91,6 +94,8 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     databaseUrl: o.databaseUrl,
     roles: parts.sync,
     documentStores,
+    statusBaseUrl: o.publicUrl ?? `http://${o.host === '0.0.0.0' ? '127.0.0.1' : o.host}:${o.port}`,
+    ...(o.notifications ? { notifications: o.notifications } : {}),
     ...(o.syncTuning ? { tuning: o.syncTuning } : {}),
     ...(o.metrics ? { metrics: o.metrics } : {}),
   });
@@ -184,6 +189,11 @@ function mountHub(app: ReturnType<typeof createApp>, o: HubOptions, sync: SyncRu
         return out;
       },
     }),
+  );
+  // The customer's status page: public, opened by the order's token alone.
+  app.route(
+    '/o',
+    createStatusRoutes({ prisma: db.prisma, clock, logger, documentStores: archiveStores(db.prisma, o.archiveDir) }),
   );
   app.route('/staff', createStaffRoutes({ prisma: db.prisma, secretKey, logger, clock }));
   const keys = new KeyCache(clock);

@@ -23,6 +23,10 @@ export const JOB_PAYLOADS = {
   'document.push': z
     .object({ accountId, documentId: z.string().min(1), orderId: z.string().min(1), taxTotal: z.number().int() })
     .passthrough(),
+  /** E-mail one customer notification (sync/notifications/send.ts). */
+  'notification.send': z.object({ notificationId: z.string().min(1).max(200) }),
+  /** Write a `delayed` notification for every order past its promised date (core/notifications/delayed.ts). */
+  'notifications.delayed': z.object({}),
   /** Delete old processed inbox rows and dispatched outbox rows. */
   'maintenance.cleanup': z.object({}),
 } as const;

@@ -41,6 +41,7 @@ import { inventoryRoutes } from './inventory/routes.ts';
 import { locationRoutes } from './locations/routes.ts';
 import { orderActionRoutes } from './orders/actions.ts';
 import { documentRoutes } from './orders/documents.ts';
+import { notificationRoutes } from './notifications.ts';
 import { orderRoutes } from './orders/routes.ts';
 import { pickupRoutes } from './pickups.ts';
 import { privacyRoutes } from './privacy.ts';
@@ -97,6 +98,7 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
     orderRoutes,
     orderActionRoutes,
     documentRoutes,
+    notificationRoutes,
     privacyRoutes,
     pickupRoutes,
     exceptionRoutes,

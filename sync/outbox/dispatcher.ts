@@ -23,6 +23,8 @@ const PAYLOADS = {
   'fulfilment.push': FulfilmentPushPayload,
   // Written by core/documents/issue.ts: the channel may keep the seller's documents.
   'document.issued': DocumentIssuedPayload,
+  // Written with a customer notification (the orders trigger, core/notifications/delayed.ts).
+  'notification.send': z.object({ notificationId: z.string().min(1) }),
 };
 
 export interface PushIntent {
@@ -37,6 +39,7 @@ export interface DispatchIntents {
   inbox: Set<string>;
   fulfilments: FulfilmentPushPayload[];
   documents: DocumentIssuedPayload[];
+  notifications: string[];
 }
 
 export interface DispatchHooks {
@@ -71,6 +74,7 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<number> {
       const inbox = new Set<string>();
       const fulfilments: FulfilmentPushPayload[] = [];
       const documents: DocumentIssuedPayload[] = [];
+      const notifications: string[] = [];
       for (const row of rows) {
         const schema = PAYLOADS[row.kind as keyof typeof PAYLOADS];
         const parsed = schema?.safeParse(row.payload);
@@ -94,6 +98,8 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<number> {
         if (row.kind === 'inbox.received' && p.accountId) inbox.add(p.accountId);
         if (row.kind === 'fulfilment.push') fulfilments.push(parsed.data as FulfilmentPushPayload);
         if (row.kind === 'document.issued') documents.push(parsed.data as DocumentIssuedPayload);
+        if (row.kind === 'notification.send')
+          notifications.push((parsed.data as { notificationId: string }).notificationId);
       }
       const { dirty } = await recomputeTargets(tx, [...skus], deps.unitsPerChannel);
       const ids = rows.map((r) => r.id);
@@ -114,7 +120,7 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<number> {
           priorityKey: key === null ? null : String(key),
         });
       }
-      return { ids, intents: { push, inbox, fulfilments, documents } satisfies DispatchIntents };
+      return { ids, intents: { push, inbox, fulfilments, documents, notifications } satisfies DispatchIntents };
     },
     { timeout: 30_000, maxWait: 30_000 },
   );
