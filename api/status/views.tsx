@@ -5,10 +5,11 @@ import { formatDate, STATUS_LABELS, type StatusLabels } from '../../core/status/
 import { SETTLED_STATUSES, type StatusView, WEEKDAYS } from '../../core/status/view.ts';
 
 const STYLE = `
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f5f5f4;color:#1c1917}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",Arial,sans-serif;margin:0;background:#f5f5f4;color:#1c1917}
 main{max-width:40rem;margin:0 auto;padding:1.5rem 1rem}
 h1{font-size:1.5rem;margin:0 0 1rem}
 h2{font-size:1.05rem;margin:1.5rem 0 .5rem}
+section>h2:first-child{margin-top:0}
 section{background:#fff;border-radius:.5rem;padding:1rem 1.25rem;margin-bottom:1rem;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 .status{font-size:1.25rem;font-weight:600}
 .note{color:#9a3412;margin:.5rem 0 0}
@@ -26,7 +27,8 @@ const Page: FC<{ lang: string; title: string; children?: Child }> = ({ lang, tit
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <meta name="robots" content="noindex" />
       <title>{title}</title>
-      <style>{STYLE}</style>
+      {/* Raw: escaping would turn quotes and > into entities the CSS parser rejects. */}
+      <style dangerouslySetInnerHTML={{ __html: STYLE }} />
     </head>
     <body>
       <main>{children}</main>
