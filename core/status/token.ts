@@ -30,13 +30,18 @@ export async function ensureStatusToken(
     prisma.order.findUnique({ where: { id: orderId }, select: { statusTokenEnc: true } }).then((o) => o ?? null);
   const row = await read();
   if (!row) return null;
-  if (row.statusTokenEnc) return decryptSecret(row.statusTokenEnc, secretKey, boundTo(orderId));
+  const stale = row.statusTokenEnc;
+  if (stale) {
+    const kept = await decryptSecret(stale, secretKey, boundTo(orderId)).catch(() => null);
+    if (kept !== null) return kept;
+    // Encrypted under a secret key rotated away since: a new link replaces the old one.
+  }
   const token = newStatusToken();
   const enc = await encryptSecret(token, secretKey, boundTo(orderId));
   // Conditional: the first writer wins; a loser reads the winner's token back.
   await prisma.$executeRaw`
     UPDATE orders SET status_token_hash = ${hashStatusToken(token)}, status_token_enc = ${enc}
-     WHERE id = ${orderId} AND status_token_enc IS NULL`;
+     WHERE id = ${orderId} AND status_token_enc IS NOT DISTINCT FROM ${stale}`;
   const after = await read();
   if (!after?.statusTokenEnc) return null;
   return decryptSecret(after.statusTokenEnc, secretKey, boundTo(orderId));
