@@ -83,6 +83,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
   const parts = roleParts(role);
 
   const documentStores = archiveStores(db.prisma, o.archiveDir);
+  let listeningAt: string | undefined;
   // The synchronizer first: the API hands it webhook arrivals and "sync now" requests.
   const sync = await startSync({
     db,
@@ -94,7 +95,8 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     databaseUrl: o.databaseUrl,
     roles: parts.sync,
     documentStores,
-    statusBaseUrl: o.publicUrl ?? `http://${o.host === '0.0.0.0' ? '127.0.0.1' : o.host}:${o.port}`,
+    // Read when a mail is made: the server's own address is known only once it listens (port 0).
+    statusBaseUrl: () => o.publicUrl ?? listeningAt ?? `http://${o.host}:${o.port}`,
     ...(o.notifications ? { notifications: o.notifications } : {}),
     ...(o.syncTuning ? { tuning: o.syncTuning } : {}),
     ...(o.metrics ? { metrics: o.metrics } : {}),
@@ -127,6 +129,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
   let server: RunningServer;
   try {
     server = await startServer(app, { port: o.port, host: o.host }, logger);
+    listeningAt = server.url;
   } catch (e) {
     await sync.stop();
     redis?.disconnect();

@@ -158,7 +158,7 @@ export interface SyncOptions {
   /** Where issued documents' bytes are read for channel uploads; the database store by default. */
   documentStores?: ArchiveStores;
   /** The hub's public address, for the status link in customer notifications. */
-  statusBaseUrl?: string;
+  statusBaseUrl?: NotificationDeps['statusBaseUrl'];
   /** How notifications leave (default: the SMTP settings through nodemailer); test hooks. */
   notifications?: Pick<NotificationDeps, 'send' | 'hooks'>;
 }

@@ -37,11 +37,13 @@ export interface NotificationDeps {
   secretKey: Uint8Array;
   clock: Clock;
   logger: Logger;
-  /** The hub's public address: the status link in the mail is `${statusBaseUrl}/o/{token}`. */
-  statusBaseUrl: string;
+  /** The hub's public address: the status link in the mail is `${statusBaseUrl}/o/{token}` (read when a mail is made). */
+  statusBaseUrl: string | (() => string);
   send?: MailSender;
   hooks?: NotificationHooks;
 }
+
+const baseUrl = (d: NotificationDeps) => (typeof d.statusBaseUrl === 'function' ? d.statusBaseUrl() : d.statusBaseUrl);
 
 export type SendOutcome = 'sent' | 'already_sent' | 'skipped';
 
@@ -96,7 +98,7 @@ export async function sendNotification(deps: NotificationDeps, notificationId: s
     kind: n.kind as NoticeKind,
     language: documentLanguage(order.language),
     orderNumber: order.displayNumber ?? order.externalId,
-    statusUrl: `${deps.statusBaseUrl.replace(/\/+$/, '')}${statusPath(token)}`,
+    statusUrl: `${baseUrl(deps).replace(/\/+$/, '')}${statusPath(token)}`,
     from: settings.from,
   });
   await prisma.customerNotification.update({ where: { id: n.id }, data: { attempts: { increment: 1 } } });
