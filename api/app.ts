@@ -73,6 +73,11 @@ function codeForStatus(status: number): string {
   }
 }
 
+/** The status page's address is the customer's credential (/o/{token}): logged without it. */
+export function loggedPath(path: string): string {
+  return path.replace(/^\/o\/[^/]+/, '/o/[token]');
+}
+
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;
 }
@@ -102,7 +107,7 @@ export function createApp(deps: AppDeps): App {
       logger.info(
         {
           method: c.req.method,
-          path: c.req.path,
+          path: loggedPath(c.req.path),
           status: c.res.status,
           ms: round(performance.now() - start),
           requestId,
@@ -151,7 +156,7 @@ export function createApp(deps: AppDeps): App {
       };
       return c.json(body, err.status as ContentfulStatusCode);
     }
-    logger.error({ err, requestId, method: c.req.method, path: c.req.path }, 'unhandled error');
+    logger.error({ err, requestId, method: c.req.method, path: loggedPath(c.req.path) }, 'unhandled error');
     const status = err instanceof HTTPException ? err.status : 500;
     const body: ErrorBody = { error: { code: codeForStatus(status), message: 'internal error', requestId } };
     return c.json(body, status as ContentfulStatusCode);

@@ -12,7 +12,8 @@ import type { Logger } from '../core/log.ts';
 import { type MetricsRegistry, metrics as processMetrics } from '../core/metrics/registry.ts';
 import { JOB_NAMES } from '../sync/jobs.ts';
 import { jobId } from '../sync/queue/job-id.ts';
-import { type SyncRuntime, type SyncTuning, startSync } from '../sync/runtime.ts';
+import { type SyncOptions, type SyncRuntime, type SyncTuning, startSync } from '../sync/runtime.ts';
+import { createStatusRoutes } from './status/routes.tsx';
 import { createApp } from './app.ts';
 import { Drain } from './drain.ts';
 import type { QueueDepths } from './metrics/db-gauges.ts';
@@ -62,6 +63,8 @@ export interface HubOptions {
   role?: ProcessRole;
   /** A second listener serving only GET /metrics, unauthenticated (OMNIHUB_METRICS_PORT; 0 = a free port). */
   metricsPort?: number | undefined;
+  /** How customer notifications leave (tests): default the SMTP settings through nodemailer. */
+  notifications?: SyncOptions['notifications'];
 }
 
 export interface RunningHub {
@@ -86,6 +89,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
   const parts = roleParts(role);
 
   const documentStores = archiveStores(db.prisma, o.archiveDir);
+  let listeningAt: string | undefined;
   // The synchronizer first: the API hands it webhook arrivals and "sync now" requests.
   const sync = await startSync({
     db,
@@ -97,6 +101,9 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     databaseUrl: o.databaseUrl,
     roles: parts.sync,
     documentStores,
+    // Read when a mail is made: the server's own address is known only once it listens (port 0).
+    statusBaseUrl: () => o.publicUrl ?? listeningAt ?? `http://${o.host}:${o.port}`,
+    ...(o.notifications ? { notifications: o.notifications } : {}),
     ...(o.syncTuning ? { tuning: o.syncTuning } : {}),
     ...(o.metrics ? { metrics: o.metrics } : {}),
   });
@@ -141,6 +148,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
         await server.close(500);
         throw e;
       });
+    listeningAt = server.url;
   } catch (e) {
     await sync.stop();
     redis?.disconnect();
@@ -198,6 +206,11 @@ function mountHub(app: ReturnType<typeof createApp>, o: HubOptions, sync: SyncRu
       onAccountChanged: (accountId) => sync.forgetAccount(accountId),
       queueDepths: queueDepthsOf(sync),
     }),
+  );
+  // The customer's status page: public, opened by the order's token alone.
+  app.route(
+    '/o',
+    createStatusRoutes({ prisma: db.prisma, clock, logger, documentStores: archiveStores(db.prisma, o.archiveDir) }),
   );
   app.route('/staff', createStaffRoutes({ prisma: db.prisma, secretKey, logger, clock }));
   const keys = new KeyCache(clock);

@@ -25,6 +25,10 @@ export const JOB_PAYLOADS = {
     .passthrough(),
   /** Issue the documents an order is now due: confirmation, delivery notes, invoice, credit notes. */
   'documents.issue': z.object({ orderId: z.string().min(1).max(200) }),
+  /** E-mail one customer notification (sync/notifications/send.ts). */
+  'notification.send': z.object({ notificationId: z.string().min(1).max(200) }),
+  /** Write a `delayed` notification for every order past its promised date (core/notifications/delayed.ts). */
+  'notifications.delayed': z.object({}),
   /** Delete old processed inbox rows and dispatched outbox rows. */
   'maintenance.cleanup': z.object({}),
 } as const;

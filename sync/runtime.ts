@@ -24,6 +24,8 @@ import {
 import { DocumentIssuedPayload, pushDocument } from './document-push.ts';
 import { runDocumentsJob } from './documents-job.ts';
 import { FulfilmentPushPayload, pushFulfilment } from './fulfilment-push.ts';
+import { noticeDelayedOrders } from '../core/notifications/delayed.ts';
+import { type NotificationDeps, sendNotification } from './notifications/send.ts';
 import { processInbox } from './inbox-processor.ts';
 import { accountGroup, JOB_NAMES, type JobName, parsePayload } from './jobs.ts';
 import { cleanup, refreshAccountToken } from './maintenance.ts';
@@ -91,6 +93,8 @@ export interface SyncTuning {
   stockConfirmIntervalMs: number;
   /** A submission the channel has not finished after this long is given up (connectors may declare their own). */
   stockSubmissionTimeoutMs: number;
+  /** When the delayed-order check runs (cron with seconds, UTC). */
+  delayedCheckPattern: string;
 }
 
 export const DEFAULT_TUNING: SyncTuning = {
@@ -110,6 +114,8 @@ export const DEFAULT_TUNING: SyncTuning = {
     'fulfilment.push': 2,
     'document.push': 1,
     'documents.issue': 1,
+    'notification.send': 2,
+    'notifications.delayed': 1,
     'maintenance.cleanup': 1,
   },
   attempts: 8,
@@ -126,6 +132,7 @@ export const DEFAULT_TUNING: SyncTuning = {
   stalledIntervalMs: 30_000,
   stockConfirmIntervalMs: 60_000,
   stockSubmissionTimeoutMs: DEFAULT_SUBMISSION_TIMEOUT_MS,
+  delayedCheckPattern: '0 */5 * * * *',
 };
 
 export interface SyncOptions {
@@ -152,6 +159,10 @@ export interface SyncOptions {
   metrics?: MetricsRegistry;
   /** Where issued documents' bytes are read for channel uploads; the database store by default. */
   documentStores?: ArchiveStores;
+  /** The hub's public address, for the status link in customer notifications. */
+  statusBaseUrl?: NotificationDeps['statusBaseUrl'];
+  /** How notifications leave (default: the SMTP settings through nodemailer); test hooks. */
+  notifications?: Pick<NotificationDeps, 'send' | 'hooks'>;
 }
 
 export interface SyncRuntime {
@@ -267,12 +278,16 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
   // One job per outbox row asking (its id in the job id): a re-dispatched row lands on the same job.
   const requestDocuments = (orderId: string, rowId: string) =>
     queue.add('documents.issue', { orderId }, { jobId: jobId('docs', orderId, rowId) });
+  // One job per notification: a re-dispatched row lands on the same job.
+  const requestNotification = (notificationId: string) =>
+    queue.add('notification.send', { notificationId }, { jobId: jobId('notify', notificationId) });
   const enqueue = async (intents: DispatchIntents) => {
     for (const [accountId, intent] of intents.push) await requestPush(accountId, intent);
     for (const accountId of intents.inbox) await requestInbox(accountId);
     for (const p of intents.fulfilments) await requestFulfilmentPush(p);
     for (const p of intents.documents) await requestDocumentPush(p);
     for (const [orderId, rowId] of intents.documentsDue) await requestDocuments(orderId, rowId);
+    for (const id of intents.notifications) await requestNotification(id);
   };
 
   // One check per account per interval: pushes and sweeps in the same window share its job id.
@@ -315,6 +330,14 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     clock,
   };
   const deps = { prisma, secretKey, connectors, accountCache, decorate, refresher, logger: log, clock, metrics: hub };
+  const notificationDeps: NotificationDeps = {
+    prisma,
+    secretKey,
+    clock,
+    logger: log,
+    statusBaseUrl: options.statusBaseUrl ?? 'http://127.0.0.1:3000',
+    ...options.notifications,
+  };
 
   /** Set by stop(): long jobs end at their next safe point. */
   let stopping = false;
@@ -378,6 +401,13 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
     },
     'document.push': async (data) => {
       await pushDocument({ ...deps, documentStores }, DocumentIssuedPayload.parse(data));
+    },
+    'notification.send': async (data) => {
+      await sendNotification(notificationDeps, parsePayload('notification.send', data).notificationId);
+    },
+    'notifications.delayed': async () => {
+      const n = await noticeDelayedOrders(prisma, clock.now());
+      if (n) log.info({ orders: n }, 'delayed orders: customers to be told');
     },
     'token.refresh': async (data) => {
       await refreshAccountToken(deps, parsePayload('token.refresh', data).accountId);
@@ -484,6 +514,14 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
       const p = DocumentIssuedPayload.safeParse(r.payload);
       if (p.success) await requestDocumentPush(p.data);
     }
+    // Notifications dispatched a while ago and still pending: their job was lost (or keeps failing).
+    const unsentMail = await prisma.$queryRaw<{ id: string }[]>`
+      SELECT n.id FROM customer_notifications n
+        JOIN outbox_events o ON o.kind = 'notification.send' AND o.payload->>'notificationId' = n.id
+       WHERE n.status = 'pending' AND o.dispatched_at < ${new Date(at - LOST_PUSH_AFTER_MS)}
+         AND o.dispatched_at > ${new Date(at - LOST_PUSH_GIVE_UP_MS)}
+       LIMIT 500`;
+    for (const r of unsentMail) await requestNotification(r.id);
   };
 
   let dispatcher: DispatcherLoop | null = null;
@@ -521,6 +559,7 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
       reconcileSeconds: tuning.reconcileSeconds,
       tokenRefreshSeconds: tuning.tokenRefreshSeconds,
       cleanupPattern: tuning.cleanupPattern,
+      delayedCheckPattern: tuning.delayedCheckPattern,
       refreshMs: 60_000,
     });
   }

@@ -89,6 +89,8 @@ export interface ScheduleOptions {
   reconcileSeconds: number;
   tokenRefreshSeconds: number;
   cleanupPattern: string;
+  /** The delayed-order check (customer notifications); unset = not scheduled. */
+  delayedCheckPattern?: string;
   /** How often the account list is re-read to add and remove tasks. */
   refreshMs: number;
 }
@@ -120,6 +122,14 @@ export async function startSchedules(o: ScheduleOptions): Promise<Schedules> {
     });
     const wanted = new Set<string>(['maintenance.cleanup']);
     ensure('maintenance.cleanup', o.cleanupPattern, enqueue('maintenance.cleanup', {}, 'maintenance.cleanup'));
+    if (o.delayedCheckPattern) {
+      wanted.add('notifications.delayed');
+      ensure(
+        'notifications.delayed',
+        o.delayedCheckPattern,
+        enqueue('notifications.delayed', {}, 'notifications.delayed'),
+      );
+    }
     for (const a of accounts) {
       const connector = o.connectors[a.type];
       if (!connector) continue;

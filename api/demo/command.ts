@@ -38,6 +38,7 @@ function banner(demo: Demo, args: DemoArgs): string[] {
     `  ${pad('Staff')}${demo.staffUrl}`,
     ...stores.map((s) => `  ${pad('')}${s.name} (${s.code}): PIN ${s.pin}`),
     `  ${pad('API docs')}${demo.docsUrl}`,
+    `  ${pad('Mails')}${demo.mailsUrl}   customer notifications caught by the development SMTP sink`,
     `  ${pad('API key')}${demo.adminKey}   (admin, this demo only)`,
     `  ${pad('')}curl -H "Authorization: Bearer ${demo.adminKey}" ${demo.url}/api/v1/orders`,
     '',

@@ -17,6 +17,8 @@ import { jobId } from '../../sync/queue/job-id.ts';
 import type { SyncTuning } from '../../sync/runtime.ts';
 import { DEMO_CURRENCY, demoCatalogue, LOCATIONS } from './catalogue.ts';
 import { type RunningHub, startHub } from '../hub.ts';
+import { saveSmtpSettings } from '../../core/notifications/settings.ts';
+import { startMailSink } from '../../sync/notifications/dev-sink.ts';
 import { type DemoSetup, seedDemo } from './seed.ts';
 import { readSeedDir, replaySeed, type SeedRecords, type SeedReport } from './seed-files.ts';
 import { type DemoSimulators, startDemoSimulators } from './simulators.ts';
@@ -52,6 +54,8 @@ export interface Demo {
   landingUrl: string;
   staffUrl: string;
   docsUrl: string;
+  /** The development mail sink's list of the customer notifications sent (JSON). */
+  mailsUrl: string;
   adminKey: string;
   dataDir: string;
   logFile: string | null;
@@ -164,6 +168,20 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     };
     const { key: adminKey } = await createApiKey(db.prisma, { name: 'demo admin key', role: 'admin' });
 
+    // Customer notifications go to a local SMTP sink whose mails are listed over HTTP.
+    const sink = await startMailSink({ host: o.host });
+    cleanups.push(() => sink.stop());
+    const mailsUrl = await sink.serveList();
+    await saveSmtpSettings(db.prisma, secretKey, {
+      host: sink.host,
+      port: sink.port,
+      secure: false,
+      user: 'demo',
+      password: 'demo',
+      from: 'Harbour & Pine <orders@harbour-and-pine.example>',
+      enabled: true,
+    });
+
     const hotCodes = setup.hotCodes;
     // The demo's one clock: the hub and the simulated staff read the same time.
     const clock = systemClock;
@@ -275,6 +293,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       landingUrl: `${base}/`,
       staffUrl: `${base}/staff`,
       docsUrl: `${base}/docs`,
+      mailsUrl,
       adminKey,
       dataDir: o.dataDir,
       logFile,

@@ -42,6 +42,7 @@ import { pickListRoutes } from './locations/pick-list.ts';
 import { locationRoutes } from './locations/routes.ts';
 import { orderActionRoutes } from './orders/actions.ts';
 import { documentRoutes } from './orders/documents.ts';
+import { notificationRoutes } from './notifications.ts';
 import { orderRoutes } from './orders/routes.ts';
 import { pickupRoutes } from './pickups.ts';
 import { privacyRoutes } from './privacy.ts';
@@ -99,6 +100,7 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
     orderActionRoutes,
     documentRoutes,
     pickListRoutes,
+    notificationRoutes,
     privacyRoutes,
     pickupRoutes,
     exceptionRoutes,

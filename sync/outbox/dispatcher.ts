@@ -25,6 +25,8 @@ const PAYLOADS = {
   'document.issued': DocumentIssuedPayload,
   // Written by order changes (core/documents/due.ts): issue the order's documents now due.
   'documents.due': z.object({ orderId: z.string().min(1) }),
+  // Written with a customer notification (the orders trigger, core/notifications/delayed.ts).
+  'notification.send': z.object({ notificationId: z.string().min(1) }),
 };
 
 export interface PushIntent {
@@ -41,6 +43,7 @@ export interface DispatchIntents {
   documents: DocumentIssuedPayload[];
   /** Orders due documents → the newest outbox row asking (part of the job id). */
   documentsDue: Map<string, string>;
+  notifications: string[];
 }
 
 export interface DispatchHooks {
@@ -76,6 +79,7 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<number> {
       const fulfilments: FulfilmentPushPayload[] = [];
       const documents: DocumentIssuedPayload[] = [];
       const documentsDue = new Map<string, string>();
+      const notifications: string[] = [];
       for (const row of rows) {
         const schema = PAYLOADS[row.kind as keyof typeof PAYLOADS];
         const parsed = schema?.safeParse(row.payload);
@@ -101,6 +105,8 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<number> {
         if (row.kind === 'document.issued') documents.push(parsed.data as DocumentIssuedPayload);
         if (row.kind === 'documents.due')
           documentsDue.set((parsed.data as { orderId: string }).orderId, String(row.id));
+        if (row.kind === 'notification.send')
+          notifications.push((parsed.data as { notificationId: string }).notificationId);
       }
       const { dirty } = await recomputeTargets(tx, [...skus], deps.unitsPerChannel);
       const ids = rows.map((r) => r.id);
@@ -121,7 +127,10 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<number> {
           priorityKey: key === null ? null : String(key),
         });
       }
-      return { ids, intents: { push, inbox, fulfilments, documents, documentsDue } satisfies DispatchIntents };
+      return {
+        ids,
+        intents: { push, inbox, fulfilments, documents, documentsDue, notifications } satisfies DispatchIntents,
+      };
     },
     { timeout: 30_000, maxWait: 30_000 },
   );
