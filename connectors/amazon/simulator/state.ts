@@ -480,7 +480,11 @@ export class SimSeller {
     const doc = this.documents.get(documentId);
     if (!doc || doc.content === null)
       throw new SimError(400, 'InvalidInput', `feed document ${documentId} was not uploaded`);
-    const now = this.now();
+    return this.queueFeed(feedType, marketplaceIds, documentId, this.now());
+  }
+
+  /** A feed accepted now: queued, processed a third of the feed time later, done after all of it. */
+  private queueFeed(feedType: string, marketplaceIds: string[], documentId: string, now: number): SimFeed {
     const feed: SimFeed = {
       feedId: String(50_000_000_000 + this.feeds.size + 1),
       feedType,
@@ -503,18 +507,7 @@ export class SimSeller {
     const doc = this.documents.get(documentId);
     if (!doc || doc.bytes === null)
       throw new SimError(400, 'InvalidInput', `feed document ${documentId} was not uploaded`);
-    const feed: SimFeed = {
-      feedId: String(50_000_000_000 + this.feeds.size + 1),
-      feedType: INVOICE_FEED_TYPE,
-      marketplaceIds,
-      createdTime: iso(now),
-      processingStatus: 'IN_QUEUE',
-      sellerId: this.sellerId,
-      inputFeedDocumentId: documentId,
-      startsAt: now + Math.floor(this.timing.feedMs / 3),
-      endsAt: now + this.timing.feedMs,
-    };
-    this.feeds.set(feed.feedId, feed);
+    const feed = this.queueFeed(INVOICE_FEED_TYPE, marketplaceIds, documentId, now);
     this.vatInvoices.receive({
       feedId: feed.feedId,
       marketplaceIds,
