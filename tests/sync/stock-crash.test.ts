@@ -15,11 +15,13 @@
 // write it cannot tell from sales), and the shops must then show the targets.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../core/clock.ts';
 import type { Database } from '../../core/db/database.ts';
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { adjust } from '../../core/inventory/ledger.ts';
 import { takeSoldUnits } from '../../sync/stock/beliefs.ts';
 import type { ChannelConnector } from '../../connectors/connector.ts';
+import { AccountCache, openAccount } from '../../sync/connectors.ts';
 import { pushAccountStock, type StockDeps } from '../../sync/stock/push.ts';
 import { recomputeTargets } from '../../sync/stock/recompute.ts';
 import { reconcileAccount } from '../../sync/stock/reconcile.ts';
@@ -78,10 +80,14 @@ function crashable(
       return typeof v === 'function' ? v.bind(target) : v;
     },
   }) as ChannelConnector;
+  // The account is opened before the switch is armed (as a running hub has it cached): the
+  // steps count the push's own statements and calls, whatever loading an account takes.
+  const accounts = new AccountCache(systemClock, 3_600_000);
   const deps: StockDeps = {
     prisma,
     secretKey: w.key,
     connectors: { shopify: connector },
+    accountCache: accounts,
     logger: w.logger,
     unitsPerChannel: 5,
     requestPush: async () => {},
@@ -90,6 +96,7 @@ function crashable(
     deps,
     /** One push, dying at `crash` if given; a restart clears the switch. */
     async push(accountId: string, crash: CrashAt | null = null): Promise<'done' | 'crashed' | 'failed'> {
+      await openAccount({ ...deps, prisma: real }, accountId);
       armed = crash;
       steps = 0;
       await onPush();
