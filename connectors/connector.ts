@@ -425,6 +425,13 @@ export interface ConnectorLimits {
    * stockSubmissionTimeoutMs). Synchronous channels leave it out.
    */
   stockSubmissionTimeoutSeconds?: number;
+  /**
+   * Channels that confirm a stock write before they show it (Amazon answers a listing patch
+   * ACCEPTED and applies it within minutes): how long a confirmed value may take to show.
+   * Reconciliation leaves a listing confirmed that recently alone, since the channel may still
+   * show the value before the write (an account's settings.stockApplySeconds overrides it).
+   */
+  stockApplySeconds?: number;
 }
 
 /** Requests per second the channel restores, and how many it allows at once (its bucket size). */

@@ -79,6 +79,7 @@ export async function startAmazonSeller(
   },
 ): Promise<DemoAmazonSeller> {
   const refreshToken = `Atzr|${randomBytes(24).toString('base64url')}`;
+  const patchApplyMs = ctx.patchApplyMs ?? 2_000;
   const served = await serveAmazonSimulator({
     hostname: ctx.host,
     port: 0,
@@ -88,7 +89,7 @@ export async function startAmazonSeller(
     sellerId: SELLER_ID,
     refreshToken,
     marketplaceIds: [...AMAZON_MARKETPLACES],
-    patchApplyMs: ctx.patchApplyMs ?? 2_000,
+    patchApplyMs,
   });
   const { sim } = served;
   const fba = fbaSkus(ctx.catalogue);
@@ -112,6 +113,9 @@ export async function startAmazonSeller(
         // The drift check more often than in production (600 s): a quantity Amazon applies after
         // a sale it raced with is repaired within a minute (6 searchListingsItems calls, at 5/s).
         reconcileIntervalSeconds: 60,
+        // This Amazon applies an accepted patch after patchApplyMs, not Amazon's minutes: the drift
+        // check leaves a just-confirmed listing alone that long (connectors/amazon/README.md, "Stock").
+        stockApplySeconds: Math.ceil(patchApplyMs / 1000) + 1,
       },
       endpointOverride: served.url,
     });

@@ -22,7 +22,7 @@ import { mapOrder } from './mapping.ts';
 import { OPERATIONS } from './operations.ts';
 import { FETCH_ORDERS_MAX, fetchOrder, fetchOrders, ORDER_SNAPSHOT_TOPIC, pollOrders } from './orders.ts';
 import type { SpOrder } from './payloads.ts';
-import { checkStockSubmission, pushStock, STOCK_BATCH_SIZE } from './stock.ts';
+import { checkStockSubmission, PATCH_APPLY_SECONDS, pushStock, STOCK_BATCH_SIZE } from './stock.ts';
 import { LocalBuckets } from './throttle.ts';
 import { ORDER_CHANGE_TOPIC, orderIdOf } from './webhooks.ts';
 
@@ -79,6 +79,8 @@ export function createAmazonConnector(options: AmazonConnectorOptions = {}): Ama
       pollIntervalSeconds: 180,
       supportsPickup: false,
       operations: OPERATIONS,
+      // An ACCEPTED patch is recorded as confirmed but applied within minutes (README, "Stock").
+      stockApplySeconds: PATCH_APPLY_SECONDS,
       fetchOrdersMax: FETCH_ORDERS_MAX,
     },
 

@@ -12,6 +12,8 @@ import type { SpListingsFeedMessage, SpListingsSubmission } from './payloads.ts'
 /** One push may carry everything pending: a feed takes 25,000 messages. */
 export const STOCK_BATCH_SIZE = FEED_MAX_MESSAGES;
 export const AVAILABILITY_PATH = '/attributes/fulfillment_availability';
+/** How long Amazon may take to apply a patch it answered ACCEPTED ("within minutes"). */
+export const PATCH_APPLY_SECONDS = 300;
 
 function availability(quantity: number) {
   return [{ fulfillment_channel_code: 'DEFAULT', quantity }];

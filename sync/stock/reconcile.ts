@@ -4,6 +4,11 @@
 // than the hub believes may simply have sold units whose orders are still on their way, so
 // such a repair waits while a pending inbox event names that SKU (skus-in-flight.ts) or it
 // had a recent sale; a channel showing more is repaired at once (it may be over-advertising).
+// A channel that confirms a write before it shows it (Amazon's ACCEPTED patch) still shows
+// the value before the write for a while: a listing confirmed within that time is left alone
+// either way (its old value is no drift, and taking it for the belief could leave the channel
+// below its target once the write lands, with the hub believing it in sync).
+import type { AccountContext, ChannelConnector } from '../../connectors/connector.ts';
 import type { Logger } from '../../core/log.ts';
 import { openAccount } from '../connectors.ts';
 import type { StockDeps } from './push.ts';
@@ -30,6 +35,14 @@ interface Row {
   target_qty: number | null;
   last_confirmed_qty: number | null;
   in_flight: boolean;
+  applying: boolean;
+}
+
+/** Seconds a confirmed write may take to show on the channel: the account's setting, else the connector's. */
+export function stockApplySeconds(connector: ChannelConnector, account: AccountContext): number {
+  const own = account.settings.stockApplySeconds;
+  if (typeof own === 'number' && Number.isFinite(own) && own >= 0) return own;
+  return connector.limits.stockApplySeconds ?? 0;
 }
 
 export async function reconcileAccount(
@@ -40,10 +53,13 @@ export async function reconcileAccount(
   const handle = await openAccount(deps, accountId);
   if (!handle) return run;
   await refreshTargets(deps, accountId);
+  const applySeconds = stockApplySeconds(handle.connector, handle.account);
 
   const rows = await deps.prisma.$queryRaw<Row[]>`
     SELECT l.id, l.sku_id, s.code AS sku_code, l.external_stock_id, l.target_qty, l.last_confirmed_qty,
-           (l.last_sent_at IS NOT NULL AND (l.last_confirmed_at IS NULL OR l.last_sent_at > l.last_confirmed_at)) AS in_flight
+           (l.last_sent_at IS NOT NULL AND (l.last_confirmed_at IS NULL OR l.last_sent_at > l.last_confirmed_at)) AS in_flight,
+           -- last_confirmed_at is the database's clock_timestamp() (record.ts): compared on that clock.
+           (l.last_sent_at IS NOT NULL AND l.last_confirmed_at > clock_timestamp() - make_interval(secs => ${applySeconds})) AS applying
       FROM listings l JOIN skus s ON s.id = l.sku_id
      WHERE l.account_id = ${accountId} AND l.external_stock_id IS NOT NULL`;
   const byStockId = new Map(rows.map((r) => [r.external_stock_id, r]));
@@ -70,7 +86,7 @@ export async function reconcileAccount(
     if (shown === row.last_confirmed_qty) continue;
     const lower = row.last_confirmed_qty !== null && shown < row.last_confirmed_qty;
     const onItsWay = selling === 'all' || selling.has(row.sku_code) || recent.has(row.sku_id);
-    if (row.in_flight || (lower && onItsWay)) {
+    if (row.in_flight || row.applying || (lower && onItsWay)) {
       run.deferred += 1;
       continue;
     }

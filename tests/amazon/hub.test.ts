@@ -1,6 +1,7 @@
 // The Amazon connector inside the hub (sync runtime on PGlite, simulator in process): polled
 // orders land with a buyer's cancellation request on hold and an FBA order reserving nothing;
-// a feed's rejected SKUs are recorded on their listings and pushed again until Amazon shows them.
+// a feed's rejected SKUs are recorded on their listings and pushed again until Amazon shows them;
+// the drift check does not take the quantity before an accepted, unapplied patch for drift.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAmazonConnector } from '../../connectors/amazon/connector.ts';
 import { type AmazonSimulator, createAmazonSimulator } from '../../connectors/amazon/simulator/index.ts';
@@ -10,6 +11,9 @@ import type { Database } from '../../core/db/database.ts';
 import { adjust } from '../../core/inventory/ledger.ts';
 import { processInbox } from '../../sync/inbox-processor.ts';
 import { pollAccountOrders } from '../../sync/orders-poll.ts';
+import { pushAccountStock, type StockDeps } from '../../sync/stock/push.ts';
+import { recomputeTargets } from '../../sync/stock/recompute.ts';
+import { reconcileAccount } from '../../sync/stock/reconcile.ts';
 import { testDatabases } from '../support/databases.ts';
 import { eventually, type Started, start, type World, world } from '../sync/helpers.ts';
 
@@ -171,5 +175,44 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
     expect(sim.stats.byOperation.createFeed).toBe(1);
     const after = await db.prisma.listing.findUniqueOrThrow({ where: { id: `${AMZ}:HOME-0003` } });
     expect(after.lastConfirmedQty).toBe(4);
+  });
+  it('a patch Amazon accepted but has not applied yet is no drift: once it lands Amazon shows the target, not the quantity before it', async () => {
+    const deps: StockDeps = {
+      prisma: db.prisma,
+      secretKey: w.key,
+      connectors: { amazon: connector },
+      logger: w.logger,
+      unitsPerChannel: 5,
+      requestPush: async () => undefined,
+    };
+    const code = 'LAMP-APPLY';
+    const skuId = `sku-${code}`;
+    const change = async (delta: number) => {
+      await adjust(db.prisma, skuId, 'wh', delta, delta > 0 ? 'receipt' : 'damage');
+      await db.prisma.$transaction((tx) => recomputeTargets(tx, [skuId], 5));
+    };
+    await sku(code, 0);
+    await change(8);
+    await pushAccountStock(deps, AMZ);
+    w.clock.advance(10_000); // Amazon applies the patch
+    expect(sim.quantity(code)).toBe(8);
+
+    // Three units written off: 5 is pushed and ACCEPTED, Amazon shows 8 until it applies it.
+    await change(-3);
+    await pushAccountStock(deps, AMZ);
+    expect(sim.quantity(code)).toBe(8);
+    // The drift check reads Amazon meanwhile...
+    await reconcileAccount({ ...deps, graceMs: 0 }, AMZ);
+    // ...and the units are found again before the patch lands.
+    await change(3);
+    await pushAccountStock(deps, AMZ);
+    w.clock.advance(10_000);
+    await pushAccountStock(deps, AMZ);
+    w.clock.advance(10_000);
+
+    const l = await db.prisma.listing.findUniqueOrThrow({ where: { id: `${AMZ}:${code}` } });
+    expect(l.targetQty).toBe(8);
+    expect(sim.quantity(code)).toBe(8);
+    expect(l.lastConfirmedQty).toBe(8);
   });
 });
