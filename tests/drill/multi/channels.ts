@@ -184,7 +184,9 @@ export async function startDrillChannels(o: {
           ...base,
           type: 'ebay',
           ordersOnChannel: () => [...sim.state.orders.keys()],
-          stockWrites: () => sum(sim.stats.calls, (k) => /bulk|offer|inventory_item|revise/i.test(k)),
+          // The writes only: getOffers and getInventoryItems are the drift check's reads.
+          stockWrites: () =>
+            sum(sim.stats.calls, (k) => k === 'bulkUpdatePriceQuantity' || k === 'ReviseInventoryStatus'),
         });
       } else {
         const sim = (c as DemoSquareTill).sim;

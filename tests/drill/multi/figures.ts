@@ -47,6 +47,7 @@ export async function listingsOff(
       accountId: true,
       externalStockId: true,
       targetQty: true,
+      lastConfirmedQty: true,
       lastError: true,
       sku: { select: { code: true } },
     },
@@ -58,11 +59,31 @@ export async function listingsOff(
     if (!c || !l.externalStockId) continue;
     const shows = c.shows(l.externalStockId);
     if (shows === l.targetQty) continue;
-    const line = `${l.sku.code}@${c.accountId} shows ${shows} vs ${l.targetQty}`;
+    // The belief tells a lost write (believed on target) from one never made (believed as shown).
+    const line = `${l.sku.code}@${c.accountId} shows ${shows} vs ${l.targetQty} (believed ${l.lastConfirmedQty})`;
     if (l.lastError?.startsWith('permanent:')) refused.get(c.accountId)?.push(`${line} (${l.lastError.slice(0, 120)})`);
     else off.get(c.accountId)?.push(line);
   }
   return { off, refused };
+}
+
+/**
+ * Per channel that shows stock, the share of its listings with a positive target that it shows
+ * stock for: before the hub's first push a channel shows nothing (its buyers cannot buy).
+ */
+export async function stockedShares(prisma: PrismaClient, channels: DrillChannel[]): Promise<Map<string, number>> {
+  const listings = await prisma.listing.findMany({
+    where: { targetQty: { gt: 0 }, externalStockId: { not: null } },
+    select: { accountId: true, externalStockId: true },
+  });
+  const out = new Map<string, number>();
+  for (const c of channels) {
+    const mine = listings.filter((l) => l.accountId === c.accountId);
+    const shown = mine.map((l) => c.shows(l.externalStockId as string));
+    if (mine.length === 0 || shown.every((q) => q === null)) continue; // shows nothing (the generic till)
+    out.set(c.accountId, shown.filter((q) => (q ?? 0) > 0).length / mine.length);
+  }
+  return out;
 }
 
 export async function channelFigures(

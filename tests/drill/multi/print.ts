@@ -18,7 +18,8 @@ export function printMultiResult(r: MultiDrillResult, out: (s: string) => void =
   );
   out(
     `traffic: ${r.traffic.placed} Shopify orders (${r.traffic.cancelled} cancelled, ${r.traffic.refunded} refunded), ` +
-      `${r.otherSales} sales on the other channels, in ${((r.traffic.endedAt - r.traffic.startedAt) / 1000).toFixed(0)} s`,
+      `${r.otherSales} sales on the other channels, in ${((r.traffic.endedAt - r.traffic.startedAt) / 1000).toFixed(0)} s ` +
+      `(hub up in ${(r.fleetStartMs / 1000).toFixed(0)} s, every channel stocked ${(r.stockedMs / 1000).toFixed(0)} s later)`,
   );
   out(
     `events: ${r.door.perSecond.toFixed(1)} deliveries/s at the door during traffic; ${r.events.stored} stored once, ` +

@@ -29,6 +29,7 @@ import {
   inboxPending,
   listingsOff,
   ordersMissing,
+  stockedShares,
 } from './figures.ts';
 import { startFleet } from './fleet.ts';
 
@@ -57,6 +58,9 @@ export interface MultiDrillResult {
   traffic: TrafficFigures;
   otherSales: number;
   door: { received: number; duplicates: number; unanswered: number; perSecond: number };
+  /** From starting the processes until all answered, and from then until every channel showed stock. */
+  fleetStartMs: number;
+  stockedMs: number;
   kills: number;
   redisStops: number;
   outageAnswers: number;
@@ -114,6 +118,7 @@ export async function runMultiDrill(o: MultiDrillOptions): Promise<MultiDrillRes
     cleanups.push(() => sims.close());
     await db.prisma.sku.updateMany({ where: { id: { in: strictSkuIds } }, data: { allocationMode: 'strict' } });
 
+    const fleetStartedAt = Date.now();
     const fleet = await startFleet({
       work,
       env: {
@@ -125,6 +130,7 @@ export async function runMultiDrill(o: MultiDrillOptions): Promise<MultiDrillRes
       },
     });
     cleanups.push(() => fleet.close());
+    const fleetUpAt = Date.now();
     say(`fleet up: ${fleet.apis.length} api, ${fleet.workers.length} worker, 1 scheduler`);
     const door = await startChaosDoor(
       fleet.apis.map((a) => a.url),
@@ -135,6 +141,24 @@ export async function runMultiDrill(o: MultiDrillOptions): Promise<MultiDrillRes
     for (const shop of sims.shops) {
       const t = lossyWebhookTarget(`${door.url}/webhooks/${shop.accountId}`, { dropShare: () => 0, random });
       shop.sim.webhooks.target = t.target;
+    }
+    // The buyers come once every channel shows stock: eBay and Amazon show 0 until the hub's
+    // first push, and a first push held up (a worker SIGKILLed holding it keeps its lock for
+    // lockMs, 30 s) could outlast a short run, its channel then never selling.
+    const stockedBy = Date.now() + 180_000;
+    let stockedMs = 0;
+    for (;;) {
+      const shares = await stockedShares(db.prisma, sims.channels);
+      if ([...shares.values()].every((x) => x >= 0.5)) {
+        stockedMs = Date.now() - fleetUpAt;
+        say(`every channel stocked after ${stockedMs} ms`);
+        break;
+      }
+      if (Date.now() > stockedBy)
+        throw new Error(
+          `channels still without stock 180 s after the hub started: ${[...shares].map(([a, x]) => `${a} ${Math.round(x * 100)} %`).join(', ')}`,
+        );
+      await sleep(500);
     }
     const [first, second] = sims.proxies;
     if (!first || !second) throw new Error('the drill needs two shops');
@@ -324,6 +348,8 @@ export async function runMultiDrill(o: MultiDrillOptions): Promise<MultiDrillRes
       traffic,
       otherSales,
       door: { ...door.counts, perSecond: door.counts.received / trafficSeconds },
+      fleetStartMs: fleetUpAt - fleetStartedAt,
+      stockedMs,
       kills,
       redisStops,
       outageAnswers: first.counts.outageAnswers,
