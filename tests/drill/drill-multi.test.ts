@@ -23,6 +23,10 @@ describe.skipIf(!template)('multi-process drill on PostgreSQL and Redis', () => 
       killEveryMs: 6_000,
       badRounds: 3,
       quietMs: 5_000,
+      // A channel showing less than the hub believes (a sale that raced a push) is repaired only
+      // once nothing sold there for reconcileGraceMs (120 s, sync/runtime.ts DEFAULT_TUNING), at
+      // the next drift check (every 10 s here, multi/channels.ts): the hub settles ~130 s after
+      // the last sale by that rule, so the window must be well over that.
       settleTimeoutMs: 300_000,
       seed: 11,
       postgresUrl: withDatabase(template as string, 'postgres'),
