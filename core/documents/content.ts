@@ -2,6 +2,7 @@
 // by invoice-content.ts / credit-note-content.ts / parcel-content.ts, printed by pdf/render.ts. Amounts are integer
 // minor units of `currency`.
 import type { DocumentLanguage } from './language.ts';
+import type { Logo } from './logo.ts';
 
 export interface Merchant {
   name: string;
@@ -14,6 +15,8 @@ export interface Merchant {
   countryCode?: string | null;
   email?: string | null;
   phone?: string | null;
+  /** Printed at the top right of the first page. */
+  logo?: Logo | null;
 }
 
 /** The buyer as an e-invoice names them (EN 16931 BG-7): from the order's billing (or shipping) address. */

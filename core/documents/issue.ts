@@ -15,7 +15,7 @@ import { DocumentError } from './errors.ts';
 import { confirmationContent, invoiceContent } from './invoice-content.ts';
 import { documentLanguage } from './language.ts';
 import { storedParts } from './line-shares.ts';
-import { readMerchantSettings } from './merchant.ts';
+import { logoOf, readMerchantSettings } from './merchant.ts';
 import { allocateNumber, seriesKey } from './numbering.ts';
 import { type DocumentOrder, loadOrderForDocument, type Tx } from './order-state.ts';
 import { type DocumentFonts, loadDocumentFonts } from './pdf/fonts.ts';
@@ -95,6 +95,7 @@ export async function issue(
           countryCode: settings.countryCode,
           email: settings.email,
           phone: settings.phone,
+          logo: logoOf(settings),
         };
         const content = p.content(order, merchant, { number: allocated.number, issuedAt, language });
         const rendered = await renderPdf(content, fonts);

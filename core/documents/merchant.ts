@@ -1,6 +1,7 @@
 // The merchant's details printed on documents, and the prefixes of its number series: one row
 // of merchant_settings. Documents are refused until it is set (omnihub merchant set).
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
+import { type Logo, readLogo } from './logo.ts';
 import type { Tx } from './order-state.ts';
 
 export const MERCHANT_ID = 'default';
@@ -19,6 +20,8 @@ export interface MerchantSettingsInput {
   creditNotePrefix?: string;
   /** order: one invoice when the whole order has shipped; shipment: one per shipped parcel. */
   invoicePer?: string;
+  /** PNG or JPEG bytes printed at the top of every document; null removes it. */
+  logo?: Uint8Array | null;
 }
 
 export const INVOICE_PER = ['order', 'shipment'] as const;
@@ -54,6 +57,8 @@ export async function setMerchantSettings(prisma: PrismaClient, input: MerchantS
     ...(input.invoicePrefix ? { invoicePrefix: input.invoicePrefix } : {}),
     ...(input.creditNotePrefix ? { creditNotePrefix: input.creditNotePrefix } : {}),
     ...(input.invoicePer ? { invoicePer: input.invoicePer } : {}),
+    ...(input.logo === null ? { logo: null, logoType: null } : {}),
+    ...(input.logo ? logoColumns(readLogo(input.logo)) : {}),
   };
   return prisma.merchantSettings.upsert({
     where: { id: MERCHANT_ID },
@@ -64,4 +69,12 @@ export async function setMerchantSettings(prisma: PrismaClient, input: MerchantS
 
 export function readMerchantSettings(tx: Tx) {
   return tx.merchantSettings.findUnique({ where: { id: MERCHANT_ID } });
+}
+
+const logoColumns = (logo: Logo) => ({ logo: new Uint8Array(logo.bytes), logoType: logo.type });
+
+/** The stored logo, when there is one. */
+export function logoOf(settings: { logo: Uint8Array | null; logoType: string | null }): Logo | null {
+  if (!settings.logo || (settings.logoType !== 'image/png' && settings.logoType !== 'image/jpeg')) return null;
+  return { bytes: settings.logo, type: settings.logoType };
 }

@@ -6,7 +6,7 @@ import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import type { DocumentLanguage } from './language.ts';
 import { documentLanguage } from './language.ts';
 import { storedParts } from './line-shares.ts';
-import { readMerchantSettings } from './merchant.ts';
+import { logoOf, readMerchantSettings } from './merchant.ts';
 import { loadOrderForDocument } from './order-state.ts';
 import { deliveryNoteContent } from './parcel-content.ts';
 import { loadDocumentFonts } from './pdf/fonts.ts';
@@ -60,6 +60,7 @@ export async function packingSlipPdf(
     name: settings?.name ?? '',
     addressLines: settings?.addressLines ?? [],
     vatId: settings?.vatId ?? null,
+    logo: settings ? logoOf(settings) : null,
   };
   const content = deliveryNoteContent(
     order,

@@ -1,4 +1,5 @@
 // omnihub archive verify | omnihub merchant set
+import { readFile } from 'node:fs/promises';
 import { verifyArchive } from '../../../core/documents/archive/verify.ts';
 import { archiveStores } from '../../../core/documents/archive/stores.ts';
 import { setMerchantSettings } from '../../../core/documents/merchant.ts';
@@ -41,6 +42,8 @@ export const merchantSet: CommandSpec = {
       valueName: 'order|shipment',
       description: 'one invoice per order when it has shipped (default), or one per shipped parcel',
     },
+    logo: { type: 'string', valueName: 'file', description: 'a PNG or JPEG printed at the top of every document' },
+    'no-logo': { type: 'boolean', description: 'print documents without a logo again' },
   },
   examples: [
     'omnihub merchant set --name "Shop GmbH" --address "Hauptstr. 1" --address "10115 Berlin" --vat-id DE123456789',
@@ -65,9 +68,18 @@ export async function runArchiveVerify(ctx: CliContext): Promise<number> {
 
 export async function runMerchantSet(ctx: CliContext, args: ParsedArgs): Promise<number> {
   const o = args.options;
+  let logo: Uint8Array | null | undefined = o['no-logo'] ? null : undefined;
+  if (typeof o.logo === 'string') {
+    try {
+      logo = new Uint8Array(await readFile(o.logo));
+    } catch (e) {
+      throw new UsageError(`cannot read the logo ${o.logo}: ${(e as Error).message}`, merchantSet.name);
+    }
+  }
   return withDatabase(ctx, async (db) => {
     try {
       const m = await setMerchantSettings(db.prisma, {
+        ...(logo !== undefined ? { logo } : {}),
         name: o.name as string,
         ...(o.address ? { addressLines: o.address as string[] } : {}),
         ...(o['vat-id'] !== undefined ? { vatId: o['vat-id'] as string } : {}),
@@ -82,7 +94,7 @@ export async function runMerchantSet(ctx: CliContext, args: ParsedArgs): Promise
         ...(o['invoice-per'] ? { invoicePer: o['invoice-per'] as string } : {}),
       });
       ctx.stdout.write(
-        `merchant ${m.name}: invoices ${m.invoicePrefix}-YYYY-NNNNNN, credit notes ${m.creditNotePrefix}-YYYY-NNNNNN, one invoice per ${m.invoicePer}\n`,
+        `merchant ${m.name}: invoices ${m.invoicePrefix}-YYYY-NNNNNN, credit notes ${m.creditNotePrefix}-YYYY-NNNNNN, one invoice per ${m.invoicePer}${m.logo ? `, logo ${m.logoType}` : ''}\n`,
       );
       return EXIT.ok;
     } catch (e) {

@@ -4,7 +4,10 @@ import { formatAmount, formatDate, formatRate } from '../amounts.ts';
 import type { ContentKind, DocumentContent } from '../content.ts';
 import { type Labels, LABELS } from '../labels.ts';
 import type { DocumentFonts } from './fonts.ts';
-import { COLUMNS, finishPdf, MARGIN, openPdf, type Writer } from './writer.ts';
+import { A4, COLUMNS, finishPdf, MARGIN, openPdf, type Writer } from './writer.ts';
+
+/** Room for the logo: wide logos are scaled to the width, tall ones to the height. */
+const LOGO_BOX = { width: 150, height: 60 };
 
 const TITLES: Record<ContentKind, keyof Labels> = {
   invoice: 'invoice',
@@ -21,6 +24,8 @@ export async function renderPdf(content: DocumentContent, fonts: DocumentFonts):
     { title, author: content.merchant.name, at: content.issuedAt, language: content.language },
     fonts,
   );
+  // The logo at the top right of the first page, beside the merchant's name and address.
+  if (content.merchant.logo) await w.image(content.merchant.logo, A4[0] - MARGIN, A4[1] - MARGIN + 10, LOGO_BOX);
   header(w, content, L, title);
   if (content.kind === 'delivery_note') parcelLines(w, content, L);
   else pricedLines(w, content, L);

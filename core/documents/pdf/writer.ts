@@ -4,6 +4,7 @@
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
 import type { DocumentLanguage } from '../language.ts';
+import type { Logo } from '../logo.ts';
 import type { DocumentFonts } from './fonts.ts';
 
 export const A4: [number, number] = [595.28, 841.89];
@@ -63,6 +64,15 @@ export class Writer {
       this.text(line, x);
       this.next();
     }
+  }
+
+  /** Draws an image into a box whose top-right corner is (xRight, yTop), scaled down to fit, aspect kept. */
+  async image(logo: Logo, xRight: number, yTop: number, box: { width: number; height: number }) {
+    const img = logo.type === 'image/png' ? await this.pdf.embedPng(logo.bytes) : await this.pdf.embedJpg(logo.bytes);
+    const scale = Math.min(1, box.width / img.width, box.height / img.height);
+    const width = img.width * scale;
+    const height = img.height * scale;
+    this.page.drawImage(img, { x: xRight - width, y: yTop - height, width, height });
   }
 
   /** Cuts `s` to `width` with an ellipsis, so that a long title never runs into the numbers. */
