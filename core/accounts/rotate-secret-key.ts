@@ -1,4 +1,5 @@
-// Secret-key rotation: every stored credential envelope (channel accounts and channel apps)
+// Secret-key rotation: every stored secret envelope (channel accounts, channel apps, the SMTP
+// password, the customers' status-page tokens)
 // decrypted with the key in use and encrypted again with a new one, bound to the same
 // associated data, in one transaction. Each new envelope is decrypted again before anything is
 // written; an envelope the old key does not open refuses the whole rotation (nothing changes).
@@ -6,10 +7,16 @@ import { decryptSecret, encryptSecret, SecretError } from '../crypto/secrets.ts'
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import { accountBinding, type ChannelType } from './accounts.ts';
 import { appBinding } from './channel-apps.ts';
+import { SMTP_PASSWORD_BINDING } from '../notifications/settings.ts';
+import { statusTokenBinding } from '../status/token.ts';
 
 export interface RotationResult {
   accounts: number;
   apps: number;
+  /** 1 when an SMTP password is stored. */
+  smtpPasswords: number;
+  /** Orders whose status-page link is kept (the same link, under the new key). */
+  statusTokens: number;
 }
 
 /** The old key does not open some envelopes; `alreadyNew` when the new key opens all of them. */
@@ -44,7 +51,24 @@ export async function rotateSecretKey(
         SELECT id, credentials_enc FROM channel_accounts ORDER BY id FOR UPDATE`;
       const apps = await tx.$queryRaw<{ type: ChannelType; credentials_enc: string }[]>`
         SELECT type, credentials_enc FROM channel_apps ORDER BY type FOR UPDATE`;
+      const smtp = await tx.$queryRaw<{ id: string; smtp_password_enc: string }[]>`
+        SELECT id, smtp_password_enc FROM notification_settings WHERE smtp_password_enc IS NOT NULL FOR UPDATE`;
+      const tokens = await tx.$queryRaw<{ id: string; status_token_enc: string }[]>`
+        SELECT id, status_token_enc FROM orders WHERE status_token_enc IS NOT NULL ORDER BY id FOR UPDATE`;
       const envelopes: Envelope[] = [
+        ...smtp.map((n) => ({
+          label: 'the SMTP password',
+          binding: SMTP_PASSWORD_BINDING,
+          enc: n.smtp_password_enc,
+          write: (enc: string) =>
+            tx.notificationSettings.update({ where: { id: n.id }, data: { smtpPasswordEnc: enc } }),
+        })),
+        ...tokens.map((o) => ({
+          label: `the status link of order ${o.id}`,
+          binding: statusTokenBinding(o.id),
+          enc: o.status_token_enc,
+          write: (enc: string) => tx.order.update({ where: { id: o.id }, data: { statusTokenEnc: enc } }),
+        })),
         ...accounts.map((a) => ({
           label: `account ${a.id}`,
           binding: accountBinding(a.id),
@@ -88,7 +112,7 @@ export async function rotateSecretKey(
         rewritten.push([e, enc]);
       }
       for (const [e, enc] of rewritten) await e.write(enc);
-      return { accounts: accounts.length, apps: apps.length };
+      return { accounts: accounts.length, apps: apps.length, smtpPasswords: smtp.length, statusTokens: tokens.length };
     },
     { timeout: 120_000, maxWait: 30_000 },
   );

@@ -18,7 +18,9 @@ export function hashStatusToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-const boundTo = (orderId: string) => `status:${orderId}`;
+/** What an order's token envelope is bound to (also read by the secret-key rotation). */
+export const statusTokenBinding = (orderId: string) => `status:${orderId}`;
+const boundTo = statusTokenBinding;
 
 /** The order's token, made now if it has none; null for an unknown order. */
 export async function ensureStatusToken(

@@ -10,6 +10,9 @@ import { createAccount, loadAccountContext } from '../../core/accounts/accounts.
 import { loadAppCredentials, setAppCredentials } from '../../core/accounts/channel-apps.ts';
 import { formatSecretKey, generateSecretKey } from '../../core/crypto/secrets.ts';
 import { type Database, openDatabase } from '../../core/db/database.ts';
+import { loadSmtpSettings, saveSmtpSettings } from '../../core/notifications/settings.ts';
+import { ensureStatusToken } from '../../core/status/token.ts';
+import { seedOrder } from '../documents/helpers.ts';
 import { testDatabases } from '../support/databases.ts';
 
 const dirs: string[] = [];
@@ -53,11 +56,26 @@ describe.each(testDatabases())('omnihub keys rotate ($kind)', ({ kind, open }) =
     const where = await database();
     const oldKey = generateSecretKey();
     const newKey = generateSecretKey();
+    let order = '';
+    let link: string | null = null;
     let db = await where.db();
     try {
       await createAccount(db.prisma, oldKey, { id: 'shop', type: 'shopify', name: 'Shop', credentials: SHOP });
       await createAccount(db.prisma, oldKey, { id: 'till', type: 'pos', name: 'Till', credentials: TILL });
       await setAppCredentials(db.prisma, oldKey, 'ebay', EBAY_APP, 'test');
+      await saveSmtpSettings(db.prisma, oldKey, {
+        host: 'smtp.shop.example',
+        port: 587,
+        secure: false,
+        user: 'orders',
+        password: 'smtp-secret',
+        from: 'Shop <orders@shop.example>',
+        enabled: true,
+      });
+      order = (
+        await seedOrder(db.prisma, 'shop', { currency: 'EUR', lines: [{ title: 'Mug', quantity: 1, unitPrice: 900 }] })
+      ).id;
+      link = await ensureStatusToken(db.prisma, oldKey, order);
     } finally {
       await db.close();
     }
@@ -70,7 +88,9 @@ describe.each(testDatabases())('omnihub keys rotate ($kind)', ({ kind, open }) =
     );
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
-    expect(run.out).toContain('re-encrypted the credentials of 2 account(s) and 1 channel app(s) with the new key');
+    expect(run.out).toContain(
+      're-encrypted the credentials of 2 account(s) and 1 channel app(s), 1 SMTP password(s) and 1 status link(s) with the new key',
+    );
     expect(run.out).toContain('Next: set OMNIHUB_SECRET_KEY to the new key (from env:NEW_KEY)');
     expect(run.out).not.toContain(hex(newKey));
 
@@ -79,6 +99,9 @@ describe.each(testDatabases())('omnihub keys rotate ($kind)', ({ kind, open }) =
       expect((await loadAccountContext(db.prisma, newKey, 'shop')).credentials).toEqual(SHOP);
       expect((await loadAccountContext(db.prisma, newKey, 'till')).credentials).toEqual(TILL);
       expect(await loadAppCredentials(db.prisma, newKey, 'ebay')).toEqual(EBAY_APP);
+      // The SMTP password still works, and the customer's link is the same one, under the new key.
+      expect((await loadSmtpSettings(db.prisma, newKey))?.password).toBe('smtp-secret');
+      expect(await ensureStatusToken(db.prisma, newKey, order)).toBe(link);
       await expect(loadAccountContext(db.prisma, oldKey, 'shop')).rejects.toThrow(/cannot be decrypted/);
       await expect(loadAppCredentials(db.prisma, oldKey, 'ebay')).rejects.toThrow(/cannot be decrypted/);
     } finally {

@@ -80,7 +80,7 @@ export async function runKeysRotate(ctx: CliContext, args: ParsedArgs): Promise<
       return EXIT.config;
     }
     ctx.stdout.write(
-      `re-encrypted the credentials of ${done.accounts} account(s) and ${done.apps} channel app(s) with the new key; each decrypts.\n` +
+      `re-encrypted the credentials of ${done.accounts} account(s) and ${done.apps} channel app(s), ${done.smtpPasswords} SMTP password(s) and ${done.statusTokens} status link(s) with the new key; each decrypts.\n` +
         `Next: set OMNIHUB_SECRET_KEY to the new key (from ${source}) for every hub process` +
         (config.secretKey ? '' : ` (or write it to ${from}, replacing the old key)`) +
         ', then start them. The old key decrypts nothing any more: keep a copy only until the hub runs on the new one.\n',
