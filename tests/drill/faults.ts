@@ -55,7 +55,13 @@ export async function startShopProxy(targetUrl: string, random: () => number): P
       ...(body === undefined ? {} : { body }),
     });
     const isStockWrite = body?.includes('inventorySetQuantities') ?? false;
-    if (isStockWrite && faults.loseStockAnswers > 0 && random() < faults.loseStockAnswers) {
+    // The first answer while the fault is on is always lost, so that even a run with few stock
+    // writes meets it (the drill asserts that every fault happened); later ones by chance.
+    if (
+      isStockWrite &&
+      faults.loseStockAnswers > 0 &&
+      (counts.lostStockAnswers === 0 || random() < faults.loseStockAnswers)
+    ) {
       await res.arrayBuffer();
       counts.lostStockAnswers += 1;
       return new Response('upstream connect error or disconnect/reset before headers', { status: 502 });
