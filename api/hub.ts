@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import type { Database } from '../core/db/database.ts';
-import { archiveStores } from '../core/documents/archive/stores.ts';
+import { type ArchiveStores, archiveStores } from '../core/documents/archive/stores.ts';
 import type { Logger } from '../core/log.ts';
 import { type MetricsRegistry, metrics as processMetrics } from '../core/metrics/registry.ts';
 import { JOB_NAMES } from '../sync/jobs.ts';
@@ -130,7 +130,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     logger,
     process: { role, drain },
   });
-  if (parts.http === 'full') mountHub(app, o, sync);
+  if (parts.http === 'full') mountHub(app, o, sync, documentStores);
 
   let server: RunningServer;
   let metricsServer: RunningServer | undefined;
@@ -176,7 +176,12 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
 }
 
 /** The REST API, webhook doors, staff pages and landing page of the api role (and of all). */
-function mountHub(app: ReturnType<typeof createApp>, o: HubOptions, sync: SyncRuntime): void {
+function mountHub(
+  app: ReturnType<typeof createApp>,
+  o: HubOptions,
+  sync: SyncRuntime,
+  documentStores: ArchiveStores,
+): void {
   const { db, secretKey, connectors, logger } = o;
   const clock = o.clock ?? systemClock;
   app.route(
@@ -192,7 +197,7 @@ function mountHub(app: ReturnType<typeof createApp>, o: HubOptions, sync: SyncRu
       logger,
       clock,
       config: { adminToken: o.adminToken, publicUrl: o.publicUrl },
-      documentStores: archiveStores(db.prisma, o.archiveDir),
+      documentStores,
       ...(o.localToken ? { localToken: o.localToken } : {}),
       ...(o.metrics ? { metrics: o.metrics } : {}),
       sync: {
@@ -208,10 +213,7 @@ function mountHub(app: ReturnType<typeof createApp>, o: HubOptions, sync: SyncRu
     }),
   );
   // The customer's status page: public, opened by the order's token alone.
-  app.route(
-    '/o',
-    createStatusRoutes({ prisma: db.prisma, clock, logger, documentStores: archiveStores(db.prisma, o.archiveDir) }),
-  );
+  app.route('/o', createStatusRoutes({ prisma: db.prisma, clock, logger, documentStores }));
   app.route('/staff', createStaffRoutes({ prisma: db.prisma, secretKey, logger, clock }));
   const keys = new KeyCache(clock);
   const landingAccess: LandingAccess = o.publicLanding

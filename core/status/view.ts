@@ -141,9 +141,8 @@ export async function loadStatusView(prisma: PrismaClient, orderId: string, now:
           openingHours: (loc.openingHours ?? null) as StatusPickup['openingHours'],
         }
       : null,
-    documents: erased
-      ? []
-      : o.documents.map((d) => ({ ...d, kind: d.kind === 'credit_note' ? 'credit_note' : 'invoice' })),
+    // The query selects only invoices and credit notes.
+    documents: erased ? [] : (o.documents as StatusDocument[]),
     erased,
   };
 }
