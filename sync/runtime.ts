@@ -5,7 +5,7 @@
 import { authRefusedAt } from '../core/accounts/auth-status.ts';
 import { randomUUID } from 'node:crypto';
 import type { RunCoordinator } from 'node-cron';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { type Clock, systemClock } from '../core/clock.ts';
 import type { Database } from '../core/db/database.ts';
 import type { Logger } from '../core/log.ts';
@@ -45,6 +45,7 @@ import { type JobQueue, RetryLater, type WorkerSpec } from './queue/types.ts';
 import { MemoryRateStore, RateLimiter, type RateStore } from './rate/bucket.ts';
 import { PostgresRateStore } from './rate/postgres-store.ts';
 import { RedisRateStore } from './rate/redis-store.ts';
+import { syncRedis } from './redis-client.ts';
 import { memoryRunCoordinator, postgresRunCoordinator, redisRunCoordinator } from './run-coordinators.ts';
 import { type Schedules, startSchedules } from './schedules.ts';
 import { PushIncomplete, pushAccountStock, type StockDeps } from './stock/push.ts';
@@ -309,7 +310,11 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
   const rateStore: RateStore =
     options.rateStore ??
     (options.redisUrl
-      ? new RedisRateStore(new Redis(options.redisUrl, { maxRetriesPerRequest: null }), prefix, true)
+      ? new RedisRateStore(
+          syncRedis(options.redisUrl, (err) => log.warn({ err: safeMessage(err) }, 'rate limits: redis unreachable')),
+          prefix,
+          true,
+        )
       : db.kind === 'postgres'
         ? new PostgresRateStore(prisma)
         : new MemoryRateStore());
@@ -541,7 +546,7 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
   if (roles.schedules) {
     let coordinator: RunCoordinator;
     if (options.redisUrl) {
-      redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+      redis = syncRedis(options.redisUrl, (err) => log.warn({ err: safeMessage(err) }, 'schedules: redis unreachable'));
       coordinator = redisRunCoordinator(redis, prefix);
     } else if (db.kind === 'postgres' && options.databaseUrl) {
       const pg = await postgresRunCoordinator(options.databaseUrl);

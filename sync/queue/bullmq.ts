@@ -13,8 +13,9 @@
 // waited for the next sweep.
 import { randomUUID } from 'node:crypto';
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { JOB_NAMES, type JobName } from '../jobs.ts';
+import { syncRedis } from '../redis-client.ts';
 import { assertJobId } from './job-id.ts';
 import {
   type AddOptions,
@@ -59,7 +60,8 @@ export class BullQueue implements JobQueue {
   constructor(private readonly opts: BullQueueOptions) {
     this.prefix = opts.prefix ?? 'omnihub';
     this.connection = { url: opts.redisUrl, maxRetriesPerRequest: null };
-    this.redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+    // An outage is reported by the workers' own connections ('error' below); not twice.
+    this.redis = syncRedis(opts.redisUrl);
     this.lockMs = opts.lockMs ?? 30_000;
     for (const name of JOB_NAMES) this.queue(name);
   }

@@ -20,6 +20,10 @@ export class HubProcess {
   readonly url: string;
   starts = 0;
   kills = 0;
+  /** Exits the drill did not cause (no SIGKILL or stop of its own), with the log's last lines. */
+  readonly crashes: { at: string; code: number | null; signal: string | null; tail: string }[] = [];
+  private expectingExit = false;
+  private recent: string[] = [];
 
   constructor(private readonly o: HubProcessOptions) {
     this.url = `http://127.0.0.1:${o.port}`;
@@ -45,6 +49,19 @@ export class HubProcess {
     this.log.write(`\n=== start ${this.starts} pid ${child.pid} at ${new Date().toISOString()}\n`);
     child.stdout?.pipe(this.log, { end: false });
     child.stderr?.pipe(this.log, { end: false });
+    // The last lines kept in memory, so that a crash can be reported with its cause.
+    this.recent = [];
+    const keep = (chunk: Buffer) => {
+      this.recent.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      if (this.recent.length > 40) this.recent.splice(0, this.recent.length - 40);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    this.expectingExit = false;
+    child.once('exit', (code, signal) => {
+      if (!this.expectingExit)
+        this.crashes.push({ at: new Date().toISOString(), code, signal, tail: this.recent.slice(-15).join('\n') });
+    });
     this.child = child;
     // A drill that dies (an uncaught error) takes its hub with it, never leaves it running.
     const orphaned = () => child.kill('SIGKILL');
@@ -69,6 +86,7 @@ export class HubProcess {
     const child = this.child;
     if (!child || !this.running) return;
     this.kills += 1;
+    this.expectingExit = true;
     this.log.write(`\n=== SIGKILL pid ${child.pid} at ${new Date().toISOString()}\n`);
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     child.kill('SIGKILL');
@@ -79,6 +97,7 @@ export class HubProcess {
   async stop(timeoutMs = 30_000): Promise<void> {
     const child = this.child;
     if (!child || !this.running) return;
+    this.expectingExit = true;
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

@@ -49,5 +49,10 @@ export function printMultiResult(r: MultiDrillResult, out: (s: string) => void =
     out(
       `note: ${forged5xx} forged deliveries answered 5xx, not 4xx (eBay: an unknown key id makes getPublicKey answer 404, which the door answers 500 so that eBay retries)`,
     );
+  out(`processes that exited on their own (restarted by the supervisor): ${r.crashes.length}`);
+  for (const c of r.crashes)
+    out(
+      `  ${c.process} at ${c.at}, code ${c.code ?? '-'} signal ${c.signal ?? '-'}; last lines:\n    ${c.tail.split('\n').join('\n    ')}`,
+    );
   out(r.breaches.length ? `BREACHES:\n  - ${r.breaches.join('\n  - ')}` : 'no breach');
 }

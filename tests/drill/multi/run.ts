@@ -31,7 +31,7 @@ import {
   ordersMissing,
   stockedShares,
 } from './figures.ts';
-import { startFleet } from './fleet.ts';
+import { type FleetCrash, startFleet } from './fleet.ts';
 
 export interface MultiDrillOptions {
   /** Channel deliveries to make (the door's count, duplicates not included). */
@@ -62,6 +62,8 @@ export interface MultiDrillResult {
   fleetStartMs: number;
   stockedMs: number;
   kills: number;
+  /** Processes that exited on their own (restarted at once by the fleet's supervisor). */
+  crashes: FleetCrash[];
   redisStops: number;
   outageAnswers: number;
   lostStockAnswers: number;
@@ -172,8 +174,7 @@ export async function runMultiDrill(o: MultiDrillOptions): Promise<MultiDrillRes
       while (killing) {
         await sleep(o.killEveryMs);
         if (!killing) break;
-        await fleet.killWorker(random);
-        kills += 1;
+        if (await fleet.killWorker(random)) kills += 1;
       }
     })();
     let redisBack: Promise<void> = Promise.resolve();
@@ -301,6 +302,7 @@ export async function runMultiDrill(o: MultiDrillOptions): Promise<MultiDrillRes
       ]),
     );
     const hubStoppedAt = Date.now();
+    const crashes = fleet.crashes();
     await fleet.close();
     const channels = await channelFigures(db.prisma, sims.channels, writesAfter);
     const badFigures = (bad ?? {
@@ -351,6 +353,7 @@ export async function runMultiDrill(o: MultiDrillOptions): Promise<MultiDrillRes
       fleetStartMs: fleetUpAt - fleetStartedAt,
       stockedMs,
       kills,
+      crashes,
       redisStops,
       outageAnswers: first.counts.outageAnswers,
       lostStockAnswers: second.counts.lostStockAnswers,
