@@ -1,5 +1,5 @@
 // What each role may call. Admin: everything. Readonly: every GET, no write. Staff: only
-// the routes below (pickups and the stock of their own stores); the handlers then limit
+// the routes below (pickups, the stock and the pick list of their own stores); the handlers then limit
 // the data to the key's locations (principal.ts). Anything not listed is 403 for staff.
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../rest/errors.ts';
@@ -11,6 +11,7 @@ const ID = '[^/]+';
 /** [method, path] pairs a staff key may call; paths are matched whole. */
 export const STAFF_ROUTES: readonly (readonly [string, RegExp])[] = [
   ['GET', new RegExp(`^/api/v1/locations(/${ID})?$`)],
+  ['GET', new RegExp(`^/api/v1/locations/${ID}/pick-list$`)],
   ['GET', /^\/api\/v1\/pickups$/],
   ['GET', new RegExp(`^/api/v1/orders/${ID}$`)],
   ['POST', new RegExp(`^/api/v1/orders/${ID}/(ready-for-pickup|collect|refuse-pickup)$`)],

@@ -17,10 +17,16 @@ describe('pick list API on pglite', () => {
     db = await (testDatabases()[0] as ReturnType<typeof testDatabases>[number]).open();
     h = await buildHarness(db);
     await seedLocation(db.prisma, 'wh');
+    await seedLocation(db.prisma, 'store-a', 'store');
+    await seedLocation(db.prisma, 'store-b', 'store');
     await seedAccount(db.prisma, 'shop', [{ locationId: 'wh' }]);
     await seedSku(db.prisma, 'MUG');
     await stock(db.prisma, 'sku-MUG', 'wh', 10);
     await ingestOrder(db.prisma, 'shop', draft('A-1', [{ sku: 'MUG', quantity: 3 }]));
+    // A till at store A: its order is picked there.
+    await seedAccount(db.prisma, 'till-a', [{ locationId: 'store-a' }], 'pos');
+    await stock(db.prisma, 'sku-MUG', 'store-a', 5);
+    await ingestOrder(db.prisma, 'till-a', draft('K-1', [{ sku: 'MUG', quantity: 2 }]));
   }, 120_000);
   afterAll(() => db?.close());
 
@@ -41,5 +47,19 @@ describe('pick list API on pglite', () => {
     const none = await h.call('GET', '/api/v1/locations/nowhere/pick-list');
     expect(none.status).toBe(404);
     expect(none.body.error.fields).toEqual([expect.objectContaining({ path: 'id' })]);
+  });
+
+  it("a staff key prints its own store's pick list and learns nothing of another's", async () => {
+    const clerkA = await h.staffKey(['store-a']);
+    const own = await h.app.request('/api/v1/locations/store-a/pick-list', {
+      headers: { authorization: `Bearer ${clerkA}` },
+    });
+    expect(own.status).toBe(200);
+    expect(rows(await pdfText(new Uint8Array(await own.arrayBuffer())))).toEqual(expect.arrayContaining(['#K-1 ×2']));
+    const clerkB = await h.staffKey(['store-b']);
+    const foreign = await h.call('GET', '/api/v1/locations/store-a/pick-list', { key: clerkB });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.error.code).toBe('not_found');
+    expect((await h.call('GET', '/api/v1/locations/wh/pick-list', { key: clerkA })).status).toBe(404);
   });
 });

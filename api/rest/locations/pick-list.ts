@@ -3,6 +3,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { DOCUMENT_LANGUAGES } from '../../../core/documents/language.ts';
 import { pickListPdf } from '../../../core/documents/printouts.ts';
+import { assertLocation, principalOf } from '../../auth/principal.ts';
 import type { RouteContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { bearer, newRouter } from '../router.ts';
@@ -41,6 +42,8 @@ export function pickListRoutes(ctx: RouteContext) {
   const app = newRouter();
   app.openapi(route, async (c) => {
     const { id } = c.req.valid('param');
+    // A staff key prints its own stores' lists; another store is as unknown to it as a wrong id.
+    assertLocation(principalOf(c), id);
     const q = c.req.valid('query');
     const orderIds = q.orderId
       ?.split(',')
