@@ -104,7 +104,10 @@ export class BullQueue implements JobQueue {
 
   private async process(name: JobName, handler: JobHandler, spec: WorkerSpec, job: Job, token?: string) {
     const ctx = { id: idOf(job), name, data: job.data as unknown, attempt: job.attemptsMade + 1 };
-    const later = async (ms: number) => {
+    // Always awaited where it is called (`return await later(…)`): a bare `return later(…)`
+    // inside the try below left its promise unhandled while the finally block awaited Redis,
+    // and when the DelayedError came first Node killed the process (an unhandled rejection).
+    const later = async (ms: number): Promise<never> => {
       await job.moveToDelayed(Date.now() + Math.max(1, Math.ceil(ms)), token);
       throw new DelayedError();
     };
@@ -114,13 +117,13 @@ export class BullQueue implements JobQueue {
     if (group && lockKey) {
       if (!(await this.redis.set(lockKey, lockToken, 'PX', this.lockMs, 'NX'))) {
         const ttl = await this.redis.pttl(lockKey);
-        return later(Math.min(Math.max(ttl, 5), 100));
+        return await later(Math.min(Math.max(ttl, 5), 100));
       }
       const paceKey = `${this.prefix}:gate:pace:${name}:${group}`;
       const wait = await this.redis.pttl(paceKey);
       if (wait > 0) {
         await this.redis.eval(RELEASE, 1, lockKey, lockToken);
-        return later(wait);
+        return await later(wait);
       }
       const interval = spec.group?.intervalMs(job.data) ?? 0;
       if (interval > 0) await this.redis.set(paceKey, '1', 'PX', Math.ceil(interval));
@@ -143,7 +146,7 @@ export class BullQueue implements JobQueue {
       await handler(ctx);
     } catch (error) {
       const timed = retryLaterFor(error);
-      if (timed) return later(timed.delayMs);
+      if (timed) return await later(timed.delayMs);
       this.opts.onError?.(ctx, error);
       if (error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
       throw error;
