@@ -318,6 +318,28 @@ describe.runIf(templateUrl)('the read-only API at the edge (wrangler dev --local
     expect(await db.prisma.order.findMany({ orderBy: { id: 'asc' } })).toEqual(ordersBefore);
   });
 
+  it('prints the latency of the read routes at the edge (sequential requests, each a new pg connection)', async () => {
+    const figures: string[] = [];
+    for (const path of [
+      '/api/v1/orders',
+      `/api/v1/orders/${ids['1001']}`,
+      '/api/v1/inventory/levels',
+      '/api/v1/exceptions',
+    ]) {
+      const ms: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const t0 = performance.now();
+        expect((await edge('GET', path, h.admin)).status).toBe(200);
+        ms.push(performance.now() - t0);
+      }
+      ms.sort((a, b) => a - b);
+      figures.push(
+        `${path.replace(/orders\/[^/]+$/, 'orders/{id}')} median ${(ms[10] as number).toFixed(0)} ms, max ${(ms[19] as number).toFixed(0)} ms`,
+      );
+    }
+    console.log(`[edge api] 20 sequential GETs each (wrangler dev --local): ${figures.join('; ')}`);
+  });
+
   it('HEAD reads; a GET the edge does not serve is a 404 that names the origin', async () => {
     const head = await fetch(`${dev.baseUrl}/api/v1/orders`, {
       method: 'HEAD',
