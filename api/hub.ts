@@ -20,6 +20,7 @@ import type { QueueDepths } from './metrics/db-gauges.ts';
 import { startMetricsListener } from './metrics/listener.ts';
 import { type HealthProbe, makeHealthCheck } from './health.ts';
 import { resolvePrincipal } from './auth/authenticate.ts';
+import { prismaApiKeys } from '../core/auth/api-key-lookup.ts';
 import { KeyCache } from './auth/key-cache.ts';
 import { type ProcessRole, roleParts } from './process-roles.ts';
 import { createLandingRoutes, type LandingAccess, type LandingDeps } from './landing/index.tsx';
@@ -221,7 +222,10 @@ function mountHub(
     : {
         public: false,
         mayView: async (secret) => {
-          const p = await resolvePrincipal({ prisma: db.prisma, adminToken: o.adminToken, keys }, secret);
+          const p = await resolvePrincipal(
+            { apiKeys: prismaApiKeys(db.prisma), adminToken: o.adminToken, keys },
+            secret,
+          );
           return p?.role === 'admin' || p?.role === 'readonly';
         },
       };

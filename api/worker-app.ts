@@ -15,6 +15,8 @@
  * `ctx.waitUntil`, so a slow or timed-out probe never delays the response and
  * is not cut off when the response has gone. Needs `nodejs_compat`.
  *
+ * It serves the read-only REST API (worker-api.ts: orders, inventory levels, exceptions; writes
+ * answer 501 use_origin) when a database is set, else /api/v1 answers 503.
  * It also serves the webhook doors (`/webhooks/:accountId`, `/webhooks/channel/:type`) when
  * both a database and OMNIHUB_SECRET_KEY are set (worker-webhooks.ts); without them those
  * paths answer 503, so channels deliver again later. Nothing Node-only is bundled: the
@@ -28,6 +30,7 @@ import { type DatabaseProbe, type HealthReport, makeHealthCheck } from './health
 import { parseSecretKey } from '../core/crypto/secrets.ts';
 import { inRequest, keepAlive, requestSql, type WorkerContext } from './worker-db.ts';
 import { createWorkerLogger } from './worker-logger.ts';
+import { edgeApiRoutes, writeRefusal } from './worker-api.ts';
 import { edgeWebhookRoutes } from './worker-webhooks.ts';
 
 export type { WorkerContext } from './worker-db.ts';
@@ -44,6 +47,10 @@ export interface WorkerEnv {
   OMNIHUB_SECRET_KEY?: string;
   /** The public origin channels call (URL-covering signatures, eBay's endpoint check), as on Node. */
   OMNIHUB_PUBLIC_URL?: string;
+  /** Accepted as an admin key by the read-only API, as on Node (a secret). */
+  OMNIHUB_ADMIN_TOKEN?: string;
+  /** Where the origin hub's API is: named in the answer to a write sent to the edge. */
+  OMNIHUB_ORIGIN_URL?: string;
 }
 
 export const VERSION: string = packageVersion;
@@ -117,9 +124,27 @@ export function buildWorkerApp(env: WorkerEnv, logger = createWorkerLogger()): A
     );
   }
   const app = createApp({ health, version: VERSION, logger });
+  const sql = url ? requestSql(url, timeoutFrom(env)) : undefined;
+  // The read-only API: writes are refused first, whether or not a database is configured.
+  app.use('/api/v1/*', writeRefusal(env.OMNIHUB_ORIGIN_URL?.trim() || undefined));
+  if (sql) {
+    app.route('/', edgeApiRoutes({ sql, logger, adminToken: env.OMNIHUB_ADMIN_TOKEN?.trim() || undefined }));
+  } else {
+    app.all('/api/v1/*', (c) =>
+      c.json(
+        {
+          error: {
+            code: 'not_configured',
+            message: 'the edge API needs HYPERDRIVE or DATABASE_URL',
+            requestId: c.get('requestId'),
+          },
+        },
+        503,
+      ),
+    );
+  }
   const secret = env.OMNIHUB_SECRET_KEY?.trim();
-  if (url && secret) {
-    const sql = requestSql(url, timeoutFrom(env));
+  if (sql && secret) {
     const publicUrl = env.OMNIHUB_PUBLIC_URL?.trim().replace(/\/+$/, '') || undefined;
     app.route('/', edgeWebhookRoutes({ sql, secretKey: parseSecretKey(secret), publicUrl, logger }));
   } else {

@@ -2,17 +2,18 @@
 // accepted as it is (compared in constant time); API keys are found by the SHA-256 of the
 // key. Use is recorded at most once a minute per key.
 import type { MiddlewareHandler } from 'hono';
-import { findActiveApiKey, secretsEqual, touchApiKey } from '../../core/auth/api-keys.ts';
+import type { ApiKeyLookup } from '../../core/auth/api-key-lookup.ts';
+import { secretsEqual } from '../../core/auth/api-keys.ts';
 import type { Clock } from '../../core/clock.ts';
-import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import type { AppLogger } from '../app.ts';
-import { ApiError } from '../rest/errors.ts';
+import { ApiError } from '../rest/api-error.ts';
 import type { ApiEnv } from '../rest/deps.ts';
 import type { KeyCache } from './key-cache.ts';
 import { ADMIN_TOKEN_KEY_ID, LOCAL_TOKEN_KEY_ID, type Principal } from './principal.ts';
 
 export interface AuthDeps {
-  prisma: PrismaClient;
+  /** Prisma on Node, plain SQL on the edge (core/auth/api-key-lookup.ts). */
+  apiKeys: ApiKeyLookup;
   adminToken: string | undefined;
   /** The running hub's own token for the CLI on this machine (api/hub-file.ts); admin, recorded as `cli:local`. */
   localToken?: string | undefined;
@@ -40,7 +41,7 @@ function unauthorized(message: string): ApiError {
  * sign-in both use it.
  */
 export async function resolvePrincipal(
-  deps: Pick<AuthDeps, 'prisma' | 'adminToken' | 'localToken' | 'keys'>,
+  deps: Pick<AuthDeps, 'apiKeys' | 'adminToken' | 'localToken' | 'keys'>,
   token: string,
   onKeyUsed?: (keyId: string) => void,
 ): Promise<Principal | null> {
@@ -50,7 +51,7 @@ export async function resolvePrincipal(
   if (deps.localToken && (await secretsEqual(token, deps.localToken))) {
     return { keyId: LOCAL_TOKEN_KEY_ID, role: 'admin', locationIds: [], actor: 'cli:local' };
   }
-  const record = await deps.keys.get(token, () => findActiveApiKey(deps.prisma, token));
+  const record = await deps.keys.get(token, () => deps.apiKeys.find(token));
   if (!record) return null;
   onKeyUsed?.(record.id);
   return { keyId: record.id, role: record.role, locationIds: record.locationIds, actor: `key:${record.id}` };
@@ -63,9 +64,7 @@ export function authenticate(deps: AuthDeps): MiddlewareHandler<ApiEnv> {
     const now = deps.clock.now();
     if (now.getTime() - (touched.get(keyId) ?? 0) < TOUCH_EVERY_MS) return;
     touched.set(keyId, now.getTime());
-    touchApiKey(deps.prisma, keyId, now).catch((err) =>
-      deps.logger.warn({ err, keyId }, 'could not record API key use'),
-    );
+    deps.apiKeys.touch(keyId, now).catch((err) => deps.logger.warn({ err, keyId }, 'could not record API key use'));
   }
 
   return async (c, next) => {

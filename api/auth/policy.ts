@@ -2,7 +2,7 @@
 // the routes below (pickups, the stock and the pick list of their own stores); the handlers then limit
 // the data to the key's locations (principal.ts). Anything not listed is 403 for staff.
 import type { MiddlewareHandler } from 'hono';
-import { ApiError } from '../rest/errors.ts';
+import { ApiError } from '../rest/api-error.ts';
 import type { ApiEnv } from '../rest/deps.ts';
 import { principalOf } from './principal.ts';
 

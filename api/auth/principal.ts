@@ -2,7 +2,7 @@
 // and for staff keys the store locations it may see. Handlers ask here, never the header.
 import type { Context } from 'hono';
 import type { ApiKeyRole } from '../../core/auth/api-keys.ts';
-import { ApiError } from '../rest/errors.ts';
+import { ApiError } from '../rest/api-error.ts';
 
 export interface Principal {
   /** The api_keys row id, `admin-token` for OMNIHUB_ADMIN_TOKEN, `local-cli` for the hub file's token. */

@@ -2,34 +2,15 @@
 // expired pickups, channel events that could not be applied, refused credentials). Listing,
 // resolving and replaying; the layers below open them.
 import { createRoute, z } from '@hono/zod-openapi';
-import { REPLAYABLE_KINDS, replayException } from '../../core/exceptions/replay.ts';
+import { replayException } from '../../core/exceptions/replay.ts';
+import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { CANCEL_REQUEST_EXCEPTION } from '../../core/orders/cancel-request.ts';
 import { principalOf } from '../auth/principal.ts';
 import type { RouteContext } from './context.ts';
 import { ApiError, notFound } from './errors.ts';
 import { bearer, newRouter } from './router.ts';
-import { body, errors, IdParam, json, page, PageQuery, Timestamp } from './schemas.ts';
-import { decodeCursor, iso, pageOf } from './serialize.ts';
-
-const ExceptionSchema = z
-  .object({
-    id: z.string(),
-    kind: z.string().openapi({ example: 'oversold' }),
-    accountId: z.string().nullable(),
-    orderId: z.string().nullable(),
-    skuId: z.string().nullable(),
-    message: z.string(),
-    data: z.unknown(),
-    occurrences: z.number().int(),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-    resolvedAt: Timestamp.nullable(),
-    resolvedBy: z.string().nullable(),
-    replayable: z.boolean().openapi({
-      description: 'POST /exceptions/{id}/replay tries again what failed (a channel event, refused credentials)',
-    }),
-  })
-  .openapi('Exception');
+import { body, errors, IdParam, json } from './schemas.ts';
+import { type ExceptionReads, ExceptionSchema, exceptionListRoutes, shapeException } from './exception-list.ts';
 
 const ReplayResultSchema = z
   .object({
@@ -44,22 +25,6 @@ const ReplayResultSchema = z
 
 const tags = ['exceptions'];
 
-const list = createRoute({
-  method: 'get',
-  path: '/exceptions',
-  tags,
-  security: bearer,
-  summary: 'List exceptions, newest first',
-  request: {
-    query: PageQuery.extend({
-      state: z.enum(['open', 'resolved', 'all']).default('open'),
-      kind: z.string().max(100).optional(),
-      accountId: z.string().optional(),
-      orderId: z.string().optional(),
-    }),
-  },
-  responses: { 200: json(page(ExceptionSchema, 'ExceptionPage'), 'A page of exceptions'), ...errors(403) },
-});
 const resolve = createRoute({
   method: 'post',
   path: '/exceptions/{id}/resolve',
@@ -90,29 +55,23 @@ const replay = createRoute({
   },
 });
 
-type Row = {
-  id: string;
-  kind: string;
-  accountId: string | null;
-  orderId: string | null;
-  skuId: string | null;
-  message: string;
-  data: unknown;
-  occurrences: number;
-  createdAt: Date;
-  updatedAt: Date;
-  resolvedAt: Date | null;
-  resolvedBy: string | null;
-};
-
-function shape(e: Row) {
+/** The list (exception-list.ts) on Node: through the Prisma client. */
+export function prismaExceptionReads(prisma: PrismaClient): ExceptionReads {
   return {
-    ...e,
-    data: e.data ?? {},
-    createdAt: iso(e.createdAt),
-    updatedAt: iso(e.updatedAt),
-    resolvedAt: iso(e.resolvedAt),
-    replayable: REPLAYABLE_KINDS.has(e.kind),
+    list: (f, after) =>
+      prisma.exceptionItem.findMany({
+        where: {
+          ...(f.state === 'open' ? { resolvedAt: null } : f.state === 'resolved' ? { resolvedAt: { not: null } } : {}),
+          ...(f.kind ? { kind: f.kind } : {}),
+          ...(f.accountId ? { accountId: f.accountId } : {}),
+          ...(f.orderId ? { orderId: f.orderId } : {}),
+          ...(after
+            ? { OR: [{ createdAt: { lt: new Date(after.t) } }, { createdAt: new Date(after.t), id: { lt: after.id } }] }
+            : {}),
+        },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: f.limit + 1,
+      }),
   };
 }
 
@@ -120,27 +79,7 @@ export function exceptionRoutes(ctx: RouteContext) {
   const { prisma } = ctx;
   const app = newRouter();
 
-  app.openapi(list, async (c) => {
-    const { limit, cursor, state, kind, accountId, orderId } = c.req.valid('query');
-    const after = decodeCursor(cursor, z.object({ t: z.iso.datetime(), id: z.string() }));
-    const rows = await prisma.exceptionItem.findMany({
-      where: {
-        ...(state === 'open' ? { resolvedAt: null } : state === 'resolved' ? { resolvedAt: { not: null } } : {}),
-        ...(kind ? { kind } : {}),
-        ...(accountId ? { accountId } : {}),
-        ...(orderId ? { orderId } : {}),
-        ...(after
-          ? { OR: [{ createdAt: { lt: new Date(after.t) } }, { createdAt: new Date(after.t), id: { lt: after.id } }] }
-          : {}),
-      },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: limit + 1,
-    });
-    return c.json(
-      pageOf(rows, limit, shape, (r) => ({ t: r.createdAt.toISOString(), id: r.id })),
-      200,
-    );
-  });
+  app.route('/', exceptionListRoutes(prismaExceptionReads(prisma)));
 
   app.openapi(resolve, async (c) => {
     const { id } = c.req.valid('param');
@@ -148,7 +87,7 @@ export function exceptionRoutes(ctx: RouteContext) {
     const actor = principalOf(c).actor;
     const existing = await prisma.exceptionItem.findUnique({ where: { id } });
     if (!existing) throw notFound(`exception ${id}`);
-    if (existing.resolvedAt) return c.json(shape(existing), 200);
+    if (existing.resolvedAt) return c.json(shapeException(existing), 200);
     if (existing.kind === CANCEL_REQUEST_EXCEPTION) {
       // Resolving would leave the order held and the buyer without an answer.
       throw new ApiError(
@@ -165,7 +104,7 @@ export function exceptionRoutes(ctx: RouteContext) {
     await prisma.auditLog.create({
       data: { actor, action: 'exception.resolved', entity: 'exception', entityId: id, data: note ? { note } : {} },
     });
-    return c.json(shape(row), 200);
+    return c.json(shapeException(row), 200);
   });
 
   app.openapi(replay, async (c) => {
@@ -188,7 +127,7 @@ export function exceptionRoutes(ctx: RouteContext) {
       data: { actor, action: 'exception.replayed', entity: 'exception', entityId: id, data: { outcome } },
     });
     const row = await prisma.exceptionItem.findUniqueOrThrow({ where: { id } });
-    return c.json({ outcome, exception: shape(row) }, 202);
+    return c.json({ outcome, exception: shapeException(row) }, 202);
   });
 
   return app;

@@ -24,6 +24,7 @@ import { AppCache } from '../webhooks/app-cache.ts';
 import { webhookRoutes } from '../webhooks/routes.ts';
 import { erasePerson } from '../../core/privacy/erase.ts';
 import { sqlAccountRows } from '../../core/accounts/sql-account-rows.ts';
+import { prismaApiKeys } from '../../core/auth/api-key-lookup.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { accountWebhookRoutes } from './accounts/webhooks.ts';
 import { apiKeyRoutes } from './api-keys.ts';
@@ -74,7 +75,7 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
   };
   const auth = [
     authenticate({
-      prisma: deps.prisma,
+      apiKeys: prismaApiKeys(deps.prisma),
       adminToken: deps.config.adminToken,
       localToken: deps.localToken,
       logger: deps.logger,

@@ -5,7 +5,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { UNSTORABLE_MESSAGE, unstorablePaths } from '../../core/text/storable.ts';
 import type { ApiEnv } from './deps.ts';
-import { ApiError, validationError } from './errors.ts';
+import { ApiError, validationError } from './api-error.ts';
 
 export function newRouter(): OpenAPIHono<ApiEnv> {
   return new OpenAPIHono<ApiEnv>({

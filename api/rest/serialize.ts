@@ -1,7 +1,7 @@
 // Shaping database rows for responses: money as { amount, currency } (BigInt columns
 // converted after a safe-integer check), times as UTC ISO-8601, cursors as opaque text.
 import type { z } from 'zod';
-import { invalid } from './errors.ts';
+import { invalid } from './api-error.ts';
 
 export function money(amount: bigint | number, currency: string): { amount: number; currency: string } {
   const n = typeof amount === 'bigint' ? Number(amount) : amount;

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { systemClock } from '../clock.ts';
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
+import type { RawSql } from '../db/sql.ts';
 
 export const API_KEY_ROLES = ['admin', 'staff', 'readonly'] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
@@ -111,7 +112,7 @@ export interface ApiKeyRecord {
   revokedAt: Date | null;
 }
 
-function toRecord(row: {
+export function toRecord(row: {
   id: string;
   name: string;
   role: string;
@@ -195,7 +196,7 @@ export async function revokeApiKey(
  * Records use of a key at most once a minute, in one conditional statement: however many
  * requests or processes use the key, the row is written at most once per minute.
  */
-export async function touchApiKey(prisma: PrismaClient, id: string, now: Date): Promise<boolean> {
+export async function touchApiKey(prisma: Pick<RawSql, '$executeRaw'>, id: string, now: Date): Promise<boolean> {
   const cutoff = new Date(now.getTime() - 60_000);
   const n = await prisma.$executeRaw`
     UPDATE api_keys SET last_used_at = ${now}

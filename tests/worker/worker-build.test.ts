@@ -142,6 +142,10 @@ describe('wrangler deploy --dry-run', () => {
     const own = inputs.filter((i) => packageOf(i) === null);
     expect(own.filter((f) => NODE_ONLY_FILES.some((re) => re.test(f)))).toEqual([]);
     expect(own).toEqual(expect.arrayContaining(EDGE_DOOR_FILES));
+    expect(own).toEqual(expect.arrayContaining(EDGE_API_FILES));
+    // Of the REST API, only the read routes, their shaping and their SQL reads: the rest reads or
+    // writes through Prisma (a new file here must be checked, then listed).
+    expect(own.filter((f) => f.startsWith('api/rest/') && !EDGE_REST_FILES.includes(f))).toEqual([]);
     // What workerd must provide at run time: its nodejs_compat modules and the socket API only.
     const external = [...new Set((output?.imports ?? []).filter((i) => i.external).map((i) => i.path))].sort();
     for (const m of external) expect(RUNTIME_MODULES, `runtime import ${m}`).toContain(m.replace(/^node:/, ''));
@@ -165,9 +169,12 @@ function packageOf(input: string): string | null {
   return m ? (m[1] as string) : null;
 }
 
-/** The packages the edge may bundle: hono, pg and its parts, zod. */
+/** The packages the edge may bundle: hono (and the OpenAPI routes' zod layer), pg and its parts, zod. */
 const EDGE_PACKAGES = [
   'hono',
+  '@hono/zod-openapi', // the read-only API's routes are the Node API's own createRoute definitions
+  '@hono/zod-validator',
+  '@asteasolutions/zod-to-openapi',
   'pg',
   'pg-cloudflare',
   'pg-connection-string',
@@ -207,7 +214,7 @@ const NODE_ONLY_FILES = [
   /^core\/db\/generated\//, // the Prisma client
   /^core\/db\/database\.ts$/, // PGlite or Prisma
   /^sync\//, // queues, schedules, jobs: the Node workers' part
-  /^api\/(hub|server|main|rest\/.*)\.ts$/,
+  /^api\/(hub|server|main)\.ts$/,
   /^connectors\/[^/]+\/connector\.ts$/, // whole connectors (API clients); the edge takes door.ts
   /^connectors\/registry\.ts$/,
 ];
@@ -222,6 +229,40 @@ const EDGE_DOOR_FILES = [
   'connectors/amazon/door.ts',
   'connectors/square/door.ts',
   'connectors/pos-webhook/door.ts',
+];
+
+/** The read-only API: the Node API's own read routes and shaping, over SQL reads (api/worker-api.ts). */
+const EDGE_API_FILES = [
+  'api/worker-api.ts',
+  'core/auth/api-key-lookup.ts',
+  'api/auth/authenticate.ts',
+  'api/auth/policy.ts',
+  'api/rest/orders/read-routes.ts',
+  'api/rest/orders/shape.ts',
+  'api/rest/orders/sql-reads.ts',
+  'api/rest/inventory/level-routes.ts',
+  'api/rest/inventory/sql-levels.ts',
+  'api/rest/exception-list.ts',
+  'api/rest/sql-exceptions.ts',
+];
+
+/** Every api/rest file the edge may bundle. */
+const EDGE_REST_FILES = [
+  'api/rest/api-error.ts',
+  'api/rest/router.ts',
+  'api/rest/schemas.ts',
+  'api/rest/serialize.ts',
+  'api/rest/exception-list.ts',
+  'api/rest/sql-exceptions.ts',
+  'api/rest/orders/read-routes.ts',
+  'api/rest/orders/sql-reads.ts',
+  'api/rest/orders/query.ts', // the search (raw SQL) and the Prisma where builder (types only on the edge)
+  'api/rest/orders/schemas.ts',
+  'api/rest/orders/shape.ts',
+  'api/rest/inventory/level-routes.ts',
+  'api/rest/inventory/sql-levels.ts',
+  'api/rest/inventory/levels.ts',
+  'api/rest/inventory/schemas.ts',
 ];
 
 /** Modules workerd provides under nodejs_compat that the bundle may import, and Cloudflare's sockets. */
@@ -353,6 +394,26 @@ describe('worker fetch handler (direct call, fake bindings)', () => {
       message: 'the edge door needs OMNIHUB_SECRET_KEY',
     });
     expect(console_.parsed().some((l) => l.msg?.startsWith('webhook doors closed'))).toBe(true);
+  });
+
+  it('without a database the read-only API answers 503 not_configured; a write is 501 use_origin all the same', async () => {
+    const read = await worker.fetch(new Request('http://omnihub.test/api/v1/orders'), {}, fakeCtx().ctx);
+    expect(read.status).toBe(503);
+    expect(((await read.json()) as Json).error).toMatchObject({
+      code: 'not_configured',
+      message: 'the edge API needs HYPERDRIVE or DATABASE_URL',
+    });
+    const write = await worker.fetch(
+      new Request('http://omnihub.test/api/v1/inventory/adjustments', { method: 'POST', body: '{}' }),
+      {},
+      fakeCtx().ctx,
+    );
+    expect(write.status).toBe(501);
+    expect(((await write.json()) as Json).error).toMatchObject({
+      code: 'use_origin',
+      message:
+        'the edge serves the read-only API (GET only): send POST /api/v1/inventory/adjustments to the origin hub (not this edge address)',
+    });
   });
 
   it('unknown path: JSON 404', async () => {

@@ -2,21 +2,21 @@
 // adjustments with a reason, counts, transfers, safety stock — all through the ledger, so
 // every change of on hand is a movement. A change the ledger refuses (it would take on
 // hand below what is reserved, or move stock that is not free) is a 409 and touches nothing.
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { adjust, getLevel, setOnHand, transfer } from '../../../core/inventory/ledger.ts';
-import { assertLocation, principalOf, scopedLocations } from '../../auth/principal.ts';
+import { assertLocation, principalOf } from '../../auth/principal.ts';
 import type { RouteContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { requireLocations, requireSkuRef } from '../lookups.ts';
 import { bearer, newRouter } from '../router.ts';
-import { body, errors, json, PageQuery } from '../schemas.ts';
-import { decodeCursor, pageOf } from '../serialize.ts';
-import { readLevel, shapeLevel } from './levels.ts';
+import { body, errors, json } from '../schemas.ts';
+import { readLevel } from './levels.ts';
+import { levelReadRoutes, type LevelReads } from './level-routes.ts';
+import type { PrismaClient } from '../../../core/db/generated/prisma/client.ts';
 import { setSafetyStock } from '../../../core/inventory/ledger.ts';
 import {
   AdjustmentBody,
   CountBody,
-  LevelPageSchema,
   LevelSchema,
   SafetyStockBody,
   TransferBody,
@@ -25,20 +25,25 @@ import {
 
 const tags = ['inventory'];
 
-const levels = createRoute({
-  method: 'get',
-  path: '/inventory/levels',
-  tags,
-  security: bearer,
-  summary: 'Stock levels per SKU and location (a staff key sees its own stores)',
-  request: {
-    query: PageQuery.extend({
-      locationId: z.string().optional(),
-      sku: z.string().optional().openapi({ description: 'SKU id or code' }),
-    }),
-  },
-  responses: { 200: json(LevelPageSchema, 'A page of levels'), ...errors(404) },
-});
+/** The levels route (level-routes.ts) on Node: through the Prisma client. */
+export function prismaLevelReads(prisma: PrismaClient): LevelReads {
+  return {
+    skuId: async (ref) =>
+      (await prisma.sku.findFirst({ where: { OR: [{ id: ref }, { code: ref }] }, select: { id: true } }))?.id ?? null,
+    page: ({ locations, skuId, after }, limit) =>
+      prisma.inventoryLevel.findMany({
+        where: {
+          ...(locations ? { locationId: { in: locations } } : {}),
+          ...(skuId ? { skuId } : {}),
+          ...(after ? { OR: [{ skuId: { gt: after.s } }, { skuId: after.s, locationId: { gt: after.l } }] } : {}),
+        },
+        include: { sku: { select: { code: true } } },
+        orderBy: [{ skuId: 'asc' }, { locationId: 'asc' }],
+        take: limit + 1,
+      }),
+  };
+}
+
 const adjustment = createRoute({
   method: 'post',
   path: '/inventory/adjustments',
@@ -96,29 +101,7 @@ export function inventoryRoutes(ctx: RouteContext) {
     );
   }
 
-  app.openapi(levels, async (c) => {
-    const { limit, cursor, locationId, sku } = c.req.valid('query');
-    const locations = scopedLocations(principalOf(c), locationId);
-    const after = decodeCursor(cursor, z.object({ s: z.string(), l: z.string() }));
-    const skuRow = sku
-      ? await prisma.sku.findFirst({ where: { OR: [{ id: sku }, { code: sku }] }, select: { id: true } })
-      : undefined;
-    if (sku && !skuRow) return c.json({ data: [], nextCursor: null }, 200);
-    const rows = await prisma.inventoryLevel.findMany({
-      where: {
-        ...(locations ? { locationId: { in: locations } } : {}),
-        ...(skuRow ? { skuId: skuRow.id } : {}),
-        ...(after ? { OR: [{ skuId: { gt: after.s } }, { skuId: after.s, locationId: { gt: after.l } }] } : {}),
-      },
-      include: { sku: { select: { code: true } } },
-      orderBy: [{ skuId: 'asc' }, { locationId: 'asc' }],
-      take: limit + 1,
-    });
-    return c.json(
-      pageOf(rows, limit, shapeLevel, (r) => ({ s: r.skuId, l: r.locationId })),
-      200,
-    );
-  });
+  app.route('/', levelReadRoutes(prismaLevelReads(prisma)));
 
   app.openapi(adjustment, async (c) => {
     const b = c.req.valid('json');

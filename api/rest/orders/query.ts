@@ -1,9 +1,10 @@
-// The orders list's filters as a Prisma where clause.
+// The orders list's filters as a Prisma where clause, and the search both doors share.
 import type { z } from '@hono/zod-openapi';
-import type { Prisma, PrismaClient } from '../../../core/db/generated/prisma/client.ts';
+import type { Prisma } from '../../../core/db/generated/prisma/client.ts';
+import type { RawSql } from '../../../core/db/sql.ts';
 import type { OrderListQuery } from './schemas.ts';
 
-type Filters = z.infer<typeof OrderListQuery>;
+export type OrderFilters = z.infer<typeof OrderListQuery>;
 
 /** Escapes LIKE wildcards so a search for "a_b%" finds exactly that. */
 function likePrefix(q: string): string {
@@ -14,7 +15,7 @@ function likePrefix(q: string): string {
  * Ids of orders matching `q`: the display number (`#1001` or `1001`), the channel's order id,
  * or the start of the customer's e-mail, case-insensitively. At most 1,000.
  */
-export async function searchOrderIds(prisma: PrismaClient, q: string): Promise<string[]> {
+export async function searchOrderIds(prisma: RawSql, q: string): Promise<string[]> {
   const bare = q.replace(/^#/, '');
   const rows = await prisma.$queryRaw<{ id: string }[]>`
     SELECT id FROM orders
@@ -26,7 +27,7 @@ export async function searchOrderIds(prisma: PrismaClient, q: string): Promise<s
 }
 
 export function orderWhere(
-  f: Filters,
+  f: OrderFilters,
   locations: string[] | undefined,
   after: { t: string; id: string } | undefined,
   searchIds?: string[],

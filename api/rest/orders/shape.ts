@@ -3,7 +3,8 @@ import type { OrderSummary } from '../../../core/orders/action-kit.ts';
 import { iso, money } from '../serialize.ts';
 import type { ActionResultSchema, OrderDetailSchema, OrderSummarySchema } from './schemas.ts';
 
-type OrderRow = {
+/** An order as the list reads it (Prisma's row with its account's type; the edge's SQL gives the same). */
+export type OrderRow = {
   id: string;
   accountId: string;
   externalId: string;
@@ -94,7 +95,8 @@ export function shapeOrderSummary(o: OrderRow): z.infer<typeof OrderSummarySchem
   };
 }
 
-type DetailRow = OrderRow & {
+/** An order with what the detail shows; reservations and returns are shown with every column read. */
+export type DetailRow = OrderRow & {
   subtotal: bigint;
   discountTotal: bigint;
   shippingTotal: bigint;
