@@ -116,6 +116,18 @@ function marketplaceFacilitator(order: SpOrder): string | null {
   return null;
 }
 
+/**
+ * What Amazon promised the buyer: the end of the delivery window; without one (the model's own
+ * examples have orders with only a ship-by window), the end of the ship-by window — an order not
+ * handed over by then cannot meet any delivery date Amazon showed, and the delayed check only
+ * asks about orders still unshipped, so it never tells a buyer "delayed" too early for a parcel
+ * already on its way.
+ */
+export function promisedAt(order: SpOrder): string | null {
+  const f = order.fulfillment;
+  return f?.deliverByWindow?.latestDateTime ?? f?.shipByWindow?.latestDateTime ?? null;
+}
+
 export function mapOrder(order: SpOrder): OrderDraftInput {
   const status = order.fulfillment?.fulfillmentStatus ?? 'PENDING';
   const facts = STATUS_FACTS[status];
@@ -198,6 +210,7 @@ export function mapOrder(order: SpOrder): OrderDraftInput {
       // Amazon collects and remits the tax as marketplace facilitator: invoices say so.
       taxCollectedBy: marketplaceFacilitator(order),
     },
+    promisedAt: promisedAt(order),
     channelCreatedAt: order.createdTime,
     channelUpdatedAt: order.lastUpdatedTime,
   };

@@ -73,6 +73,12 @@ export interface SpPackage {
   packageItems?: { orderItemId: string; quantity: number }[];
 }
 
+/** DateTimeRange (orders_2026-01-01.json). */
+export interface SpDateTimeRange {
+  earliestDateTime?: string;
+  latestDateTime?: string;
+}
+
 export interface SpOrder {
   orderId: string;
   orderAliases?: { aliasId: string; aliasType: string }[];
@@ -83,7 +89,13 @@ export interface SpOrder {
   buyer?: { buyerName?: string; buyerEmail?: string; buyerCompanyName?: string; buyerPurchaseOrderNumber?: string };
   recipient?: { deliveryAddress?: SpCustomerAddress };
   proceeds?: { grandTotal?: SpMoney; breakdowns?: SpProceedsBreakdown[] };
-  fulfillment?: { fulfillmentStatus: SpFulfillmentStatus; fulfilledBy?: 'AMAZON' | 'MERCHANT' | string };
+  fulfillment?: {
+    fulfillmentStatus: SpFulfillmentStatus;
+    fulfilledBy?: 'AMAZON' | 'MERCHANT' | string;
+    /** OrderFulfillment.shipByWindow / deliverByWindow: DateTimeRange, ISO 8601. */
+    shipByWindow?: SpDateTimeRange;
+    deliverByWindow?: SpDateTimeRange;
+  };
   orderItems: SpOrderItem[];
   packages?: SpPackage[];
 }

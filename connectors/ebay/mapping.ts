@@ -147,6 +147,26 @@ export function needsCancelDetail(order: EbayOrder): boolean {
   return order.cancelStatus?.cancelState === 'IN_PROGRESS' && (order.cancelStatus.cancelRequests ?? []).length === 0;
 }
 
+/**
+ * What eBay told the buyer: the latest `maxEstimatedDeliveryDate` over the lines (the date past
+ * which eBay counts a late-delivery defect), so the order is late only once its last line is.
+ */
+export function promisedAt(order: EbayOrder): string | null {
+  let latest: string | null = null;
+  for (const [i, l] of order.lineItems.entries()) {
+    const text = l.lineItemFulfillmentInstructions?.maxEstimatedDeliveryDate;
+    if (text === undefined || text === null) continue;
+    if (Number.isNaN(Date.parse(text))) {
+      throw new EbayMappingError(
+        `lineItems[${i}].lineItemFulfillmentInstructions.maxEstimatedDeliveryDate`,
+        'is not a date',
+      );
+    }
+    if (latest === null || Date.parse(text) > Date.parse(latest)) latest = text;
+  }
+  return latest;
+}
+
 export function mapOrder(order: EbayOrder): OrderDraft {
   const ps = order.pricingSummary;
   if (!ps?.total?.currency) throw new EbayMappingError('pricingSummary.total', 'is missing');
@@ -226,6 +246,7 @@ export function mapOrder(order: EbayOrder): OrderDraft {
       // eBay collects and remits the tax on a line (ebayCollectAndRemitTaxes): invoices say so.
       taxCollectedBy: order.lineItems.some((l) => l.ebayCollectAndRemitTaxes?.length) ? 'eBay' : null,
     },
+    promisedAt: promisedAt(order),
     channelCreatedAt: order.creationDate,
     channelUpdatedAt: order.lastModifiedDate,
   };

@@ -55,6 +55,13 @@ export interface EbayLineItem {
   appliedPromotions?: EbayAppliedPromotion[];
   deliveryCost?: { shippingCost?: EbayAmount; discountAmount?: EbayAmount; handlingCost?: EbayAmount };
   lineItemFulfillmentStatus?: 'NOT_STARTED' | 'IN_PROGRESS' | 'FULFILLED' | string;
+  /** Handling and delivery window of the line (LineItemFulfillmentInstructions), UTC ISO 8601. */
+  lineItemFulfillmentInstructions?: {
+    minEstimatedDeliveryDate?: string;
+    maxEstimatedDeliveryDate?: string;
+    shipByDate?: string;
+    guaranteedDelivery?: boolean;
+  };
   listingMarketplaceId?: string;
   purchaseMarketplaceId?: string;
   variationAspects?: { name: string; value: string }[];

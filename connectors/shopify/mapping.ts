@@ -504,6 +504,13 @@ export function mapGraphqlOrder(order: GqlOrder): OrderDraft {
   );
   const pickupLocationId = pickup?.assignedLocation?.location?.id ?? null;
   const pos = isPos(order.sourceName);
+  // The latest DeliveryMethod.maxDeliveryDateTime of the live fulfillment orders (only shops with
+  // processing times have one); without it, what the hub knew stays.
+  const promisedAt = (order.fulfillmentOrders?.nodes ?? [])
+    .filter((fo) => fo.status !== 'CANCELLED')
+    .map((fo) => fo.deliveryMethod?.maxDeliveryDateTime)
+    .filter((t): t is string => typeof t === 'string' && !Number.isNaN(Date.parse(t)))
+    .reduce<string | null>((a, t) => (a === null || Date.parse(t) > Date.parse(a) ? t : a), null);
   return OrderDraftSchema.parse({
     externalId: order.id,
     displayNumber: text(order.name),
@@ -558,6 +565,7 @@ export function mapGraphqlOrder(order: GqlOrder): OrderDraft {
       test: order.test ?? false,
       discountCodes: order.discountCodes ?? [],
     },
+    promisedAt,
     channelCreatedAt: order.createdAt,
     channelUpdatedAt: order.updatedAt,
   });

@@ -228,7 +228,8 @@ export interface GqlAddress {
 export interface GqlFulfillmentOrderSummary {
   id: string;
   status: string;
-  deliveryMethod?: { methodType: string } | null;
+  /** maxDeliveryDateTime: the latest delivery Shopify expects (null unless the shop set processing times). */
+  deliveryMethod?: { methodType: string; maxDeliveryDateTime?: string | null } | null;
   assignedLocation?: { location?: { id: string } | null } | null;
 }
 export interface GqlRefund {

@@ -93,7 +93,7 @@ const ORDER_FIELDS = `
     pageInfo { hasNextPage }
   }
   fulfillmentOrders(first: $fulfillmentOrders) {
-    nodes { id status deliveryMethod { methodType } assignedLocation { location { id } } }
+    nodes { id status deliveryMethod { methodType maxDeliveryDateTime } assignedLocation { location { id } } }
     pageInfo { hasNextPage }
   }
   refunds(first: $refunds) {

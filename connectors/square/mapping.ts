@@ -69,6 +69,17 @@ function lineDraft(order: SqOrder, li: SqOrderLineItem, i: number, done: boolean
   };
 }
 
+/**
+ * The time Square's fulfilment promises: a pickup's `pickup_at` (the start of the pickup window:
+ * ready by then), a shipment's `expected_shipped_at` (handed to the carrier by then). Delivery
+ * fulfilments state only the start of a window plus a duration: left without a promise.
+ */
+export function promisedAt(f: SqFulfillment | null): string | null {
+  if (f?.type === 'PICKUP') return f.pickup_details?.pickup_at ?? null;
+  if (f?.type === 'SHIPMENT') return f.shipment_details?.expected_shipped_at ?? null;
+  return null;
+}
+
 export function mapOrder(order: SqOrder): OrderDraft {
   const counter = isCounterSale(order);
   const f = mainFulfillment(order);
@@ -116,6 +127,7 @@ export function mapOrder(order: SqOrder): OrderDraft {
     originLocation: counter ? { externalId: order.location_id } : null,
     sourceName: order.source?.name ?? (counter ? 'square-pos' : 'square'),
     channelRef: { locationId: order.location_id, version: order.version ?? null, fulfillmentUid: f?.uid ?? null },
+    promisedAt: promisedAt(f),
     channelCreatedAt: order.created_at,
     channelUpdatedAt: order.updated_at,
   });

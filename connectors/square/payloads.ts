@@ -51,13 +51,18 @@ export interface SqFulfillment {
     recipient?: SqFulfillmentRecipient | null;
     pickup_at?: string | null;
     schedule_type?: 'SCHEDULED' | 'ASAP' | null;
+    prep_time_duration?: string | null;
     ready_at?: string | null;
     picked_up_at?: string | null;
     canceled_at?: string | null;
     cancel_reason?: string | null;
     note?: string | null;
   } | null;
-  shipment_details?: { recipient?: SqFulfillmentRecipient | null } | null;
+  shipment_details?: {
+    recipient?: SqFulfillmentRecipient | null;
+    /** When the shipment is expected to be handed to the carrier (RFC 3339). */
+    expected_shipped_at?: string | null;
+  } | null;
 }
 
 export interface SqOrderReturnLineItem {

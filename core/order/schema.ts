@@ -191,6 +191,12 @@ export const OrderDraftSchema = z
     channelFulfilments: z.array(ChannelFulfilmentSchema).max(250).optional(),
     /** Small channel reference (ids, admin URL); the full payload stays in the inbox. */
     channelRef: z.record(z.string(), z.unknown()).default({}),
+    /**
+     * The latest moment the channel promised the buyer (delivery, or pickup readiness), UTC: past
+     * it and not yet shipped or ready, the customer gets one "delayed" mail
+     * (core/notifications/delayed.ts). Absent when the payload states none: a known date stays.
+     */
+    promisedAt: instant.nullish(),
     channelCreatedAt: instant,
     channelUpdatedAt: instant,
     /** Fields given a provisional value (e.g. `ship` for a delivery method the payload does not state). */

@@ -266,6 +266,8 @@ async function writeOrderHeader(
         soldAtCounter: Boolean(d.originLocation),
       },
       unconfirmed: d.unconfirmed,
+      // A promise the channel states replaces the known one; none stated keeps it (a hand-set date).
+      ...(d.promisedAt ? { promisedAt: new Date(d.promisedAt) } : {}),
       channelCreatedAt: new Date(d.channelCreatedAt),
       channelUpdatedAt: new Date(d.channelUpdatedAt),
       channelVersion,

@@ -119,4 +119,14 @@ describe('mapOrder: marketplace facilitator', () => {
     item.tax = { taxCollections: [{ model: 'STANDARD' }] };
     expect(draft(order).channelRef.taxCollectedBy).toBeNull();
   });
+
+  it("takes the promised date from Amazon's examples: deliver-by end, else ship-by end (the FBA example has only that)", () => {
+    expect(draft(gbp()).promisedAt).toBe('2024-12-30T23:59:59Z');
+    const jpy = fixture<SpSearchOrdersResponse>('search-orders-sandbox-jpy-fba.json').orders[0] as SpOrder;
+    expect(draft(jpy).promisedAt).toBe('2024-12-25T23:59:59Z');
+    const none = gbp();
+    delete none.fulfillment?.deliverByWindow;
+    delete none.fulfillment?.shipByWindow;
+    expect(draft(none).promisedAt).toBeNull();
+  });
 });

@@ -235,3 +235,26 @@ describe('Amazon orders in', () => {
     expect(await h.connector.fetchOrder(acct, '999-0000000-0000000')).toBeNull();
   });
 });
+
+describe('the promised date', () => {
+  it("is the end of Amazon's deliver-by window; without one, the end of the ship-by window", async () => {
+    const acct = h.account();
+    const windowed = h.sim.placeOrder({
+      items: [{ sku: 'MUG-RED', quantity: 1 }],
+      shipBy: '2026-11-22T23:59:59Z',
+      deliverBy: '2026-11-26T23:59:59Z',
+    });
+    const shipOnly = h.sim.placeOrder({
+      items: [{ sku: 'MUG-BLUE', quantity: 1 }],
+      shipBy: '2026-11-23T23:59:59Z',
+      deliverBy: null,
+    });
+    const read = async (id: string) => draftOf(acct, (await h.connector.fetchOrder(acct, id)) as InboundEvent);
+    expect((await read(windowed.orderId)).promisedAt).toBe('2026-11-26T23:59:59Z');
+    expect((await read(shipOnly.orderId)).promisedAt).toBe('2026-11-23T23:59:59Z');
+    // The simulator states both windows by default, as Amazon does.
+    const plain = h.sim.placeOrder({ items: [{ sku: 'MUG-RED', quantity: 1 }] });
+    expect((await read(plain.orderId)).promisedAt).toBe(plain.fulfillment?.deliverByWindow?.latestDateTime);
+    expect(plain.fulfillment?.deliverByWindow?.latestDateTime).toBe('2026-11-25T10:00:00Z');
+  });
+});

@@ -120,4 +120,20 @@ describe('eBay order mapping: marketplace facilitator', () => {
     ];
     expect(mapOrder(o).channelRef.taxCollectedBy).toBe('eBay');
   });
+
+  it('takes the latest maxEstimatedDeliveryDate as the promised date; refuses one that is no date, naming it', () => {
+    const o = order();
+    expect(mapOrder(o).promisedAt ?? null).toBeNull();
+    o.lineItems[0] = {
+      ...(o.lineItems[0] as EbayOrder['lineItems'][number]),
+      lineItemFulfillmentInstructions: { maxEstimatedDeliveryDate: '2026-12-04T07:59:59.000Z' },
+    };
+    expect(mapOrder(o).promisedAt).toBe('2026-12-04T07:59:59.000Z');
+    o.lineItems[0] = {
+      ...(o.lineItems[0] as EbayOrder['lineItems'][number]),
+      lineItemFulfillmentInstructions: { maxEstimatedDeliveryDate: 'next week' },
+    };
+    expect(() => mapOrder(o)).toThrow(EbayMappingError);
+    expect(() => mapOrder(o)).toThrow('lineItems[0].lineItemFulfillmentInstructions.maxEstimatedDeliveryDate');
+  });
 });

@@ -118,3 +118,27 @@ describe('eBay polling', () => {
     expect(await h.connector.fetchOrder(h.account, 'no-such-order')).toBeNull();
   });
 });
+
+describe('the promised date', () => {
+  let h: Harness;
+  beforeEach(() => {
+    h = harness();
+  });
+  afterEach(() => h.close());
+
+  it("is the latest maxEstimatedDeliveryDate over the order's lines, as getOrders returns them", async () => {
+    const o = h.sim.state.placeOrder({
+      lines: [
+        { sku: 'A', quantity: 1, price: '1.00', deliverBy: '2026-12-04T07:59:59.000Z' },
+        { sku: 'B', quantity: 1, price: '1.00', deliverBy: '2026-12-08T07:59:59.000Z' },
+        { sku: 'C', quantity: 1, price: '1.00' },
+      ],
+    });
+    const got = await h.connector.fetchOrders?.(h.account, [o.orderId]);
+    const meaning = h.connector.interpret(h.account, got?.get(o.orderId) as InboundEvent);
+    if (meaning.kind !== 'order') throw new Error(`expected an order, got ${meaning.kind}`);
+    expect(meaning.draft.promisedAt).toBe('2026-12-08T07:59:59.000Z');
+    // The simulator states every line's window as eBay does: the third defaults to 5 days out.
+    expect(o.lineItems[2]?.lineItemFulfillmentInstructions?.maxEstimatedDeliveryDate).toBe('2026-12-05T18:00:00.000Z');
+  });
+});

@@ -331,3 +331,19 @@ describe('polled content the database cannot store', () => {
     expect(order.customer?.displayName).toContain('Ada\uFFFD');
   });
 });
+
+describe('the promised date', () => {
+  it("is the fulfillment order's DeliveryMethod.maxDeliveryDateTime when the shop has one, else none", async () => {
+    const loc = h.sim.store.addLocation('Warehouse');
+    const v = h.sim.store.addVariant({ sku: 'TEE-M', productTitle: 'Tee', price: 2500, stock: { [loc.id]: 10 } });
+    const promised = await h.sim.placeOrder({
+      lines: [{ variantId: v.id, quantity: 1 }],
+      maxDeliveryDateTime: '2026-12-03T22:00:00Z',
+    });
+    const plain = await h.sim.placeOrder({ lines: [{ variantId: v.id, quantity: 1 }] });
+    const read = async (id: string) =>
+      draftOf(h.connector.interpret(account(), (await h.connector.fetchOrder(account(), id)) as InboundEvent));
+    expect((await read(promised.id)).promisedAt).toBe('2026-12-03T22:00:00Z');
+    expect((await read(plain.id)).promisedAt).toBeNull();
+  });
+});

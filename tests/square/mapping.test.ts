@@ -51,6 +51,24 @@ function order(over: Partial<SqOrder> = {}): SqOrder {
 }
 
 describe('mapOrder', () => {
+  it("takes the promise of the fulfilment: a pickup's pickup_at, a shipment's expected_shipped_at; none for a counter sale", () => {
+    const pickup = {
+      uid: 'f',
+      type: 'PICKUP' as const,
+      state: 'PROPOSED' as const,
+      pickup_details: { pickup_at: '2026-11-30T12:20:00Z' },
+    };
+    expect(mapOrder(order({ state: 'OPEN', fulfillments: [pickup] })).promisedAt).toBe('2026-11-30T12:20:00Z');
+    const shipment = {
+      uid: 'f',
+      type: 'SHIPMENT' as const,
+      state: 'PROPOSED' as const,
+      shipment_details: { expected_shipped_at: '2026-12-01T17:00:00Z' },
+    };
+    expect(mapOrder(order({ state: 'OPEN', fulfillments: [shipment] })).promisedAt).toBe('2026-12-01T17:00:00Z');
+    expect(mapOrder(order()).promisedAt ?? null).toBeNull();
+  });
+
   it('a counter sale: sold at the store, handed over, paid; the line matched by its catalog variation id', () => {
     const d = mapOrder(order());
     expect(d.originLocation).toEqual({ externalId: 'LSTORE' });

@@ -4,7 +4,7 @@
 // simulator served on a port, reached through an account's endpoint override (the demo's way).
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
-import type { AccountContext } from '../../connectors/connector.ts';
+import type { AccountContext, InboundEvent } from '../../connectors/connector.ts';
 import { createSquareConnector } from '../../connectors/square/connector.ts';
 import { createSquareSimulator } from '../../connectors/square/simulator/index.ts';
 
@@ -86,5 +86,31 @@ describe('the Square simulator on a port', () => {
     } finally {
       await served.close();
     }
+  });
+});
+
+describe('the promised date', () => {
+  it("of a pickup order is Square's pickup_at: now plus the preparation time for an ASAP pickup", async () => {
+    const clock = new ManualClock('2026-11-30T12:00:00Z');
+    const sim = createSquareSimulator({ clock });
+    const connector = createSquareConnector({ clock, transport: (r) => sim.fetch(r) });
+    const store = sim.state.addLocation('Flagship');
+    const v = sim.state.addItem('Mug', [{}]).variations[0]?.id ?? '';
+    sim.stock(v, store, 5);
+    const order = await sim.pickupOrder(store, [{ variationId: v }], {
+      display_name: 'Ada',
+      email_address: 'a@example.com',
+    });
+    const account: AccountContext = {
+      id: 'till',
+      type: 'square',
+      name: 'Till',
+      credentials: { merchantId: sim.merchantId, accessToken: sim.tokens.access },
+      settings: { stockTarget: 'held', locationIds: [store] },
+    };
+    const event = await connector.fetchOrder(account, order.id);
+    const meaning = connector.interpret(account, event as InboundEvent);
+    if (meaning.kind !== 'order') throw new Error(`expected an order, got ${meaning.kind}`);
+    expect(meaning.draft.promisedAt).toBe('2026-11-30T12:20:00.000Z');
   });
 });

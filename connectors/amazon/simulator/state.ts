@@ -44,6 +44,10 @@ export interface OrderInput {
   status?: 'PENDING' | 'UNSHIPPED' | 'PENDING_AVAILABILITY';
   buyerName?: string;
   shipping?: string;
+  /** End of the ship-by window (ISO); default two days after the order. */
+  shipBy?: string;
+  /** End of the deliver-by window (ISO); default five days after the order; null: no delivery window. */
+  deliverBy?: string | null;
 }
 
 export interface SimFeed extends SpFeed {
@@ -87,6 +91,8 @@ export class SimError extends Error {
     super(message);
   }
 }
+
+const DAY_MS = 86_400_000;
 
 function iso(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
@@ -252,7 +258,20 @@ export class SimSeller {
           ...(shippingMinor > 0n ? [{ type: 'SHIPPING', subtotal: { amount: shipping, currencyCode: currency } }] : []),
         ],
       },
-      fulfillment: { fulfillmentStatus: input.status ?? 'UNSHIPPED', fulfilledBy },
+      fulfillment: {
+        fulfillmentStatus: input.status ?? 'UNSHIPPED',
+        fulfilledBy,
+        // The promise windows Amazon states on every order (orders_2026-01-01.json examples).
+        shipByWindow: { earliestDateTime: now, latestDateTime: input.shipBy ?? iso(this.now() + 2 * DAY_MS) },
+        ...(input.deliverBy === null
+          ? {}
+          : {
+              deliverByWindow: {
+                earliestDateTime: iso(this.now() + 3 * DAY_MS),
+                latestDateTime: input.deliverBy ?? iso(this.now() + 5 * DAY_MS),
+              },
+            }),
+      },
       orderItems: items,
       packages: [],
     };

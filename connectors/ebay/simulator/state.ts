@@ -40,6 +40,8 @@ export interface LineSpec {
   price: string;
   tax?: string;
   discount?: string;
+  /** The line's maxEstimatedDeliveryDate (ISO); default five days after the order. */
+  deliverBy?: string;
 }
 
 export interface OrderSpec {
@@ -103,6 +105,11 @@ export class EbayState {
 
   private stamp(): string {
     return this.clock.now().toISOString();
+  }
+
+  /** `days` after now, as eBay writes its timestamps. */
+  private after(days: number): string {
+    return new Date(this.clock.nowMs() + days * 86_400_000).toISOString();
   }
 
   // ---- catalogue ---------------------------------------------------------------------------
@@ -195,6 +202,13 @@ export class EbayState {
           : [],
         deliveryCost: { shippingCost: money(0, currency) },
         lineItemFulfillmentStatus: 'NOT_STARTED',
+        // Handling and delivery window eBay states per line (LineItemFulfillmentInstructions).
+        lineItemFulfillmentInstructions: {
+          guaranteedDelivery: false,
+          shipByDate: this.after(2),
+          minEstimatedDeliveryDate: this.after(3),
+          maxEstimatedDeliveryDate: l.deliverBy ?? this.after(5),
+        },
         listingMarketplaceId: 'EBAY_US',
         purchaseMarketplaceId: 'EBAY_US',
         refunds: [],

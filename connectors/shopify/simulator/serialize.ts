@@ -170,7 +170,7 @@ function gqlFulfillmentOrderSummary(fo: SimFulfillmentOrder) {
   return {
     id: fo.id,
     status: fo.status,
-    deliveryMethod: { methodType: fo.methodType },
+    deliveryMethod: { methodType: fo.methodType, maxDeliveryDateTime: fo.maxDeliveryDateTime },
     assignedLocation: { location: { id: fo.locationId } },
   };
 }

@@ -72,6 +72,8 @@ export interface SimFulfillmentOrder {
   methodType: DeliveryMethodType;
   locationId: string;
   preparedForPickup: boolean;
+  /** DeliveryMethod.maxDeliveryDateTime: set only for shops with processing times (else null). */
+  maxDeliveryDateTime: string | null;
   lines: { id: string; lineItemId: string; totalQuantity: number; remainingQuantity: number }[];
 }
 
@@ -178,6 +180,8 @@ export interface OrderInput {
   email?: string | null;
   /** The order's own phone (REST `phone`). */
   phone?: string | null;
+  /** The latest delivery the checkout promised (a shop with processing times); none by default. */
+  maxDeliveryDateTime?: string | null;
   taxesIncluded?: boolean;
   /** Placed in test mode (Shopify `test: true`, e.g. the Bogus Gateway). */
   test?: boolean;
@@ -378,6 +382,7 @@ export class SimStore {
       methodType: pickup ? 'PICK_UP' : pos ? 'RETAIL' : 'SHIPPING',
       locationId: location,
       preparedForPickup: false,
+      maxDeliveryDateTime: input.maxDeliveryDateTime ?? null,
       lines: lines.map((l) => ({
         id: this.nextId('FulfillmentOrderLineItem').id,
         lineItemId: l.id,

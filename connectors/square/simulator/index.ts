@@ -232,7 +232,18 @@ export function createSquareSimulator(options: SquareSimulatorOptions = {}): Squ
       const order = state.buildOrder(locationId, lines, {
         source: { name: 'Square Online' },
         fulfillments: [
-          { uid: 'f-1', type: 'PICKUP', state: 'PROPOSED', pickup_details: { recipient, schedule_type: 'ASAP' } },
+          {
+            uid: 'f-1',
+            type: 'PICKUP',
+            state: 'PROPOSED',
+            // ASAP: Square sets pickup_at to now plus the preparation time (FulfillmentPickupDetails).
+            pickup_details: {
+              recipient,
+              schedule_type: 'ASAP',
+              prep_time_duration: 'PT20M',
+              pickup_at: state.inMinutes(20),
+            },
+          },
         ],
       });
       state.orders.set(order.id, order);

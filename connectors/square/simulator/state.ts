@@ -213,6 +213,11 @@ export class SimState {
     return order;
   }
 
+  /** `minutes` after now (an ASAP pickup's pickup_at is now + its preparation time). */
+  inMinutes(minutes: number): string {
+    return new Date(this.clock.nowMs() + minutes * 60_000).toISOString();
+  }
+
   setFulfillmentState(order: SqOrder, state: SqFulfillmentState): void {
     const f = order.fulfillments?.[0];
     if (!f) throw new Error(`order ${order.id} has no fulfilment`);
