@@ -22,7 +22,7 @@ import {
   DOCUMENT_PUSH_REPLAYED,
 } from '../core/documents/channel-upload.ts';
 import { DocumentIssuedPayload, pushDocument } from './document-push.ts';
-import { runDocumentsJob } from './documents-job.ts';
+import { DOCUMENTS_RUN_ENTITY, runDocumentsJob } from './documents-job.ts';
 import { FulfilmentPushPayload, pushFulfilment } from './fulfilment-push.ts';
 import { noticeDelayedOrders } from '../core/notifications/delayed.ts';
 import { type NotificationDeps, sendNotification } from './notifications/send.ts';
@@ -197,7 +197,10 @@ export function defaultPushesPerSecond(limits: ConnectorLimits): number {
   return limits.rateLimitModel === 'query-cost' ? 10 : 2;
 }
 
-/** A fulfilment push dispatched this long ago with no outcome lost its job: the sweep queues it again... */
+/**
+ * An outbox row (channel push, documents due, notification) dispatched this long ago with no
+ * outcome lost its job: the sweep queues it again...
+ */
 const LOST_PUSH_AFTER_MS = 60_000;
 /** ...if it was written within this window. */
 const LOST_PUSH_GIVE_UP_MS = 7 * 86_400_000;
@@ -519,6 +522,18 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
       const p = DocumentIssuedPayload.safeParse(r.payload);
       if (p.success) await requestDocumentPush(p.data);
     }
+    // Orders due documents whose row was dispatched a while ago and no documents run has started
+    // since: the job was lost. The newest such row per order names the job (as the dispatcher does).
+    const undocumented = await prisma.$queryRaw<{ order_id: string; row_id: string }[]>`
+      SELECT DISTINCT ON (o.payload->>'orderId') o.payload->>'orderId' AS order_id, o.id::text AS row_id
+        FROM outbox_events o
+       WHERE o.kind = 'documents.due' AND o.dispatched_at < ${new Date(at - LOST_PUSH_AFTER_MS)}
+         AND o.created_at > ${new Date(at - LOST_PUSH_GIVE_UP_MS)}
+         AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.entity = ${DOCUMENTS_RUN_ENTITY}
+                          AND a.entity_id = o.payload->>'orderId' AND a.created_at >= o.dispatched_at)
+       ORDER BY o.payload->>'orderId', o.id DESC
+       LIMIT 500`;
+    for (const r of undocumented) await requestDocuments(r.order_id, r.row_id);
     // Notifications dispatched a while ago and still pending: their job was lost (or keeps failing).
     const unsentMail = await prisma.$queryRaw<{ id: string }[]>`
       SELECT n.id FROM customer_notifications n
