@@ -16,6 +16,24 @@ export function notificationMessageId(notificationId: string, from: string): str
   return `<${notificationId}@${domain}>`;
 }
 
+/** The parcel a `shipped` mail is about: its lines and its tracking (any part may be missing). */
+export interface MailParcel {
+  lines: { title: string; quantity: number }[];
+  carrier: string | null;
+  trackingNumber: string | null;
+  trackingUrl: string | null;
+}
+
+function parcelBlock(t: (typeof STATUS_LABELS)[DocumentLanguage]['mail'], p: MailParcel): string[] {
+  const tracking = [p.carrier, p.trackingNumber].filter(Boolean).join(' ');
+  return [
+    t.parcel,
+    ...p.lines.map((l) => `  ${l.quantity} × ${l.title}`),
+    ...(tracking || p.trackingUrl ? [`${t.tracking} ${[tracking, p.trackingUrl].filter(Boolean).join(' ')}`] : []),
+    '',
+  ];
+}
+
 export function composeNotification(input: {
   notificationId: string;
   kind: NoticeKind;
@@ -23,6 +41,7 @@ export function composeNotification(input: {
   orderNumber: string;
   statusUrl: string;
   from: string;
+  parcel?: MailParcel | null;
 }): ComposedMail {
   const t = STATUS_LABELS[input.language].mail;
   const body = t.bodies[input.kind];
@@ -31,6 +50,7 @@ export function composeNotification(input: {
     '',
     body.charAt(0).toUpperCase() + body.slice(1),
     '',
+    ...(input.parcel ? parcelBlock(t, input.parcel) : []),
     t.see,
     input.statusUrl,
     '',

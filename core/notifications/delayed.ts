@@ -18,7 +18,7 @@ export async function noticeDelayedOrders(prisma: PrismaClient, now: Date, limit
          AND NOT EXISTS (SELECT 1 FROM customer_notifications n WHERE n.order_id = o.id AND n.kind = 'delayed')
        ORDER BY o.promised_at
        LIMIT ${limit}
-      ON CONFLICT (order_id, kind) DO NOTHING
+      ON CONFLICT (order_id, kind, subject) DO NOTHING
       RETURNING id)
     INSERT INTO outbox_events (kind, payload, created_at)
     SELECT 'notification.send', jsonb_build_object('notificationId', id), ${now} FROM due

@@ -35,6 +35,10 @@ export interface StatusLabels {
     see: string;
     subjects: Record<NoticeKind, (n: string) => string>;
     bodies: Record<NoticeKind, string>;
+    /** Heading of the lines of the parcel a `shipped` mail is about. */
+    parcel: string;
+    /** Before the parcel's carrier, tracking number and link. */
+    tracking: string;
     signature: string;
   };
 }
@@ -119,6 +123,8 @@ export const STATUS_LABELS: Record<DocumentLanguage, StatusLabels> = {
         delayed: 'your order is taking longer than we promised. We are sorry for the wait.',
         short_of_stock: 'some items of your order are not in stock yet. We will send them as soon as they arrive.',
       },
+      parcel: 'In this parcel:',
+      tracking: 'Tracking:',
       signature: 'Thank you for your order.',
     },
   },
@@ -182,6 +188,8 @@ export const STATUS_LABELS: Record<DocumentLanguage, StatusLabels> = {
         short_of_stock:
           'einige Artikel Ihrer Bestellung sind noch nicht vorrätig. Wir versenden sie, sobald sie eintreffen.',
       },
+      parcel: 'In diesem Paket:',
+      tracking: 'Sendungsverfolgung:',
       signature: 'Vielen Dank für Ihre Bestellung.',
     },
   },

@@ -11,6 +11,7 @@ import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { documentLanguage } from '../../core/documents/language.ts';
 import type { Logger } from '../../core/log.ts';
 import { composeNotification } from '../../core/notifications/compose.ts';
+import { mailParcel } from '../../core/notifications/parcel.ts';
 import { loadSmtpSettings, type SmtpSettings } from '../../core/notifications/settings.ts';
 import type { NoticeKind } from '../../core/status/labels.ts';
 import { ensureStatusToken, statusPath } from '../../core/status/token.ts';
@@ -93,7 +94,10 @@ export async function sendNotification(deps: NotificationDeps, notificationId: s
 
   const token = await ensureStatusToken(prisma, deps.secretKey, order.id);
   if (!token) return skip('order gone');
+  // A per-parcel `shipped` notice names that parcel's lines and tracking.
+  const parcel = n.kind === 'shipped' && n.subject ? await mailParcel(prisma, order.id, n.subject) : null;
   const mail = composeNotification({
+    parcel,
     notificationId: n.id,
     kind: n.kind as NoticeKind,
     language: documentLanguage(order.language),

@@ -8,12 +8,15 @@ import { ManualClock } from '../../core/clock.ts';
 import { generateSecretKey } from '../../core/crypto/secrets.ts';
 import type { Database } from '../../core/db/database.ts';
 import { saveSmtpSettings } from '../../core/notifications/settings.ts';
+import { shipOrder } from '../../core/orders/actions.ts';
+import { ingestOrder } from '../../core/orders/ingest.ts';
 import { hashStatusToken } from '../../core/status/token.ts';
 import { type MailSink, startMailSink } from '../../sync/notifications/dev-sink.ts';
 import { type SyncRuntime, startSync } from '../../sync/runtime.ts';
 import { testDatabases } from '../support/databases.ts';
+import { draft } from '../support/drafts.ts';
 import { quietLogger } from '../sync/helpers.ts';
-import { pickupOrder, seedWorld, shippedOrder, shortOrder } from './helpers.ts';
+import { ACCOUNT, pickupOrder, seedWorld, shippedOrder, shortOrder } from './helpers.ts';
 
 async function until<T>(get: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -34,6 +37,8 @@ describe.each(testDatabases())('customer notifications on $kind', ({ open }) => 
   /** Notification ids whose first send "crashes" after SMTP accepted the message. */
   const crashOnce = new Set<string>();
   const crashed = new Set<string>();
+  /** While set, every notification's first send "crashes" after SMTP accepted it. */
+  let crashEvery = false;
 
   beforeAll(async () => {
     db = await open();
@@ -60,7 +65,7 @@ describe.each(testDatabases())('customer notifications on $kind', ({ open }) => 
       notifications: {
         hooks: {
           afterAccepted(id) {
-            if (crashOnce.has(id) && !crashed.has(id)) {
+            if ((crashEvery || crashOnce.has(id)) && !crashed.has(id)) {
               crashed.add(id);
               throw new Error('process died after SMTP accepted the message');
             }
@@ -76,7 +81,7 @@ describe.each(testDatabases())('customer notifications on $kind', ({ open }) => 
   });
 
   const notification = (orderId: string, kind: string) =>
-    db.prisma.customerNotification.findUnique({ where: { orderId_kind: { orderId, kind } } });
+    db.prisma.customerNotification.findFirst({ where: { orderId, kind }, orderBy: { createdAt: 'asc' } });
   const settled = (orderId: string, kind: string) =>
     until(async () => {
       await sync.flush();
@@ -118,6 +123,87 @@ describe.each(testDatabases())('customer notifications on $kind', ({ open }) => 
     await sync.flush();
     await new Promise((r) => setTimeout(r, 200));
     expect(sink.deliveries()).toBe(copies);
+  });
+
+  it('mails "shipped" once per parcel, naming its lines and tracking, across a retried job', async () => {
+    const ext = `PP-${clock.nowMs()}`;
+    const { orderId } = await ingestOrder(
+      db.prisma,
+      ACCOUNT,
+      draft(ext, [
+        { sku: 'TEE', quantity: 2, title: 'T-shirt blue' },
+        { sku: 'MUG', quantity: 1, title: 'Mug' },
+      ]),
+      { now: clock.now() },
+    );
+    const [tee, mug] = await db.prisma.orderLine.findMany({ where: { orderId }, orderBy: { position: 'asc' } });
+    if (!tee || !mug) throw new Error('lines');
+    const parcel = (line: string, quantity: number, company: string, number: string) =>
+      shipOrder(
+        db.prisma,
+        orderId,
+        {
+          lines: [{ orderLineId: line, quantity }],
+          tracking: { company, number, url: `https://track.example/${number}` },
+        },
+        'test',
+        clock,
+      );
+    crashEvery = true; // each first send dies after the SMTP server took the message
+    await parcel(tee.id, 2, 'DHL', 'JJD0001');
+    await parcel(mug.id, 1, 'UPS', '1Z999');
+    const notices = await until(async () => {
+      await sync.flush();
+      const all = await db.prisma.customerNotification.findMany({ where: { orderId, kind: 'shipped' } });
+      return all.length === 2 && all.every((n) => n.status !== 'pending') ? all : undefined;
+    }, 'both parcel notices settled');
+    crashEvery = false;
+    expect(notices.map((n) => n.status)).toEqual(['sent', 'sent']);
+    // Keyed by the parcel: one notice per fulfilment, each retried after its crash.
+    const parcels = await db.prisma.fulfilment.findMany({ where: { orderId } });
+    expect(notices.map((n) => n.subject).sort()).toEqual(parcels.map((f) => f.id).sort());
+    expect(notices.map((n) => [crashed.has(n.id), n.attempts])).toEqual([
+      [true, 2],
+      [true, 2],
+    ]);
+    // A duplicate run of each job sends nothing more.
+    const copies = sink.deliveries();
+    for (const n of notices)
+      await sync.queue.add('notification.send', { notificationId: n.id }, { jobId: `dup-${n.id}` });
+    await sync.flush();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sink.deliveries()).toBe(copies);
+
+    const mails = mailsTo(`#${ext}`);
+    expect(mails).toHaveLength(2);
+    const byTracking = (n: string) => mails.filter((m) => m.text.includes(n));
+    const [dhl] = byTracking('DHL JJD0001');
+    const [ups] = byTracking('UPS 1Z999');
+    expect(byTracking('DHL JJD0001')).toHaveLength(1);
+    expect(byTracking('UPS 1Z999')).toHaveLength(1);
+    expect(dhl?.text).toContain('2 × T-shirt blue');
+    expect(dhl?.text).not.toContain('Mug');
+    expect(dhl?.text).toContain('Tracking: DHL JJD0001 https://track.example/JJD0001');
+    expect(ups?.text).toContain('1 × Mug');
+    expect(ups?.text).not.toContain('T-shirt');
+    expect(new Set(mails.map((m) => m.messageId)).size).toBe(2);
+  });
+
+  it('mails "shipped" once for the whole order when the channel shipped it (no parcel of the hub\'s own)', async () => {
+    const ext = `CH-${clock.nowMs()}`;
+    const { orderId } = await ingestOrder(
+      db.prisma,
+      ACCOUNT,
+      draft(ext, [{ sku: 'TEE', quantity: 1, title: 'T-shirt blue', fulfilledQuantity: 1 }], {
+        state: { cancelled: false, payment: 'paid', fulfilment: 'fulfilled', restock: true },
+      }),
+      { now: clock.now() },
+    );
+    expect((await db.prisma.order.findUniqueOrThrow({ where: { id: orderId } })).status).toBe('shipped');
+    expect((await settled(orderId, 'shipped')).status).toBe('sent');
+    const notices = await db.prisma.customerNotification.findMany({ where: { orderId } });
+    expect(notices.map((n) => [n.kind, n.subject])).toEqual([['shipped', '']]);
+    expect(mailsTo(`#${ext}`).map((m) => m.subject)).toEqual([`Your order #${ext} has shipped`]);
   });
 
   it('mails "ready for pickup" in the customer\'s language (de)', async () => {

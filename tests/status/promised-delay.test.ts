@@ -123,7 +123,7 @@ describe.each(testDatabases())('a channel promise passed unshipped on $kind', ({
     const sent = await until(async () => {
       await sync.flush();
       const n = await db.prisma.customerNotification.findUnique({
-        where: { orderId_kind: { orderId: order.id, kind: 'delayed' } },
+        where: { orderId_kind_subject: { orderId: order.id, kind: 'delayed', subject: '' } },
       });
       return n && n.status !== 'pending' ? n : undefined;
     }, 'delayed notification settled');
