@@ -3,7 +3,15 @@
 // the same ApiKeyRecord for the same row (toRecord), so a key means the same at both doors.
 import type { PrismaClient } from '../db/generated/prisma/client.ts';
 import type { RawSql } from '../db/sql.ts';
-import { type ApiKeyRecord, findActiveApiKey, hashApiKey, looksLikeApiKey, toRecord, touchApiKey } from './api-keys.ts';
+import {
+  type ApiKeyRecord,
+  type ApiKeyRow,
+  findActiveApiKey,
+  hashApiKey,
+  looksLikeApiKey,
+  toRecord,
+  touchApiKey,
+} from './api-keys.ts';
 
 export interface ApiKeyLookup {
   /** The active (not revoked) key with this clear value, or null. */
@@ -16,22 +24,11 @@ export function prismaApiKeys(prisma: PrismaClient): ApiKeyLookup {
   return { find: (key) => findActiveApiKey(prisma, key), touch: (id, now) => touchApiKey(prisma, id, now) };
 }
 
-interface RawKey {
-  id: string;
-  name: string;
-  role: string;
-  locationIds: string[];
-  prefix: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-}
-
 export function sqlApiKeys(sql: RawSql): ApiKeyLookup {
   return {
     async find(key) {
       if (!looksLikeApiKey(key)) return null;
-      const rows = await sql.$queryRaw<RawKey[]>`
+      const rows = await sql.$queryRaw<ApiKeyRow[]>`
         SELECT id, name, role, location_ids AS "locationIds", prefix, created_at AS "createdAt",
                last_used_at AS "lastUsedAt", revoked_at AS "revokedAt"
           FROM api_keys WHERE key_hash = ${await hashApiKey(key)}`;

@@ -112,16 +112,10 @@ export interface ApiKeyRecord {
   revokedAt: Date | null;
 }
 
-export function toRecord(row: {
-  id: string;
-  name: string;
-  role: string;
-  locationIds: string[];
-  prefix: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-}): ApiKeyRecord {
+/** An api_keys row as read (Prisma or plain SQL), its role still unchecked text. */
+export type ApiKeyRow = Omit<ApiKeyRecord, 'role'> & { role: string };
+
+export function toRecord(row: ApiKeyRow): ApiKeyRecord {
   return {
     id: row.id,
     name: row.name,
