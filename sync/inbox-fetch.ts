@@ -28,7 +28,7 @@ export async function resolvePointer(
    * earlier event of its order in this batch may have moved on; without it, asked afresh.
    */
   heldAtStart?: ReadonlyMap<string, string>,
-): Promise<Outcome> {
+): Promise<Outcome & { read?: StoredEvent | null }> {
   const have = heldAtStart
     ? heldAtStart.get(meaning.externalOrderId)
     : (await heldOrderVersions(deps.prisma, account.id)([meaning.externalOrderId])).get(meaning.externalOrderId);
@@ -54,11 +54,28 @@ export async function resolvePointer(
     await provisionally(deps, account, meaning, now);
     throw permanentFailure(`the channel does not know order ${meaning.externalOrderId}`);
   }
-  await deps.prisma.$transaction(async (tx) => {
-    await storeEvents(tx, account.id, [fetched]);
+  const [readId] = await deps.prisma.$transaction(async (tx) => {
+    const ids = await storeEvents(tx, account.id, [fetched]);
     await markProcessed(tx, event.id, now);
+    return ids;
   });
-  return { outcome: 'processed', retryAfterMs: null };
+  // The order read is applied now, in this run: left for a later one, it waited behind every
+  // pointer still unread, and when the channel's quota ran out each run stopped at the first of
+  // those (the full multi drill's Amazon orders: read, stored, never applied).
+  const read: StoredEvent | null =
+    readId === undefined
+      ? null
+      : {
+          id: readId,
+          accountId: account.id,
+          externalEventId: fetched.externalEventId,
+          topic: fetched.topic,
+          occurredAt: fetched.occurredAt ? new Date(fetched.occurredAt) : null,
+          payload: fetched.payload,
+          attempts: 0,
+          lastError: null,
+        };
+  return { outcome: 'processed', retryAfterMs: null, read };
 }
 
 /** Whether the hub holds the order confirmed (not provisionally) at the event's version or newer; the poll's rule. */

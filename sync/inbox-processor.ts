@@ -83,8 +83,12 @@ export async function processInbox(
       for (const [i, { event, meaning }] of group.entries()) {
         if (run.retryAfterMs !== null) return; // the channel is down: leave the rest for the retry
         // Only the first event of an order finds it as the batch began; a later one asks again.
-        const reader = { fetchOrder, heldAtStart: i === 0 ? held : undefined };
-        const { outcome, retryAfterMs } = await processOne(
+        const reader = {
+          fetchOrder,
+          heldAtStart: i === 0 ? held : undefined,
+          interpret: (e: StoredEvent) => interpretSafely(connector, account, e),
+        };
+        const { outcome, retryAfterMs, also } = await processOne(
           deps,
           account,
           reader,
@@ -94,6 +98,7 @@ export async function processInbox(
           deps.clock.now(),
         );
         run[outcome] += 1;
+        for (const o of also ?? []) run[o] += 1;
         if (retryAfterMs !== null) run.retryAfterMs = retryAfterMs;
       }
     });
@@ -149,12 +154,16 @@ const done = (outcome: Outcome['outcome']): Outcome => ({ outcome, retryAfterMs:
 async function processOne(
   deps: InboxDeps,
   account: AccountContext,
-  reader: { fetchOrder: FetchOrderOnce; heldAtStart: ReadonlyMap<string, string> | undefined },
+  reader: {
+    fetchOrder: FetchOrderOnce;
+    heldAtStart: ReadonlyMap<string, string> | undefined;
+    interpret(event: StoredEvent): InterpretedEvent | Error;
+  },
   gate: AuthGate,
   event: StoredEvent,
   meaning: InterpretedEvent | Error,
   now: Date,
-): Promise<Outcome> {
+): Promise<Outcome & { also?: Outcome['outcome'][] }> {
   try {
     // interpret() is pure: what it cannot map now it never will.
     if (meaning instanceof Error) throw permanentFailure(`does not map: ${describeError(meaning)}`, meaning);
@@ -175,8 +184,23 @@ async function processOne(
         }
         break;
       }
-      case 'fetch':
-        return await resolvePointer(deps, account, reader.fetchOrder, gate, event, meaning, now, reader.heldAtStart);
+      case 'fetch': {
+        const resolved = await resolvePointer(
+          deps,
+          account,
+          reader.fetchOrder,
+          gate,
+          event,
+          meaning,
+          now,
+          reader.heldAtStart,
+        );
+        if (!resolved.read) return resolved;
+        // The order just read: applied at once (its own outcome; it stays pending if that fails).
+        const read = resolved.read;
+        const applied = await processOne(deps, account, reader, gate, read, reader.interpret(read), now);
+        return { outcome: resolved.outcome, retryAfterMs: resolved.retryAfterMs, also: [applied.outcome] };
+      }
       case 'count':
         await applyCounts(deps, account.id, meaning.counts, meaning.receipts);
         break;

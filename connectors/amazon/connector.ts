@@ -20,7 +20,7 @@ import { discoverListings, normaliseChannelData } from './listings.ts';
 import { requestAccessToken } from './lwa.ts';
 import { mapOrder } from './mapping.ts';
 import { OPERATIONS } from './operations.ts';
-import { FETCH_ORDERS_MAX, fetchOrder, fetchOrders, ORDER_SNAPSHOT_TOPIC, pollOrders } from './orders.ts';
+import { fetchOrder, ORDER_SNAPSHOT_TOPIC, pollOrders } from './orders.ts';
 import type { SpOrder } from './payloads.ts';
 import { checkStockSubmission, PATCH_APPLY_SECONDS, pushStock, STOCK_BATCH_SIZE } from './stock.ts';
 import { LocalBuckets } from './throttle.ts';
@@ -81,7 +81,6 @@ export function createAmazonConnector(options: AmazonConnectorOptions = {}): Ama
       operations: OPERATIONS,
       // An ACCEPTED patch is recorded as confirmed but applied within minutes (README, "Stock").
       stockApplySeconds: PATCH_APPLY_SECONDS,
-      fetchOrdersMax: FETCH_ORDERS_MAX,
     },
 
     normaliseAccount: normaliseAmazonAccount,
@@ -93,9 +92,9 @@ export function createAmazonConnector(options: AmazonConnectorOptions = {}): Ama
     fetchOrder(account, externalOrderId) {
       return fetchOrder(ctxFor(account), externalOrderId);
     },
-    fetchOrders(account, externalOrderIds) {
-      return fetchOrders(ctxFor(account), externalOrderIds);
-    },
+    // No fetchOrders: Amazon has no batch read, and a loop of getOrder answering as one lost
+    // every order it had read when the quota ran out part-way (the full multi drill's Amazon
+    // backlog never moved). Read one by one, each order read is stored as it arrives.
     interpret,
     pushStock(account, updates: StockUpdate[]) {
       return pushStock(ctxFor(account), updates);

@@ -27,9 +27,6 @@ export const INCLUDED_DATA = [
 export const SETTLE_MS = 2 * 60_000 + 10_000;
 /** paginationToken lives 24 h (Orders API 2026-01-01); a sweep older than this starts its window again. */
 export const TOKEN_LIFETIME_MS = 23 * 3_600_000;
-/** getOrder burst: one fetchOrders() call reads at most this many orders. */
-export const FETCH_ORDERS_MAX = 30;
-
 export interface PollCursor {
   /** lastUpdatedBefore of the last complete sweep (ISO). */
   watermark: string | null;
@@ -146,14 +143,4 @@ export async function fetchOrder(ctx: AmazonCtx, orderId: string): Promise<Inbou
   });
   if (res.status === 404 || !res.body?.order) return null;
   return orderEvent(res.body.order);
-}
-
-/** Amazon has no batch read: one getOrder per id (each paced on its own bucket). */
-export async function fetchOrders(ctx: AmazonCtx, orderIds: string[]): Promise<Map<string, InboundEvent>> {
-  const out = new Map<string, InboundEvent>();
-  for (const id of orderIds) {
-    const event = await fetchOrder(ctx, id);
-    if (event) out.set(id, event);
-  }
-  return out;
 }

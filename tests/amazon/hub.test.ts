@@ -9,6 +9,7 @@ import { createAccount } from '../../core/accounts/accounts.ts';
 import { setAppCredentials } from '../../core/accounts/channel-apps.ts';
 import type { Database } from '../../core/db/database.ts';
 import { adjust } from '../../core/inventory/ledger.ts';
+import { storeEvents } from '../../core/inbox/inbox.ts';
 import { processInbox } from '../../sync/inbox-processor.ts';
 import { pollAccountOrders } from '../../sync/orders-poll.ts';
 import { pushAccountStock, type StockDeps } from '../../sync/stock/push.ts';
@@ -113,6 +114,48 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
     expect(channelFulfilled.reservations).toEqual([]);
     const level = await db.prisma.inventoryLevel.findFirstOrThrow({ where: { skuId: 'sku-MUG' } });
     expect(level).toMatchObject({ onHand: 10, reserved: 2 });
+  });
+
+  it('keeps every order it read when the getOrder quota runs out part-way through a batch of ORDER_CHANGE pointers', async () => {
+    await sku('TEA', 50);
+    // Five ORDER_CHANGE notifications as the EventBridge destination delivers them.
+    const bodies: unknown[] = [];
+    sim.notifications.url = 'http://door.test/amazon';
+    sim.notifications.secret = 'eb-secret';
+    sim.notifications.target = async (req) => {
+      bodies.push((await req.json()).detail);
+      return new Response(null, { status: 202 });
+    };
+    const placed = Array.from({ length: 5 }, () => sim.placeOrder({ items: [{ sku: 'TEA', quantity: 1 }] }));
+    for (const o of placed) await sim.notifyOrderChange(o.orderId);
+    await storeEvents(
+      db.prisma,
+      AMZ,
+      bodies.map((payload, i) => ({
+        externalEventId: `oc-${i}`,
+        topic: 'ORDER_CHANGE',
+        occurredAt: w.clock.now().toISOString(),
+        payload,
+      })),
+    );
+    const deps = {
+      prisma: db.prisma,
+      secretKey: w.key,
+      connectors: { amazon: connector },
+      logger: w.logger,
+      clock: w.clock,
+    };
+    // Two reads go through, then Amazon answers QuotaExceeded.
+    sim.faults.failAfter(2, 10, 429);
+    const run = await processInbox(deps, AMZ);
+    expect(run.retryAfterMs).not.toBeNull();
+    const stored = await db.prisma.order.count({ where: { externalId: { in: placed.map((o) => o.orderId) } } });
+    expect(stored).toBe(2);
+    // The quota back: the rest are read, none twice.
+    sim.faults.clear();
+    await processInbox(deps, AMZ);
+    const all = await db.prisma.order.findMany({ where: { externalId: { in: placed.map((o) => o.orderId) } } });
+    expect(all).toHaveLength(5);
   });
 
   it('pushes 2,000 SKUs in one feed, records the 2 it rejected on their listings and pushes them again until Amazon shows them', async () => {

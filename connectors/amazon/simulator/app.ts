@@ -38,7 +38,8 @@ export interface AppDeps {
   plans: UsagePlans;
   /** access token → {seller, expiry ms} */
   accessTokens: Map<string, { sellerId: string; expiresAt: number }>;
-  faults: Fault[];
+  /** Applied one per SP-API call, in order; null lets that call through (a fault further on). */
+  faults: (Fault | null)[];
   /** Answers to lose after the operation ran; `operation` limits it to one operation. */
   lostResponses: { count: number; operation?: string | null };
   latency: { ms: number };
@@ -98,7 +99,7 @@ export function createSimulatorApp(deps: AppDeps): Hono {
       }
       const seller = deps.sellers.get(held.sellerId) as SimSeller;
       const plan = deps.plans.plan(operation);
-      const fault = deps.faults.shift();
+      const fault = deps.faults.shift() ?? null;
       if (fault) {
         stats.faults += 1;
         if (fault.status === 429) {

@@ -55,6 +55,8 @@ export interface AmazonSimulator {
   faults: {
     /** The next `count` SP-API calls fail with `status` before running (429: QuotaExceeded). */
     failNext(count: number, status?: Fault['status'], rateHeader?: boolean): void;
+    /** The next `pass` SP-API calls run, then `count` fail with `status` (a quota running out mid-batch). */
+    failAfter(pass: number, count: number, status?: Fault['status']): void;
     /** The next `count` SP-API calls (of `operation` only, when given) run, then answer 502: the answer is lost on the way back. */
     loseNextResponses(count: number, operation?: string): void;
     latency(ms: number): void;
@@ -144,6 +146,10 @@ export function createAmazonSimulator(options: AmazonSimulatorOptions = {}): Ama
     faults: {
       failNext(count, status = 429, rateHeader) {
         for (let i = 0; i < count; i++) deps.faults.push({ status, rateHeader });
+      },
+      failAfter(pass, count, status = 429) {
+        for (let i = 0; i < pass; i++) deps.faults.push(null);
+        for (let i = 0; i < count; i++) deps.faults.push({ status });
       },
       loseNextResponses(count, operation) {
         deps.lostResponses.count += count;
