@@ -13,6 +13,7 @@ import {
 } from './commands/channels.ts';
 import { channelsAppSet, channelsAppShow, runChannelsAppSet, runChannelsAppShow } from './commands/channel-apps.ts';
 import { inventoryImport, runInventoryImport } from './commands/inventory-import.ts';
+import { binsImport, runBinsImport } from './commands/bins-import.ts';
 import { archiveVerify, merchantSet, runArchiveVerify, runMerchantSet } from './commands/archive.ts';
 import { keysCreate, keysList, keysRevoke, runKeysCreate, runKeysList, runKeysRevoke } from './commands/keys.ts';
 import { keysRotate, runKeysRotate } from './commands/keys-rotate.ts';
@@ -43,6 +44,7 @@ const COMMANDS: { spec: CommandSpec; run: Runner }[] = [
   { spec: channelsAppShow, run: runChannelsAppShow },
   { spec: syncSpec, run: runSync },
   { spec: inventoryImport, run: runInventoryImport },
+  { spec: binsImport, run: runBinsImport },
   { spec: archiveVerify, run: (ctx) => runArchiveVerify(ctx) },
   { spec: merchantSet, run: runMerchantSet },
 ];

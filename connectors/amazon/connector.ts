@@ -70,7 +70,6 @@ export function createAmazonConnector(options: AmazonConnectorOptions = {}): Ama
 
   return {
     ...createAmazonDoor(),
-    // The buyer's name and e-mail (BUYER) and the delivery address with its phone (RECIPIENT).
     limits: {
       stockBatchSize: STOCK_BATCH_SIZE,
       rateLimitModel: 'requests',

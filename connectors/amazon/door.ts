@@ -7,7 +7,9 @@ import { verifyAmazonAppWebhook } from './webhooks.ts';
 export function createAmazonDoor(): WebhookDoor {
   return {
     type: 'amazon',
-    personalDataKeys: ['buyer', 'recipient'],
+    // The buyer's name and e-mail (BUYER), the delivery address with its phone (RECIPIENT), and
+    // the tax registrations (TAX: the buyer's VAT number, legal name and registration address).
+    personalDataKeys: ['buyer', 'recipient', 'taxRegistrations'],
     async verifyWebhook() {
       return appLevelOnly('amazon', 'Amazon notifications come through EventBridge');
     },

@@ -3,6 +3,7 @@
 // goes through parseMinor in the currency's own exponent (JPY 0, USD 2, KWD 3).
 import { parseMinor } from '../../core/money/money.ts';
 import type { OrderDraftInput } from '../../core/order/schema.ts';
+import { buyerVatId } from '../../core/order/vat-id.ts';
 import type { SpMoney, SpOrder, SpOrderItem, SpProceedsBreakdown } from './payloads.ts';
 
 /** Order status (order.fulfillment.fulfillmentStatus) → the facts core derives state from. */
@@ -72,6 +73,16 @@ function whole(n: unknown, what: string): number {
   // Quantities are integers; a fractional one (an item sold by weight) is refused, never rounded.
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new Error(`${what} must be a whole number`);
   return n;
+}
+
+/**
+ * The buyer's VAT registration (includedData TAX: tax.taxRegistrations, entityType BUYER and
+ * taxRegistrationType VAT), prefixed with the country of its registration address when the number
+ * has none; null when there is none or its country is not stated.
+ */
+export function amazonBuyerVatId(order: SpOrder): string | null {
+  const reg = order.tax?.taxRegistrations?.find((r) => r.entityType === 'BUYER' && r.taxRegistrationType === 'VAT');
+  return reg ? buyerVatId(reg.taxRegistrationNumber, reg.taxRegistrationAddress?.countryCode) : null;
 }
 
 /** The buyer's cancellation request still waiting for the seller (README, "Cancellation requests"). */
@@ -174,6 +185,7 @@ export function mapOrder(order: SpOrder): OrderDraftInput {
             phone: address?.phone ?? null,
           }
         : null,
+    buyerVatId: amazonBuyerVatId(order),
     shippingAddress: address
       ? {
           name: address.name ?? null,

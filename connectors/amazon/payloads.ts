@@ -79,6 +79,15 @@ export interface SpDateTimeRange {
   latestDateTime?: string;
 }
 
+/** OrderTaxRegistration: entityType BUYER | MERCHANT | MARKETPLACE; taxRegistrationType BUSINESS | VAT | CST | CPF | CNPJ. */
+export interface SpTaxRegistration {
+  entityType?: string;
+  legalName?: string;
+  taxRegistrationType?: string;
+  taxRegistrationNumber?: string;
+  taxRegistrationAddress?: SpCustomerAddress;
+}
+
 export interface SpOrder {
   orderId: string;
   orderAliases?: { aliasId: string; aliasType: string }[];
@@ -96,6 +105,8 @@ export interface SpOrder {
     shipByWindow?: SpDateTimeRange;
     deliverByWindow?: SpDateTimeRange;
   };
+  /** With includedData TAX (OrderTax): the tax registrations of the buyer, merchant and marketplace. */
+  tax?: { taxRegistrations?: SpTaxRegistration[] };
   orderItems: SpOrderItem[];
   packages?: SpPackage[];
 }

@@ -7,6 +7,7 @@ import { parseMinor } from '../../core/money/money.ts';
 import { ConnectorError } from '../connector.ts';
 import type { Address, Customer, OrderDraft, OrderLineDraft } from '../../core/order/schema.ts';
 import { OrderDraftSchema } from '../../core/order/schema.ts';
+import { buyerVatId } from '../../core/order/vat-id.ts';
 import type { EbayAmount, EbayCancelRequest, EbayContact, EbayLineItem, EbayOrder } from './payloads.ts';
 
 /**
@@ -84,6 +85,12 @@ function customer(order: EbayOrder): Customer | null {
     email: blank(reg?.email),
     phone: blank(reg?.primaryPhone?.phoneNumber),
   };
+}
+
+/** The buyer's VAT id (buyer.taxIdentifier of type VATIN, from getOrder), prefixed with its issuing country. */
+export function ebayBuyerVatId(order: EbayOrder): string | null {
+  const t = order.buyer?.taxIdentifier;
+  return t?.taxIdentifierType === 'VATIN' ? buyerVatId(t.taxpayerId, t.issuingCountry) : null;
 }
 
 function line(item: EbayLineItem, i: number, currency: string): OrderLineDraft {
@@ -201,6 +208,7 @@ export function mapOrder(order: EbayOrder): OrderDraft {
       restock: true,
     },
     customer: customer(order),
+    buyerVatId: ebayBuyerVatId(order),
     billingAddress: null,
     shippingAddress: address(shipping?.shipTo),
     lines,

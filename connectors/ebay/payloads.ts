@@ -79,6 +79,16 @@ export interface EbayCancelRequest {
   cancelCompletedDate?: string;
 }
 
+/**
+ * Buyer.taxIdentifier (getOrder only, not getOrders): taxIdentifierType is a TaxIdentifierTypeEnum
+ * (CODICE_FISCALE, CURP, DNI, NIE, NIF, NIT, RFC, RUT, VATIN); issuingCountry ISO 3166 alpha-2.
+ */
+export interface EbayTaxIdentifier {
+  taxpayerId?: string;
+  taxIdentifierType?: string;
+  issuingCountry?: string;
+}
+
 export interface EbayOrder {
   orderId: string;
   legacyOrderId?: string;
@@ -88,7 +98,7 @@ export interface EbayOrder {
   orderPaymentStatus: 'PENDING' | 'FAILED' | 'PAID' | 'PARTIALLY_REFUNDED' | 'FULLY_REFUNDED' | string;
   sellerId?: string;
   salesRecordReference?: string;
-  buyer?: { username?: string; buyerRegistrationAddress?: EbayContact };
+  buyer?: { username?: string; buyerRegistrationAddress?: EbayContact; taxIdentifier?: EbayTaxIdentifier };
   buyerCheckoutNotes?: string;
   cancelStatus: {
     cancelState: 'NONE_REQUESTED' | 'IN_PROGRESS' | 'CANCELED' | string;

@@ -29,7 +29,8 @@ export class PublicKeys {
     private readonly clock: Clock,
   ) {}
 
-  async get(app: EbayAppConfig, kid: string): Promise<VerifyKey> {
+  /** The key of `kid`; null when eBay answers 404: no such key, so the notification is not eBay's. */
+  async get(app: EbayAppConfig, kid: string): Promise<VerifyKey | null> {
     const now = this.clock.nowMs();
     const hit = this.keys.get(kid);
     if (hit && hit.until > now) return hit.key;
@@ -43,6 +44,8 @@ export class PublicKeys {
       }),
     );
     if (res.status === 401) this.token = null;
+    // The sender's fault: a kid eBay never issued. Not cached, so a key eBay adds later is found.
+    if (res.status === 404) return null;
     if (!res.ok) {
       // Not the sender's fault: answered 500 by the door, eBay delivers again later.
       throw new ConnectorError('public_key_unavailable', `getPublicKey: HTTP ${res.status}`, {

@@ -5,7 +5,9 @@
 // - POST: X-EBAY-SIGNATURE checked before anything is parsed: the public key of its kid
 //   (public-keys.ts), ECDSA over the bytes received; eBay's own SDK signs-checks
 //   JSON.stringify(JSON.parse(body)), so when the bytes fail, their compact re-serialisation is
-//   tried too. A bad signature is 412 and nothing is stored; success is 204.
+//   tried too. A bad signature is 412 (what eBay's SDK answers) and nothing is stored, and so is
+//   a kid getPublicKey answers 404 for (no such key: forged); the key endpoint failing otherwise
+//   (5xx, network) throws, answered 500 so eBay delivers again. Success is 204.
 // - Order notifications (ORDER_CONFIRMATION and others carrying data.order.orderId) come once
 //   per line item and only point at the order: one inbox event each (id = notificationId), for
 //   the seller in data.user.username, which interpret() turns into a read of the order.
@@ -58,10 +60,15 @@ async function answerChallenge(app: AppContext, req: WebhookRequest): Promise<Ap
 }
 
 /** Signature over the bytes, else over the compact re-serialisation eBay's SDK verifies. */
-async function signatureHolds(keys: PublicKeys, app: AppContext, req: WebhookRequest): Promise<boolean | 'bad_header'> {
+async function signatureHolds(
+  keys: PublicKeys,
+  app: AppContext,
+  req: WebhookRequest,
+): Promise<boolean | 'bad_header' | 'unknown_key'> {
   const header = parseSignatureHeader(req.headers.get(SIGNATURE_HEADER));
   if (!header) return 'bad_header';
   const key = await keys.get(readAppConfig(app.credentials), header.kid);
+  if (!key) return 'unknown_key';
   if (await verifyEcdsa(key, header.signature, req.rawBody)) return true;
   let compact: string;
   try {
@@ -91,6 +98,9 @@ export async function verifyEbayNotification(
   if (req.method !== 'POST') return { ok: false, status: 405, code: 'method_not_allowed', message: 'POST or GET' };
   const holds = await signatureHolds(keys, app, req);
   if (holds === 'bad_header') return fail(412, 'invalid_signature', 'X-EBAY-SIGNATURE is missing or not base64 JSON');
+  if (holds === 'unknown_key') {
+    return fail(412, 'invalid_signature', "X-EBAY-SIGNATURE names a kid eBay's getPublicKey does not know (404)");
+  }
   if (!holds) return fail(412, 'invalid_signature', "the signature does not verify with eBay's public key");
 
   let message: EbayNotification;

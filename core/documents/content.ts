@@ -29,6 +29,8 @@ export interface Buyer {
   city: string | null;
   countryCode: string | null;
   email: string | null;
+  /** The buyer's VAT id with its country prefix (BT-48), printed under the billing address. */
+  vatId: string | null;
 }
 
 export interface ContentLine {

@@ -50,6 +50,7 @@ export function buyerOf(order: DocumentOrder): Buyer | null {
     city: s(a.city),
     countryCode: s(a.countryCode),
     email: s(customer?.email),
+    vatId: s(order.buyerVatId),
   };
 }
 

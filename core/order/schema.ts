@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { INSTANT_RANGE_MESSAGE, instantInRange } from '../instant.ts';
 import { CurrencySchema } from '../money/money.ts';
 import { FulfilmentMethodSchema, PaymentStatusSchema } from './state-machine.ts';
+import { VAT_ID_PATTERN } from './vat-id.ts';
 
 const minor = z.number().int().safe();
 const nonNegMinor = minor.nonnegative();
@@ -158,6 +159,11 @@ export const OrderDraftSchema = z
     customer: CustomerSchema.nullish(),
     billingAddress: AddressSchema.nullish(),
     shippingAddress: AddressSchema.nullish(),
+    /**
+     * The buyer's VAT id with its country prefix (EN 16931 BT-48), made by vat-id.ts from what the
+     * channel gives; absent (undefined or null) keeps the one the hub has, as customer does.
+     */
+    buyerVatId: z.string().regex(VAT_ID_PATTERN, 'must be a VAT id with its country prefix').nullish(),
     lines: z.array(OrderLineDraftSchema).max(1000),
     shippingLines: z.array(ShippingLineSchema).default([]),
     totals: TotalsSchema,

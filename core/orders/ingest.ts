@@ -254,6 +254,7 @@ async function writeOrderHeader(
             customer: d.customer ?? undefined,
             billingAddress: d.billingAddress ?? undefined,
             shippingAddress: d.shippingAddress ?? undefined,
+            buyerVatId: d.buyerVatId ?? undefined,
           }),
       shippingLines: d.shippingLines,
       tags: d.tags,

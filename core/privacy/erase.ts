@@ -1,4 +1,4 @@
-// Erases a person: their name, e-mail, phone and addresses leave the orders (which keep
+// Erases a person: their name, e-mail, phone, addresses and VAT id leave the orders (which keep
 // their lines, money and status) and every other place the hub stored them: the raw
 // channel events of the inbox, the outbox, exceptions, the audit log, order history and
 // return reasons. One transaction; recorded in each order's history without the values.
@@ -105,6 +105,7 @@ async function eraseInTx(tx: Tx, subject: ErasureSubject, opts: EraseOptions, no
         customer: Prisma.DbNull,
         billingAddress: Prisma.DbNull,
         shippingAddress: Prisma.DbNull,
+        buyerVatId: null,
         personalDataErasedAt: now,
       },
     });
@@ -140,6 +141,7 @@ interface PersonOrder {
   customer: unknown;
   billingAddress: unknown;
   shippingAddress: unknown;
+  buyerVatId: string | null;
 }
 
 async function findOrders(tx: Tx, s: ErasureSubject): Promise<PersonOrder[]> {
@@ -150,6 +152,7 @@ async function findOrders(tx: Tx, s: ErasureSubject): Promise<PersonOrder[]> {
     customer: true,
     billingAddress: true,
     shippingAddress: true,
+    buyerVatId: true,
   } as const;
   if ('orderId' in s) return tx.order.findMany({ where: { id: s.orderId }, select });
   const ids =

@@ -13,13 +13,14 @@ interface PersonFields {
   customer: unknown;
   billingAddress: unknown;
   shippingAddress: unknown;
+  buyerVatId?: string | null;
 }
 
 // The parts of a person that identify them anywhere; city, region, postal and country codes
 // are erased from the order's addresses but are too common to search for elsewhere.
 const IDENTIFYING = ['name', 'email', 'phone', 'externalId', 'company', 'line1', 'line2'] as const;
 
-/** The identifying strings of the person on one order (customer and both addresses). */
+/** The identifying strings of the person on one order (customer, both addresses, VAT id). */
 export function identifiersOf(order: PersonFields): string[] {
   const out = new Set<string>();
   for (const part of [order.customer, order.billingAddress, order.shippingAddress]) {
@@ -33,6 +34,9 @@ export function identifiersOf(order: PersonFields): string[] {
       if (t.length >= MIN_VALUE_LENGTH) out.add(t);
     }
   }
+  // The VAT id, and its number without the country prefix, which is how some channels send it.
+  const vat = order.buyerVatId?.trim() ?? '';
+  for (const v of [vat, vat.slice(2)]) if (vat && v.length >= MIN_VALUE_LENGTH) out.add(v);
   // Longest first, so that "Ada Lovelace" is replaced whole before "Ada".
   return [...out].sort((a, b) => b.length - a.length);
 }

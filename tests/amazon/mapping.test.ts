@@ -129,4 +129,24 @@ describe('mapOrder: marketplace facilitator', () => {
     delete none.fulfillment?.shipByWindow;
     expect(draft(none).promisedAt).toBeNull();
   });
+
+  it("the buyer's VAT id from tax.taxRegistrations (BUYER, VAT), prefixed only with a country Amazon states", () => {
+    // Amazon's BRL example: a BUYER VAT registration "1234567890" with no registration address.
+    const [brl] = fixture<SpSearchOrdersResponse>('search-orders-sandbox-brl-tax.json').orders;
+    const order = brl as SpOrder;
+    expect(draft(order).buyerVatId).toBeNull();
+    const reg = order.tax?.taxRegistrations?.find((r) => r.entityType === 'BUYER');
+    if (!reg) throw new Error('the example has a BUYER registration');
+    reg.taxRegistrationAddress = { countryCode: 'BR' };
+    expect(draft(order).buyerVatId).toBe('BR1234567890');
+    reg.taxRegistrationNumber = 'atu 123.456-78';
+    reg.taxRegistrationAddress = { countryCode: 'AT' };
+    expect(draft(order).buyerVatId).toBe('ATU12345678');
+    reg.taxRegistrationNumber = '094014298';
+    reg.taxRegistrationAddress = { countryCode: 'GR' };
+    expect(draft(order).buyerVatId).toBe('EL094014298');
+    // Amazon's TRY example: the buyer's registration is BUSINESS, not VAT; no TAX data at all gives none.
+    expect(draft(fixture<{ order: SpOrder }>('get-order-sandbox-try-tax.json').order).buyerVatId).toBeNull();
+    expect(draft(gbp()).buyerVatId).toBeNull();
+  });
 });

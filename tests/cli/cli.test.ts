@@ -107,12 +107,14 @@ describe('omnihub CLI on an embedded database', () => {
       ['channels', 'app-show'],
       ['sync'],
       ['inventory', 'import'],
+      ['bins', 'import'],
     ]) {
       const r = await cli(...cmd, '--help');
       expect(r.code, cmd.join(' ')).toBe(0);
       expect(r.out).toContain(`Usage: omnihub ${cmd.join(' ')}`);
     }
     expect((await cli('--help')).out).toContain('inventory import');
+    expect((await cli('--help')).out).toContain('bins import');
     const unknown = await cli('frobnicate');
     expect(unknown).toMatchObject({ code: 2, err: expect.stringContaining('omnihub --help') });
     const missing = await cli('keys', 'create', '--role', 'admin');
@@ -390,6 +392,65 @@ describe('omnihub CLI on an embedded database', () => {
     expect((await cli('inventory', 'import', join(dir, 'missing.csv'))).err).toContain('cannot read');
     const dry = await cli('inventory', 'import', '--dry-run', join(dir, 'good.csv'));
     expect(dry).toMatchObject({ code: 0, out: expect.stringContaining('3 row(s) are valid; nothing was applied') });
+  });
+
+  it('imports bins: sets, clears, and gives a SKU with no stock record there one with nothing on hand', async () => {
+    const bin = (db: Awaited<ReturnType<typeof openDatabase>>, skuId: string, locationId: string) =>
+      db.prisma.inventoryLevel.findUnique({ where: { skuId_locationId: { skuId, locationId } } });
+    const file = join(dir, 'bins.csv');
+    await writeFile(file, 'sku,location,bin\nTEE,WH,A-03-2\n"CAP",wh," B-01 "\nTEE,S1,\nCAP,S1,C-1\n');
+    const r = await cli('bins', 'import', file);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('bins.csv: 4 row(s), 3 bin(s) changed');
+    await withDb(async (db) => {
+      expect(await bin(db, 'sku-tee', 'wh')).toMatchObject({ bin: 'A-03-2', onHand: 12 });
+      expect(await bin(db, 'sku-cap', 'wh')).toMatchObject({ bin: 'B-01' });
+      expect(await bin(db, 'sku-tee', 'store-1')).toMatchObject({ bin: null, onHand: 3 });
+      expect(await bin(db, 'sku-cap', 'store-1')).toMatchObject({ bin: 'C-1', onHand: 0, reserved: 0 });
+      const audit = await db.prisma.auditLog.findFirstOrThrow({ where: { action: 'inventory.bins_imported' } });
+      expect(audit).toMatchObject({ actor: 'cli:bins-import', entityId: 'import:bins.csv' });
+    });
+    const clear = join(dir, 'clear-bins.csv');
+    await writeFile(clear, 'sku,location,bin\nCAP,wh,\n');
+    expect((await cli('bins', 'import', clear)).out).toContain('1 row(s), 1 bin(s) changed');
+    await withDb(async (db) => expect((await bin(db, 'sku-cap', 'wh'))?.bin).toBeNull());
+  });
+
+  it('changes no bin when one row is bad, naming each line and field', async () => {
+    const file = join(dir, 'bad-bins.csv');
+    const long = 'X'.repeat(33);
+    await writeFile(
+      file,
+      `sku,location,bin\nTEE,wh,C-9\nMUG,wh,X\nCAP,nowhere,Y\nCAP,wh,${long}\nTEE,WH,Z\n,wh,Q\nCAP,S1\n`,
+    );
+    const r = await cli('bins', 'import', file);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('bad-bins.csv: 6 bad row(s); nothing was changed');
+    for (const line of [
+      'line 3: sku: unknown SKU "MUG"',
+      'line 4: location: unknown location "nowhere"',
+      'line 5: bin: at most 32 characters (got 33)',
+      'line 6: sku, location: same SKU and location as line 2',
+      'line 7: sku: empty',
+      'line 8: expected 3 columns, found 2',
+    ]) {
+      expect(r.err).toContain(line);
+    }
+    await withDb(async (db) => {
+      const tee = await db.prisma.inventoryLevel.findUniqueOrThrow({
+        where: { skuId_locationId: { skuId: 'sku-tee', locationId: 'wh' } },
+      });
+      expect(tee.bin).toBe('A-03-2');
+      expect(await db.prisma.auditLog.count({ where: { action: 'inventory.bins_imported' } })).toBe(2);
+    });
+    const noHeader = join(dir, 'bins-noheader.csv');
+    await writeFile(noHeader, 'sku,location,on_hand\nTEE,wh,3\n');
+    expect(await cli('bins', 'import', noHeader)).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('the first line must be the header "sku,location,bin"'),
+    });
+    const dry = await cli('bins', 'import', '--dry-run', join(dir, 'bins.csv'));
+    expect(dry).toMatchObject({ code: 0, out: expect.stringContaining('4 row(s) are valid; nothing was changed') });
   });
 
   it('runs as a child process with exit codes', async () => {

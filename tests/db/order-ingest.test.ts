@@ -332,6 +332,23 @@ describe.each(testDatabases())('order ingestion on $kind', ({ open }) => {
     expect(await level('N11', 'wh')).toMatchObject({ reserved: 1 });
   });
 
+  it("stores the buyer's VAT id; a later version that does not carry it (eBay's getOrders) keeps it", async () => {
+    await seedSku(db.prisma, 'N20');
+    await stock(db.prisma, 'sku-N20', 'wh', 5);
+    const first = draft('1020', [{ sku: 'N20', quantity: 1 }], {
+      buyerVatId: 'IT12345678901',
+      channelUpdatedAt: '2026-11-20T10:00:00Z',
+    });
+    const { orderId } = await ingestOrder(db.prisma, 'shop', first);
+    const vat = async () => (await db.prisma.order.findUniqueOrThrow({ where: { id: orderId } })).buyerVatId;
+    expect(await vat()).toBe('IT12345678901');
+    const later = draft('1020', [{ sku: 'N20', quantity: 1 }], { channelUpdatedAt: '2026-11-20T11:00:00Z' });
+    await ingestOrder(db.prisma, 'shop', later);
+    expect(await vat()).toBe('IT12345678901');
+    const bad = draft('1021', [{ sku: 'N20', quantity: 1 }], { buyerVatId: '12345678901' });
+    await expect(ingestOrder(db.prisma, 'shop', bad)).rejects.toThrow(/buyerVatId/);
+  });
+
   it('rejects an invalid draft with the field at fault and stores nothing', async () => {
     const before = await db.prisma.order.count();
     const bad = draft('1012', [{ sku: 'N1', quantity: -1 }]);

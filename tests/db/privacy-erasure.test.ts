@@ -27,6 +27,12 @@ function person(tag: string) {
     phone: `+1 555 01${tag.length}9 ${tag}`,
     street: `${tag} Navy Lane 12`,
     buyerId: `buyer-${tag}-77`,
+    // A VAT id per person; the raw event holds the bare number, as some channels send it.
+    vatNumber: [...tag]
+      .map((c) => c.charCodeAt(0))
+      .join('')
+      .padEnd(9, '7')
+      .slice(0, 9),
   };
 }
 type Person = ReturnType<typeof person>;
@@ -43,6 +49,7 @@ function orderOf(p: Person, externalId: string, over: Parameters<typeof draft>[2
   };
   const d = draft(externalId, [{ sku: 'PV', quantity: 1 }], {
     customer: { externalId: p.buyerId, name: p.name, email: p.email, phone: p.phone },
+    buyerVatId: `DE${p.vatNumber}`,
     shippingAddress: address,
     billingAddress: address,
     ...over,
@@ -58,6 +65,7 @@ function orderOf(p: Person, externalId: string, over: Parameters<typeof draft>[2
     customer: { id: p.buyerId, first_name: first, last_name: last, email: p.email },
     shipping_address: { first_name: first, last_name: last, address1: p.street, city: 'Arlington', phone: p.phone },
     line_items: [{ id: 1, sku: 'PV', title: 'Privacy mug', quantity: 1, price: '10.00' }],
+    note_attributes: [{ name: 'vat_number', value: p.vatNumber }],
   };
   return { d, payload };
 }
@@ -76,7 +84,7 @@ async function dumpDatabase(db: Database): Promise<string> {
 }
 
 const traces = (dump: string, p: Person) =>
-  [p.name, p.email, p.phone, p.street, p.buyerId, p.name.split(' ')[1] as string].filter((s) =>
+  [p.name, p.email, p.phone, p.street, p.buyerId, p.name.split(' ')[1] as string, p.vatNumber].filter((s) =>
     dump.includes(s.toLowerCase()),
   );
 
@@ -143,10 +151,16 @@ describe.each(testDatabases())('personal data erasure on $kind', ({ open }) => {
     expect(r.orderIds.sort()).toEqual([o1, o2].sort());
 
     expect(traces(await dumpDatabase(db), grace)).toEqual([]);
-    expect(traces(await dumpDatabase(db), ada)).toHaveLength(6);
+    expect(traces(await dumpDatabase(db), ada)).toHaveLength(7);
 
     const kept = await db.prisma.order.findUniqueOrThrow({ where: { id: o1 }, include: { lines: true, events: true } });
-    expect(kept).toMatchObject({ customer: null, shippingAddress: null, billingAddress: null, total: 1000n });
+    expect(kept).toMatchObject({
+      customer: null,
+      shippingAddress: null,
+      billingAddress: null,
+      buyerVatId: null,
+      total: 1000n,
+    });
     expect(kept.lines).toHaveLength(1);
     expect(kept.personalDataErasedAt?.toISOString()).toBe(clock.now().toISOString());
     expect(kept.events.at(-1)).toMatchObject({ actor: 'key:admin', reason: 'personal data erased (buyer asked)' });
@@ -155,6 +169,7 @@ describe.each(testDatabases())('personal data erasure on $kind', ({ open }) => {
     expect(evt.payload).toMatchObject({ customer: null, email: null, line_items: [{ sku: 'PV' }] });
     const untouched = await db.prisma.order.findUniqueOrThrow({ where: { id: other } });
     expect(untouched.customer).toMatchObject({ email: ada.email });
+    expect(untouched.buyerVatId).toBe(`DE${ada.vatNumber}`);
   });
 
   it('keeps an erased order erased when the channel sends a later version of it', async () => {
@@ -166,6 +181,7 @@ describe.each(testDatabases())('personal data erasure on $kind', ({ open }) => {
     const o = await db.prisma.order.findUniqueOrThrow({ where: { id } });
     expect(o.customer).toBeNull();
     expect(o.shippingAddress).toBeNull();
+    expect(o.buyerVatId).toBeNull();
   });
 
   it('retention erases closed orders once the clock is past the setting, and not before', async () => {
@@ -200,7 +216,7 @@ describe.each(testDatabases())('personal data erasure on $kind', ({ open }) => {
     expect(traces(await dumpDatabase(db), shipped)).toEqual([]);
     expect(traces(log.text(), shipped)).toEqual([]);
     // The open order's buyer is kept: only closed orders age out.
-    expect(traces(await dumpDatabase(db), open)).toHaveLength(6);
+    expect(traces(await dumpDatabase(db), open)).toHaveLength(7);
     const o = await db.prisma.order.findUniqueOrThrow({ where: { id: done }, include: { events: true } });
     expect(o.status).toBe('shipped');
     expect(o.events.at(-1)).toMatchObject({

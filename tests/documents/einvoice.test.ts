@@ -33,6 +33,7 @@ const ORDERS: Record<string, OrderSpec> = {
     language: 'de',
     billingAddress: company,
     email: 'einkauf@compiler-werke.example',
+    buyerVatId: 'DE987654321',
     lines: [
       { title: 'Kaffeebecher', quantity: 3, unitPrice: 1299, taxLines: [{ title: 'MwSt', rate: '0.19', amount: 740 }] },
       { title: 'Buch', quantity: 1, unitPrice: 1999, taxLines: [{ title: 'MwSt', rate: '0.07', amount: 140 }] },
@@ -132,6 +133,34 @@ describe('e-invoices against the official EN 16931 rules', () => {
     expect(String(xml['facturx-JPY-invoice'])).toContain('<ram:LineTotalAmount>10000</ram:LineTotalAmount>');
     expect(String(xml['facturx-KWD-invoice'])).toContain('<ram:ChargeAmount>12.35</ram:ChargeAmount>');
     expect(String(xml['xrechnung-KWD-invoice'])).toContain('<ram:GrandTotalAmount>28.44</ram:GrandTotalAmount>');
+  });
+
+  it("the buyer's VAT id (BT-48) is in the buyer's party of every EUR e-invoice and printed under the address", async () => {
+    // CII: BuyerTradeParty/SpecifiedTaxRegistration/ID with scheme VA; the seller's stays its own.
+    const buyerVat =
+      /<ram:BuyerTradeParty>(?:(?!<\/ram:BuyerTradeParty>)[\s\S])*<ram:SpecifiedTaxRegistration>\s*<ram:ID schemeID="VA">DE987654321<\/ram:ID>/;
+    for (const name of ['facturx-EUR-invoice', 'facturx-EUR-credit', 'xrechnung-EUR-invoice', 'xrechnung-EUR-credit']) {
+      expect(String(xml[name]), name).toMatch(buyerVat);
+    }
+    expect(String(xml['facturx-JPY-invoice'])).not.toContain('DE987654321');
+    for (const doc of ['EUR-invoice', 'EUR-credit']) {
+      expect(rows(await pdfText(pdfs[doc] as Uint8Array))).toEqual(expect.arrayContaining(['USt-IdNr.: DE987654321']));
+    }
+  });
+
+  it('a buyer with a VAT id but no company in the address is a business customer: XRechnung too', async () => {
+    const order = await seedOrder(db.prisma, account, {
+      currency: 'EUR',
+      billingAddress: { ...company, company: '' },
+      email: 'grace@compiler-werke.example',
+      buyerVatId: 'DE987654321',
+      lines: [{ title: 'Mug', quantity: 1, unitPrice: 1000, taxLines: [{ title: 'VAT', rate: '0.19', amount: 190 }] }],
+    });
+    const { document } = await issueInvoice(deps, order.id);
+    expect(document).toMatchObject({ pdfProfile: 'factur-x-en16931', xmlFormat: 'xrechnung-cii' });
+    expect(new TextDecoder().decode((await deps.store.get(document.id, 'xml')) as Uint8Array)).toContain(
+      '<ram:ID schemeID="VA">DE987654321</ram:ID>',
+    );
   });
 
   it('the Factur-X is still the hub’s invoice as text', async () => {

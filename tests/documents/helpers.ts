@@ -30,6 +30,8 @@ export interface OrderSpec {
   /** Replaces the default billing address (a consumer in London). */
   billingAddress?: Record<string, string>;
   email?: string;
+  /** The buyer's VAT id, country-prefixed (BT-48). */
+  buyerVatId?: string;
 }
 
 /** A business customer in Munich (a company in the address: XRechnung as well as Factur-X). */
@@ -93,6 +95,7 @@ export async function seedOrder(prisma: PrismaClient, accountId: string, spec: O
         countryCode: 'GB',
       },
       ...(spec.email ? { customer: { email: spec.email } } : {}),
+      buyerVatId: spec.buyerVatId ?? null,
       shippingLines: spec.shipping ? [{ title: 'Standard', price: shipping, taxTotal: spec.shipping.taxTotal }] : [],
       channelCreatedAt: at,
       channelUpdatedAt: at,

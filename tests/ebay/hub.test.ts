@@ -111,6 +111,31 @@ describe.each(testDatabases())('eBay through the hub on $kind', ({ open }) => {
     expect(recorded.lines.map((l) => l.skuCode).sort()).toEqual(['CAP', 'MUG']);
   });
 
+  it('refuses a notification signed under a kid eBay does not know with 412 JSON; a failing key endpoint is a 500', async () => {
+    const before = (await inbox()).length;
+    const message = sim.notifications.message('ORDER_CONFIRMATION', {
+      user: { username: sim.sellerUsername },
+      order: { orderId: '11-11111-11111' },
+    });
+    // Another key pair under its own kid: the simulator's getPublicKey answers 404 for it, as eBay does.
+    const forger = createEbaySimulator({ clock });
+    forger.notifications.url = `${PUBLIC}/webhooks/channel/ebay`;
+    const lookups = sim.stats.publicKeyLookups;
+    const res = await h.app.fetch(await forger.notifications.request(message));
+    expect(res.status).toBe(412);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect((await res.json()).error).toMatchObject({
+      code: 'invalid_signature',
+      message: expect.stringContaining('kid'),
+    });
+    expect(sim.stats.publicKeyLookups).toBe(lookups + 1);
+    // The key endpoint failing (eBay's 503) is not the sender's fault: 500, so eBay delivers again.
+    sim.faults.failNext(1, 503);
+    const again = await h.app.fetch(await createEbaySimulator({ clock }).notifications.request(message));
+    expect(again.status).toBe(500);
+    expect(await inbox()).toHaveLength(before);
+  });
+
   it("erases a buyer's personal data on eBay's marketplace account deletion notice", async () => {
     const leaving = sim.state.placeOrder({
       buyer: 'leaving_buyer',

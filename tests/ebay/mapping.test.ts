@@ -136,4 +136,17 @@ describe('eBay order mapping: marketplace facilitator', () => {
     expect(() => mapOrder(o)).toThrow(EbayMappingError);
     expect(() => mapOrder(o)).toThrow('lineItems[0].lineItemFulfillmentInstructions.maxEstimatedDeliveryDate');
   });
+
+  it("the buyer's VAT id from buyer.taxIdentifier of type VATIN (getOrder), with its issuing country's prefix", () => {
+    const o = order();
+    expect(mapOrder(o).buyerVatId).toBeNull();
+    if (!o.buyer) throw new Error('the fixture has a buyer');
+    o.buyer.taxIdentifier = { taxpayerId: '12345678901', taxIdentifierType: 'VATIN', issuingCountry: 'IT' };
+    expect(mapOrder(o).buyerVatId).toBe('IT12345678901');
+    o.buyer.taxIdentifier = { taxpayerId: 'ESB12345678', taxIdentifierType: 'VATIN', issuingCountry: 'ES' };
+    expect(mapOrder(o).buyerVatId).toBe('ESB12345678');
+    // Other tax ids are not VAT ids: a Spanish NIF (tax number) is not necessarily a VAT registration.
+    o.buyer.taxIdentifier = { taxpayerId: 'B12345678', taxIdentifierType: 'NIF', issuingCountry: 'ES' };
+    expect(mapOrder(o).buyerVatId).toBeNull();
+  });
 });

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppContext, WebhookRequest } from '../../connectors/connector.ts';
+import { type AppContext, ConnectorError, type WebhookRequest } from '../../connectors/connector.ts';
 import { createEbayConnector } from '../../connectors/ebay/connector.ts';
 import { createEbaySimulator } from '../../connectors/ebay/simulator/index.ts';
 import { challengeResponse } from '../../connectors/ebay/webhooks.ts';
@@ -170,5 +170,75 @@ describe('notifications signed by the simulator', () => {
     expect(r2).toMatchObject({ ok: false, status: 412 });
     // No signature at all.
     expect(await h.connector.verifyAppWebhook?.(app(h), request('{}', null))).toMatchObject({ ok: false, status: 412 });
+  });
+});
+
+describe('the public key of a kid eBay does not know, or cannot give', () => {
+  const app: AppContext = {
+    type: 'ebay',
+    credentials: { clientId: 'clientId', clientSecret: 'clientSecret', verificationToken: 'vt-1' },
+    notificationUrl: URL_,
+  };
+  const v = VECTORS.VALID;
+  function connectorAnswering(key: () => Response | Promise<Response>) {
+    return createEbayConnector({
+      clock: new ManualClock('2026-11-30T18:00:00Z'),
+      transport: async (req) =>
+        new URL(req.url).pathname === '/identity/v1/oauth2/token'
+          ? Response.json({ access_token: 'app-token', expires_in: 7200 })
+          : key(),
+    });
+  }
+
+  it('refuses with 412 when getPublicKey answers 404, and asks again next time (nothing cached)', async () => {
+    let calls = 0;
+    const connector = connectorAnswering(() => {
+      calls += 1;
+      return Response.json({ errors: [{ errorId: 195000, message: 'Public key not found' }] }, { status: 404 });
+    });
+    for (let i = 0; i < 2; i++) {
+      const r = await connector.verifyAppWebhook?.(app, request(JSON.stringify(v.message), v.signature));
+      expect(r).toMatchObject({ ok: false, status: 412, code: 'invalid_signature' });
+    }
+    expect(calls).toBe(2);
+  });
+
+  it('throws a retryable error (the door answers 500) on a 5xx or a network failure', async () => {
+    for (const key of [
+      () => Response.json({ errors: [] }, { status: 503 }),
+      () => Promise.reject(new TypeError('fetch failed')),
+    ]) {
+      const connector = connectorAnswering(key);
+      const r = connector.verifyAppWebhook?.(app, request(JSON.stringify(v.message), v.signature));
+      await expect(r).rejects.toSatisfy((e: unknown) => !(e instanceof ConnectorError) || e.retryable);
+    }
+  });
+});
+
+describe("the simulator's getPublicKey", () => {
+  it('answers 404 for a kid it never issued, as eBay does, and the key for its own', async () => {
+    const sim = createEbaySimulator();
+    const token = await sim.fetch(
+      new Request('https://api.ebay.com/identity/v1/oauth2/token', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${btoa(`${sim.credentials.clientId}:${sim.credentials.clientSecret}`)}`,
+        },
+        body: 'grant_type=client_credentials&scope=https%3A%2F%2Fapi.ebay.com%2Foauth%2Fapi_scope',
+      }),
+    );
+    expect(token.status).toBe(200);
+    const { access_token } = (await token.json()) as { access_token: string };
+    const get = (kid: string) =>
+      sim.fetch(
+        new Request(`https://api.ebay.com/commerce/notification/v1/public_key/${kid}`, {
+          headers: { authorization: `Bearer ${access_token}` },
+        }),
+      );
+    expect((await get(crypto.randomUUID())).status).toBe(404);
+    const own = await get(sim.notifications.kid);
+    expect(own.status).toBe(200);
+    expect(await own.json()).toMatchObject({ algorithm: 'ECDSA', digest: 'SHA1' });
   });
 });

@@ -1,7 +1,8 @@
 // Which e-invoices a document gets. Every invoice and credit note is a Factur-X (profile
 // EN 16931): the PDF a consumer opens as before, with the structured data embedded, which a
 // German business buyer may book as an e-invoice (the B2B mandate accepts ZUGFeRD/Factur-X from
-// profile EN 16931 up). A business customer (the order's address names a company) also gets an
+// profile EN 16931 up). A business customer (the order's address names a company, or the buyer
+// gave a VAT id) also gets an
 // XRechnung, the German CIUS that public buyers and many companies' inboxes require. When the
 // data cannot make a conforming e-invoice (no country for the seller, 3-decimal amounts, a total
 // that does not add up), the document is still issued, as a plain PDF, and says why.
@@ -19,8 +20,9 @@ export interface WithEInvoices {
   note: string | null;
 }
 
+/** The address names a company, or the buyer gave a VAT id (only businesses have one). */
 export function isBusinessCustomer(buyer: Buyer | null): boolean {
-  return Boolean(buyer?.company);
+  return Boolean(buyer?.company || buyer?.vatId);
 }
 
 /** XRechnung's rules beyond EN 16931 (BR-DE-*): what the hub must know before it writes one. */

@@ -108,6 +108,9 @@ function buyerParty(b: Buyer | null): Doc['cac:AccountingCustomerParty'] {
         ...(b.postalCode ? { 'cbc:PostalZone': b.postalCode } : {}),
         'cac:Country': { 'cbc:IdentificationCode': b.countryCode },
       },
+      // BT-48, the buyer's VAT identifier (country-prefixed when stored: core/order/vat-id.ts); one
+      // object here, where the seller's is a list (the library's schema).
+      ...(b.vatId ? { 'cac:PartyTaxScheme': { 'cbc:CompanyID': b.vatId, 'cac:TaxScheme': { 'cbc:ID': 'VAT' } } } : {}),
       'cac:PartyLegalEntity': { 'cbc:RegistrationName': name },
       ...(b.company && b.name ? { 'cac:Contact': { 'cbc:Name': b.name } } : {}),
     },

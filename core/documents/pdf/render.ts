@@ -66,6 +66,11 @@ function header(w: Writer, content: DocumentContent, L: Labels, title: string) {
       w.text(line, MARGIN);
       w.next();
     }
+    // The buyer's VAT id belongs to the bill-to party (a delivery note names who receives the parcel).
+    if (content.kind !== 'delivery_note' && content.buyer?.vatId) {
+      w.text(`${L.vatId}: ${content.buyer.vatId}`, MARGIN);
+      w.next();
+    }
   }
   w.next();
 }
