@@ -47,7 +47,7 @@ export function printMultiResult(r: MultiDrillResult, out: (s: string) => void =
     .reduce((n, [, k]) => n + k, 0);
   if (forged5xx)
     out(
-      `note: ${forged5xx} forged deliveries answered 5xx, not 4xx (eBay: an unknown key id makes getPublicKey answer 404, which the door answers 500 so that eBay retries)`,
+      `note: ${forged5xx} forged deliveries answered 5xx, not 4xx (a door that could not decide, e.g. eBay's key endpoint unreachable, so that the channel retries)`,
     );
   out(`processes that exited on their own (restarted by the supervisor): ${r.crashes.length}`);
   for (const c of r.crashes)
