@@ -4,7 +4,7 @@
 // empty bin clears it. A SKU with no stock record at the location gets one (nothing on hand),
 // so bins can be set before the first count.
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
-import { CsvError, parseCsv } from './csv.ts';
+import { readCsvRecords } from './csv.ts';
 import { ImportFormatError, type RowError } from './plan.ts';
 
 export const BIN_COLUMNS = ['sku', 'location', 'bin'] as const;
@@ -32,14 +32,9 @@ export async function planBinsImport(
   prisma: PrismaClient,
   text: string,
 ): Promise<{ rows: BinRow[]; errors: RowError[] }> {
-  let records: ReturnType<typeof parseCsv>;
-  try {
-    records = parseCsv(text);
-  } catch (e) {
-    if (e instanceof CsvError)
-      return { rows: [], errors: [{ line: e.line, reason: e.message.replace(/^line \d+: /, '') }] };
-    throw e;
-  }
+  const read = readCsvRecords(text);
+  if ('error' in read) return { rows: [], errors: [read.error] };
+  const records = read.records;
   const header = records.shift();
   const columns = header?.fields.map((f) => f.trim().toLowerCase()) ?? [];
   if (!header || columns.length !== BIN_COLUMNS.length || BIN_COLUMNS.some((c, i) => columns[i] !== c)) {

@@ -74,3 +74,16 @@ export function parseCsv(text: string): CsvRecord[] {
   if (field !== '' || fields.length > 0 || wasQuoted) endRecord();
   return records;
 }
+
+/**
+ * The records of an import file, or the one error that stops reading it (an unclosed quote),
+ * as the row error an import reports: both importers read their files this way.
+ */
+export function readCsvRecords(text: string): { records: CsvRecord[] } | { error: { line: number; reason: string } } {
+  try {
+    return { records: parseCsv(text) };
+  } catch (e) {
+    if (e instanceof CsvError) return { error: { line: e.line, reason: e.message.replace(/^line \d+: /, '') } };
+    throw e;
+  }
+}

@@ -5,7 +5,7 @@
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { setOnHand } from '../../core/inventory/ledger.ts';
 import { setSafetyStock } from '../../core/inventory/ledger.ts';
-import { CsvError, parseCsv } from './csv.ts';
+import { readCsvRecords } from './csv.ts';
 
 export const REQUIRED_COLUMNS = ['sku', 'location', 'on_hand'] as const;
 export const OPTIONAL_COLUMNS = ['safety_stock'] as const;
@@ -39,14 +39,9 @@ export async function planImport(
   prisma: PrismaClient,
   text: string,
 ): Promise<{ rows: ImportRow[]; errors: RowError[] }> {
-  let records: ReturnType<typeof parseCsv>;
-  try {
-    records = parseCsv(text);
-  } catch (e) {
-    if (e instanceof CsvError)
-      return { rows: [], errors: [{ line: e.line, reason: e.message.replace(/^line \d+: /, '') }] };
-    throw e;
-  }
+  const read = readCsvRecords(text);
+  if ('error' in read) return { rows: [], errors: [read.error] };
+  const records = read.records;
   const header = records.shift();
   const columns = header?.fields.map((f) => f.trim().toLowerCase()) ?? [];
   const expected = REQUIRED_COLUMNS.join(',');

@@ -1,10 +1,10 @@
 // omnihub bins import <csv>: where each SKU is shelved at each location, from a file.
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { applyBins, planBinsImport } from '../../stock-import/bins-plan.ts';
 import { ImportFormatError } from '../../stock-import/plan.ts';
 import { type CommandSpec, type ParsedArgs, UsageError } from '../args.ts';
 import { type CliContext, EXIT, withDatabase } from '../io.ts';
+import { readImportFile, reportBadRows } from './import-file.ts';
 
 export const binsImport: CommandSpec = {
   name: 'bins import',
@@ -21,19 +21,9 @@ export const binsImport: CommandSpec = {
   examples: ['omnihub bins import bins.csv', 'omnihub bins import --dry-run bins.csv'],
 };
 
-const SHOW_ERRORS = 50;
-
 export async function runBinsImport(ctx: CliContext, args: ParsedArgs): Promise<number> {
   const path = args.positionals[0] as string;
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(
-      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      binsImport.name,
-    );
-  }
+  const text = await readImportFile(path, binsImport.name);
   return withDatabase(ctx, async (db) => {
     let plan: Awaited<ReturnType<typeof planBinsImport>>;
     try {
@@ -42,13 +32,7 @@ export async function runBinsImport(ctx: CliContext, args: ParsedArgs): Promise<
       if (e instanceof ImportFormatError) throw new UsageError(`${path}: ${e.message}`, binsImport.name);
       throw e;
     }
-    if (plan.errors.length) {
-      ctx.stderr.write(`${path}: ${plan.errors.length} bad row(s); nothing was changed:\n`);
-      for (const e of plan.errors.slice(0, SHOW_ERRORS)) ctx.stderr.write(`  line ${e.line}: ${e.reason}\n`);
-      if (plan.errors.length > SHOW_ERRORS) ctx.stderr.write(`  … and ${plan.errors.length - SHOW_ERRORS} more\n`);
-      ctx.stderr.write('Fix these rows and run the import again.\n');
-      return EXIT.usage;
-    }
+    if (plan.errors.length) return reportBadRows(ctx, path, plan.errors, 'changed');
     if (args.options['dry-run']) {
       ctx.stdout.write(`${path}: ${plan.rows.length} row(s) are valid; nothing was changed (--dry-run)\n`);
       return EXIT.ok;

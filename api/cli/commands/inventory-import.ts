@@ -1,10 +1,10 @@
 // omnihub inventory import <csv>
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { type CommandSpec, type ParsedArgs, UsageError } from '../args.ts';
 import { applyImport, ImportFormatError, planImport, RowRefused } from '../../stock-import/plan.ts';
 import type { Database } from '../../../core/db/database.ts';
 import { type CliContext, EXIT, withDatabaseOrHub } from '../io.ts';
+import { readImportFile, reportBadRows } from './import-file.ts';
 import { progress } from '../progress.ts';
 
 export const inventoryImport: CommandSpec = {
@@ -23,19 +23,9 @@ export const inventoryImport: CommandSpec = {
   examples: ['omnihub inventory import stock.csv', 'omnihub inventory import --dry-run stock.csv'],
 };
 
-const SHOW_ERRORS = 50;
-
 export async function runInventoryImport(ctx: CliContext, args: ParsedArgs): Promise<number> {
   const path = args.positionals[0] as string;
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(
-      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      inventoryImport.name,
-    );
-  }
+  const text = await readImportFile(path, inventoryImport.name);
   return withDatabaseOrHub(
     ctx,
     (db) => importDirect(ctx, args, path, text, db),
@@ -57,27 +47,20 @@ export async function runInventoryImport(ctx: CliContext, args: ParsedArgs): Pro
       if (r.status === 400) {
         const lines = (error?.fields ?? []).map((f) => f.message).filter((m) => /^line \d+: /.test(m));
         if (!lines.length) throw new UsageError(`${path}: ${error?.message ?? 'refused'}`, inventoryImport.name);
-        return badRows(
+        return reportBadRows(
           ctx,
           path,
           lines.map((m) => {
             const at = m.indexOf(': ');
             return { line: Number(m.slice(5, at)), reason: m.slice(at + 2) };
           }),
+          'applied',
         );
       }
       ctx.stderr.write(`${path}: the hub at ${hub.url} answered ${r.status}: ${error?.message ?? 'no detail'}\n`);
       return EXIT.failed;
     },
   );
-}
-
-function badRows(ctx: CliContext, path: string, errors: { line: number; reason: string }[]): number {
-  ctx.stderr.write(`${path}: ${errors.length} bad row(s); nothing was applied:\n`);
-  for (const e of errors.slice(0, SHOW_ERRORS)) ctx.stderr.write(`  line ${e.line}: ${e.reason}\n`);
-  if (errors.length > SHOW_ERRORS) ctx.stderr.write(`  … and ${errors.length - SHOW_ERRORS} more\n`);
-  ctx.stderr.write('Fix these rows and run the import again.\n');
-  return EXIT.usage;
 }
 
 async function importDirect(
@@ -94,7 +77,7 @@ async function importDirect(
     if (e instanceof ImportFormatError) throw new UsageError(`${path}: ${e.message}`, inventoryImport.name);
     throw e;
   }
-  if (plan.errors.length) return badRows(ctx, path, plan.errors);
+  if (plan.errors.length) return reportBadRows(ctx, path, plan.errors, 'applied');
   if (args.options['dry-run']) {
     ctx.stdout.write(`${path}: ${plan.rows.length} row(s) are valid; nothing was applied (--dry-run)\n`);
     return EXIT.ok;
