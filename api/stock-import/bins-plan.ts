@@ -5,6 +5,7 @@
 // so bins can be set before the first count.
 import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { readCsvRecords } from './csv.ts';
+import { lookUpRowRefs } from './row-refs.ts';
 import { ImportFormatError, type RowError } from './plan.ts';
 
 export const BIN_COLUMNS = ['sku', 'location', 'bin'] as const;
@@ -43,23 +44,7 @@ export async function planBinsImport(
     );
   }
 
-  const codes = [...new Set(records.map((r) => (r.fields[0] ?? '').trim()).filter(Boolean))];
-  const locRefs = [...new Set(records.map((r) => (r.fields[1] ?? '').trim()).filter(Boolean))];
-  const skus = codes.length
-    ? await prisma.sku.findMany({ where: { code: { in: codes } }, select: { id: true, code: true } })
-    : [];
-  const locations = locRefs.length
-    ? await prisma.location.findMany({
-        where: { OR: [{ id: { in: locRefs } }, { code: { in: locRefs } }] },
-        select: { id: true, code: true },
-      })
-    : [];
-  const skuByCode = new Map(skus.map((s) => [s.code, s.id]));
-  const locByRef = new Map<string, string>();
-  for (const l of locations) {
-    locByRef.set(l.code, l.id);
-    locByRef.set(l.id, l.id);
-  }
+  const refs = await lookUpRowRefs(prisma, records);
 
   const rows: BinRow[] = [];
   const errors: RowError[] = [];
@@ -72,8 +57,8 @@ export async function planBinsImport(
     const code = (r.fields[0] ?? '').trim();
     const locRef = (r.fields[1] ?? '').trim();
     const bin = (r.fields[2] ?? '').trim();
-    const skuId = code ? skuByCode.get(code) : undefined;
-    const locationId = locRef ? locByRef.get(locRef) : undefined;
+    const skuId = code ? refs.skuId(code) : undefined;
+    const locationId = locRef ? refs.locationId(locRef) : undefined;
     if (!code) reasons.push('sku: empty');
     else if (!skuId) reasons.push(`sku: unknown SKU "${code}" (create it first: POST /api/v1/skus)`);
     if (!locRef) reasons.push('location: empty');

@@ -6,6 +6,7 @@ import type { PrismaClient } from '../../core/db/generated/prisma/client.ts';
 import { setOnHand } from '../../core/inventory/ledger.ts';
 import { setSafetyStock } from '../../core/inventory/ledger.ts';
 import { readCsvRecords } from './csv.ts';
+import { lookUpRowRefs } from './row-refs.ts';
 
 export const REQUIRED_COLUMNS = ['sku', 'location', 'on_hand'] as const;
 export const OPTIONAL_COLUMNS = ['safety_stock'] as const;
@@ -58,23 +59,7 @@ export async function planImport(
   }
   const width = columns.length;
 
-  const codes = [...new Set(records.map((r) => (r.fields[0] ?? '').trim()).filter(Boolean))];
-  const locRefs = [...new Set(records.map((r) => (r.fields[1] ?? '').trim()).filter(Boolean))];
-  const skus = codes.length
-    ? await prisma.sku.findMany({ where: { code: { in: codes } }, select: { id: true, code: true } })
-    : [];
-  const locations = locRefs.length
-    ? await prisma.location.findMany({
-        where: { OR: [{ id: { in: locRefs } }, { code: { in: locRefs } }] },
-        select: { id: true, code: true },
-      })
-    : [];
-  const skuByCode = new Map(skus.map((s) => [s.code, s]));
-  const locByRef = new Map<string, string>();
-  for (const l of locations) {
-    locByRef.set(l.code, l.id);
-    locByRef.set(l.id, l.id);
-  }
+  const refs = await lookUpRowRefs(prisma, records);
 
   const rows: ImportRow[] = [];
   const errors: RowError[] = [];
@@ -84,10 +69,10 @@ export async function planImport(
     if (r.fields.length !== width) reasons.push(`expected ${width} columns, found ${r.fields.length}`);
     const code = (r.fields[0] ?? '').trim();
     const locRef = (r.fields[1] ?? '').trim();
-    const sku = code ? skuByCode.get(code) : undefined;
-    const locationId = locRef ? locByRef.get(locRef) : undefined;
+    const skuId = code ? refs.skuId(code) : undefined;
+    const locationId = locRef ? refs.locationId(locRef) : undefined;
     if (!code) reasons.push('sku is empty');
-    else if (!sku) reasons.push(`unknown SKU "${code}" (create it first: POST /api/v1/skus)`);
+    else if (!skuId) reasons.push(`unknown SKU "${code}" (create it first: POST /api/v1/skus)`);
     if (!locRef) reasons.push('location is empty');
     else if (!locationId) reasons.push(`unknown location "${locRef}" (use a location id or code)`);
     const onHand = quantity(r.fields[2], 'on_hand');
@@ -95,8 +80,8 @@ export async function planImport(
     let safety: number | string | null = null;
     if (width === 4 && (r.fields[3] ?? '').trim() !== '') safety = quantity(r.fields[3], 'safety_stock');
     if (typeof safety === 'string') reasons.push(safety);
-    if (sku && locationId) {
-      const key = `${sku.id}|${locationId}`;
+    if (skuId && locationId) {
+      const key = `${skuId}|${locationId}`;
       const first = seen.get(key);
       if (first !== undefined) reasons.push(`same SKU and location as line ${first}`);
       else seen.set(key, r.line);
@@ -107,7 +92,7 @@ export async function planImport(
     }
     rows.push({
       line: r.line,
-      skuId: (sku as { id: string }).id,
+      skuId: skuId as string,
       skuCode: code,
       locationId: locationId as string,
       onHand: onHand as number,
