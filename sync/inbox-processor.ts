@@ -98,7 +98,11 @@ export async function processInbox(
           deps.clock.now(),
         );
         run[outcome] += 1;
-        for (const o of also ?? []) run[o] += 1;
+        // The order read for a pointer, applied at once: counted, and not tried again this run.
+        for (const a of also ?? []) {
+          run[a.outcome] += 1;
+          tried.add(a.id);
+        }
         if (retryAfterMs !== null) run.retryAfterMs = retryAfterMs;
       }
     });
@@ -163,7 +167,7 @@ async function processOne(
   event: StoredEvent,
   meaning: InterpretedEvent | Error,
   now: Date,
-): Promise<Outcome & { also?: Outcome['outcome'][] }> {
+): Promise<Outcome & { also?: { id: bigint; outcome: Outcome['outcome'] }[] }> {
   try {
     // interpret() is pure: what it cannot map now it never will.
     if (meaning instanceof Error) throw permanentFailure(`does not map: ${describeError(meaning)}`, meaning);
@@ -199,7 +203,11 @@ async function processOne(
         // The order just read: applied at once (its own outcome; it stays pending if that fails).
         const read = resolved.read;
         const applied = await processOne(deps, account, reader, gate, read, reader.interpret(read), now);
-        return { outcome: resolved.outcome, retryAfterMs: resolved.retryAfterMs, also: [applied.outcome] };
+        return {
+          outcome: resolved.outcome,
+          retryAfterMs: resolved.retryAfterMs,
+          also: [{ id: read.id, outcome: applied.outcome }],
+        };
       }
       case 'count':
         await applyCounts(deps, account.id, meaning.counts, meaning.receipts);
