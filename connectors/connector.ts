@@ -186,6 +186,12 @@ export type InterpretedEvent =
        * while the channel cannot be read. Absent for pure pointers.
        */
       provisional?: OrderDraft | null;
+      /**
+       * When the channel changed the order, as the pointer itself says (Amazon's
+       * OrderChangeTrigger.TimeOfOrderChange): an order the hub holds at that version or newer
+       * (a poll's full read, say) covers the pointer, which then costs no read.
+       */
+      changedAt?: string | null;
     }
   | { kind: 'count'; counts: StockCountDraft[]; receipts?: StockReceiptDraft[] }
   | { kind: 'ignored'; reason: string };

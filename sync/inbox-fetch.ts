@@ -33,8 +33,9 @@ export async function resolvePointer(
     ? heldAtStart.get(meaning.externalOrderId)
     : (await heldOrderVersions(deps.prisma, account.id)([meaning.externalOrderId])).get(meaning.externalOrderId);
   if (covers(have, meaning)) {
-    // A late delivery (the shop retries for hours) of a version the hub already holds whole:
-    // the read would cost a full order query and bring nothing the hub lacks. Newer versions
+    // A late delivery (the shop retries for hours) of a version the hub already holds whole, or
+    // a pointer to a change a full read (the poll's) has brought since: the read would cost a
+    // full order query (Amazon: 0.5 a second) and bring nothing the hub lacks. Newer versions
     // come with their own webhook or the poll; refunds are read by the poll (orders.ts).
     await markProcessed(deps.prisma, event.id, now);
     return { outcome: 'processed', retryAfterMs: null };
@@ -80,7 +81,7 @@ export async function resolvePointer(
 
 /** Whether the hub holds the order confirmed (not provisionally) at the event's version or newer; the poll's rule. */
 function covers(have: string | undefined, meaning: FetchMeaning): boolean {
-  const version = meaning.provisional?.channelUpdatedAt;
+  const version = meaning.provisional?.channelUpdatedAt ?? meaning.changedAt;
   if (!version) return false; // a pure pointer says nothing of its version: read it
   return have !== undefined && Date.parse(have) >= Date.parse(version);
 }

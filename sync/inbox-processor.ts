@@ -60,19 +60,34 @@ export async function processInbox(
   const gate: AuthGate = { refused: (await authRefusedAt(deps.prisma, accountId)) !== null };
   const limit = opts.limit ?? 500;
   const tried = new Set<bigint>();
+  // Once the channel cannot be read (throttled, down), events that need a read wait for the
+  // retry, and so do the topics they came in (Amazon's ORDER_CHANGE): the rest of the account's
+  // inbox goes on. Stopping the run at the first such event held back, behind a backlog of
+  // pointers, the full orders the poll had read meanwhile (the full multi drill's Amazon).
+  const waitingTopics = new Set<string>();
+  let spent = 0;
   for (;;) {
-    const events = (await pendingEvents(deps.prisma, { accountId, limit: 100 })).filter((e) => !tried.has(e.id));
+    const events = await pendingEvents(deps.prisma, {
+      accountId,
+      limit: 100,
+      skipIds: [...tried],
+      skipTopics: [...waitingTopics],
+    });
     if (events.length === 0) return run;
-    const batch = events.slice(0, Math.max(0, limit - tried.size));
+    const batch = events.slice(0, Math.max(0, limit - spent));
     for (const e of batch) tried.add(e.id);
-    // Events of one order keep their order; different orders are applied side by side (core
-    // serialises what must be: an order's row, a stock level's row).
+    // Events of one order keep their order, except that reads come last: a full version of the
+    // order in the same batch may cover them (inbox-fetch.ts covers()), and an order is never
+    // moved backwards by applying a newer version first (orders keep the latest). Different
+    // orders are applied side by side (core serialises what must be: an order's row, a stock
+    // level's row).
     const groups = new Map<string, { event: StoredEvent; meaning: InterpretedEvent | Error }[]>();
     for (const event of batch) {
       const meaning = interpretSafely(connector, account, event);
       const key = orderKey(meaning) ?? `event:${event.id}`;
       groups.set(key, [...(groups.get(key) ?? []), { event, meaning }]);
     }
+    for (const group of groups.values()) group.sort((a, b) => Number(isRead(a.meaning)) - Number(isRead(b.meaning)));
     // Each order the batch's pointers name is read once (several per call where the channel allows).
     const pointers = [...groups.values()].flatMap((g) =>
       g.flatMap(({ meaning }) => (!(meaning instanceof Error) && meaning.kind === 'fetch' ? [meaning] : [])),
@@ -81,7 +96,11 @@ export async function processInbox(
     const fetchOrder = batchOrderFetcher(connector, account, toRead);
     await eachLimit([...groups.values()], opts.concurrency ?? 4, async (group) => {
       for (const [i, { event, meaning }] of group.entries()) {
-        if (run.retryAfterMs !== null) return; // the channel is down: leave the rest for the retry
+        if (run.retryAfterMs !== null && isRead(meaning)) {
+          waitingTopics.add(event.topic); // the channel is unavailable: left for the retry
+          continue;
+        }
+        spent += 1;
         // Only the first event of an order finds it as the batch began; a later one asks again.
         const reader = {
           fetchOrder,
@@ -103,15 +122,22 @@ export async function processInbox(
           run[a.outcome] += 1;
           tried.add(a.id);
         }
-        if (retryAfterMs !== null) run.retryAfterMs = retryAfterMs;
+        if (retryAfterMs !== null) {
+          run.retryAfterMs = retryAfterMs;
+          waitingTopics.add(event.topic);
+        }
       }
     });
-    if (run.retryAfterMs !== null) return run;
-    if (tried.size >= limit) {
+    if (spent >= limit) {
       run.more = true;
       return run;
     }
   }
+}
+
+/** Whether applying the event needs the channel (a pointer read). */
+function isRead(meaning: InterpretedEvent | Error): boolean {
+  return !(meaning instanceof Error) && meaning.kind === 'fetch';
 }
 
 export function toInbound(

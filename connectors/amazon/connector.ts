@@ -24,7 +24,7 @@ import { fetchOrder, ORDER_SNAPSHOT_TOPIC, pollOrders } from './orders.ts';
 import type { SpOrder } from './payloads.ts';
 import { checkStockSubmission, PATCH_APPLY_SECONDS, pushStock, STOCK_BATCH_SIZE } from './stock.ts';
 import { LocalBuckets } from './throttle.ts';
-import { ORDER_CHANGE_TOPIC, orderIdOf } from './webhooks.ts';
+import { changeTimeOf, ORDER_CHANGE_TOPIC, orderIdOf } from './webhooks.ts';
 
 export interface AmazonConnectorOptions {
   /** Time source for pacing, the poll window and tokens (virtual in tests and the benchmark). */
@@ -63,6 +63,7 @@ export function createAmazonConnector(options: AmazonConnectorOptions = {}): Ama
         kind: 'fetch',
         externalOrderId: id,
         reason: 'ORDER_CHANGE is a pointer: the order is read with getOrder',
+        changedAt: changeTimeOf(event.payload),
       };
     }
     return { kind: 'ignored', reason: `topic ${event.topic} is not handled by the Amazon connector` };

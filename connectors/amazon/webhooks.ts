@@ -13,7 +13,13 @@ const MAX_BODY = 256 * 1024; // EventBridge events are at most 256 KB.
 interface Notification {
   NotificationType?: string;
   EventTime?: string;
-  Payload?: { OrderChangeNotification?: { SellerId?: string; AmazonOrderId?: string } };
+  Payload?: {
+    OrderChangeNotification?: {
+      SellerId?: string;
+      AmazonOrderId?: string;
+      OrderChangeTrigger?: { TimeOfOrderChange?: string; ChangeReason?: string };
+    };
+  };
   NotificationMetadata?: { NotificationId?: string };
 }
 
@@ -62,4 +68,10 @@ export async function verifyAmazonAppWebhook(app: AppContext, req: WebhookReques
 
 export function orderIdOf(payload: unknown): string | null {
   return (payload as Notification | null)?.Payload?.OrderChangeNotification?.AmazonOrderId ?? null;
+}
+
+/** The notification's TimeOfOrderChange when it is a valid instant (the order's LastUpdateDate at the change). */
+export function changeTimeOf(payload: unknown): string | null {
+  const t = (payload as Notification | null)?.Payload?.OrderChangeNotification?.OrderChangeTrigger?.TimeOfOrderChange;
+  return typeof t === 'string' && Number.isFinite(Date.parse(t)) ? new Date(t).toISOString() : null;
 }

@@ -90,7 +90,14 @@ export async function storeDeliveries(sql: RawSql, deliveries: Delivery[]): Prom
  */
 export async function pendingEvents(
   prisma: PrismaClient,
-  opts: { accountId?: string; limit?: number; maxAttempts?: number } = {},
+  opts: {
+    accountId?: string;
+    limit?: number;
+    maxAttempts?: number;
+    /** With accountId: events this run has tried already, and topics it leaves for a later run. */
+    skipIds?: bigint[];
+    skipTopics?: string[];
+  } = {},
 ) {
   const limit = opts.limit ?? 100;
   const maxAttempts = opts.maxAttempts ?? MAX_ATTEMPTS;
@@ -98,6 +105,8 @@ export async function pendingEvents(
     ? await prisma.$queryRaw<RawEvent[]>`
         SELECT id, account_id, external_event_id, topic, occurred_at, payload, attempts, last_error FROM inbox_events
          WHERE processed_at IS NULL AND attempts < ${maxAttempts} AND account_id = ${opts.accountId}
+           AND NOT (id = ANY(${(opts.skipIds ?? []).map(String)}::bigint[]))
+           AND NOT (topic = ANY(${opts.skipTopics ?? []}::text[]))
          ORDER BY occurred_at NULLS FIRST, id LIMIT ${limit}`
     : await prisma.$queryRaw<RawEvent[]>`
         SELECT id, account_id, external_event_id, topic, occurred_at, payload, attempts, last_error FROM inbox_events

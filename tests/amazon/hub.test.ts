@@ -59,6 +59,7 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
     });
   });
   afterEach(async () => {
+    sim.faults.clear();
     await s?.stop();
     s = undefined;
   });
@@ -156,6 +157,51 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
     await processInbox(deps, AMZ);
     const all = await db.prisma.order.findMany({ where: { externalId: { in: placed.map((o) => o.orderId) } } });
     expect(all).toHaveLength(5);
+  });
+
+  it("applies the poll's full reads while Amazon throttles getOrder, and they cover the ORDER_CHANGE pointers to the same changes: no read is needed", async () => {
+    await sku('COCOA', 500);
+    const bodies: unknown[] = [];
+    sim.notifications.url = 'http://door.test/amazon';
+    sim.notifications.secret = 'eb-secret';
+    sim.notifications.target = async (req) => {
+      bodies.push((await req.json()).detail);
+      return new Response(null, { status: 202 });
+    };
+    // More pointers than one batch of the inbox (100): the full reads come in later batches.
+    const placed = Array.from({ length: 105 }, () => sim.placeOrder({ items: [{ sku: 'COCOA', quantity: 1 }] }));
+    for (const o of placed) await sim.notifyOrderChange(o.orderId);
+    await storeEvents(
+      db.prisma,
+      AMZ,
+      bodies.map((payload, i) => ({
+        externalEventId: `cocoa-${i}`,
+        topic: 'ORDER_CHANGE',
+        occurredAt: null, // as the door stores them: first in the inbox's order
+        payload,
+      })),
+    );
+    const deps = {
+      prisma: db.prisma,
+      secretKey: w.key,
+      connectors: { amazon: connector },
+      logger: w.logger,
+      clock: w.clock,
+    };
+    const ids = { externalId: { in: placed.map((o) => o.orderId) } };
+    // The poll runs (searchOrders has its own quota); every getOrder is throttled.
+    w.clock.advance(3 * 60_000);
+    await pollAccountOrders(deps, AMZ);
+    sim.faults.failAfter(0, 10_000, 429);
+    const run = await processInbox(deps, AMZ);
+    expect(run.retryAfterMs).not.toBeNull();
+    expect(await db.prisma.order.count({ where: ids })).toBe(105);
+    // Still throttled: the pointers left waiting are covered by the orders now held.
+    await processInbox(deps, AMZ);
+    const waiting = await db.prisma.inboxEvent.count({
+      where: { accountId: AMZ, processedAt: null, externalEventId: { startsWith: 'cocoa-' } },
+    });
+    expect(waiting).toBe(0);
   });
 
   it('pushes 2,000 SKUs in one feed, records the 2 it rejected on their listings and pushes them again until Amazon shows them', async () => {
