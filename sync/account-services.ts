@@ -13,8 +13,8 @@ export function accountDecorator(o: { limiter: RateLimiter | null; refresher: Cr
     const operations = connector.limits.operations;
     const limiter = o.limiter;
     if (limiter && operations) {
-      account.acquire = async (operation, cost) => {
-        await limiter.acquire(stored.id, operation, operations[operation], cost);
+      account.acquire = async (operation, cost, maxWaitMs) => {
+        await limiter.acquire(stored.id, operation, operations[operation], cost, maxWaitMs);
       };
     }
     const refresher = o.refresher;
@@ -29,4 +29,19 @@ export function accountDecorator(o: { limiter: RateLimiter | null; refresher: Cr
     return account;
   };
   return decorate;
+}
+
+/**
+ * The account with every rate-limit wait bounded (and the accounts its refreshes return): a
+ * wait longer than `maxWaitMs` throws a retryable 'throttled' error naming when to retry.
+ */
+export function withBoundedWaits(account: AccountContext, maxWaitMs: number): AccountContext {
+  const { acquire, refreshCredentials } = account;
+  return {
+    ...account,
+    ...(acquire ? { acquire: (operation: string, cost?: number) => acquire(operation, cost, maxWaitMs) } : {}),
+    ...(refreshCredentials
+      ? { refreshCredentials: async () => withBoundedWaits(await refreshCredentials(), maxWaitMs) }
+      : {}),
+  };
 }

@@ -4,7 +4,7 @@
 // credentials, or does not know the order — the order the event itself describes is recorded
 // provisionally (what it cannot say marked unconfirmed), so that it is never missing from the
 // hub; the event stays to be read again and completes the order then.
-import { storeEvents, markProcessed, type StoredEvent } from '../core/inbox/inbox.ts';
+import { markProcessed, pendingEvent, type StoredEvent, storeEvents } from '../core/inbox/inbox.ts';
 import type { AccountContext, InboundEvent, InterpretedEvent } from '../connectors/connector.ts';
 import type { FetchOrderOnce } from './order-fetcher.ts';
 import type { InboxDeps } from './inbox-processor.ts';
@@ -55,27 +55,15 @@ export async function resolvePointer(
     await provisionally(deps, account, meaning, now);
     throw permanentFailure(`the channel does not know order ${meaning.externalOrderId}`);
   }
-  const [readId] = await deps.prisma.$transaction(async (tx) => {
-    const ids = await storeEvents(tx, account.id, [fetched]);
+  await deps.prisma.$transaction(async (tx) => {
+    await storeEvents(tx, account.id, [fetched]);
     await markProcessed(tx, event.id, now);
-    return ids;
   });
   // The order read is applied now, in this run: left for a later one, it waited behind every
   // pointer still unread, and when the channel's quota ran out each run stopped at the first of
-  // those (the full multi drill's Amazon orders: read, stored, never applied).
-  const read: StoredEvent | null =
-    readId === undefined
-      ? null
-      : {
-          id: readId,
-          accountId: account.id,
-          externalEventId: fetched.externalEventId,
-          topic: fetched.topic,
-          occurredAt: fetched.occurredAt ? new Date(fetched.occurredAt) : null,
-          payload: fetched.payload,
-          attempts: 0,
-          lastError: null,
-        };
+  // those (the full multi drill's Amazon orders: read, stored, never applied). The read may be
+  // a version already stored and still pending (the poll read it first): that event is applied.
+  const read = await pendingEvent(deps.prisma, account.id, fetched.externalEventId);
   return { outcome: 'processed', retryAfterMs: null, read };
 }
 

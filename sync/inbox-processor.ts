@@ -14,6 +14,7 @@ import type { HubMetrics } from '../core/metrics/hub-metrics.ts';
 import { resolveChannelLocation } from '../core/accounts/channel-locations.ts';
 import { recordReturn } from '../core/orders/returns.ts';
 import type { AccountContext, ChannelConnector, InboundEvent, InterpretedEvent } from '../connectors/connector.ts';
+import { withBoundedWaits } from './account-services.ts';
 import { type AccountCache, type AccountSource, type ConnectorRegistry, openAccount } from './connectors.ts';
 import { ordersToRead, resolvePointer } from './inbox-fetch.ts';
 import { batchOrderFetcher, type FetchOrderOnce } from './order-fetcher.ts';
@@ -45,6 +46,14 @@ export interface InboxRun {
   retryAfterMs: number | null;
 }
 
+/**
+ * Longest wait for a channel's rate limit within an inbox run. Past it a read counts as throttled:
+ * it waits for the run's retry while the rest of the inbox is applied. Waiting in the run instead
+ * held the account's inbox for as long as the quota took (Amazon's getOrder: 2 s a read, so a
+ * backlog of 1,000 pointers held the poll's full reads for half an hour).
+ */
+export const INBOX_RATE_WAIT_MS = 1000;
+
 /** A return may arrive before its order; after this long (on the hub's clock) without the order it counts as failed. */
 export const WAIT_FOR_ORDER_MS = 7 * 24 * 3600_000;
 
@@ -56,7 +65,8 @@ export async function processInbox(
   const run: InboxRun = { processed: 0, failed: 0, waiting: 0, more: false, retryAfterMs: null };
   const handle = await openAccount(deps, accountId);
   if (!handle) return run;
-  const { account, connector } = handle;
+  const { connector } = handle;
+  const account = withBoundedWaits(handle.account, INBOX_RATE_WAIT_MS);
   const gate: AuthGate = { refused: (await authRefusedAt(deps.prisma, accountId)) !== null };
   const limit = opts.limit ?? 500;
   const tried = new Set<bigint>();
@@ -106,6 +116,7 @@ export async function processInbox(
           fetchOrder,
           heldAtStart: i === 0 ? held : undefined,
           interpret: (e: StoredEvent) => interpretSafely(connector, account, e),
+          tried,
         };
         const { outcome, retryAfterMs, also } = await processOne(
           deps,
@@ -117,11 +128,8 @@ export async function processInbox(
           deps.clock.now(),
         );
         run[outcome] += 1;
-        // The order read for a pointer, applied at once: counted, and not tried again this run.
-        for (const a of also ?? []) {
-          run[a.outcome] += 1;
-          tried.add(a.id);
-        }
+        // The order read for a pointer, applied at once (and marked tried): counted.
+        for (const a of also ?? []) run[a.outcome] += 1;
         if (retryAfterMs !== null) {
           run.retryAfterMs = retryAfterMs;
           waitingTopics.add(event.topic);
@@ -188,6 +196,8 @@ async function processOne(
     fetchOrder: FetchOrderOnce;
     heldAtStart: ReadonlyMap<string, string> | undefined;
     interpret(event: StoredEvent): InterpretedEvent | Error;
+    /** Events this run has tried: an order read twice (two pointers) is applied once. */
+    tried: Set<bigint>;
   },
   gate: AuthGate,
   event: StoredEvent,
@@ -225,9 +235,10 @@ async function processOne(
           now,
           reader.heldAtStart,
         );
-        if (!resolved.read) return resolved;
+        if (!resolved.read || reader.tried.has(resolved.read.id)) return resolved;
         // The order just read: applied at once (its own outcome; it stays pending if that fails).
         const read = resolved.read;
+        reader.tried.add(read.id);
         const applied = await processOne(deps, account, reader, gate, read, reader.interpret(read), now);
         return {
           outcome: resolved.outcome,

@@ -40,8 +40,10 @@ export interface AccountContext {
    * Waits for the account's shared rate-limit bucket of `operation` (declared in the
    * connector's `limits.operations`; an undeclared operation does not wait). Set by the sync
    * runtime; absent elsewhere (API connection tests), where a connector calls without waiting.
+   * With `maxWaitMs`, a wait longer than that throws a retryable ConnectorError('throttled')
+   * naming the wait instead (the inbox must not hold its slot for a minute's quota).
    */
-  acquire?(operation: string, cost?: number): Promise<void>;
+  acquire?(operation: string, cost?: number, maxWaitMs?: number): Promise<void>;
   /**
    * Asks for new credentials in the middle of a run, after the channel answered 401/403 for an
    * expired token: refreshed once across processes (per-account lock, compare-and-set), and the

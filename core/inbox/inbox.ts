@@ -115,6 +115,20 @@ export async function pendingEvents(
   return rows.map(toStored);
 }
 
+/** The account's event with that id, when it is still to be applied (not processed, attempts left). */
+export async function pendingEvent(
+  sql: RawSql,
+  accountId: string,
+  externalEventId: string,
+  maxAttempts = MAX_ATTEMPTS,
+): Promise<StoredEvent | null> {
+  const rows = await sql.$queryRaw<RawEvent[]>`
+    SELECT id, account_id, external_event_id, topic, occurred_at, payload, attempts, last_error FROM inbox_events
+     WHERE account_id = ${accountId} AND external_event_id = ${externalEventId}
+       AND processed_at IS NULL AND attempts < ${maxAttempts}`;
+  return rows[0] ? toStored(rows[0]) : null;
+}
+
 /**
  * Marks the event done and, in the same statement, resolves the exception it had (a replayed
  * failure). `now` comes from the app clock: retention (purgeProcessed) compares processed_at with it.

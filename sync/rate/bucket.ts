@@ -6,6 +6,7 @@
 // one token now, or how long until there is one"; waiting is the limiter's, on the hub's
 // Clock, so tests and the benchmark wait in simulated time.
 import type { Clock } from '../../core/clock.ts';
+import { ConnectorError } from '../../connectors/connector.ts';
 
 /** A vendor's limit for one operation: tokens refilled per second, and the bucket size. */
 export interface RateSpec {
@@ -68,7 +69,14 @@ export class RateLimiter {
    * Waits (on the clock) until the bucket of (account, operation) gives `cost` tokens, and
    * takes them. No spec: no limit declared, nothing to wait for. Returns the time waited.
    */
-  async acquire(accountId: string, operation: string, spec: RateSpec | null | undefined, cost = 1): Promise<number> {
+  async acquire(
+    accountId: string,
+    operation: string,
+    spec: RateSpec | null | undefined,
+    cost = 1,
+    /** Longest total wait; beyond it a retryable ConnectorError('throttled') with retryAfterMs. */
+    maxWaitMs?: number,
+  ): Promise<number> {
     const s = validSpec(spec);
     if (!s) return 0;
     const need = Math.min(Math.max(cost, 0), s.burst); // more than the burst can never fit
@@ -77,6 +85,11 @@ export class RateLimiter {
     for (;;) {
       const ms = await this.store.take(key, s, this.clock.nowMs(), need);
       if (ms <= 0) return waited;
+      if (maxWaitMs !== undefined && waited + ms > maxWaitMs)
+        throw new ConnectorError('throttled', `${operation}: the rate limit frees a call in ${ms} ms`, {
+          retryable: true,
+          retryAfterMs: ms,
+        });
       // Another process may take the token we waited for: ask again after the wait.
       await this.clock.sleep(ms);
       waited += ms;

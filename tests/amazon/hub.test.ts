@@ -10,7 +10,9 @@ import { setAppCredentials } from '../../core/accounts/channel-apps.ts';
 import type { Database } from '../../core/db/database.ts';
 import { adjust } from '../../core/inventory/ledger.ts';
 import { storeEvents } from '../../core/inbox/inbox.ts';
+import { accountDecorator } from '../../sync/account-services.ts';
 import { processInbox } from '../../sync/inbox-processor.ts';
+import { MemoryRateStore, RateLimiter } from '../../sync/rate/bucket.ts';
 import { pollAccountOrders } from '../../sync/orders-poll.ts';
 import { pushAccountStock, type StockDeps } from '../../sync/stock/push.ts';
 import { recomputeTargets } from '../../sync/stock/recompute.ts';
@@ -159,7 +161,43 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
     expect(all).toHaveLength(5);
   });
 
-  it("applies the poll's full reads while Amazon throttles getOrder, and they cover the ORDER_CHANGE pointers to the same changes: no read is needed", async () => {
+  it('a pointer whose read is a version the poll already stored applies that stored event at once', async () => {
+    await sku('CHAI', 50);
+    const bodies: unknown[] = [];
+    sim.notifications.url = 'http://door.test/amazon';
+    sim.notifications.secret = 'eb-secret';
+    sim.notifications.target = async (req) => {
+      bodies.push((await req.json()).detail);
+      return new Response(null, { status: 202 });
+    };
+    const placed = Array.from({ length: 3 }, () => sim.placeOrder({ items: [{ sku: 'CHAI', quantity: 1 }] }));
+    for (const o of placed) await sim.notifyOrderChange(o.orderId);
+    await storeEvents(
+      db.prisma,
+      AMZ,
+      bodies.map((payload, i) => ({ externalEventId: `chai-${i}`, topic: 'ORDER_CHANGE', occurredAt: null, payload })),
+    );
+    const deps = {
+      prisma: db.prisma,
+      secretKey: w.key,
+      connectors: { amazon: connector },
+      logger: w.logger,
+      clock: w.clock,
+    };
+    w.clock.advance(3 * 60_000);
+    await pollAccountOrders(deps, AMZ);
+    // A run that reaches only the three pointers (they come first): each read finds its version
+    // stored by the poll, still pending behind the pointers, and applies it.
+    await processInbox(deps, AMZ, { limit: 3 });
+    const held = await db.prisma.order.findMany({ where: { externalId: { in: placed.map((o) => o.orderId) } } });
+    expect(held).toHaveLength(3);
+    const snapshots = await db.prisma.inboxEvent.count({
+      where: { accountId: AMZ, topic: 'orders/snapshot', processedAt: null },
+    });
+    expect(snapshots).toBe(0);
+  });
+
+  it("applies the poll's full reads while getOrder's quota is spent, and they cover the ORDER_CHANGE pointers to the same changes: no read is needed", async () => {
     await sku('COCOA', 500);
     const bodies: unknown[] = [];
     sim.notifications.url = 'http://door.test/amazon';
@@ -168,7 +206,7 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
       bodies.push((await req.json()).detail);
       return new Response(null, { status: 202 });
     };
-    // More pointers than one batch of the inbox (100): the full reads come in later batches.
+    // More pointers than getOrder's burst (30) and than one batch of the inbox (100).
     const placed = Array.from({ length: 105 }, () => sim.placeOrder({ items: [{ sku: 'COCOA', quantity: 1 }] }));
     for (const o of placed) await sim.notifyOrderChange(o.orderId);
     await storeEvents(
@@ -181,27 +219,30 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
         payload,
       })),
     );
+    // The runtime's shared rate limiter; the hub's clock stands still, so a wait for a token never ends.
     const deps = {
       prisma: db.prisma,
       secretKey: w.key,
       connectors: { amazon: connector },
       logger: w.logger,
       clock: w.clock,
+      decorate: accountDecorator({ limiter: new RateLimiter(new MemoryRateStore(), w.clock), refresher: null }),
     };
     const ids = { externalId: { in: placed.map((o) => o.orderId) } };
-    // The poll runs (searchOrders has its own quota); every getOrder is throttled.
     w.clock.advance(3 * 60_000);
     await pollAccountOrders(deps, AMZ);
-    sim.faults.failAfter(0, 10_000, 429);
+    const readsBefore = sim.stats.byOperation.getOrder ?? 0;
+    // 30 pointers are read (the burst), then the quota is spent: the rest wait, the full reads go on.
     const run = await processInbox(deps, AMZ);
-    expect(run.retryAfterMs).not.toBeNull();
+    expect(run.retryAfterMs).toBeGreaterThan(0);
     expect(await db.prisma.order.count({ where: ids })).toBe(105);
-    // Still throttled: the pointers left waiting are covered by the orders now held.
+    // The quota still spent: the pointers left waiting are covered by the orders now held.
     await processInbox(deps, AMZ);
     const waiting = await db.prisma.inboxEvent.count({
       where: { accountId: AMZ, processedAt: null, externalEventId: { startsWith: 'cocoa-' } },
     });
     expect(waiting).toBe(0);
+    expect((sim.stats.byOperation.getOrder ?? 0) - readsBefore).toBe(30);
   });
 
   it('pushes 2,000 SKUs in one feed, records the 2 it rejected on their listings and pushes them again until Amazon shows them', async () => {
