@@ -173,7 +173,8 @@ export function createSimulatorApp(deps: AppDeps): Hono {
         if (!t || t.sellerId !== seller.sellerId || t.expiresAt <= now) {
           return errors(c, 400, 'InvalidInput', 'Invalid or expired paginationToken');
         }
-        deps.pageTokens.delete(q.paginationToken);
+        // Not single-use: Amazon documents only the token's 24-hour expiry (Orders API migration
+        // guide), so a poller that lost the answer may ask for the same page again.
         ids = t.ids;
         offset = t.offset;
       } else {
