@@ -406,6 +406,14 @@ export interface ConnectorLimits {
   /** Whether orders must be polled to be seen at all (Amazon) or polling is only a safety net (webhook channels). */
   ordersNeedPolling: boolean;
   /**
+   * Topics whose events only point at an order (interpret says 'fetch'), each read with a call
+   * of a small quota, while the poll reads full orders oldest first (Amazon's ORDER_CHANGE and
+   * getOrder). The inbox reads these newest first, after the account's other events, so that
+   * during a backlog the two quotas read different orders instead of racing for the same ones.
+   * Only for topics whose events carry nothing but the pointer (their order does not matter).
+   */
+  pointerTopics?: readonly string[];
+  /**
    * Seconds between order polls that the channel's limits allow, used when orders must be
    * polled (default 120). Webhook channels are polled every 15 minutes as a safety net.
    */

@@ -77,6 +77,8 @@ export interface FailureDeps {
 /** Whether the account's credentials are refused: shared by the events of one run. */
 export interface AuthGate {
   refused: boolean;
+  /** The channel answered a read with "not now" (throttled, down) in this run: further reads wait for the retry. */
+  unavailable?: boolean;
 }
 
 export const WAITING_FOR_CREDENTIALS = 'waiting: the channel refused the account credentials';

@@ -40,6 +40,7 @@ export async function resolvePointer(
     await markProcessed(deps.prisma, event.id, now);
     return { outcome: 'processed', retryAfterMs: null };
   }
+  if (gate.unavailable) return { outcome: 'waiting', retryAfterMs: null }; // read at the run's retry
   if (gate.refused) {
     await provisionally(deps, account, meaning, now);
     return waitForCredentials(deps.prisma, event);

@@ -76,14 +76,22 @@ export async function processInbox(
   // pointers, the full orders the poll had read meanwhile (the full multi drill's Amazon).
   const waitingTopics = new Set<string>();
   let spent = 0;
+  // Pointer topics the connector declares are read after the rest, newest first (ConnectorLimits.pointerTopics).
+  const pointerTopics = connector.limits.pointerTopics ?? [];
+  let pointersPass = false;
   for (;;) {
     const events = await pendingEvents(deps.prisma, {
       accountId,
       limit: 100,
       skipIds: [...tried],
-      skipTopics: [...waitingTopics],
+      skipTopics: pointersPass ? [...waitingTopics] : [...waitingTopics, ...pointerTopics],
+      ...(pointersPass ? { newestOf: pointerTopics } : {}),
     });
-    if (events.length === 0) return run;
+    if (events.length === 0) {
+      if (pointersPass || pointerTopics.length === 0) return run;
+      pointersPass = true;
+      continue;
+    }
     const batch = events.slice(0, Math.max(0, limit - spent));
     for (const e of batch) tried.add(e.id);
     // Events of one order keep their order, except that reads come last: a full version of the
@@ -106,10 +114,8 @@ export async function processInbox(
     const fetchOrder = batchOrderFetcher(connector, account, toRead);
     await eachLimit([...groups.values()], opts.concurrency ?? 4, async (group) => {
       for (const [i, { event, meaning }] of group.entries()) {
-        if (run.retryAfterMs !== null && isRead(meaning)) {
-          waitingTopics.add(event.topic); // the channel is unavailable: left for the retry
-          continue;
-        }
+        // The channel is unavailable: a read waits for the retry, unless what the hub holds covers it.
+        if (run.retryAfterMs !== null && isRead(meaning)) waitingTopics.add(event.topic);
         spent += 1;
         // Only the first event of an order finds it as the batch began; a later one asks again.
         const reader = {
@@ -132,6 +138,7 @@ export async function processInbox(
         for (const a of also ?? []) run[a.outcome] += 1;
         if (retryAfterMs !== null) {
           run.retryAfterMs = retryAfterMs;
+          gate.unavailable = true;
           waitingTopics.add(event.topic);
         }
       }

@@ -75,6 +75,7 @@ export function createAmazonConnector(options: AmazonConnectorOptions = {}): Ama
       stockBatchSize: STOCK_BATCH_SIZE,
       rateLimitModel: 'requests',
       ordersNeedPolling: true,
+      pointerTopics: [ORDER_CHANGE_TOPIC],
       // searchOrders restores one call every ~179 s; a sweep usually takes one call.
       pollIntervalSeconds: 180,
       supportsPickup: false,

@@ -97,18 +97,28 @@ export async function pendingEvents(
     /** With accountId: events this run has tried already, and topics it leaves for a later run. */
     skipIds?: bigint[];
     skipTopics?: string[];
+    /** With accountId: only events of these topics, newest first (pointers: inbox-processor.ts). */
+    newestOf?: readonly string[];
   } = {},
 ) {
   const limit = opts.limit ?? 100;
   const maxAttempts = opts.maxAttempts ?? MAX_ATTEMPTS;
-  const rows = opts.accountId
+  const skipIds = (opts.skipIds ?? []).map(String);
+  const rows = opts.newestOf
     ? await prisma.$queryRaw<RawEvent[]>`
         SELECT id, account_id, external_event_id, topic, occurred_at, payload, attempts, last_error FROM inbox_events
          WHERE processed_at IS NULL AND attempts < ${maxAttempts} AND account_id = ${opts.accountId}
-           AND NOT (id = ANY(${(opts.skipIds ?? []).map(String)}::bigint[]))
+           AND NOT (id = ANY(${skipIds}::bigint[])) AND topic = ANY(${[...opts.newestOf]}::text[])
+           AND NOT (topic = ANY(${opts.skipTopics ?? []}::text[]))
+         ORDER BY id DESC LIMIT ${limit}`
+    : opts.accountId
+      ? await prisma.$queryRaw<RawEvent[]>`
+        SELECT id, account_id, external_event_id, topic, occurred_at, payload, attempts, last_error FROM inbox_events
+         WHERE processed_at IS NULL AND attempts < ${maxAttempts} AND account_id = ${opts.accountId}
+           AND NOT (id = ANY(${skipIds}::bigint[]))
            AND NOT (topic = ANY(${opts.skipTopics ?? []}::text[]))
          ORDER BY occurred_at NULLS FIRST, id LIMIT ${limit}`
-    : await prisma.$queryRaw<RawEvent[]>`
+      : await prisma.$queryRaw<RawEvent[]>`
         SELECT id, account_id, external_event_id, topic, occurred_at, payload, attempts, last_error FROM inbox_events
          WHERE processed_at IS NULL AND attempts < ${maxAttempts}
          ORDER BY occurred_at NULLS FIRST, id LIMIT ${limit}`;

@@ -186,9 +186,11 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
     };
     w.clock.advance(3 * 60_000);
     await pollAccountOrders(deps, AMZ);
-    // A run that reaches only the three pointers (they come first): each read finds its version
-    // stored by the poll, still pending behind the pointers, and applies it.
-    await processInbox(deps, AMZ, { limit: 3 });
+    // A run that reaches only the three pointers, on a channel that reads pointers in the order
+    // they came (no pointerTopics): each read finds its version stored by the poll, still
+    // pending behind the pointers, and applies it.
+    const inOrder = { ...connector, limits: { ...connector.limits, pointerTopics: undefined } };
+    await processInbox({ ...deps, connectors: { amazon: inOrder } }, AMZ, { limit: 3 });
     const held = await db.prisma.order.findMany({ where: { externalId: { in: placed.map((o) => o.orderId) } } });
     expect(held).toHaveLength(3);
     const snapshots = await db.prisma.inboxEvent.count({
@@ -197,7 +199,7 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
     expect(snapshots).toBe(0);
   });
 
-  it("applies the poll's full reads while getOrder's quota is spent, and they cover the ORDER_CHANGE pointers to the same changes: no read is needed", async () => {
+  it("applies the poll's full reads first, which cover their ORDER_CHANGE pointers, and spends getOrder's quota on the newest orders, which the poll has not reached", async () => {
     await sku('COCOA', 500);
     const bodies: unknown[] = [];
     sim.notifications.url = 'http://door.test/amazon';
@@ -206,8 +208,21 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
       bodies.push((await req.json()).detail);
       return new Response(null, { status: 202 });
     };
-    // More pointers than getOrder's burst (30) and than one batch of the inbox (100).
-    const placed = Array.from({ length: 105 }, () => sim.placeOrder({ items: [{ sku: 'COCOA', quantity: 1 }] }));
+    // 65 orders the poll will read, then 40 newer ones still inside its two-minute settling lag.
+    const older = Array.from({ length: 65 }, () => sim.placeOrder({ items: [{ sku: 'COCOA', quantity: 1 }] }));
+    w.clock.advance(3 * 60_000);
+    const newer = Array.from({ length: 40 }, () => sim.placeOrder({ items: [{ sku: 'COCOA', quantity: 1 }] }));
+    const placed = [...older, ...newer];
+    // The runtime's shared rate limiter, on the hub's clock.
+    const deps = {
+      prisma: db.prisma,
+      secretKey: w.key,
+      connectors: { amazon: connector },
+      logger: w.logger,
+      clock: w.clock,
+      decorate: accountDecorator({ limiter: new RateLimiter(new MemoryRateStore(), w.clock), refresher: null }),
+    };
+    await pollAccountOrders(deps, AMZ);
     for (const o of placed) await sim.notifyOrderChange(o.orderId);
     await storeEvents(
       db.prisma,
@@ -219,30 +234,21 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
         payload,
       })),
     );
-    // The runtime's shared rate limiter; the hub's clock stands still, so a wait for a token never ends.
-    const deps = {
-      prisma: db.prisma,
-      secretKey: w.key,
-      connectors: { amazon: connector },
-      logger: w.logger,
-      clock: w.clock,
-      decorate: accountDecorator({ limiter: new RateLimiter(new MemoryRateStore(), w.clock), refresher: null }),
-    };
-    const ids = { externalId: { in: placed.map((o) => o.orderId) } };
-    w.clock.advance(3 * 60_000);
-    await pollAccountOrders(deps, AMZ);
+    const count = () => db.prisma.order.count({ where: { externalId: { in: placed.map((o) => o.orderId) } } });
     const readsBefore = sim.stats.byOperation.getOrder ?? 0;
-    // 30 pointers are read (the burst), then the quota is spent: the rest wait, the full reads go on.
+    // getOrder's burst (30) goes to the newest orders; then the quota is spent and the rest wait.
     const run = await processInbox(deps, AMZ);
     expect(run.retryAfterMs).toBeGreaterThan(0);
-    expect(await db.prisma.order.count({ where: ids })).toBe(105);
-    // The quota still spent: the pointers left waiting are covered by the orders now held.
+    expect(await count()).toBe(65 + 30);
+    // 20 s later the quota holds 10 more reads: the last 10 orders; the 65 pointers cost nothing.
+    w.clock.advance(20_000);
     await processInbox(deps, AMZ);
+    expect(await count()).toBe(105);
     const waiting = await db.prisma.inboxEvent.count({
       where: { accountId: AMZ, processedAt: null, externalEventId: { startsWith: 'cocoa-' } },
     });
     expect(waiting).toBe(0);
-    expect((sim.stats.byOperation.getOrder ?? 0) - readsBefore).toBe(30);
+    expect((sim.stats.byOperation.getOrder ?? 0) - readsBefore).toBe(40);
   });
 
   it('pushes 2,000 SKUs in one feed, records the 2 it rejected on their listings and pushes them again until Amazon shows them', async () => {

@@ -36,6 +36,11 @@ export function printMultiResult(r: MultiDrillResult, out: (s: string) => void =
     if (c.listingsRefused.length)
       out(`refused by ${c.accountId} (on the listing, not silent): ${c.listingsRefused.slice(0, 3).join('; ')}`);
   out(
+    `orders missing when traffic stopped → all in after: ${r.recovery
+      .map((c) => `${c.accountId} ${c.missingAtStop} → ${s(c.allInMs)}`)
+      .join('; ')}`,
+  );
+  out(
     `all orders in after ${s(r.ordersInMs)}; every listing on target after ${s(r.convergedMs)} (watched ${r.options.quietMs / 1000} s more)`,
   );
   out(

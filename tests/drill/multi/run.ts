@@ -70,6 +70,8 @@ export interface MultiDrillResult {
   bad: BadWebhookFigures;
   tillUndelivered: number;
   ordersInMs: number | null;
+  /** Per channel: orders missing when traffic stopped, and when the last of them arrived (null: never). */
+  recovery: { accountId: string; missingAtStop: number; allInMs: number | null }[];
   convergedMs: number | null;
   breaches: string[];
 }
@@ -264,9 +266,15 @@ export async function runMultiDrill(o: MultiDrillOptions): Promise<MultiDrillRes
     let ordersInMs: number | null = null;
     let convergedMs: number | null = null;
     let loggedAt = 0;
+    const recovery = new Map<string, { accountId: string; missingAtStop: number; allInMs: number | null }>();
     while (Date.now() < stoppedAt + o.settleTimeoutMs) {
       if (ordersInMs === null) {
         const missing = await orNull(ordersMissing(db.prisma, sims.channels));
+        for (const [accountId, n] of missing ?? []) {
+          const r = recovery.get(accountId) ?? { accountId, missingAtStop: n, allInMs: null };
+          if (n === 0 && r.allInMs === null) r.allInMs = Date.now() - stoppedAt;
+          recovery.set(accountId, r);
+        }
         if (missing && [...missing.values()].every((n) => n === 0)) ordersInMs = Date.now() - stoppedAt;
         else if (missing && Date.now() - loggedAt > 15_000) {
           loggedAt = Date.now();
@@ -360,6 +368,7 @@ export async function runMultiDrill(o: MultiDrillOptions): Promise<MultiDrillRes
       bad: badFigures,
       tillUndelivered: sims.tillUndelivered(),
       ordersInMs,
+      recovery: [...recovery.values()],
       convergedMs,
       breaches,
     };
