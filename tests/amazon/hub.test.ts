@@ -82,19 +82,45 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
     });
   }
 
+  /** What the inbox and the poll take, on the hub's clock; rateLimited: the runtime's shared rate limiter. */
+  const inboxDeps = (o: { rateLimited?: boolean } = {}) => ({
+    prisma: db.prisma,
+    secretKey: w.key,
+    connectors: { amazon: connector },
+    logger: w.logger,
+    clock: w.clock,
+    ...(o.rateLimited
+      ? { decorate: accountDecorator({ limiter: new RateLimiter(new MemoryRateStore(), w.clock), refresher: null }) }
+      : {}),
+  });
+
+  /**
+   * Each order's ORDER_CHANGE as the EventBridge destination delivers it, stored as the door
+   * stores it (no occurredAt: first in the inbox's order) unless `occurredAt` is given.
+   */
+  async function storePointers(orders: { orderId: string }[], prefix: string, occurredAt: string | null = null) {
+    const bodies: unknown[] = [];
+    sim.notifications.url = 'http://door.test/amazon';
+    sim.notifications.secret = 'eb-secret';
+    sim.notifications.target = async (req) => {
+      bodies.push((await req.json()).detail);
+      return new Response(null, { status: 202 });
+    };
+    for (const o of orders) await sim.notifyOrderChange(o.orderId);
+    await storeEvents(
+      db.prisma,
+      AMZ,
+      bodies.map((payload, i) => ({ externalEventId: `${prefix}-${i}`, topic: 'ORDER_CHANGE', occurredAt, payload })),
+    );
+  }
+
   it('holds an order whose buyer asked to cancel; an FBA order is recorded and reserves nothing', async () => {
     await sku('MUG', 10);
     const asked = sim.placeOrder({ items: [{ sku: 'MUG', quantity: 2 }] });
     const fba = sim.placeOrder({ items: [{ sku: 'MUG', quantity: 3 }], fulfilledBy: 'AMAZON' });
     sim.requestCancellation(asked.orderId, 'Ordered by mistake');
     w.clock.advance(3 * 60_000);
-    const deps = {
-      prisma: db.prisma,
-      secretKey: w.key,
-      connectors: { amazon: connector },
-      logger: w.logger,
-      clock: w.clock,
-    };
+    const deps = inboxDeps();
     const polled = await pollAccountOrders(deps, AMZ);
     expect(polled.stored).toBe(2);
     await processInbox(deps, AMZ);
@@ -121,33 +147,9 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
 
   it('keeps every order it read when the getOrder quota runs out part-way through a batch of ORDER_CHANGE pointers', async () => {
     await sku('TEA', 50);
-    // Five ORDER_CHANGE notifications as the EventBridge destination delivers them.
-    const bodies: unknown[] = [];
-    sim.notifications.url = 'http://door.test/amazon';
-    sim.notifications.secret = 'eb-secret';
-    sim.notifications.target = async (req) => {
-      bodies.push((await req.json()).detail);
-      return new Response(null, { status: 202 });
-    };
     const placed = Array.from({ length: 5 }, () => sim.placeOrder({ items: [{ sku: 'TEA', quantity: 1 }] }));
-    for (const o of placed) await sim.notifyOrderChange(o.orderId);
-    await storeEvents(
-      db.prisma,
-      AMZ,
-      bodies.map((payload, i) => ({
-        externalEventId: `oc-${i}`,
-        topic: 'ORDER_CHANGE',
-        occurredAt: w.clock.now().toISOString(),
-        payload,
-      })),
-    );
-    const deps = {
-      prisma: db.prisma,
-      secretKey: w.key,
-      connectors: { amazon: connector },
-      logger: w.logger,
-      clock: w.clock,
-    };
+    await storePointers(placed, 'oc', w.clock.now().toISOString());
+    const deps = inboxDeps();
     // Two reads go through, then Amazon answers QuotaExceeded.
     sim.faults.failAfter(2, 10, 429);
     const run = await processInbox(deps, AMZ);
@@ -163,27 +165,9 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
 
   it('a pointer whose read is a version the poll already stored applies that stored event at once', async () => {
     await sku('CHAI', 50);
-    const bodies: unknown[] = [];
-    sim.notifications.url = 'http://door.test/amazon';
-    sim.notifications.secret = 'eb-secret';
-    sim.notifications.target = async (req) => {
-      bodies.push((await req.json()).detail);
-      return new Response(null, { status: 202 });
-    };
     const placed = Array.from({ length: 3 }, () => sim.placeOrder({ items: [{ sku: 'CHAI', quantity: 1 }] }));
-    for (const o of placed) await sim.notifyOrderChange(o.orderId);
-    await storeEvents(
-      db.prisma,
-      AMZ,
-      bodies.map((payload, i) => ({ externalEventId: `chai-${i}`, topic: 'ORDER_CHANGE', occurredAt: null, payload })),
-    );
-    const deps = {
-      prisma: db.prisma,
-      secretKey: w.key,
-      connectors: { amazon: connector },
-      logger: w.logger,
-      clock: w.clock,
-    };
+    await storePointers(placed, 'chai');
+    const deps = inboxDeps();
     w.clock.advance(3 * 60_000);
     await pollAccountOrders(deps, AMZ);
     // A run that reaches only the three pointers, on a channel that reads pointers in the order
@@ -201,39 +185,14 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
 
   it("applies the poll's full reads first, which cover their ORDER_CHANGE pointers, and spends getOrder's quota on the newest orders, which the poll has not reached", async () => {
     await sku('COCOA', 500);
-    const bodies: unknown[] = [];
-    sim.notifications.url = 'http://door.test/amazon';
-    sim.notifications.secret = 'eb-secret';
-    sim.notifications.target = async (req) => {
-      bodies.push((await req.json()).detail);
-      return new Response(null, { status: 202 });
-    };
     // 65 orders the poll will read, then 40 newer ones still inside its two-minute settling lag.
     const older = Array.from({ length: 65 }, () => sim.placeOrder({ items: [{ sku: 'COCOA', quantity: 1 }] }));
     w.clock.advance(3 * 60_000);
     const newer = Array.from({ length: 40 }, () => sim.placeOrder({ items: [{ sku: 'COCOA', quantity: 1 }] }));
     const placed = [...older, ...newer];
-    // The runtime's shared rate limiter, on the hub's clock.
-    const deps = {
-      prisma: db.prisma,
-      secretKey: w.key,
-      connectors: { amazon: connector },
-      logger: w.logger,
-      clock: w.clock,
-      decorate: accountDecorator({ limiter: new RateLimiter(new MemoryRateStore(), w.clock), refresher: null }),
-    };
+    const deps = inboxDeps({ rateLimited: true });
     await pollAccountOrders(deps, AMZ);
-    for (const o of placed) await sim.notifyOrderChange(o.orderId);
-    await storeEvents(
-      db.prisma,
-      AMZ,
-      bodies.map((payload, i) => ({
-        externalEventId: `cocoa-${i}`,
-        topic: 'ORDER_CHANGE',
-        occurredAt: null, // as the door stores them: first in the inbox's order
-        payload,
-      })),
-    );
+    await storePointers(placed, 'cocoa');
     const count = () => db.prisma.order.count({ where: { externalId: { in: placed.map((o) => o.orderId) } } });
     const readsBefore = sim.stats.byOperation.getOrder ?? 0;
     // getOrder's burst (30) goes to the newest orders; then the quota is spent and the rest wait.
