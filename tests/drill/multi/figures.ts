@@ -169,3 +169,17 @@ export async function eventFigures(prisma: PrismaClient, malformedIds: string[])
     malformedWithoutException: stored.length - open,
   };
 }
+
+/** Ledger movements (kind, reason, SKU) and applied events (account, topic) since `at`, counted. */
+export async function activitySince(prisma: PrismaClient, at: Date): Promise<string> {
+  const moves = await prisma.$queryRaw<{ what: string; n: bigint }[]>`
+    SELECT m.kind || COALESCE(' ' || m.reason, '') || ' ' || s.code || '@' || m.location_id AS what, count(*) AS n
+      FROM inventory_movements m JOIN skus s ON s.id = m.sku_id
+     WHERE m.created_at > ${at} GROUP BY 1 ORDER BY 2 DESC LIMIT 5`;
+  const events = await prisma.$queryRaw<{ what: string; n: bigint }[]>`
+    SELECT account_id || ' ' || topic AS what, count(*) AS n FROM inbox_events
+     WHERE processed_at > ${at} GROUP BY 1 ORDER BY 2 DESC LIMIT 5`;
+  const list = (rows: { what: string; n: bigint }[]) =>
+    rows.length ? rows.map((r) => `${r.what} ×${r.n}`).join(', ') : 'none';
+  return `movements: ${list(moves)}; events applied: ${list(events)}`;
+}

@@ -43,6 +43,8 @@ export function printMultiResult(r: MultiDrillResult, out: (s: string) => void =
   out(
     `all orders in after ${s(r.ordersInMs)}; every listing on target after ${s(r.convergedMs)} (watched ${r.options.quietMs / 1000} s more)`,
   );
+  if (r.afterConvergence !== null)
+    out(`in the ${r.options.quietMs / 1000} s watched after convergence: ${r.afterConvergence}`);
   out(
     `oversold: strict ${r.state.strictOversold}, shared pool ${r.state.sharedOversold} (allowed by design); ` +
       `ledger vs movements: ${r.state.ledgerMismatches} mismatches; events not applied: ${r.events.failedOther} (+ ${r.events.failedMalformed} malformed, on purpose)`,

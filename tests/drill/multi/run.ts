@@ -22,6 +22,7 @@ import { type BadWebhookFigures, sendBadWebhooks } from './bad-webhooks.ts';
 import { startDrillChannels } from './channels.ts';
 import { startChaosDoor } from './door.ts';
 import {
+  activitySince,
   type ChannelFigures,
   channelFigures,
   type EventFigures,
@@ -72,11 +73,14 @@ export interface MultiDrillResult {
   ordersInMs: number | null;
   /** Per channel: orders missing when traffic stopped, and when the last of them arrived (null: never). */
   recovery: { accountId: string; missingAtStop: number; allInMs: number | null }[];
+  /** Ledger movements and applied events in the window watched after convergence, summed by kind (null: not converged). */
+  afterConvergence: string | null;
   convergedMs: number | null;
   breaches: string[];
 }
 
 const POLL_SECONDS = 10;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runMultiDrill(o: MultiDrillOptions): Promise<MultiDrillResult> {
@@ -309,6 +313,9 @@ export async function runMultiDrill(o: MultiDrillOptions): Promise<MultiDrillRes
         convergedMs === null ? 0 : c.stockWrites() - (writesAt.get(c.accountId) ?? 0),
       ]),
     );
+    // What the hub did in the window watched after convergence (what moved a target, if one moved).
+    const afterConvergence =
+      convergedMs === null ? null : await orNull(activitySince(db.prisma, new Date(stoppedAt + convergedMs)));
     const hubStoppedAt = Date.now();
     const crashes = fleet.crashes();
     await fleet.close();
@@ -369,6 +376,7 @@ export async function runMultiDrill(o: MultiDrillOptions): Promise<MultiDrillRes
       tillUndelivered: sims.tillUndelivered(),
       ordersInMs,
       recovery: [...recovery.values()],
+      afterConvergence,
       convergedMs,
       breaches,
     };
