@@ -227,6 +227,18 @@ describe('Amazon orders in', () => {
     expect(events).toHaveLength(1);
   });
 
+  it('reads a page again with the same pagination token after a crash lost its cursor (tokens last 24 h, not one use)', async () => {
+    const acct = h.account({ pollPageSize: 2 });
+    for (let i = 0; i < 5; i++) h.sim.placeOrder({ items: [{ sku: 'MUG-RED', quantity: 1 }] });
+    settle();
+    const first = await h.connector.pollOrders(acct, null, h.clock.now());
+    const second = await h.connector.pollOrders(acct, first.cursor, h.clock.now());
+    // The process died before storing `second`: the retry asks with the same cursor.
+    const again = await h.connector.pollOrders(acct, first.cursor, h.clock.now());
+    expect(second.events).toHaveLength(2);
+    expect(again.events.map((e) => e.externalEventId)).toEqual(second.events.map((e) => e.externalEventId));
+  });
+
   it('reads one order with getOrder for an ORDER_CHANGE pointer; an unknown id is null', async () => {
     const acct = h.account();
     const o = h.sim.placeOrder({ items: [{ sku: 'MUG-RED', quantity: 1 }] });
