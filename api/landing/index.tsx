@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 // The hub's front page at "/": at a glance, orders per channel, what each channel shows for
 // the SKUs worth watching (and whether it matches the hub's target), pending pickups per
 // store and open exceptions. Server-rendered; it refreshes itself every couple of seconds by

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 // What a real hub shows at "/" to someone not signed in: no data, only where to go.
 import type { FC } from 'hono/jsx';
 import { LANDING_ASSET_VERSION } from './assets.ts';

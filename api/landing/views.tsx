@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 // The landing page, server-rendered with hono's JSX. `Live` is the part that refreshes:
 // the page script fetches it again every couple of seconds (GET <base>/live) and swaps it
 // in, so the first paint and every refresh come from the same component.

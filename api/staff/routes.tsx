@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 // Click-and-collect staff pages: `createStaffRoutes(deps)` returns a hono app that the hub
 // mounts at `/staff`. Handlers are thin: parse the form (zod), call core (the pickup
 // queries, the order actions), redirect or render.

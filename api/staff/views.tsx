@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 // The staff pages, server-rendered with hono's JSX. Plain HTML forms that work without
 // JavaScript; `assets.ts` adds the double-submit guard and the live refresh of the lanes.
 import type { Child, FC } from 'hono/jsx';

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 // `/o/{token}`: the customer's status page, and its documents at `/o/{token}/documents/{id}`.
 // Every token that opens nothing — malformed, random, one character off a real one, an erased
 // order's invoice — gets the same 404 bytes after the same one lookup by the token's hash

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 // The customer's status page, server-rendered with hono's JSX: no script at all, one inline
 // style sheet, readable on a phone.
 import type { Child, FC } from 'hono/jsx';

@@ -51,8 +51,11 @@ describe('omnihub CLI while a hub runs on the same embedded database', () => {
       OMNIHUB_PUBLIC_URL: 'https://hub.example.test',
     };
     served = await serveSimulator({ shop: SHOP, accessToken: 'shpat_hub', apiSecret: 'whsec_hub', port: 0 });
-    // node with tsx as a loader (not the tsx CLI), so the pid we hold is the hub's own.
-    hub = spawn(process.execPath, ['--import', 'tsx', join('api', 'main.ts')], {
+    // The `omnihub` executable (it registers tsx in process, so the pid we hold is the hub's
+    // own), started outside the project directory as a service manager would: no tsconfig.json
+    // to find there, so the pages' JSX must say its runtime itself (the pragma in each .tsx).
+    hub = spawn(process.execPath, [join(process.cwd(), 'api', 'cli', 'bin.mjs'), 'start'], {
+      cwd: dir,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -75,6 +78,13 @@ describe('omnihub CLI while a hub runs on the same embedded database', () => {
     if (hub && hub.exitCode === null) hub.kill('SIGKILL');
     await served?.close();
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves its pages when started outside the project directory', async () => {
+    const front = await fetch(`${hubUrl}/`);
+    expect(front.status).toBe(200);
+    expect(await front.text()).toContain('<html');
+    expect((await fetch(`${hubUrl}/staff/login`)).status).toBe(200);
   });
 
   it('adds a channel through the running hub, which takes its signed webhooks at once', async () => {
