@@ -108,7 +108,7 @@ export async function processInbox(
     for (const group of groups.values()) group.sort((a, b) => Number(isRead(a.meaning)) - Number(isRead(b.meaning)));
     // Each order the batch's pointers name is read once (several per call where the channel allows).
     const pointers = [...groups.values()].flatMap((g) =>
-      g.flatMap(({ meaning }) => (!(meaning instanceof Error) && meaning.kind === 'fetch' ? [meaning] : [])),
+      g.flatMap(({ meaning }) => (isRead(meaning) ? [meaning] : [])),
     );
     const { toRead, held } = await ordersToRead(deps, accountId, pointers);
     const fetchOrder = batchOrderFetcher(connector, account, toRead);
@@ -151,7 +151,7 @@ export async function processInbox(
 }
 
 /** Whether applying the event needs the channel (a pointer read). */
-function isRead(meaning: InterpretedEvent | Error): boolean {
+function isRead(meaning: InterpretedEvent | Error): meaning is Extract<InterpretedEvent, { kind: 'fetch' }> {
   return !(meaning instanceof Error) && meaning.kind === 'fetch';
 }
 
