@@ -40,6 +40,10 @@ export interface DueRun {
 }
 
 export async function issueDueDocuments(deps: DocumentDeps, orderId: string): Promise<DueRun> {
+  // Settings first: a hub without them (documents not set up) answers with one query, not four,
+  // on every order change.
+  const settings = await readMerchantSettings(deps.prisma);
+  if (!settings) return { issued: [], skipped: 'merchant_settings_missing' };
   const order = await deps.prisma.order.findUnique({
     where: { id: orderId },
     select: {
@@ -49,8 +53,6 @@ export async function issueDueDocuments(deps: DocumentDeps, orderId: string): Pr
     },
   });
   if (!order) return { issued: [], skipped: 'order_not_found' };
-  const settings = await readMerchantSettings(deps.prisma);
-  if (!settings) return { issued: [], skipped: 'merchant_settings_missing' };
 
   // An order keeps the way it was first invoiced, even if the setting changes in between:
   // never an invoice of the whole order beside invoices of its parcels.

@@ -129,7 +129,7 @@ async function ingestInTx(
     actor,
     now,
   );
-  const lines = await upsertLines(tx, orderId, d, setup);
+  const lines = await upsertLines(tx, orderId, d, setup, created);
   const { shortUnits, shortBySku, heldUnitsSold, touchedSkus } = await reserveForLines(
     tx,
     accountId,
@@ -285,10 +285,19 @@ interface UpsertedLines {
 }
 
 /** Upserts the lines by channel line id; fulfilled quantities never go down. */
-async function upsertLines(tx: Tx, orderId: string, d: OrderDraft, setup: AccountSetup): Promise<UpsertedLines> {
-  const existing = await tx.orderLine.findMany({ where: { orderId } });
+async function upsertLines(
+  tx: Tx,
+  orderId: string,
+  d: OrderDraft,
+  setup: AccountSetup,
+  created: boolean,
+): Promise<UpsertedLines> {
+  // An order created in this transaction has no lines yet: no need to ask.
+  const existing = created ? [] : await tx.orderLine.findMany({ where: { orderId } });
   const prevByChannelId = new Map(existing.map((l) => [l.channelLineId, l]));
   const out: UpsertedLines = { needs: [], unmappedLines: 0, openUnits: 0, fulfilledUnits: 0 };
+  // New lines are written together after the loop, in one statement.
+  const fresh: Prisma.OrderLineCreateManyInput[] = [];
   for (const [position, line] of d.lines.entries()) {
     const prev = prevByChannelId.get(line.channelLineId);
     const sku = setup.lineSkus.get(line.channelLineId);
@@ -309,7 +318,7 @@ async function upsertLines(tx: Tx, orderId: string, d: OrderDraft, setup: Accoun
     };
     const lineId = prev?.id ?? randomUUID();
     if (prev) await tx.orderLine.update({ where: { id: lineId }, data });
-    else await tx.orderLine.create({ data: { id: lineId, orderId, channelLineId: line.channelLineId, ...data } });
+    else fresh.push({ id: lineId, orderId, channelLineId: line.channelLineId, ...data });
 
     out.openUnits += Math.max(0, line.quantity - data.fulfilledQty);
     out.fulfilledUnits += data.fulfilledQty;
@@ -331,6 +340,7 @@ async function upsertLines(tx: Tx, orderId: string, d: OrderDraft, setup: Accoun
       allowBackorder: sku.allowBackorder,
     });
   }
+  if (fresh.length) await tx.orderLine.createMany({ data: fresh });
   return out;
 }
 
@@ -382,23 +392,25 @@ async function moveToTarget(
   const steps = held ? pathTo(from, target.status) : ['captured' as OrderStatus, ...pathTo('captured', target.status)];
   let at: OrderStatus | null = held ? from : null;
   let heldFrom: OrderStatus | null = null;
+  const transitions: Prisma.OrderEventCreateManyInput[] = [];
   for (const to of steps) {
     if (at !== null) {
       const holdReason = to === 'on_hold' ? (target.holdReason as HoldReason) : undefined;
       planTransition(at, to, { actor, reason: target.reason, holdReason }, now);
       if (to === 'on_hold') heldFrom = at;
     }
-    await tx.orderEvent.create({
-      data: {
-        orderId,
-        fromStatus: at,
-        toStatus: to,
-        actor,
-        reason: to === target.status ? (target.reason ?? null) : null,
-      },
+    transitions.push({
+      orderId,
+      fromStatus: at,
+      toStatus: to,
+      actor,
+      reason: to === target.status ? (target.reason ?? null) : null,
     });
     at = to;
   }
+  // One statement for the whole path (a new order walks captured → confirmed → allocated):
+  // ids keep the steps' order.
+  if (transitions.length) await tx.orderEvent.createMany({ data: transitions });
   // Documents for the new state (confirmation, invoice) are issued by a job.
   if (steps.length) await announceDocumentsDue(tx, orderId, now);
   // An order already on hold whose reason changed (e.g. unpaid -> stock short) records why.
