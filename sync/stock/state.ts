@@ -48,9 +48,12 @@ export async function loadStock(tx: Sql, skuIds: readonly string[], opts: { lock
   const ids = [...new Set(skuIds)].sort();
   const skus = new Map<string, SkuState>();
   if (ids.length === 0) return { skus, accounts: new Map() };
+  // FOR NO KEY UPDATE serialises target computations per SKU without waiting for orders in
+  // flight: their reservations' foreign keys take KEY SHARE on the same rows, which FOR UPDATE
+  // would wait for (and block in turn), queueing the dispatcher behind every open ingestion.
   const skuRows = opts.lock
     ? await tx.$queryRaw<{ id: string; allocation_mode: string }[]>`
-        SELECT id, allocation_mode FROM skus WHERE id = ANY(${ids}::text[]) ORDER BY id FOR UPDATE`
+        SELECT id, allocation_mode FROM skus WHERE id = ANY(${ids}::text[]) ORDER BY id FOR NO KEY UPDATE`
     : await tx.$queryRaw<{ id: string; allocation_mode: string }[]>`
         SELECT id, allocation_mode FROM skus WHERE id = ANY(${ids}::text[])`;
   for (const s of skuRows) {
