@@ -29,6 +29,8 @@ export interface DrillChannel {
   accountId: string;
   /** Order ids as the channel holds them, in the form `orderKey` gives the hub's. */
   ordersOnChannel(): string[];
+  /** Each order's latest version on the channel (ms), where the drill can read it. */
+  orderVersions?(): Map<string, number>;
   /** The channel's id of a hub order (its external id, normalised). */
   orderKey(externalId: string): string;
   shows(externalStockId: string): number | null;
@@ -153,6 +155,8 @@ export async function startDrillChannels(o: {
         type: 'shopify',
         accountId: shop.accountId,
         ordersOnChannel: () => [...shop.sim.store.orders.keys()].map((gid) => gid.split('/').pop() as string),
+        orderVersions: () =>
+          new Map([...shop.sim.store.orders].map(([gid, o]) => [gid.split('/').pop() as string, o.updatedAt])),
         orderKey: (id) => id.split('/').pop() as string,
         shows: (stockId) => shop.sim.available(stockId, shop.stockLocationId) ?? null,
         sell: async () => false, // Shopify's buyers are traffic.ts's (orders, cancellations, refunds)

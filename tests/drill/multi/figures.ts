@@ -24,12 +24,26 @@ export interface ChannelFigures {
   writesAfterConvergence: number;
 }
 
+/**
+ * Per account, the channel's orders the hub does not hold yet, or holds at an older version than
+ * the channel's latest (where the drill can read the channel's versions): an order in the hub
+ * but behind its channel can still move stock when its last version lands.
+ */
 export async function ordersMissing(prisma: PrismaClient, channels: DrillChannel[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const c of channels) {
-    const rows = await prisma.order.findMany({ where: { accountId: c.accountId }, select: { externalId: true } });
-    const inHub = new Set(rows.map((r) => c.orderKey(r.externalId)));
-    out.set(c.accountId, c.ordersOnChannel().filter((id) => !inHub.has(id)).length);
+    const rows = await prisma.order.findMany({
+      where: { accountId: c.accountId },
+      select: { externalId: true, channelUpdatedAt: true },
+    });
+    const held = new Map(rows.map((r) => [c.orderKey(r.externalId), r.channelUpdatedAt.getTime()]));
+    const versions = c.orderVersions?.();
+    const current = (id: string) => {
+      const at = held.get(id);
+      const latest = versions?.get(id);
+      return at !== undefined && (latest === undefined || at >= latest);
+    };
+    out.set(c.accountId, c.ordersOnChannel().filter((id) => !current(id)).length);
   }
   return out;
 }
@@ -181,5 +195,16 @@ export async function activitySince(prisma: PrismaClient, at: Date): Promise<str
      WHERE processed_at > ${at} GROUP BY 1 ORDER BY 2 DESC LIMIT 5`;
   const list = (rows: { what: string; n: bigint }[]) =>
     rows.length ? rows.map((r) => `${r.what} ×${r.n}`).join(', ') : 'none';
-  return `movements: ${list(moves)}; events applied: ${list(events)}`;
+  // Each moved order as the hub holds it: who moved it, the version it holds, its steps since.
+  const orders = await prisma.$queryRaw<{ what: string }[]>`
+    SELECT m.kind || ' ' || m.reserved_delta || '/' || m.on_hand_delta || ' by ' || m.actor || ' ' ||
+           COALESCE(m.reference, '-') || ' → ' || COALESCE(o.status::text, '?') ||
+           COALESCE(' (' || o.hold_reason || ')', '') ||
+           ', channel version ' || COALESCE(to_char(o.channel_updated_at AT TIME ZONE 'UTC', 'HH24:MI:SS.MS'), '?') ||
+           ', steps since: ' || COALESCE((SELECT string_agg(COALESCE(e.from_status::text, '∅') || '→' || e.to_status::text, ' ' ORDER BY e.id)
+                                            FROM order_events e WHERE e.order_id = o.id AND e.created_at > ${at}), 'none') AS what
+      FROM inventory_movements m LEFT JOIN orders o ON o.id = m.order_id
+     WHERE m.created_at > ${at} ORDER BY m.id LIMIT 5`;
+  const detail = orders.length ? ` [${orders.map((r) => r.what).join('; ')}]` : '';
+  return `movements: ${list(moves)}${detail}; events applied: ${list(events)}`;
 }

@@ -36,7 +36,7 @@ export function printMultiResult(r: MultiDrillResult, out: (s: string) => void =
     if (c.listingsRefused.length)
       out(`refused by ${c.accountId} (on the listing, not silent): ${c.listingsRefused.slice(0, 3).join('; ')}`);
   out(
-    `orders missing when traffic stopped → all in after: ${r.recovery
+    `orders missing or behind the channel's last version when traffic stopped → all in after: ${r.recovery
       .map((c) => `${c.accountId} ${c.missingAtStop} → ${s(c.allInMs)}`)
       .join('; ')}`,
   );

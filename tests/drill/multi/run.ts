@@ -282,7 +282,7 @@ export async function runMultiDrill(o: MultiDrillOptions): Promise<MultiDrillRes
         if (missing && [...missing.values()].every((n) => n === 0)) ordersInMs = Date.now() - stoppedAt;
         else if (missing && Date.now() - loggedAt > 15_000) {
           loggedAt = Date.now();
-          say(`missing: ${[...missing].map(([a, n]) => `${a} ${n}`).join(', ')}`);
+          say(`missing or behind: ${[...missing].map(([a, n]) => `${a} ${n}`).join(', ')}`);
         }
       }
       if (ordersInMs !== null) {
