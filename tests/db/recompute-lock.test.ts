@@ -23,7 +23,8 @@ describe.each(testDatabases().filter((d) => d.kind === 'postgres'))('stock targe
   });
   afterAll(() => db?.close());
 
-  it('an order for a SKU whose targets are being computed is reserved before that computation ends', async () => {
+  /** A target computation for RL1 (the dispatcher's), open until released; resolves once it holds its lock. */
+  async function openComputation(): Promise<{ release(): void; done: Promise<void> }> {
     let release!: () => void;
     const held = new Promise<void>((r) => {
       release = r;
@@ -32,8 +33,7 @@ describe.each(testDatabases().filter((d) => d.kind === 'postgres'))('stock targe
     const lockTaken = new Promise<void>((r) => {
       locked = r;
     });
-    // The dispatcher's computation, kept open until the order is in (or the wait below gives up).
-    const computation = db.prisma.$transaction(
+    const done = db.prisma.$transaction(
       async (tx) => {
         await loadStock(tx, ['sku-RL1'], { lock: true });
         locked();
@@ -42,16 +42,25 @@ describe.each(testDatabases().filter((d) => d.kind === 'postgres'))('stock targe
       { timeout: 60_000 },
     );
     await lockTaken;
+    return { release, done };
+  }
+
+  /** What settles first: `work`, or `ms` passing. */
+  const within = <T>(work: Promise<T>, ms: number) =>
+    Promise.race([
+      work.then(() => 'done' as const),
+      new Promise<'still waiting'>((r) => setTimeout(() => r('still waiting'), ms)),
+    ]);
+
+  it('an order for a SKU whose targets are being computed is reserved before that computation ends', async () => {
+    const computation = await openComputation();
     const ingest = ingestOrder(db.prisma, 'shop', draft('5001', [{ sku: 'RL1', quantity: 2 }]));
     // Generous: the order needs milliseconds; blocked, it waits for the computation forever.
-    const outcome = await Promise.race([
-      ingest.then(() => 'reserved' as const),
-      new Promise<'still waiting'>((r) => setTimeout(() => r('still waiting'), 15_000)),
-    ]);
-    release();
-    await computation;
+    const outcome = await within(ingest, 15_000);
+    computation.release();
+    await computation.done;
     await ingest;
-    expect(outcome).toBe('reserved');
+    expect(outcome).toBe('done');
     const level = await db.prisma.inventoryLevel.findUniqueOrThrow({
       where: { skuId_locationId: { skuId: 'sku-RL1', locationId: 'wh' } },
     });
@@ -59,33 +68,14 @@ describe.each(testDatabases().filter((d) => d.kind === 'postgres'))('stock targe
   }, 60_000);
 
   it('two computations for the same SKU still take turns', async () => {
-    let release!: () => void;
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    let locked!: () => void;
-    const lockTaken = new Promise<void>((r) => {
-      locked = r;
-    });
-    const first = db.prisma.$transaction(
-      async (tx) => {
-        await loadStock(tx, ['sku-RL1'], { lock: true });
-        locked();
-        await held;
-      },
-      { timeout: 60_000 },
-    );
-    await lockTaken;
+    const first = await openComputation();
     const second = db.prisma.$transaction(async (tx) => loadStock(tx, ['sku-RL1'], { lock: true }), {
       timeout: 60_000,
     });
-    const before = await Promise.race([
-      second.then(() => 'done' as const),
-      new Promise<'waiting'>((r) => setTimeout(() => r('waiting'), 1_000)),
-    ]);
-    release();
-    await first;
+    const before = await within(second, 1_000);
+    first.release();
+    await first.done;
     await second;
-    expect(before).toBe('waiting');
+    expect(before).toBe('still waiting');
   }, 60_000);
 });
