@@ -8,6 +8,8 @@
 // the value before the write for a while: a listing confirmed within that time is left alone
 // either way (its old value is no drift, and taking it for the belief could leave the channel
 // below its target once the write lands, with the hub believing it in sync).
+// Every run ends by asking for a push when a listing lacks its target, even if the channel
+// failed part-way through the read: a repair's request must not be lost with the run.
 import type { AccountContext, ChannelConnector } from '../../connectors/connector.ts';
 import type { Logger } from '../../core/log.ts';
 import { openAccount } from '../connectors.ts';
@@ -15,6 +17,7 @@ import type { StockDeps } from './push.ts';
 import { recomputeTargets } from './recompute.ts';
 import { skusInFlight } from './skus-in-flight.ts';
 import { loadAccounts } from './state.ts';
+import { NEEDS_PUSH_SQL } from './status.ts';
 
 export interface ReconcileRun {
   /** Listings the channel reported a quantity for. */
@@ -78,43 +81,55 @@ export async function reconcileAccount(
     ).map((r) => r.sku_id),
   );
 
-  for await (const candidate of handle.connector.discoverListings(handle.account)) {
-    const row = candidate.externalStockId ? byStockId.get(candidate.externalStockId) : undefined;
-    const shown = candidate.levels.find((l) => l.externalLocationId === location)?.quantity;
-    if (!row || shown === null || shown === undefined) continue;
-    run.checked += 1;
-    if (shown === row.last_confirmed_qty) continue;
-    const lower = row.last_confirmed_qty !== null && shown < row.last_confirmed_qty;
-    const onItsWay = selling === 'all' || selling.has(row.sku_code) || recent.has(row.sku_id);
-    if (row.in_flight || row.applying || (lower && onItsWay)) {
-      run.deferred += 1;
-      continue;
+  try {
+    for await (const candidate of handle.connector.discoverListings(handle.account)) {
+      const row = candidate.externalStockId ? byStockId.get(candidate.externalStockId) : undefined;
+      const shown = candidate.levels.find((l) => l.externalLocationId === location)?.quantity;
+      if (!row || shown === null || shown === undefined) continue;
+      run.checked += 1;
+      if (shown === row.last_confirmed_qty) continue;
+      const lower = row.last_confirmed_qty !== null && shown < row.last_confirmed_qty;
+      const onItsWay = selling === 'all' || selling.has(row.sku_code) || recent.has(row.sku_id);
+      if (row.in_flight || row.applying || (lower && onItsWay)) {
+        run.deferred += 1;
+        continue;
+      }
+      // Conditional on the row being as read: a push or a landed sale in between wins.
+      const changed = await deps.prisma.$executeRaw`
+        UPDATE listings SET last_confirmed_qty = ${shown}, last_confirmed_at = clock_timestamp()
+         WHERE id = ${row.id} AND last_confirmed_qty IS NOT DISTINCT FROM ${row.last_confirmed_qty}`;
+      if (changed === 0) continue;
+      run.repaired += 1;
+      if (shown !== row.target_qty) run.pushed += 1;
+      deps.logger.info(
+        {
+          accountId,
+          listingId: row.id,
+          skuId: row.sku_id,
+          believed: row.last_confirmed_qty,
+          channel: shown,
+          target: row.target_qty,
+        },
+        'stock drift repaired',
+      );
     }
-    // Conditional on the row being as read: a push or a landed sale in between wins.
-    const changed = await deps.prisma.$executeRaw`
-      UPDATE listings SET last_confirmed_qty = ${shown}, last_confirmed_at = clock_timestamp()
-       WHERE id = ${row.id} AND last_confirmed_qty IS NOT DISTINCT FROM ${row.last_confirmed_qty}`;
-    if (changed === 0) continue;
-    run.repaired += 1;
-    if (shown !== row.target_qty) run.pushed += 1;
-    deps.logger.info(
-      {
-        accountId,
-        listingId: row.id,
-        skuId: row.sku_id,
-        believed: row.last_confirmed_qty,
-        channel: shown,
-        target: row.target_qty,
-      },
-      'stock drift repaired',
-    );
-  }
-  if (run.repaired) {
-    await refreshTargets(deps, accountId);
-    await deps.requestPush(accountId);
+  } finally {
+    // A repair stands even when the channel fails part-way through the read (a 429 on a later
+    // page): its push is asked for all the same. And a listing still lacking its target with no
+    // push on the way (its request lost that way, or by a crash) is pushed now: this check is the
+    // net under every other path that asks for a push.
+    if (run.repaired) await refreshTargets(deps, accountId);
+    if (run.repaired || (await anyNeedsPush(deps, accountId))) await deps.requestPush(accountId);
   }
   logRun(deps.logger, accountId, run);
   return run;
+}
+
+async function anyNeedsPush(deps: StockDeps, accountId: string): Promise<boolean> {
+  const [row] = await deps.prisma.$queryRaw<{ any: boolean }[]>`
+    SELECT EXISTS (SELECT 1 FROM listings l
+                    WHERE l.account_id = ${accountId} AND l.external_stock_id IS NOT NULL AND ${NEEDS_PUSH_SQL}) AS any`;
+  return row?.any === true;
 }
 
 /** Recomputes every target of the account: account policy changes and new listings have no outbox row. */

@@ -1,7 +1,8 @@
 // The Amazon connector inside the hub (sync runtime on PGlite, simulator in process): polled
 // orders land with a buyer's cancellation request on hold and an FBA order reserving nothing;
 // a feed's rejected SKUs are recorded on their listings and pushed again until Amazon shows them;
-// the drift check does not take the quantity before an accepted, unapplied patch for drift.
+// the drift check does not take the quantity before an accepted, unapplied patch for drift,
+// and a drift it repaired is pushed even when Amazon throttles the rest of the check.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAmazonConnector } from '../../connectors/amazon/connector.ts';
 import { type AmazonSimulator, createAmazonSimulator } from '../../connectors/amazon/simulator/index.ts';
@@ -278,6 +279,51 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
     expect(after.lastConfirmedQty).toBe(4);
     expect(after.lastError).toBeNull();
   });
+  it('a drift found before Amazon throttles the rest of the check is pushed all the same, and a listing left off its target is pushed by the next check', async () => {
+    const asked: string[] = [];
+    const deps: StockDeps = {
+      prisma: db.prisma,
+      secretKey: w.key,
+      connectors: { amazon: connector },
+      logger: w.logger,
+      unitsPerChannel: 5,
+      requestPush: async (accountId) => {
+        asked.push(accountId);
+      },
+    };
+    // 21 offers: the check reads them in two pages of 20 (by seller SKU; DRIFT-00 on the first).
+    const codes = Array.from({ length: 21 }, (_, i) => `DRIFT-${String(i).padStart(2, '0')}`);
+    for (const code of codes) await sku(code, code === 'DRIFT-00' ? 22 : 0);
+    const skuIds = codes.map((c) => `sku-${c}`);
+    await db.prisma.$transaction((tx) => recomputeTargets(tx, skuIds, 5));
+    // In sync long ago (Amazon showing every target, no accepted patch still landing)...
+    await db.prisma.$executeRaw`
+      UPDATE listings SET last_confirmed_qty = target_qty, last_confirmed_at = now() - interval '1 hour'
+       WHERE id LIKE ${`${AMZ}:DRIFT-%`}`;
+    for (const code of codes) {
+      (sim.seller.listings.get(code) as { quantity: number | null }).quantity = code === 'DRIFT-00' ? 22 : 0;
+    }
+    // ...then DRIFT-00 edited by hand on Seller Central.
+    (sim.seller.listings.get('DRIFT-00') as { quantity: number | null }).quantity = 23;
+
+    // The first page is read (the drift repaired), then Amazon answers QuotaExceeded.
+    sim.faults.failAfter(1, 5, 429);
+    await expect(reconcileAccount({ ...deps, graceMs: 0 }, AMZ)).rejects.toThrow(/QuotaExceeded|throttl/i);
+    const repaired = await db.prisma.listing.findUniqueOrThrow({ where: { id: `${AMZ}:DRIFT-00` } });
+    expect({ belief: repaired.lastConfirmedQty, target: repaired.targetQty }).toEqual({ belief: 23, target: 22 });
+    expect(asked).toEqual([AMZ]);
+
+    // That request lost (a crash before its push ran): the next check finds no drift, the
+    // belief now matching Amazon, but the listing still lacks its target, and asks again.
+    sim.faults.clear();
+    asked.length = 0;
+    await reconcileAccount({ ...deps, graceMs: 0 }, AMZ);
+    expect(asked).toEqual([AMZ]);
+    await pushAccountStock(deps, AMZ);
+    w.clock.advance(10_000);
+    expect(sim.quantity('DRIFT-00')).toBe(22);
+  });
+
   it('a patch Amazon accepted but has not applied yet is no drift: once it lands Amazon shows the target, not the quantity before it', async () => {
     const deps: StockDeps = {
       prisma: db.prisma,
