@@ -77,11 +77,23 @@ export interface Demo {
    * shows its target on its channel; true when that happened within `timeoutMs`.
    */
   settle(timeoutMs: number): Promise<boolean>;
-  /** The listings whose channel does not show their target now (what settle() waits for). */
-  behind(): Promise<
-    { accountId: string; externalStockId: string | null; target: number | null; shows: number | null }[]
-  >;
+  /**
+   * The listings whose channel does not show their target now (what settle() waits for), with
+   * what the hub last sent and believes, and its open submission if any: why it is behind.
+   */
+  behind(): Promise<BehindListing[]>;
   stop(): Promise<void>;
+}
+
+export interface BehindListing {
+  accountId: string;
+  externalStockId: string | null;
+  target: number | null;
+  shows: number | null;
+  sent: { qty: number | null; at: string | null };
+  confirmed: { qty: number | null; at: string | null };
+  error: string | null;
+  openSubmission: { quantity: number; submittedAt: string } | null;
 }
 
 /** Written into a demo data directory: only such a directory (or an empty one) is ever wiped. */
@@ -242,16 +254,23 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     });
     cleanups.push(() => traffic.stop());
 
-    const behind = async () => {
+    const behind = async (): Promise<BehindListing[]> => {
       const listings = await db.prisma.listing.findMany({
-        select: { accountId: true, externalStockId: true, targetQty: true },
+        include: { submissions: { where: { status: 'open' }, take: 1 } },
       });
+      const iso = (d: Date | null) => d?.toISOString() ?? null;
       return listings
         .map((l) => ({
           accountId: l.accountId,
           externalStockId: l.externalStockId,
           target: l.targetQty,
           shows: l.externalStockId ? shows(l.accountId, l.externalStockId) : null,
+          sent: { qty: l.lastSentQty, at: iso(l.lastSentAt) },
+          confirmed: { qty: l.lastConfirmedQty, at: iso(l.lastConfirmedAt) },
+          error: l.lastError,
+          openSubmission: l.submissions[0]
+            ? { quantity: l.submissions[0].quantity, submittedAt: l.submissions[0].submittedAt.toISOString() }
+            : null,
         }))
         .filter((l) => l.target === null || l.shows !== l.target);
     };
