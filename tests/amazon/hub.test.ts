@@ -83,6 +83,16 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
     });
   }
 
+  /** What a stock push and the drift check take, 5 units per channel; `requestPush` as the test needs. */
+  const stockDeps = (requestPush: StockDeps['requestPush']): StockDeps => ({
+    prisma: db.prisma,
+    secretKey: w.key,
+    connectors: { amazon: connector },
+    logger: w.logger,
+    unitsPerChannel: 5,
+    requestPush,
+  });
+
   /** What the inbox and the poll take, on the hub's clock; rateLimited: the runtime's shared rate limiter. */
   const inboxDeps = (o: { rateLimited?: boolean } = {}) => ({
     prisma: db.prisma,
@@ -279,18 +289,12 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
     expect(after.lastConfirmedQty).toBe(4);
     expect(after.lastError).toBeNull();
   });
+
   it('a drift found before Amazon throttles the rest of the check is pushed all the same, and a listing left off its target is pushed by the next check', async () => {
     const asked: string[] = [];
-    const deps: StockDeps = {
-      prisma: db.prisma,
-      secretKey: w.key,
-      connectors: { amazon: connector },
-      logger: w.logger,
-      unitsPerChannel: 5,
-      requestPush: async (accountId) => {
-        asked.push(accountId);
-      },
-    };
+    const deps = stockDeps(async (accountId) => {
+      asked.push(accountId);
+    });
     // 21 offers: the check reads them in two pages of 20 (by seller SKU; DRIFT-00 on the first).
     const codes = Array.from({ length: 21 }, (_, i) => `DRIFT-${String(i).padStart(2, '0')}`);
     for (const code of codes) await sku(code, code === 'DRIFT-00' ? 22 : 0);
@@ -325,14 +329,7 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
   });
 
   it('a patch Amazon accepted but has not applied yet is no drift: once it lands Amazon shows the target, not the quantity before it', async () => {
-    const deps: StockDeps = {
-      prisma: db.prisma,
-      secretKey: w.key,
-      connectors: { amazon: connector },
-      logger: w.logger,
-      unitsPerChannel: 5,
-      requestPush: async () => undefined,
-    };
+    const deps = stockDeps(async () => undefined);
     const code = 'LAMP-APPLY';
     const skuId = `sku-${code}`;
     const change = async (delta: number) => {
