@@ -54,6 +54,11 @@ export interface DrillChannels {
 const sum = (xs: Record<string, number>, match: (k: string) => boolean) =>
   Object.entries(xs).reduce((n, [k, v]) => n + (match(k) ? v : 0), 0);
 
+/** Each order's version (ms) from the timestamp the channel moves on every change, by order id. */
+function versions<T>(orders: ReadonlyMap<string, T>, updatedAt: (o: T) => string): Map<string, number> {
+  return new Map([...orders].map(([id, o]) => [id, Date.parse(updatedAt(o))]));
+}
+
 /** Starts every simulator and seeds `prisma` (the hub stopped) with the catalogue and accounts. */
 export async function startDrillChannels(o: {
   prisma: PrismaClient;
@@ -180,6 +185,7 @@ export async function startDrillChannels(o: {
           ...base,
           type: 'amazon',
           ordersOnChannel: () => [...sim.seller.orders.keys()],
+          orderVersions: () => versions(sim.seller.orders, (o) => o.lastUpdatedTime),
           stockWrites: () => sum(sim.stats.byOperation, (k) => k === 'patchListingsItem' || k === 'createFeed'),
         });
       } else if (c.key === 'ebay') {
@@ -188,6 +194,7 @@ export async function startDrillChannels(o: {
           ...base,
           type: 'ebay',
           ordersOnChannel: () => [...sim.state.orders.keys()],
+          orderVersions: () => versions(sim.state.orders, (o) => o.lastModifiedDate),
           // The writes only: getOffers and getInventoryItems are the drift check's reads.
           stockWrites: () =>
             sum(sim.stats.calls, (k) => k === 'bulkUpdatePriceQuantity' || k === 'ReviseInventoryStatus'),
@@ -198,6 +205,7 @@ export async function startDrillChannels(o: {
           ...base,
           type: 'square',
           ordersOnChannel: () => [...sim.state.orders.keys()],
+          orderVersions: () => versions(sim.state.orders, (o) => o.updated_at),
           stockWrites: () => sum(sim.stats.byPath, (k) => k.includes('/inventory/changes/batch-create')),
         });
       }
