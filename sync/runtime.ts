@@ -52,7 +52,7 @@ import { PushIncomplete, pushAccountStock, type StockDeps } from './stock/push.t
 import { reconcileAccount } from './stock/reconcile.ts';
 import { recomputeTargets } from './stock/recompute.ts';
 import { archiveStores, type ArchiveStores } from '../core/documents/archive/stores.ts';
-import { NEEDS_PUSH_SQL } from './stock/status.ts';
+import { accountsNeedingPush } from './stock/status.ts';
 import {
   accountsAwaitingSubmissions,
   confirmAccountSubmissions,
@@ -478,11 +478,7 @@ export async function startSync(options: SyncOptions): Promise<SyncRuntime> {
         },
       );
     }
-    const dirty = await prisma.$queryRaw<{ account_id: string }[]>`
-      SELECT DISTINCT l.account_id FROM listings l JOIN channel_accounts a ON a.id = l.account_id
-       WHERE a.active AND l.external_stock_id IS NOT NULL AND l.target_qty IS NOT NULL
-         AND ${NEEDS_PUSH_SQL}`;
-    for (const r of dirty) await requestPush(r.account_id);
+    for (const accountId of await accountsNeedingPush(prisma)) await requestPush(accountId);
     // Open asynchronous submissions are asked about, never resubmitted (status.ts leaves them out above).
     for (const accountId of await accountsAwaitingSubmissions(prisma)) await requestConfirm(accountId);
     const inbox = await prisma.$queryRaw<{ account_id: string }[]>`

@@ -17,7 +17,7 @@ import type { StockDeps } from './push.ts';
 import { recomputeTargets } from './recompute.ts';
 import { skusInFlight } from './skus-in-flight.ts';
 import { loadAccounts } from './state.ts';
-import { NEEDS_PUSH_SQL } from './status.ts';
+import { accountsNeedingPush } from './status.ts';
 
 export interface ReconcileRun {
   /** Listings the channel reported a quantity for. */
@@ -115,21 +115,14 @@ export async function reconcileAccount(
     }
   } finally {
     // A repair stands even when the channel fails part-way through the read (a 429 on a later
-    // page): its push is asked for all the same. And a listing still lacking its target with no
-    // push on the way (its request lost that way, or by a crash) is pushed now: this check is the
-    // net under every other path that asks for a push.
+    // page): its push is asked for all the same, as for any listing still lacking its target with
+    // no push on the way (its request lost that way, or by a crash): this check is the net under
+    // every other path that asks for a push.
     if (run.repaired) await refreshTargets(deps, accountId);
-    if (run.repaired || (await anyNeedsPush(deps, accountId))) await deps.requestPush(accountId);
+    if ((await accountsNeedingPush(deps.prisma, accountId)).length > 0) await deps.requestPush(accountId);
   }
   logRun(deps.logger, accountId, run);
   return run;
-}
-
-async function anyNeedsPush(deps: StockDeps, accountId: string): Promise<boolean> {
-  const [row] = await deps.prisma.$queryRaw<{ any: boolean }[]>`
-    SELECT EXISTS (SELECT 1 FROM listings l
-                    WHERE l.account_id = ${accountId} AND l.external_stock_id IS NOT NULL AND ${NEEDS_PUSH_SQL}) AS any`;
-  return row?.any === true;
 }
 
 /** Recomputes every target of the account: account policy changes and new listings have no outbox row. */

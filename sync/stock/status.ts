@@ -8,6 +8,7 @@
 //   answer (stock.confirm records it; a moved target supersedes it). Such a listing is in flight.
 // The SQL forms expect the listings table under the alias `l`.
 import { Prisma } from '../../core/db/generated/prisma/client.ts';
+import type { Sql } from '../../core/db/sql.ts';
 
 /** Prefix of last_error for a push the channel refused for good (unknown item, wrong location). */
 export const PERMANENT = 'permanent: ';
@@ -23,6 +24,18 @@ export const AWAITING_SUBMISSION_SQL = Prisma.sql`EXISTS (SELECT 1 FROM stock_su
 export const NEEDS_PUSH_SQL = Prisma.sql`((l.target_qty IS DISTINCT FROM l.last_confirmed_qty OR ${IN_FLIGHT_SQL})
   AND NOT (COALESCE(l.last_error, '') LIKE ${`${PERMANENT}%`} AND l.last_sent_qty IS NOT DISTINCT FROM l.target_qty)
   AND NOT ${AWAITING_SUBMISSION_SQL})`;
+
+/**
+ * The active accounts with a listing that needs a push (one account's id, or every account):
+ * the sweep at start and every drift check ask each of them for a push.
+ */
+export async function accountsNeedingPush(sql: Sql, accountId: string | null = null): Promise<string[]> {
+  const rows = await sql.$queryRaw<{ account_id: string }[]>`
+    SELECT DISTINCT l.account_id FROM listings l JOIN channel_accounts a ON a.id = l.account_id
+     WHERE a.active AND l.external_stock_id IS NOT NULL AND l.target_qty IS NOT NULL
+       AND (${accountId}::text IS NULL OR l.account_id = ${accountId}) AND ${NEEDS_PUSH_SQL}`;
+  return rows.map((r) => r.account_id);
+}
 
 export interface StockStatusRow {
   targetQty: number | null;

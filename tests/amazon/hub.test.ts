@@ -304,11 +304,10 @@ describe.runIf(pglite)('Amazon in the hub (pglite)', () => {
     await db.prisma.$executeRaw`
       UPDATE listings SET last_confirmed_qty = target_qty, last_confirmed_at = now() - interval '1 hour'
        WHERE id LIKE ${`${AMZ}:DRIFT-%`}`;
+    // ...then DRIFT-00 (target 22) edited by hand on Seller Central to 23.
     for (const code of codes) {
-      (sim.seller.listings.get(code) as { quantity: number | null }).quantity = code === 'DRIFT-00' ? 22 : 0;
+      (sim.seller.listings.get(code) as { quantity: number | null }).quantity = code === 'DRIFT-00' ? 23 : 0;
     }
-    // ...then DRIFT-00 edited by hand on Seller Central.
-    (sim.seller.listings.get('DRIFT-00') as { quantity: number | null }).quantity = 23;
 
     // The first page is read (the drift repaired), then Amazon answers QuotaExceeded.
     sim.faults.failAfter(1, 5, 429);
